@@ -1,0 +1,28 @@
+"""Schema changes through Alembic: the app and the CLI upgrade to head on start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic config for ``url``; no ini file, so it works from any working directory."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str) -> None:
+    """Bring the store at ``url`` to the newest schema."""
+    command.upgrade(alembic_config(url), "head")
+
+
+def make_revision(url: str, message: str) -> None:
+    """Autogenerate a new revision from the difference between models and the store."""
+    command.revision(alembic_config(url), message=message, autogenerate=True)

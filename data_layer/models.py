@@ -1,0 +1,389 @@
+"""The tables of the store.
+
+Money is integer fen (1 元 = 100 fen), never a float. Counts are integers. Every
+fact table carries ``is_demo`` so the app can tell generated rows from real ones,
+and ``deleted_at`` where an entry can be deleted and restored.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Column, Index, MetaData, Numeric, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Named constraints let Alembic's SQLite batch mode drop and recreate them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+AREA_LEVELS = ("national", "provincial", "municipal", "county")
+SUBSIDY_UNITS = ("household", "person")
+PAYMENT_MODES = ("monthly", "yearly", "one_off")
+INSPECTION_MODES = ("onsite", "documentary")
+SIZE_CLASSES = ("large", "medium", "small", "micro")
+ITEM_SCOPES = ("township", "county", "any")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+# --- organisation -------------------------------------------------------------
+
+
+class County(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, unique=True)
+    code: str = Field(max_length=6, description="行政区划代码, 6 digits")
+    sort_order: int = 0
+
+
+class Township(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("county_id", "name", name="uq_township_county_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    county_id: int = Field(foreign_key="county.id", index=True)
+    name: str = Field(max_length=40)
+    kind: str = Field(default="镇", max_length=10, description="镇 / 街道 / 开发区")
+    sort_order: int = 0
+    active: bool = True
+
+
+# --- key projects ---------------------------------------------------------------
+
+
+class Project(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("county_id", "year", "code", name="uq_project_county_year_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    county_id: int = Field(foreign_key="county.id", index=True)
+    year: int = Field(index=True)
+    code: str = Field(max_length=20)
+    name: str = Field(max_length=80)
+    sort_order: int = 0
+
+
+class ProjectItem(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("project_id", "code", name="uq_projectitem_project_code"),
+        CheckConstraint("annual_target >= 0", name="target_nonneg"),
+        CheckConstraint("budget_fen IS NULL OR budget_fen >= 0", name="budget_nonneg"),
+        CheckConstraint(_in("measure", ("count", "money")), name="measure_known"),
+        CheckConstraint(_in("scope", ITEM_SCOPES), name="scope_known"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    code: str = Field(max_length=20)
+    name: str = Field(max_length=80)
+    unit: str = Field(max_length=10, description="人 / 户 / 台 / 处 / 元")
+    measure: str = Field(default="count", max_length=10, description="count: quantity; money: amount_fen")
+    scope: str = Field(default="township", max_length=10, description="township / county (县本级 only) / any")
+    annual_target: int = Field(default=0, description="in the item's unit; for money items, 元")
+    budget_fen: int | None = None
+    unit_cost_min_fen: int | None = None
+    unit_cost_max_fen: int | None = None
+    sort_order: int = 0
+
+
+class ItemTownshipTarget(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("item_id", "township_id", name="uq_itemtownshiptarget_item_township"),
+        CheckConstraint("target >= 0", name="target_nonneg"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="projectitem.id", index=True)
+    township_id: int = Field(foreign_key="township.id", index=True)
+    target: int
+
+
+class ProgressEntry(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint("quantity >= 0", name="quantity_nonneg"),
+        CheckConstraint("amount_fen >= 0", name="amount_nonneg"),
+        Index("ix_progressentry_item_date", "item_id", "entry_date"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="projectitem.id")
+    township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
+    entry_date: date
+    quantity: int = 0
+    amount_fen: int = 0
+    note: str = Field(default="", max_length=200)
+    is_demo: bool = False
+    created_by: str = Field(max_length=40)
+    created_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
+# --- subsidies ------------------------------------------------------------------
+
+
+class SubsidyType(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint(_in("unit", SUBSIDY_UNITS), name="unit_known"),
+        CheckConstraint(_in("payment", PAYMENT_MODES), name="payment_known"),
+        CheckConstraint(_in("standard_basis", ("month", "payment")), name="basis_known"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    name: str = Field(max_length=60)
+    unit: str = Field(max_length=10, description="household or person")
+    payment: str = Field(max_length=10, description="monthly / yearly / one_off")
+    standard_basis: str = Field(
+        default="month", max_length=10, description="month: standard x months; payment: standard once"
+    )
+    sort_order: int = 0
+
+
+class SubsidyStandard(SQLModel, table=True):
+    """A standard in force from ``effective_from``: per unit per month, or per payment."""
+
+    __table_args__ = (
+        UniqueConstraint("type_id", "effective_from", name="uq_subsidystandard_type_from"),
+        CheckConstraint("amount_fen >= 0", name="amount_nonneg"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    type_id: int = Field(foreign_key="subsidytype.id", index=True)
+    effective_from: date
+    amount_fen: int
+    note: str = Field(default="", max_length=200)
+
+
+class Disbursement(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint("recipients >= 0", name="recipients_nonneg"),
+        CheckConstraint("standard_fen >= 0", name="standard_nonneg"),
+        CheckConstraint("amount_fen >= 0", name="amount_nonneg"),
+        CheckConstraint("month_to >= month_from", name="months_ordered"),
+        Index("ix_disbursement_type_paid", "type_id", "paid_date"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    type_id: int = Field(foreign_key="subsidytype.id")
+    county_id: int = Field(foreign_key="county.id", index=True)
+    township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
+    month_from: date = Field(description="first day of the first month covered")
+    month_to: date = Field(description="first day of the last month covered")
+    recipients: int
+    standard_fen: int
+    amount_fen: int
+    paid_date: date
+    note: str = Field(default="", max_length=200)
+    is_demo: bool = False
+    created_by: str = Field(max_length=40)
+    created_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
+# --- levy enforcement -------------------------------------------------------------
+
+
+class LevyPolicy(SQLModel, table=True):
+    """The levy rules of one year, as data (财税〔2015〕72号, 财政部公告2023年第8号)."""
+
+    __table_args__ = (
+        CheckConstraint("quota_ratio > 0 AND quota_ratio < 1", name="quota_range"),
+        CheckConstraint("exempt_max_staff >= 0", name="exempt_nonneg"),
+    )
+    year: int = Field(primary_key=True)
+    quota_ratio: Decimal = Field(sa_type=Numeric(6, 4), description="e.g. 0.015")
+    exempt_max_staff: int = Field(description="employers with at most this many staff are exempt")
+    tier_ratio: Decimal = Field(sa_type=Numeric(6, 4), description="at or above this ratio pays tier_high_share")
+    tier_high_share: Decimal = Field(sa_type=Numeric(5, 4), description="e.g. 0.5")
+    tier_low_share: Decimal = Field(sa_type=Numeric(5, 4), description="below tier_ratio, e.g. 0.9")
+    wage_cap_multiple: Decimal = Field(sa_type=Numeric(4, 2), description="cap on the employer's wage")
+    local_avg_wage_fen: int = Field(description="local social average wage, last year")
+    note: str = Field(default="", max_length=200)
+
+
+class Employer(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint("staff >= 0", name="staff_nonneg"),
+        CheckConstraint("disabled_staff >= 0 AND disabled_staff <= staff", name="disabled_within_staff"),
+        CheckConstraint("avg_wage_fen >= 0", name="wage_nonneg"),
+        CheckConstraint(_in("size_class", SIZE_CLASSES), name="size_known"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    county_id: int = Field(foreign_key="county.id", index=True)
+    township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
+    name: str = Field(max_length=80)
+    credit_code: str = Field(max_length=18, unique=True, description="统一社会信用代码")
+    staff: int
+    disabled_staff: int = 0
+    avg_wage_fen: int = 0
+    size_class: str = Field(max_length=10)
+    above_designated_size: bool = Field(default=False, description="规模以上企业")
+    registered_on: date = Field(description="first registered with the DPF")
+    is_demo: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Campaign(SQLModel, table=True):
+    __table_args__ = (CheckConstraint("end_date >= start_date", name="dates_ordered"),)
+    id: int | None = Field(default=None, primary_key=True)
+    county_id: int = Field(foreign_key="county.id", index=True)
+    name: str = Field(max_length=80)
+    document: str = Field(default="", max_length=60)
+    start_date: date
+    end_date: date
+    is_demo: bool = False
+
+
+class AnnualReview(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("employer_id", "year", name="uq_annualreview_employer_year"),
+        CheckConstraint("staff >= 0 AND disabled_staff >= 0", name="counts_nonneg"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    employer_id: int = Field(foreign_key="employer.id", index=True)
+    year: int = Field(index=True)
+    notified_on: date
+    reviewed_on: date | None = None
+    staff: int | None = None
+    disabled_staff: int | None = None
+    is_demo: bool = False
+
+
+class Inspection(SQLModel, table=True):
+    __table_args__ = (CheckConstraint(_in("mode", INSPECTION_MODES), name="mode_known"),)
+    id: int | None = Field(default=None, primary_key=True)
+    employer_id: int = Field(foreign_key="employer.id", index=True)
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
+    inspected_on: date = Field(index=True)
+    mode: str = Field(max_length=12)
+    finding: str = Field(default="", max_length=200)
+    is_demo: bool = False
+
+
+class LevyAssessment(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("employer_id", "year", name="uq_levyassessment_employer_year"),
+        CheckConstraint("amount_fen >= 0", name="amount_nonneg"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    employer_id: int = Field(foreign_key="employer.id", index=True)
+    year: int = Field(index=True, description="the year the levy is for (staff of that year)")
+    assessed_on: date
+    amount_fen: int
+    is_demo: bool = False
+
+
+class LevyPayment(SQLModel, table=True):
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_pos"),)
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="levyassessment.id", index=True)
+    paid_on: date
+    amount_fen: int
+    is_demo: bool = False
+
+
+# --- publicity ----------------------------------------------------------------------
+
+
+class Outlet(SQLModel, table=True):
+    __table_args__ = (CheckConstraint(_in("level", AREA_LEVELS), name="level_known"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60, unique=True)
+    level: str = Field(max_length=12)
+    medium: str = Field(default="网站", max_length=20, description="网站 / 杂志 / 报纸 / 电台 / 电视")
+    sort_order: int = 0
+
+
+class Article(SQLModel, table=True):
+    __table_args__ = (Index("ix_article_outlet_date", "outlet_id", "published_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    county_id: int = Field(foreign_key="county.id", index=True)
+    outlet_id: int = Field(foreign_key="outlet.id")
+    title: str = Field(max_length=120)
+    published_on: date = Field(index=True)
+    township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
+    link: str = Field(default="", max_length=300)
+    is_demo: bool = False
+    created_by: str = Field(max_length=40)
+    created_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
+class PublicityTarget(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("county_id", "year", "level", name="uq_publicitytarget_county_year_level"),
+        CheckConstraint("target >= 0", name="target_nonneg"),
+        CheckConstraint(_in("level", AREA_LEVELS), name="level_known"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    county_id: int = Field(foreign_key="county.id")
+    year: int
+    level: str = Field(max_length=12)
+    target: int
+
+
+# --- other work items -------------------------------------------------------------------
+
+
+class Indicator(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=30, unique=True)
+    name: str = Field(max_length=80)
+    unit: str = Field(max_length=10)
+    category: str = Field(max_length=20, description="康复 / 组织 / 信访 / 助残日 / 基地 / 文体")
+    sort_order: int = 0
+
+
+class IndicatorValue(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint("value >= 0", name="value_nonneg"),
+        CheckConstraint("period_end >= period_start", name="period_ordered"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
+    county_id: int = Field(foreign_key="county.id", index=True)
+    township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
+    period_start: date
+    period_end: date
+    value: int
+    note: str = Field(default="", max_length=200)
+    is_demo: bool = False
+    created_by: str = Field(max_length=40)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- audit and provenance -------------------------------------------------------------
+
+
+class AuditLog(SQLModel, table=True):
+    __table_args__ = (Index("ix_auditlog_table_row", "table_name", "row_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=40)
+    action: str = Field(max_length=12, description="create / update / delete / restore")
+    table_name: str = Field(max_length=40)
+    row_id: str = Field(max_length=40)
+    before: str | None = Field(default=None, sa_column=Column(Text))
+    after: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class SeedFigure(SQLModel, table=True):
+    """A figure of the source report: as printed, as used, and why they differ."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    source: str = Field(max_length=80, description="the report the figure comes from")
+    area: str = Field(max_length=20)
+    item: str = Field(max_length=80)
+    section: str = Field(max_length=80)
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    value_printed: str = Field(max_length=40)
+    value_used: Decimal | None = Field(default=None, sa_type=Numeric(16, 2))
+    unit: str = Field(max_length=10)
+    why_differs: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    period: str = Field(default="", max_length=10, description="the period it reports, e.g. 2023-h1")
+    metric: str | None = Field(default=None, max_length=60, description="store query that reproduces it")
+    metric_rule: str = Field(default="eq", max_length=10, description="eq, or at_least for “1500多家”")

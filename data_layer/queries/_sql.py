@@ -1,0 +1,33 @@
+"""Helpers the query modules share: run a statement into a frame; the unit filter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Select, true
+
+from data_layer.db import get_engine
+from data_layer.scope import Scope
+
+
+def frame(url: str, stmt: Select, columns: Sequence[str]) -> pd.DataFrame:
+    """Execute ``stmt`` and return its rows under ``columns`` (an empty frame keeps the columns)."""
+    with get_engine(url).connect() as conn:
+        rows = conn.execute(stmt).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=list(columns))
+
+
+def scalar(url: str, stmt: Select) -> object:
+    with get_engine(url).connect() as conn:
+        return conn.execute(stmt).scalar()
+
+
+def in_units(scope: Scope, township_col, county_col) -> ColumnElement[bool]:
+    """Rows of the chosen townships (county-wide rows drop out), and of the chosen counties."""
+    clause: ColumnElement[bool] = true()
+    if scope.township_ids:
+        clause = clause & township_col.in_(scope.township_ids)
+    if scope.county_ids:
+        clause = clause & county_col.in_(scope.county_ids)
+    return clause

@@ -1,0 +1,63 @@
+"""The org tree, the years on record, and facts about the store itself."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import exists, func, select
+
+from data_layer.cache import cached_query
+from data_layer.models import (
+    Article,
+    AuditLog,
+    County,
+    Disbursement,
+    Employer,
+    Project,
+    ProgressEntry,
+    Township,
+)
+from data_layer.queries._sql import frame, scalar
+
+TOWNSHIP_COLUMNS = ["township_id", "township", "kind", "county_id", "county", "sort_order", "active"]
+
+
+@cached_query
+def counties(url: str) -> pd.DataFrame:
+    stmt = select(County.id, County.name, County.code).order_by(County.sort_order, County.id)
+    return frame(url, stmt, ["county_id", "county", "code"])
+
+
+@cached_query
+def townships(url: str) -> pd.DataFrame:
+    """Every township with its county, in the admin's order."""
+    stmt = (
+        select(Township.id, Township.name, Township.kind, County.id, County.name, Township.sort_order,
+               Township.active)
+        .join(County, County.id == Township.county_id)
+        .order_by(County.sort_order, County.id, Township.sort_order, Township.id)
+    )
+    return frame(url, stmt, TOWNSHIP_COLUMNS)
+
+
+@cached_query
+def years(url: str) -> list[int]:
+    """Years the store plans for (a year exists once its key projects are set), newest first."""
+    with_years = frame(url, select(Project.year).distinct(), ["year"])
+    return sorted((int(y) for y in with_years["year"]), reverse=True)
+
+
+@cached_query
+def demo_present(url: str) -> bool:
+    """True while any generated demo row is in the store (the app shows a 演示数据 badge)."""
+    tables = (ProgressEntry, Disbursement, Employer, Article)
+    stmt = select(*[exists().where(t.is_demo.is_(True)) for t in tables])
+    with_rows = frame(url, stmt, [t.__tablename__ for t in tables])
+    return bool(len(with_rows) and with_rows.iloc[0].any())
+
+
+@cached_query
+def last_write(url: str) -> datetime | None:
+    """When the store last changed (the audit log's newest entry): “数据截至”."""
+    return scalar(url, select(func.max(AuditLog.at)))

@@ -1,0 +1,1 @@
+"""Write services: keyword-only, validated, audited, one transaction each."""

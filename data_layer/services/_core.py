@@ -1,0 +1,109 @@
+"""What every write service shares: the transaction, the audit entry, cache invalidation."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import inspect as sa_inspect
+from sqlmodel import Session, SQLModel
+
+from data_layer.cache import clear_reads
+from data_layer.db import session_scope
+from data_layer.errors import Checks
+from data_layer.models import AuditLog
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def service(fn: F) -> F:
+    """Run ``fn`` in the caller's session, or in a transaction of its own on ``db_url``.
+
+    Seeds and bulk imports pass ``session=`` to write many rows in one transaction; a
+    form passes ``db_url=``. Either way the row and its audit entry commit together.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*, session: Session | None = None, db_url: str | None = None, **kwargs: Any) -> Any:
+        if session is not None:
+            return fn(session=session, **kwargs)
+        if db_url is None:
+            raise TypeError(f"{fn.__name__} needs session= or db_url=")
+        with session_scope(db_url) as own:
+            result = fn(session=own, **kwargs)
+        clear_reads()
+        return result
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(row: SQLModel) -> str:
+    """A row as JSON text for the audit log."""
+    return json.dumps({k: _plain(v) for k, v in row.model_dump().items()}, ensure_ascii=False)
+
+
+def audit(session: Session, *, actor: str, action: str, row: SQLModel, before: str | None = None) -> None:
+    """Write the audit entry for ``row`` in the caller's transaction."""
+    session.add(
+        AuditLog(
+            actor=actor,
+            action=action,
+            table_name=row.__tablename__,  # type: ignore[attr-defined]
+            row_id=str(row_key(row)),
+            before=before,
+            after=None if action == "delete" else snapshot(row),
+        )
+    )
+
+
+def row_key(row: SQLModel) -> Any:
+    """The row's primary key (``id`` for most tables, ``year`` for the levy policy)."""
+    identity = sa_inspect(row).identity
+    return identity[0] if identity else None
+
+
+def insert(session: Session, row: SQLModel, *, actor: str) -> Any:
+    """Add ``row``, flush for its key, audit it; return the key."""
+    session.add(row)
+    session.flush()
+    audit(session, actor=actor, action="create", row=row)
+    # Hold the row for the rest of the transaction: the identity map only holds weak
+    # references, and a bulk load re-reads the rows it validates against (3× faster seeds).
+    session.info.setdefault("written", []).append(row)
+    return row_key(row)
+
+
+def check_actor(checks: Checks, actor: str) -> None:
+    checks.require(actor and actor.strip(), "actor", "请填写录入人")
+
+
+def check_text(checks: Checks, field: str, value: str | None, label: str, max_len: int) -> None:
+    if checks.require(value and value.strip(), field, f"请填写{label}"):
+        checks.require(len(value.strip()) <= max_len, field, f"{label}不能超过 {max_len} 个字")
+
+
+def check_count(checks: Checks, field: str, value: object, label: str, *, allow_none: bool = False) -> None:
+    """A whole number ≥ 0 (bools are not numbers here)."""
+    if value is None and allow_none:
+        return
+    if not checks.require(value is not None, field, f"请填写{label}"):
+        return
+    ok = isinstance(value, int) and not isinstance(value, bool)
+    if checks.require(ok, field, f"{label}必须是整数"):
+        checks.require(value >= 0, field, f"{label}不能为负数")  # type: ignore[operator]
+
+
+def exists(session: Session, model: type[SQLModel], key: object) -> bool:
+    return key is not None and session.get(model, key) is not None

@@ -1,0 +1,26 @@
+"""Where the store lives: one place that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_dir() -> Path:
+    """The folder for the embedded SQLite file (``DPF_DATA_DIR``, default ``./data``)."""
+    return Path(os.environ.get("DPF_DATA_DIR") or REPO_ROOT / "data")
+
+
+def database_url() -> str:
+    """``DATABASE_URL`` if set, else a SQLite file in the data folder (created on demand)."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # SQLAlchemy 2.1 maps postgresql:// to psycopg 3 already; say so explicitly anyway.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://") :]
+        return url
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'dpf.sqlite3'}"

@@ -1,0 +1,54 @@
+"""Start-up and maintenance of a store: migrate, seed, reset."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import inspect as sa_inspect
+from sqlmodel import Session, SQLModel
+
+from data_layer import migrate
+from data_layer.cache import clear_reads
+from data_layer.db import dispose_engines, get_engine, session_scope
+
+
+def is_empty(url: str) -> bool:
+    """True when the store has no county yet (a fresh install)."""
+    from seeds.demo import any_county
+
+    with Session(get_engine(url)) as session:
+        return not any_county(session)
+
+
+def seed(url: str, *, demo: bool = True, scale: str = "county", progress: Callable | None = None) -> None:
+    """Load the reference data, the report's figures and (by default) the demo, in one transaction."""
+    from seeds.demo import seed_demo
+    from seeds.reference import load_report_figures, load_shared
+
+    if not is_empty(url):
+        raise RuntimeError("数据库已有数据；如需重新生成演示数据，请先执行 reset --yes")
+    with session_scope(url) as session:
+        shared = load_shared(session)
+        load_report_figures(session)
+        if demo:
+            seed_demo(session, shared, scale=scale, progress=progress)
+    clear_reads()
+
+
+def ensure_ready(url: str, *, seed_if_empty: bool = True) -> None:
+    """Upgrade the schema; seed the county demo into an empty store."""
+    migrate.upgrade(url)
+    if seed_if_empty and is_empty(url):
+        seed(url)
+
+
+def reset(url: str) -> None:
+    """Drop every table (and Alembic's version), then migrate to an empty schema."""
+    engine = get_engine(url)
+    SQLModel.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        if sa_inspect(conn).has_table("alembic_version"):
+            conn.exec_driver_sql("DROP TABLE alembic_version")
+    dispose_engines()
+    migrate.upgrade(url)
+    clear_reads()
