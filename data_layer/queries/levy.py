@@ -14,8 +14,8 @@ COVERAGE_COLUMNS = ["registered", "notified", "inspected", "onsite", "covered", 
 
 
 @cached_query
-def coverage(url: str, scope: Scope) -> pd.DataFrame:
-    """One row: employers registered by the period's end, and how many the period reached.
+def coverage(url: str, scope: Scope, by_township: bool = False) -> pd.DataFrame:
+    """Employers registered by the period's end, and how many the period reached (one row, or one a township).
 
     Covered = sent the annual-review notice or inspected within the period (each employer once).
     """
@@ -31,10 +31,14 @@ def coverage(url: str, scope: Scope) -> pd.DataFrame:
     def count_if(cond):
         return func.coalesce(func.sum(func.cast(cond, e.staff.type)), 0)
 
-    stmt = select(
-        func.count(), count_if(notified), count_if(inspected), count_if(onsite), count_if(or_(notified, inspected))
-    ).where(e.registered_on <= scope.end, in_units(scope, e.township_id, e.county_id))
-    out = frame(url, stmt, COVERAGE_COLUMNS[:-1])
+    measures = (func.count(), count_if(notified), count_if(inspected), count_if(onsite),
+                count_if(or_(notified, inspected)))
+    where = (e.registered_on <= scope.end, in_units(scope, e.township_id, e.county_id))
+    if by_township:
+        stmt = select(e.township_id, *measures).where(*where).group_by(e.township_id)
+        out = frame(url, stmt, ["township_id", *COVERAGE_COLUMNS[:-1]])
+    else:
+        out = frame(url, select(*measures).where(*where), COVERAGE_COLUMNS[:-1])
     out["coverage"] = out["covered"] / out["registered"].where(out["registered"] > 0)
     return out
 

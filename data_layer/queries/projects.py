@@ -106,3 +106,23 @@ def project_summary(url: str, scope: Scope, today: date) -> pd.DataFrame:
         rows.append((code, name, len(group), rate, elapsed, status, STATUS_LABELS[status],
                      int(group["amount_ytd_fen"].sum()), float(group["budget_fen"].sum(min_count=1))))
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+@cached_query
+def township_progress(url: str, scope: Scope) -> pd.DataFrame:
+    """Per township and item: done year-to-date (to the period's end) and in the period.
+
+    County-wide entries (no township) appear under township_id None, named “县本级”.
+    """
+    e = ProgressEntry
+    done = _done(ProjectItem.measure, e.quantity, e.amount_fen)
+    stmt = (
+        select(e.township_id, Project.code, ProjectItem.code,
+               func.sum(case((e.entry_date >= scope.start, done), else_=0)), func.sum(done))
+        .join(ProjectItem, ProjectItem.id == e.item_id)
+        .join(Project, Project.id == ProjectItem.project_id)
+        .where(Project.year == scope.year, e.deleted_at.is_(None), e.entry_date >= scope.year_start,
+               e.entry_date <= scope.end, in_units(scope, e.township_id, Project.county_id))
+        .group_by(e.township_id, Project.code, ProjectItem.code)
+    )
+    return frame(url, stmt, ["township_id", "project_code", "item_code", "done_period", "done_ytd"])

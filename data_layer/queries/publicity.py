@@ -52,3 +52,17 @@ def by_level(url: str, scope: Scope) -> pd.DataFrame:
         out["target"] = None
     out["target"] = out["target"].astype("float64")
     return out
+
+
+@cached_query
+def by_month(url: str, scope: Scope) -> pd.DataFrame:
+    """Articles per month of the period and outlet level."""
+    month = func.substr(func.cast(Article.published_on, Outlet.name.type), 1, 7)
+    stmt = (
+        select(month, Outlet.level, func.count(Article.id))
+        .join(Outlet, Outlet.id == Article.outlet_id)
+        .where(_articles_in(scope))
+        .group_by(month, Outlet.level)
+        .order_by(month)
+    )
+    return frame(url, stmt, ["month", "level", "articles"])

@@ -52,3 +52,18 @@ def totals_by_type(url: str, scope: Scope) -> pd.DataFrame:
         .order_by(SubsidyType.sort_order, SubsidyType.id)
     )
     return frame(url, stmt, TYPE_COLUMNS)
+
+
+@cached_query
+def totals_by_township(url: str, scope: Scope) -> pd.DataFrame:
+    """Per township (None = 县本级) and type: money paid and recipients (same rule as by type)."""
+    d = Disbursement
+    monthly = SubsidyType.payment == "monthly"
+    stmt = (
+        select(d.township_id, SubsidyType.code, func.sum(d.amount_fen),
+               case((monthly, func.max(d.recipients)), else_=func.sum(d.recipients)))
+        .join(SubsidyType, SubsidyType.id == d.type_id)
+        .where(_in_scope(scope))
+        .group_by(d.township_id, SubsidyType.code, SubsidyType.payment)
+    )
+    return frame(url, stmt, ["township_id", "type_code", "amount_fen", "recipients"])

@@ -1,0 +1,1 @@
+"""What every page shares: the view context, number formats, small render helpers."""

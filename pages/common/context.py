@@ -1,0 +1,113 @@
+"""The shared sidebar filter and the view context every page reads.
+
+The filter lives in the URL (``year``, ``period`` or ``from``/``to``, repeated ``township``
+and ``county``), so a filtered view can be bookmarked and shared. A new session starts
+from the URL; after that the widgets are the truth and the URL follows them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import streamlit as st
+
+from data_layer.queries import org
+from data_layer.scope import PERIODS, FilterSpec, Scope, make_scope, parse_params, to_params
+from pages.common.fmt import CHINA
+
+_KEYS = ("f_year", "f_period", "f_months", "f_townships", "f_counties")
+
+
+@dataclass(frozen=True)
+class ViewContext:
+    url: str
+    spec: FilterSpec
+    scope: Scope
+    today: date
+    counties: tuple[str, ...]
+    townships: tuple[str, ...]
+    multi_county: bool
+
+    def units_label(self) -> str:
+        """“全县”, or the chosen townships (and counties)."""
+        if self.townships:
+            shown = "、".join(self.townships[:4])
+            return shown + (f" 等 {len(self.townships)} 个乡镇" if len(self.townships) > 4 else "")
+        if self.multi_county:
+            return "、".join(self.counties) if self.counties else "全市"
+        return "全县"
+
+    def label(self) -> str:
+        return f"{self.spec.label()} · {self.units_label()}"
+
+    def query_params(self) -> dict[str, str | list[str]]:
+        return to_params(self.spec)
+
+
+def today_in_china() -> date:
+    return datetime.now(CHINA).date()
+
+
+def _init_state(url: str, years: list[int], today: date) -> None:
+    """First run of a session: take the filter from the URL (or the defaults)."""
+    default_year = next((y for y in years if y <= today.year), years[0] if years else today.year)
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    spec = parse_params(params, default_year=default_year, years=years or [default_year])
+    towns = org.townships(url)
+    st.session_state.f_year = spec.year
+    st.session_state.f_period = spec.period
+    st.session_state.f_months = (spec.month_from, spec.month_to)
+    st.session_state.f_counties = [c for c in spec.counties if c in set(org.counties(url)["county"])]
+    st.session_state.f_townships = [t for t in spec.townships if t in set(towns["township"])]
+
+
+def render_filters(url: str) -> ViewContext:
+    """Draw the sidebar filter, keep the URL in step, and return the context for this run."""
+    today = today_in_china()
+    years = org.years(url) or [today.year]
+    if "f_year" not in st.session_state or st.session_state.f_year not in years:
+        _init_state(url, years, today)
+    counties = org.counties(url)
+    towns = org.townships(url)
+    towns = towns[towns["active"]]
+    multi = len(counties) > 1
+    with st.sidebar:
+        st.markdown("### 筛选")
+        st.selectbox("年度", years, key="f_year", format_func=lambda y: f"{y}年")
+        st.selectbox("期间", list(PERIODS), key="f_period", format_func=PERIODS.__getitem__)
+        if st.session_state.f_period == "range":
+            st.select_slider("月份", options=list(range(1, 13)), key="f_months", format_func=lambda m: f"{m}月")
+        if multi:
+            st.multiselect("县区", list(counties["county"]), key="f_counties", placeholder="全市（全部县区）")
+        chosen_counties = st.session_state.get("f_counties") or []
+        if chosen_counties:
+            towns = towns[towns["county"].isin(chosen_counties)]
+        options = list(towns["township"])
+        st.session_state.f_townships = [t for t in st.session_state.f_townships if t in options]
+        st.multiselect("乡镇（街道）", options, key="f_townships", placeholder="全县（全部乡镇）")
+    m0, m1 = st.session_state.f_months
+    spec = FilterSpec(year=st.session_state.f_year, period=st.session_state.f_period, month_from=m0, month_to=m1,
+                      townships=tuple(st.session_state.f_townships), counties=tuple(chosen_counties))
+    _sync_url(spec)
+    name_to_id = dict(zip(towns["township"], towns["township_id"], strict=True))
+    county_ids = counties[counties["county"].isin(chosen_counties)]["county_id"]
+    scope = make_scope(spec, [int(name_to_id[t]) for t in spec.townships], [int(c) for c in county_ids])
+    return ViewContext(url=url, spec=spec, scope=scope, today=today, counties=tuple(chosen_counties),
+                       townships=spec.townships, multi_county=multi)
+
+
+def _sync_url(spec: FilterSpec) -> None:
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in to_params(spec).items()}
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    if wanted != current:
+        st.query_params.from_dict(wanted)
+
+
+def current() -> ViewContext:
+    """The context the frame computed for this run (pages call this)."""
+    return st.session_state["view_context"]
+
+
+def publish(ctx: ViewContext) -> None:
+    st.session_state["view_context"] = ctx

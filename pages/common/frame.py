@@ -1,0 +1,72 @@
+"""The frame every page runs in: page config, start-up, the shared filter, navigation.
+
+Page modules in ``pages/`` are named after their URL paths and end with
+``handover(__name__)``. Why: while a ``pages/`` folder exists, the first request after a
+server start runs in Streamlit's legacy mode, which executes ``pages/<url path>.py``
+directly. ``handover`` then runs this frame, whose ``st.navigation`` switches Streamlit
+out of legacy mode and serves the requested page with its filter from the URL. Run as an
+app of its own (``streamlit run pages/overview.py``), a page module renders nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from data_layer import settings, store
+from pages.common.context import current, publish, render_filters
+
+ENTRY = settings.REPO_ROOT / "dashboard.py"
+
+
+def _pages() -> dict[str, list]:
+    from pages import levy, overview, projects, publicity, sources, subsidies
+
+    return {
+        "看板": [
+            st.Page(_home, title="首页", url_path="home", default=True, visibility="hidden"),
+            st.Page(overview.render, title="总览", icon=":material/dashboard:", url_path="overview"),
+            st.Page(projects.render, title="重点工程", icon=":material/flag:", url_path="projects"),
+            st.Page(subsidies.render, title="补贴发放", icon=":material/payments:", url_path="subsidies"),
+            st.Page(levy.render, title="残保金征收", icon=":material/work:", url_path="levy"),
+            st.Page(publicity.render, title="信息宣传", icon=":material/campaign:", url_path="publicity"),
+        ],
+        "数据": [
+            st.Page(sources.render, title="数据来源", icon=":material/fact_check:", url_path="sources"),
+        ],
+    }
+
+
+def _home() -> None:
+    """The root URL forwards to 总览 with the filter: the default page's own URL is always "/",
+    and 总览 must keep a real path (/overview) for bookmarks."""
+    st.switch_page(st.session_state["pages_by_path"]["overview"], query_params=current().query_params())
+
+
+@st.cache_resource(show_spinner="首次启动：正在建立数据库并生成演示数据，约需半分钟……")
+def prepare_store(url: str) -> str:
+    """Migrate to the newest schema and seed an empty store, once per process and store."""
+    store.ensure_ready(url)
+    return url
+
+
+def main() -> None:
+    st.set_page_config(page_title="县残联工作看板", page_icon=":material/accessible:", layout="wide",
+                       initial_sidebar_state="auto")
+    url = prepare_store(settings.database_url())
+    pages = _pages()
+    st.session_state["pages_by_path"] = {p.url_path: p for section in pages.values() for p in section}
+    nav = st.navigation(pages)
+    publish(render_filters(url))
+    nav.run()
+
+
+def handover(module_name: str) -> None:
+    """At the end of a page module: if Streamlit's legacy mode ran it for our app, run the frame instead."""
+    if module_name != "__main__":
+        return  # imported by the frame: only definitions
+    ctx = get_script_run_ctx()
+    if ctx is not None and Path(ctx.main_script_path).resolve() == ENTRY:
+        main()

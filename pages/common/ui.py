@@ -1,0 +1,55 @@
+"""Small render helpers shared by pages: the header, links that keep the filter, empty states."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data_layer.queries import org
+from pages.common.context import ViewContext
+from pages.common.fmt import cn_datetime
+
+
+def header(title: str, ctx: ViewContext) -> None:
+    """Page title, the filter it shows, when the numbers were taken, and the demo badge."""
+    st.title(title)
+    parts = [f"**{ctx.label()}**", f"数据截至 {cn_datetime(org.last_write(ctx.url))}"]
+    if org.demo_present(ctx.url):
+        parts.append(":orange-badge[演示数据]")
+    st.markdown(" · ".join(parts))
+
+
+def link(url_path: str, label: str, ctx: ViewContext) -> None:
+    """A link to another page that carries the current filter in its URL."""
+    page = st.session_state.get("pages_by_path", {}).get(url_path)
+    if page is not None:
+        st.page_link(page, label=label, query_params=ctx.query_params(), icon=":material/arrow_forward:")
+
+
+def empty(message: str) -> None:
+    st.info(message, icon=":material/info:")
+
+
+def short_project_name(name: str) -> str:
+    """残疾人民生救助“双百工程” → 双百工程; 阳光家园残疾人托养工程 → 阳光家园."""
+    if "“" in name:
+        return name.split("“", 1)[1].split("”", 1)[0]
+    return name[:4]
+
+
+def township_names(ctx: ViewContext) -> dict:
+    """township_id → name, with None (county-wide records) as “县本级”."""
+    towns = org.townships(ctx.url)
+    names = dict(zip(towns["township_id"], towns["township"], strict=True))
+    names[None] = "县本级"
+    return names
+
+
+def township_order(ctx: ViewContext) -> list[str]:
+    """Township names in the admin's order, limited to the filter's townships and counties."""
+    towns = org.townships(ctx.url)
+    towns = towns[towns["active"]]
+    if ctx.scope.county_ids:
+        towns = towns[towns["county_id"].isin(ctx.scope.county_ids)]
+    if ctx.scope.township_ids:
+        towns = towns[towns["township_id"].isin(ctx.scope.township_ids)]
+    return list(towns["township"])

@@ -1,0 +1,51 @@
+"""Screenshots of every page at projector and small-screen sizes, for people to look at.
+
+    python scripts/screenshots.py [--out artifacts/screenshots] [--query "year=2023&period=h1"]
+
+Uses the store at DATABASE_URL (default: the app's SQLite file), started with `streamlit run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from data_layer import settings  # noqa: E402
+from tests.browser_support import launch, running_app, wait_for_app  # noqa: E402
+
+PAGES = ["overview", "projects", "subsidies", "levy", "publicity", "sources"]
+SIZES = {"1920x1080": (1920, 1080), "1024x768": (1024, 768)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default="artifacts/screenshots")
+    parser.add_argument("--query", default="year=2023&period=h1")
+    parser.add_argument("--pages", nargs="*", default=PAGES)
+    parser.add_argument("--full-page", action="store_true")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    log = Path(tempfile.mkdtemp()) / "server.log"
+    with running_app(settings.database_url(), log) as base, sync_playwright() as p:
+        browser = launch(p)
+        for size, (w, h) in SIZES.items():
+            page = browser.new_page(viewport={"width": w, "height": h}, locale="zh-CN")
+            for name in args.pages:
+                page.goto(f"{base}/{name}?{args.query}")
+                wait_for_app(page)
+                path = out / f"{name}_{size}.png"
+                page.screenshot(path=str(path), full_page=args.full_page)
+                print(path)
+            page.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
