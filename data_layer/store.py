@@ -21,17 +21,20 @@ def is_empty(url: str) -> bool:
 
 
 def seed(url: str, *, demo: bool = True, scale: str = "county", progress: Callable | None = None) -> None:
-    """Load the reference data, the report's figures and (by default) the demo, in one transaction."""
+    """Load the reference data (the county, its townships and projects), the report's figures and,
+    with ``demo``, the generated demo records, in one transaction."""
     from seeds.demo import seed_demo
-    from seeds.reference import load_report_figures, load_shared
+    from seeds.reference import home_county, load_county, load_publicity_targets, load_report_figures, load_shared
 
     if not is_empty(url):
         raise RuntimeError("数据库已有数据；如需重新生成演示数据，请先执行 reset --yes")
     with session_scope(url) as session:
         shared = load_shared(session)
         load_report_figures(session)
+        home = load_county(session, **home_county())
+        load_publicity_targets(session, home.county_id)
         if demo:
-            seed_demo(session, shared, scale=scale, progress=progress)
+            seed_demo(session, shared, home, scale=scale, progress=progress)
     clear_reads()
 
 

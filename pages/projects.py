@@ -24,7 +24,7 @@ def render() -> None:
     cols = st.columns(len(summary))
     for col, row in zip(cols, summary.itertuples(), strict=True):
         col.metric(short_project_name(row.project), pct(row.completion),
-                   f"序时进度 {pct(row.elapsed)} · {row.status_label}", delta_color="off")
+                   f"序时进度 {pct(row.elapsed)} · {row.status_label}", delta_color="off", delta_arrow="off")
     for (code, name), group in items.groupby(["project_code", "project"], sort=False):
         st.subheader(name)
         render_items(group)

@@ -20,7 +20,7 @@ def render() -> None:
     cols[0].metric("发表稿件", f"{num(levels['articles'].sum())} 篇")
     for col, row in zip(cols[1:], levels.itertuples(), strict=True):
         target = "" if row.target != row.target else f"年度目标 {row.target:.0f} 篇"
-        col.metric(row.level_label, f"{row.articles} 篇", target or None, delta_color="off")
+        col.metric(row.level_label, f"{row.articles} 篇", target or None, delta_color="off", delta_arrow="off")
     if levels["articles"].sum() == 0:
         empty("本期没有登记稿件")
         return

@@ -24,7 +24,7 @@ def render() -> None:
         empty("没有登记报告数字")
         return
     st.metric("登记数字", f"{len(rows)} 个", f"其中 {int((rows['why_differs'] != '').sum())} 个采用值与原文不同或需说明",
-              delta_color="off")
+              delta_color="off", delta_arrow="off")
     table = rows.assign(
         核对=rows["matches"].map({True: "一致", False: "不一致"}).fillna("—"),
     ).rename(columns={"area": "领域", "item": "事项", "section": "出处", "quote": "原文", "value_printed": "原文数值",

@@ -17,9 +17,10 @@ from sqlmodel import Session, select
 
 from data_layer import credit_code
 from data_layer.levy_rules import Policy, levy_due_fen
-from data_layer.models import County, LevyPolicy, SubsidyType
+from data_layer.models import County, LevyPolicy, ProjectItem, SubsidyType
 from data_layer.services import indicators, levy, projects, publicity, subsidies
 from seeds.reference import (
+    ACTOR,
     CountyRefs,
     SharedRefs,
     home_county,
@@ -144,6 +145,7 @@ class CountyDemo:
         return value if self.factor == 1.0 else round(value * self.factor)
 
     def run(self) -> None:
+        self.township_targets()
         for year, half in PROGRESS:
             self.progress(year, half)
             self.subsidies(year, half)
@@ -152,6 +154,17 @@ class CountyDemo:
         self.levy()
 
     # --- key projects ---------------------------------------------------------------
+    def township_targets(self) -> None:
+        """Township items get their annual target split across townships (the 目标任务分解)."""
+        for (year, _project, _item), item_id in self.refs.items.items():
+            item = self.s.get(ProjectItem, item_id)
+            if item.scope != "township":
+                continue
+            for township_id, target in zip(self.refs.township_ids, split(item.annual_target, self.weights),
+                                           strict=True):
+                projects.set_township_target(session=self.s, actor=ACTOR, item_id=item_id,
+                                             township_id=township_id, target=target)
+
     def progress(self, year: int, half: int) -> None:
         start, end = _half_range(year, half)
         for (project, item), total in PROGRESS[(year, half)].items():
@@ -373,20 +386,25 @@ def _other_counties(rng: random.Random, scale: Scale) -> list[dict]:
     return counties
 
 
-def seed_demo(session: Session, shared: SharedRefs, scale: str = "county", progress=None) -> list[CountyRefs]:
-    """Fill the store with the demo (the caller owns the transaction)."""
+def seed_demo(session: Session, shared: SharedRefs, home: CountyRefs, scale: str = "county",
+              progress=None) -> list[CountyRefs]:
+    """Fill the store with the demo (the caller owns the transaction): the home county first."""
     rng = random.Random(SEED)
-    home = home_county()
-    plan = [(home, 1.0)] + [(c, round(rng.uniform(0.6, 1.4), 2)) for c in _other_counties(rng, SCALES[scale])]
-    made = []
-    for order, (county, factor) in enumerate(plan):
+    others = _other_counties(rng, SCALES[scale])
+    total = 1 + len(others)
+    CountyDemo(session, home, shared, rng, 1.0, home_county()["code"]).run()
+    if progress:
+        progress(1, total, home.name)
+    made = [home]
+    for order, county in enumerate(others, start=1):
+        factor = round(rng.uniform(0.6, 1.4), 2)
         refs = load_county(session, name=county["name"], code=county["code"], townships=county["townships"],
                            sort_order=order, target_factor=factor)
         load_publicity_targets(session, refs.county_id, factor)
         CountyDemo(session, refs, shared, rng, factor, county["code"]).run()
         made.append(refs)
         if progress:
-            progress(order + 1, len(plan), county["name"])
+            progress(order + 1, total, county["name"])
     return made
 
 

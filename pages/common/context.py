@@ -53,6 +53,7 @@ def _init_state(url: str, years: list[int], today: date) -> None:
     """First run of a session: take the filter from the URL (or the defaults)."""
     default_year = next((y for y in years if y <= today.year), years[0] if years else today.year)
     params = {key: st.query_params.get_all(key) for key in st.query_params}
+
     spec = parse_params(params, default_year=default_year, years=years or [default_year])
     towns = org.townships(url)
     st.session_state.f_year = spec.year
