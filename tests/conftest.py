@@ -48,7 +48,7 @@ def _template(folder: Path, *, demo: bool) -> Path:
 
 
 def _copy(template: Path, folder: Path) -> str:
-    path = folder / template.name
+    path = folder / f"{template.parent.name}.sqlite3"  # demo0 / reference0: two copies may share a folder
     shutil.copy(template, path)
     return sqlite_url(path)
 

@@ -1,0 +1,292 @@
+"""Every query against an independent computation: plain Python over the rows sqlite3 returns."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date
+
+import pytest
+
+from data_layer.queries import indicators, levy, org, projects, provenance, publicity, subsidies
+from data_layer.scope import FilterSpec, Scope, make_scope
+from tests.conftest import rows
+
+TODAY = date(2026, 11, 28)
+
+
+def township_ids(url: str, *names: str) -> list[int]:
+    got = {r["name"]: r["id"] for r in rows(url, "SELECT id, name FROM township")}
+    return [got[n] for n in names]
+
+
+SCOPES = {
+    "2023 全年 全县": (FilterSpec(2023), ()),
+    "2023 上半年 全县": (FilterSpec(2023, "h1"), ()),
+    "2023 下半年 两镇": (FilterSpec(2023, "h2"), ("鲁村镇", "南鲁山镇")),
+    "2023 第二季度 全县": (FilterSpec(2023, "q2"), ()),
+    "2022 3–8月 东里镇": (FilterSpec(2022, "range", 3, 8), ("东里镇",)),
+}
+
+
+@pytest.fixture(params=list(SCOPES), ids=list(SCOPES))
+def scope(request, demo_url) -> Scope:
+    spec, names = SCOPES[request.param]
+    return make_scope(spec, township_ids(demo_url, *names))
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text[:10])
+
+
+def in_period(text: str, scope: Scope, *, from_year_start: bool = False) -> bool:
+    start = scope.year_start if from_year_start else scope.start
+    return start <= d(text) <= scope.end
+
+
+def in_units(township_id, scope: Scope) -> bool:
+    return not scope.township_ids or township_id in scope.township_ids
+
+
+# --- key projects ---------------------------------------------------------------------------
+
+
+def expected_items(url: str, scope: Scope) -> dict:
+    items = rows(url, "SELECT i.*, p.code AS pcode FROM projectitem i JOIN project p ON p.id = i.project_id "
+                      "WHERE p.year = ?", (scope.year,))
+    targets = rows(url, "SELECT * FROM itemtownshiptarget")
+    entries = rows(url, "SELECT * FROM progressentry WHERE deleted_at IS NULL")
+    out = {}
+    for it in items:
+        key = (it["pcode"], it["code"])
+        if scope.township_ids:
+            tt = [t["target"] for t in targets if t["item_id"] == it["id"] and t["township_id"] in scope.township_ids]
+            target = float(sum(tt)) if tt else math.nan
+        else:
+            target = float(it["annual_target"])
+        value = (lambda e: e["amount_fen"] / 100) if it["measure"] == "money" else (lambda e: e["quantity"])
+        mine = [e for e in entries if e["item_id"] == it["id"] and in_units(e["township_id"], scope)]
+        out[key] = dict(
+            target=target,
+            done_period=sum(value(e) for e in mine if in_period(e["entry_date"], scope)),
+            done_ytd=sum(value(e) for e in mine if in_period(e["entry_date"], scope, from_year_start=True)),
+            amount_ytd_fen=sum(e["amount_fen"] for e in mine if in_period(e["entry_date"], scope, from_year_start=True)),
+        )
+    return out
+
+
+def test_item_progress(demo_url, scope):
+    got = projects.item_progress(demo_url, scope)
+    want = expected_items(demo_url, scope)
+    assert list(got.columns) == projects.ITEM_COLUMNS
+    assert len(got) == len(want) == 9
+    for r in got.itertuples():
+        w = want[(r.project_code, r.item_code)]
+        assert r.done_period == pytest.approx(w["done_period"])
+        assert r.done_ytd == pytest.approx(w["done_ytd"])
+        assert r.amount_ytd_fen == w["amount_ytd_fen"]
+        assert (math.isnan(r.target) and math.isnan(w["target"])) or r.target == w["target"]
+
+
+def test_project_summary(demo_url, scope):
+    got = projects.project_summary(demo_url, scope, TODAY)
+    want = expected_items(demo_url, scope)
+    days = 366 if scope.year % 4 == 0 else 365
+    elapsed = ((min(scope.end, TODAY) - scope.year_start).days + 1) / days
+    by_project = defaultdict(list)
+    for (p, _i), w in want.items():
+        if w["target"] == w["target"] and w["target"] > 0:
+            by_project[p].append(w["done_ytd"] / w["target"])
+    assert list(got["project_code"]) == ["shuangbai", "yuanmeng", "yangguang"]
+    for r in got.itertuples():
+        rates = by_project[r.project_code]
+        if rates:
+            assert r.completion == pytest.approx(sum(rates) / len(rates))
+        else:  # no item of this project has a target for the chosen townships
+            assert math.isnan(r.completion) and r.status == "no_target"
+        assert r.elapsed == pytest.approx(elapsed)
+
+
+def test_township_progress(demo_url, scope):
+    got = projects.township_progress(demo_url, scope)
+    entries = rows(demo_url, "SELECT e.*, i.code AS icode, i.measure, p.code AS pcode FROM progressentry e "
+                             "JOIN projectitem i ON i.id = e.item_id JOIN project p ON p.id = i.project_id "
+                             "WHERE p.year = ? AND e.deleted_at IS NULL", (scope.year,))
+    want = defaultdict(float)
+    for e in entries:
+        if in_units(e["township_id"], scope) and in_period(e["entry_date"], scope, from_year_start=True):
+            want[(e["township_id"], e["pcode"], e["icode"])] += e["amount_fen"] / 100 if e["measure"] == "money" \
+                else e["quantity"]
+    have = {(None if t != t else t, p, i): v for t, p, i, v in
+            zip(got.township_id, got.project_code, got.item_code, got.done_ytd, strict=True)}
+    assert have == pytest.approx(dict(want))
+
+
+# --- subsidies ---------------------------------------------------------------------------------
+
+
+def expected_subsidies(url: str, scope: Scope, key):
+    types = {t["id"]: t for t in rows(url, "SELECT * FROM subsidytype")}
+    rolls = defaultdict(list)
+    amounts = defaultdict(int)
+    for r in rows(url, "SELECT * FROM disbursement WHERE deleted_at IS NULL"):
+        if in_period(r["paid_date"], scope) and in_units(r["township_id"], scope):
+            t = types[r["type_id"]]
+            rolls[(key(r, t), r["county_id"], r["township_id"])].append(r["recipients"])
+            amounts[key(r, t)] += r["amount_fen"]
+    recipients = defaultdict(int)
+    for (k, _c, _t), values in rolls.items():
+        payment = next(t["payment"] for t in types.values() if t["code"] == (k if isinstance(k, str) else k[1]))
+        recipients[k] += max(values) if payment == "monthly" else sum(values)
+    return amounts, recipients
+
+
+def test_totals_by_type(demo_url, scope):
+    got = subsidies.totals_by_type(demo_url, scope)
+    amounts, recipients = expected_subsidies(demo_url, scope, lambda r, t: t["code"])
+    assert list(got.columns) == subsidies.TYPE_COLUMNS
+    assert list(got["type_code"]) == ["tekun", "dibao", "fuel", "housing", "pension"]
+    for r in got.itertuples():
+        assert (r.amount_fen, r.recipients) == (amounts.get(r.type_code, 0), recipients.get(r.type_code, 0))
+
+
+def test_totals_by_township(demo_url, scope):
+    got = subsidies.totals_by_township(demo_url, scope)
+    amounts, recipients = expected_subsidies(demo_url, scope, lambda r, t: (r["township_id"], t["code"]))
+    have = {(t, c): (a, n) for t, c, a, n in
+            zip(got.township_id, got.type_code, got.amount_fen, got.recipients, strict=True)}
+    assert have == {k: (amounts[k], recipients[k]) for k in amounts}
+
+
+# --- levy enforcement --------------------------------------------------------------------------------
+
+
+def expected_coverage(url: str, scope: Scope) -> dict:
+    employers = [e for e in rows(url, "SELECT * FROM employer")
+                 if d(e["registered_on"]) <= scope.end and in_units(e["township_id"], scope)]
+    notified = {r["employer_id"] for r in rows(url, "SELECT * FROM annualreview") if in_period(r["notified_on"], scope)}
+    inspections = [r for r in rows(url, "SELECT * FROM inspection") if in_period(r["inspected_on"], scope)]
+    inspected = {r["employer_id"] for r in inspections}
+    onsite = {r["employer_id"] for r in inspections if r["mode"] == "onsite"}
+    by_town = defaultdict(lambda: defaultdict(int))
+    for e in employers:
+        for bucket in (by_town[e["township_id"]], by_town["all"]):
+            bucket["registered"] += 1
+            bucket["notified"] += e["id"] in notified
+            bucket["inspected"] += e["id"] in inspected
+            bucket["onsite"] += e["id"] in onsite
+            bucket["covered"] += e["id"] in notified | inspected
+    return by_town
+
+
+def test_coverage(demo_url, scope):
+    want = expected_coverage(demo_url, scope)["all"]
+    got = levy.coverage(demo_url, scope).iloc[0]
+    for col in ("registered", "notified", "inspected", "onsite", "covered"):
+        assert got[col] == want[col], col
+    assert got["coverage"] == pytest.approx(want["covered"] / want["registered"])
+
+
+def test_coverage_by_township(demo_url, scope):
+    want = expected_coverage(demo_url, scope)
+    got = levy.coverage(demo_url, scope, by_township=True)
+    assert len(got) == len(want) - 1
+    for r in got.itertuples():
+        w = want[r.township_id]
+        assert (r.registered, r.notified, r.inspected, r.onsite, r.covered) == (
+            w["registered"], w["notified"], w["inspected"], w["onsite"], w["covered"])
+
+
+def test_campaigns(demo_url, scope):
+    got = levy.campaigns(demo_url, scope)
+    campaigns = [c for c in rows(demo_url, "SELECT * FROM campaign")
+                 if d(c["start_date"]) <= scope.end and d(c["end_date"]) >= scope.start]
+    employers = {e["id"]: e for e in rows(demo_url, "SELECT * FROM employer")}
+    assert len(got) == len(campaigns)
+    for c, r in zip(campaigns, got.itertuples(), strict=True):
+        mine = [i for i in rows(demo_url, "SELECT * FROM inspection WHERE campaign_id = ?", (c["id"],))
+                if in_units(employers[i["employer_id"]]["township_id"], scope)]
+        assert r.inspected == len({i["employer_id"] for i in mine})
+        assert r.onsite == len({i["employer_id"] for i in mine if i["mode"] == "onsite"})
+
+
+# --- publicity ----------------------------------------------------------------------------------------
+
+
+def articles_in(url: str, scope: Scope) -> list[dict]:
+    return [a for a in rows(url, "SELECT a.*, o.name AS outlet, o.level FROM article a JOIN outlet o "
+                                 "ON o.id = a.outlet_id WHERE a.deleted_at IS NULL")
+            if in_period(a["published_on"], scope) and in_units(a["township_id"], scope)]
+
+
+def test_by_outlet(demo_url, scope):
+    got = publicity.by_outlet(demo_url, scope)
+    mine = articles_in(demo_url, scope)
+    assert len(got) == 7
+    for r in got.itertuples():
+        assert r.articles == sum(a["outlet"] == r.outlet for a in mine)
+
+
+def test_by_level(demo_url, scope):
+    got = publicity.by_level(demo_url, scope)
+    mine = articles_in(demo_url, scope)
+    targets = defaultdict(int)
+    for t in rows(demo_url, "SELECT * FROM publicitytarget WHERE year = ?", (scope.year,)):
+        targets[t["level"]] += t["target"]
+    assert list(got["level"]) == ["national", "provincial", "municipal", "county"]
+    for r in got.itertuples():
+        assert r.articles == sum(a["level"] == r.level for a in mine)
+        if scope.township_ids:
+            assert math.isnan(r.target)
+        else:
+            assert r.target == targets[r.level]
+
+
+def test_by_month(demo_url, scope):
+    got = publicity.by_month(demo_url, scope)
+    want = defaultdict(int)
+    for a in articles_in(demo_url, scope):
+        want[(a["published_on"][:7], a["level"])] += 1
+    assert dict(zip(zip(got.month, got.level, strict=True), got.articles, strict=True)) == dict(want)
+
+
+# --- other work items and the org tree ------------------------------------------------------------------
+
+
+def test_indicator_totals(demo_url, scope):
+    got = indicators.totals(demo_url, scope)
+    values = [v for v in rows(demo_url, "SELECT v.*, i.code FROM indicatorvalue v JOIN indicator i "
+                                        "ON i.id = v.indicator_id")
+              if in_period(v["period_start"], scope) and in_units(v["township_id"], scope)]
+    for r in got.itertuples():
+        assert r.value == sum(v["value"] for v in values if v["code"] == r.code)
+
+
+def test_org_queries(demo_url, reference_url):
+    towns = org.townships(demo_url)
+    assert len(towns) == 13 and set(towns["county"]) == {"沂源县"}
+    assert list(towns["township"][:2]) == ["南麻街道", "历山街道"]
+    assert org.years(demo_url) == [2023, 2022]
+    assert org.demo_present(demo_url) is True
+    assert org.demo_present(reference_url) is False
+    assert org.last_write(demo_url).tzinfo is not None
+
+
+def test_queries_on_an_empty_store(empty_url):
+    scope = make_scope(FilterSpec(2023, "h1"))
+    assert projects.item_progress(empty_url, scope).empty
+    assert projects.project_summary(empty_url, scope, TODAY).empty
+    assert subsidies.totals_by_type(empty_url, scope).empty
+    assert levy.coverage(empty_url, scope).iloc[0]["registered"] == 0
+    assert math.isnan(levy.coverage(empty_url, scope).iloc[0]["coverage"])
+    assert publicity.by_level(empty_url, scope)["articles"].sum() == 0
+    assert org.years(empty_url) == [] and org.demo_present(empty_url) is False
+    assert org.last_write(empty_url) is None
+    assert provenance.figures(empty_url).empty
+
+
+def test_cached_reads_follow_the_store_url(demo_url, empty_url):
+    """The URL is part of every cache key: one store's rows never serve another."""
+    scope = make_scope(FilterSpec(2023, "h1"))
+    assert levy.coverage(demo_url, scope).iloc[0]["registered"] > 1500
+    assert levy.coverage(empty_url, scope).iloc[0]["registered"] == 0
