@@ -38,7 +38,8 @@ def townships(url: str) -> pd.DataFrame:
         .join(County, County.id == Township.county_id)
         .order_by(County.sort_order, County.id, Township.sort_order, Township.id)
     )
-    return frame(url, stmt, TOWNSHIP_COLUMNS)
+    out = frame(url, stmt, TOWNSHIP_COLUMNS)
+    return out.astype({"active": bool})  # keep the dtype when there are no rows (a mask, not labels)
 
 
 @cached_query

@@ -1,0 +1,132 @@
+"""Pages through AppTest: the frame with its URL filter, every page on the demo and on an empty store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_layer.queries import levy, publicity, subsidies
+from data_layer.scope import FilterSpec, make_scope
+from pages.common.fmt import num, pct, wan
+from tests.conftest import rows
+
+REPO = Path(__file__).resolve().parent.parent
+ENTRY = str(REPO / "dashboard.py")
+PAGE_MODULES = ["overview", "projects", "subsidies", "levy", "publicity", "sources"]
+
+
+def run_app(url: str, monkeypatch, **params: str | list[str]) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", url)
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_shows_the_report_figures_for_2023_h1(demo_url, monkeypatch):
+    at = run_app(demo_url, monkeypatch, year="2023", period="h1")
+    assert at.title[0].value == "县残联工作总览"
+    assert "2023年上半年 · 全县" in at.markdown[0].value and "演示数据" in at.markdown[0].value
+    shown = metrics(at)
+    # 54,000 + 531,000 + 6,760 + 300,000 + 324,000 元 = 121.576 万元
+    assert shown["发放金额"] == "121.58 万元"
+    assert shown["惠及人数"] == "2,531"          # 885 低保重度 + 26 燃油 + 1,620 新农保
+    assert shown["惠及户数"] == "350"            # 300 特困 + 50 房屋修缮
+    assert shown["现场检查"] == "206 家"
+    assert shown["年审通知"] == "1,536 家"
+    assert shown["覆盖率"] == "100.0%"
+    assert shown["发表稿件"] == "72 篇"           # 13+3+4+15+6+20+11, as recorded per outlet
+
+
+@pytest.mark.parametrize(
+    ("params", "spec", "townships"),
+    [
+        ({"year": "2023", "period": "h1", "township": "鲁村镇"}, FilterSpec(2023, "h1"), ["鲁村镇"]),
+        ({"year": "2023", "period": "h2", "township": ["东里镇", "悦庄镇"]}, FilterSpec(2023, "h2"), ["东里镇", "悦庄镇"]),
+        ({"year": "2022"}, FilterSpec(2022), []),
+        ({"from": "2023-04", "to": "2023-06"}, FilterSpec(2023, "range", 4, 6), []),
+    ],
+)
+def test_overview_honours_the_filter(demo_url, monkeypatch, params, spec, townships):
+    at = run_app(demo_url, monkeypatch, **params)
+    ids = [r["id"] for r in rows(demo_url, "SELECT id, name FROM township") if r["name"] in townships]
+    scope = make_scope(spec, ids)
+    shown = metrics(at)
+    assert shown["发放金额"] == wan(int(subsidies.totals_by_type(demo_url, scope)["amount_fen"].sum()))
+    cov = levy.coverage(demo_url, scope).iloc[0]
+    assert shown["覆盖率"] == pct(cov["coverage"])
+    assert shown["登记用人单位"] == f"{num(cov['registered'])} 家"
+    assert shown["发表稿件"] == f"{num(publicity.by_level(demo_url, scope)['articles'].sum())} 篇"
+    assert spec.label() in at.markdown[0].value
+    assert at.multiselect(key="f_townships").value == townships
+
+
+def test_changing_a_filter_updates_the_url(demo_url, monkeypatch):
+    at = run_app(demo_url, monkeypatch, year="2023", period="h1")
+    at.selectbox(key="f_period").select("q3").run()
+    at.multiselect(key="f_townships").select("鲁村镇").run()
+    assert not at.exception
+    assert at.query_params["period"] == "q3" and at.query_params["township"] == "鲁村镇"
+    assert "2023年第三季度 · 鲁村镇" in at.markdown[0].value
+
+
+def test_a_mangled_url_still_opens(demo_url, monkeypatch):
+    at = run_app(demo_url, monkeypatch, year="1999", period="h7", township="不存在镇")
+    assert at.multiselect(key="f_townships").value == []
+    assert "2023年全年 · 全县" in at.markdown[0].value
+
+
+def test_overview_on_an_empty_store(empty_url, monkeypatch):
+    """No county yet (seeding switched off): clear empty states, no error."""
+    monkeypatch.setattr("data_layer.store.ensure_ready", lambda url, **_: None)
+    at = run_app(empty_url, monkeypatch)
+    assert at.title[0].value == "县残联工作总览"
+    assert any("尚未设置重点工程" in i.value for i in at.info)
+    assert any("没有登记的用人单位" in i.value for i in at.info)
+
+
+PAGE_SCRIPT = """
+import streamlit as st
+from pages.common.context import publish, render_filters
+from pages import {module}
+publish(render_filters({url!r}))
+{module}.render()
+"""
+
+
+@pytest.mark.parametrize("module", PAGE_MODULES)
+@pytest.mark.parametrize("store", ["demo_url", "reference_url", "empty_url"])
+def test_every_page_renders(module, store, request):
+    """Each page's render() on the demo, on reference data only, and on an empty store."""
+    url = request.getfixturevalue(store)
+    at = AppTest.from_string(PAGE_SCRIPT.format(module=module, url=url), default_timeout=60)
+    at.query_params["year"] = "2023"
+    at.query_params["period"] = "h1"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title, "every page has a title"
+
+
+@pytest.mark.parametrize("module", PAGE_MODULES)
+def test_page_module_on_its_own_renders_nothing(module):
+    """Run as an app of its own, a page module only defines functions."""
+    at = AppTest.from_file(str(REPO / "pages" / f"{module}.py"), default_timeout=30).run()
+    assert not at.exception
+    assert len(at.main.children) == 0 and len(at.sidebar.children) == 0
+
+
+def test_sources_page_lists_every_figure_with_its_check(demo_url):
+    at = AppTest.from_string(PAGE_SCRIPT.format(module="sources", url=demo_url), default_timeout=60).run()
+    table = at.dataframe[0].value
+    assert len(table) == len(rows(demo_url, "SELECT * FROM seedfigure"))
+    assert set(table["核对"]) <= {"一致", "—"}
+    wheelchairs = table[table["事项"] == "捐赠轮椅"].iloc[0]
+    assert (wheelchairs["原文数值"], wheelchairs["采用值"]) == ("20230", 200)
