@@ -15,8 +15,12 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="升级数据库结构到最新版本")
     p_seed = sub.add_parser("seed", help="载入基础数据、报告数字（带出处）和演示数据")
     p_seed.add_argument("--demo", action="store_true", help="同时生成演示数据（否则只载入基础数据和报告数字）")
-    p_seed.add_argument("--scale", choices=["county", "city", "province"], default="county",
-                        help="county: 13 个乡镇单位；city: 8 个县区约 100 个乡镇；province: 约 140 个县区 1,800 个乡镇")
+    p_seed.add_argument(
+        "--scale",
+        choices=["county", "city", "province"],
+        default="county",
+        help="county: 13 个乡镇单位；city: 8 个县区约 100 个乡镇；province: 约 140 个县区 1,800 个乡镇",
+    )
     p_reset = sub.add_parser("reset", help="清空全部数据并重建空结构")
     p_reset.add_argument("--yes", action="store_true", help="确认清空")
     p_rev = sub.add_parser("revision", help="开发用：按模型变化自动生成迁移脚本")
@@ -31,12 +35,18 @@ def main(argv: list[str] | None = None) -> int:
         migrate.upgrade(url)
         started = time.perf_counter()
         try:
-            store.seed(url, demo=args.demo, scale=args.scale,
-                       progress=lambda i, n, name: print(f"  [{i}/{n}] {name}", flush=True))
+            store.seed(
+                url,
+                demo=args.demo,
+                scale=args.scale,
+                progress=lambda i, n, name: print(f"  [{i}/{n}] {name}", flush=True),
+            )
         except RuntimeError as exc:
             print(exc, file=sys.stderr)
             return 1
-        print(f"已载入（{args.scale}{'，含演示数据' if args.demo else ''}），用时 {time.perf_counter() - started:.1f} 秒")
+        print(
+            f"已载入（{args.scale}{'，含演示数据' if args.demo else ''}），用时 {time.perf_counter() - started:.1f} 秒"
+        )
     elif args.command == "reset":
         if not args.yes:
             print("将删除全部数据；确认请加 --yes", file=sys.stderr)

@@ -7,7 +7,7 @@ and ``deleted_at`` where an entry can be deleted and restored.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Column, Index, MetaData, Numeric, Text, UniqueConstraint
@@ -32,7 +32,7 @@ ITEM_SCOPES = ("township", "county", "any")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

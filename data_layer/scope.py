@@ -9,11 +9,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 PERIODS: dict[str, str] = {
-    "all": "全年", "h1": "上半年", "h2": "下半年", "q1": "第一季度", "q2": "第二季度", "q3": "第三季度",
-    "q4": "第四季度", "range": "按月份",
+    "all": "全年",
+    "h1": "上半年",
+    "h2": "下半年",
+    "q1": "第一季度",
+    "q2": "第二季度",
+    "q3": "第三季度",
+    "q4": "第四季度",
+    "range": "按月份",
 }
-_PERIOD_MONTHS = {"all": (1, 12), "h1": (1, 6), "h2": (7, 12), "q1": (1, 3), "q2": (4, 6), "q3": (7, 9),
-                  "q4": (10, 12)}
+_PERIOD_MONTHS = {"all": (1, 12), "h1": (1, 6), "h2": (7, 12), "q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12)}
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -76,9 +81,14 @@ def parse_params(params: Mapping[str, Sequence[str]], *, default_year: int, year
         period = "all"
     if period == "range" and (month_from, month_to) == (1, 12) and not (m0 and m1):
         period = "all"
-    return FilterSpec(year=year, period=period, month_from=month_from, month_to=month_to,
-                      townships=tuple(dict.fromkeys(params.get("township") or [])),
-                      counties=tuple(dict.fromkeys(params.get("county") or [])))
+    return FilterSpec(
+        year=year,
+        period=period,
+        month_from=month_from,
+        month_to=month_to,
+        townships=tuple(dict.fromkeys(params.get("township") or [])),
+        counties=tuple(dict.fromkeys(params.get("county") or [])),
+    )
 
 
 def to_params(spec: FilterSpec) -> dict[str, str | list[str]]:
@@ -98,8 +108,14 @@ def to_params(spec: FilterSpec) -> dict[str, str | list[str]]:
 
 def make_scope(spec: FilterSpec, township_ids: Sequence[int] = (), county_ids: Sequence[int] = ()) -> Scope:
     start, end = spec.date_range()
-    return Scope(year=spec.year, period=spec.period, start=start, end=end,
-                 township_ids=tuple(sorted(township_ids)), county_ids=tuple(sorted(county_ids)))
+    return Scope(
+        year=spec.year,
+        period=spec.period,
+        start=start,
+        end=end,
+        township_ids=tuple(sorted(township_ids)),
+        county_ids=tuple(sorted(county_ids)),
+    )
 
 
 def time_elapsed(year: int, period_end: date, today: date) -> float:

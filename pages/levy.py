@@ -6,9 +6,9 @@ import streamlit as st
 
 from data_layer.queries import levy
 from pages.common import charts
-from pages.common.frame import handover
 from pages.common.context import ViewContext, current
 from pages.common.fmt import cn_date, num, pct
+from pages.common.frame import handover
 from pages.common.ui import empty, header, township_names, township_order
 
 
@@ -35,8 +35,10 @@ def render_campaigns(ctx: ViewContext) -> None:
         return
     st.subheader("专项执法检查")
     for r in rows.itertuples():
-        st.markdown(f"**{r.campaign}**（{r.document}），{cn_date(r.start_date)}至{cn_date(r.end_date)}："
-                    f"检查用人单位 **{num(r.inspected)}** 家，其中现场检查 **{num(r.onsite)}** 家。")
+        st.markdown(
+            f"**{r.campaign}**（{r.document}），{cn_date(r.start_date)}至{cn_date(r.end_date)}："
+            f"检查用人单位 **{num(r.inspected)}** 家，其中现场检查 **{num(r.onsite)}** 家。"
+        )
 
 
 def render_by_township(ctx: ViewContext) -> None:
@@ -45,14 +47,31 @@ def render_by_township(ctx: ViewContext) -> None:
     rows = rows.assign(township=rows["township_id"].map(township_names(ctx)))
     order = [t for t in township_order(ctx) + ["县本级"] if t in set(rows["township"])]
     rows = rows.set_index("township").reindex(order).reset_index().sort_values("coverage")
-    fig = charts.hbar(list(rows["township"]), list(rows["coverage"] * 100), text=[pct(c) for c in rows["coverage"]],
-                      x_max=115, height=60 + 34 * len(rows))
+    fig = charts.hbar(
+        list(rows["township"]),
+        list(rows["coverage"] * 100),
+        text=[pct(c) for c in rows["coverage"]],
+        x_max=115,
+        height=60 + 34 * len(rows),
+    )
     charts.show(fig, "levy_by_township")
-    table = rows.rename(columns={"township": "乡镇（街道）", "registered": "登记单位", "notified": "年审通知",
-                                 "inspected": "执法检查", "onsite": "现场检查", "covered": "已覆盖", "coverage": "覆盖率"})
-    st.dataframe(table[["乡镇（街道）", "登记单位", "年审通知", "执法检查", "现场检查", "已覆盖", "覆盖率"]],
-                 hide_index=True, width="stretch",
-                 column_config={"覆盖率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
+    table = rows.rename(
+        columns={
+            "township": "乡镇（街道）",
+            "registered": "登记单位",
+            "notified": "年审通知",
+            "inspected": "执法检查",
+            "onsite": "现场检查",
+            "covered": "已覆盖",
+            "coverage": "覆盖率",
+        }
+    )
+    st.dataframe(
+        table[["乡镇（街道）", "登记单位", "年审通知", "执法检查", "现场检查", "已覆盖", "覆盖率"]],
+        hide_index=True,
+        width="stretch",
+        column_config={"覆盖率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+    )
 
 
 handover(__name__)

@@ -8,9 +8,9 @@ import streamlit as st
 
 from data_layer.queries import levy, projects, publicity, subsidies
 from pages.common import charts
-from pages.common.frame import handover
 from pages.common.context import ViewContext, current
 from pages.common.fmt import num, pct, wan
+from pages.common.frame import handover
 from pages.common.ui import empty, header, link, short_project_name
 
 
@@ -38,10 +38,16 @@ def render_projects(ctx: ViewContext) -> None:
     elapsed = float(summary["elapsed"].iloc[0])
     rates = [0.0 if math.isnan(r) else r for r in summary["completion"]]
     text = [f"{pct(r)} {label}" for r, label in zip(summary["completion"], summary["status_label"], strict=True)]
-    fig = charts.hbar([short_project_name(n) for n in summary["project"]], [r * 100 for r in rates], text=text,
-                      colours=[charts.STATUS_COLOURS[s] for s in summary["status"]],
-                      x_max=max(100.0, max(rates) * 100 * 1.35, elapsed * 100 * 1.1), marker_at=elapsed * 100,
-                      marker_label=f"序时进度 {pct(elapsed)}", height=250)
+    fig = charts.hbar(
+        [short_project_name(n) for n in summary["project"]],
+        [r * 100 for r in rates],
+        text=text,
+        colours=[charts.STATUS_COLOURS[s] for s in summary["status"]],
+        x_max=max(100.0, max(rates) * 100 * 1.35, elapsed * 100 * 1.1),
+        marker_at=elapsed * 100,
+        marker_label=f"序时进度 {pct(elapsed)}",
+        height=250,
+    )
     charts.show(fig, "overview_projects")
     st.caption("完成进度：各指标年初至期末累计完成 ÷ 年度目标的平均；虚线：序时进度（全年已过时间）")
     link("projects", "重点工程详情", ctx)
@@ -60,9 +66,13 @@ def render_subsidies(ctx: ViewContext) -> None:
     if paid.empty:
         empty("本期没有补贴发放记录")
     else:
-        fig = charts.hbar(list(paid["type"]), list(paid["amount_fen"] / 1e6),
-                          text=[wan(a) for a in paid["amount_fen"]],
-                          x_max=float(paid["amount_fen"].max() / 1e6 * 1.6), height=60 + 42 * len(paid))
+        fig = charts.hbar(
+            list(paid["type"]),
+            list(paid["amount_fen"] / 1e6),
+            text=[wan(a) for a in paid["amount_fen"]],
+            x_max=float(paid["amount_fen"].max() / 1e6 * 1.6),
+            height=60 + 42 * len(paid),
+        )
         charts.show(fig, "overview_subsidies")
     link("subsidies", "补贴发放详情", ctx)
 
@@ -89,12 +99,20 @@ def render_publicity(ctx: ViewContext) -> None:
     levels = publicity.by_level(ctx.url, ctx.scope)
     st.metric("发表稿件", f"{num(levels['articles'].sum())} 篇")
     targets = [None if math.isnan(t) else t for t in levels["target"]]
-    text = [f"{n} 篇" + (f" / 目标 {t:.0f}" if t is not None else "") for n, t in zip(levels["articles"], targets,
-                                                                                    strict=True)]
+    text = [
+        f"{n} 篇" + (f" / 目标 {t:.0f}" if t is not None else "")
+        for n, t in zip(levels["articles"], targets, strict=True)
+    ]
     top = max([*levels["articles"], *[t for t in targets if t is not None], 1])
-    fig = charts.hbar(list(levels["level_label"]), list(levels["articles"]), text=text,
-                      colours=[charts.LEVEL_COLOURS[lv] for lv in levels["level"]], x_max=top * 1.7,
-                      targets=targets if ctx.scope.period == "all" else None, height=230)
+    fig = charts.hbar(
+        list(levels["level_label"]),
+        list(levels["articles"]),
+        text=text,
+        colours=[charts.LEVEL_COLOURS[lv] for lv in levels["level"]],
+        x_max=top * 1.7,
+        targets=targets if ctx.scope.period == "all" else None,
+        height=230,
+    )
     charts.show(fig, "overview_publicity")
     link("publicity", "信息宣传详情", ctx)
 

@@ -6,9 +6,9 @@ import streamlit as st
 
 from data_layer.queries import publicity
 from pages.common import charts
-from pages.common.frame import handover
 from pages.common.context import ViewContext, current
 from pages.common.fmt import num
+from pages.common.frame import handover
 from pages.common.ui import empty, header
 
 
@@ -34,9 +34,14 @@ def render() -> None:
 def render_by_outlet(ctx: ViewContext) -> None:
     st.subheader("按媒体")
     rows = publicity.by_outlet(ctx.url, ctx.scope)
-    fig = charts.hbar(list(rows["outlet"]), list(rows["articles"]), text=[f"{n} 篇" for n in rows["articles"]],
-                      colours=[charts.LEVEL_COLOURS[lv] for lv in rows["level"]],
-                      x_max=max(rows["articles"].max(), 1) * 1.3, height=60 + 44 * len(rows))
+    fig = charts.hbar(
+        list(rows["outlet"]),
+        list(rows["articles"]),
+        text=[f"{n} 篇" for n in rows["articles"]],
+        colours=[charts.LEVEL_COLOURS[lv] for lv in rows["level"]],
+        x_max=max(rows["articles"].max(), 1) * 1.3,
+        height=60 + 44 * len(rows),
+    )
     charts.show(fig, "publicity_by_outlet")
 
 
@@ -45,10 +50,13 @@ def render_by_month(ctx: ViewContext) -> None:
     rows = publicity.by_month(ctx.url, ctx.scope)
     months = sorted(rows["month"].unique())
     labels = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级"}
-    series = {labels[lv]: [int(rows[(rows.month == m) & (rows.level == lv)]["articles"].sum()) for m in months]
-              for lv in labels}
-    charts.show(charts.stacked_bars([f"{int(m[5:])}月" for m in months], series, y_title="篇", height=380),
-                "publicity_by_month")
+    series = {
+        labels[lv]: [int(rows[(rows.month == m) & (rows.level == lv)]["articles"].sum()) for m in months]
+        for lv in labels
+    }
+    charts.show(
+        charts.stacked_bars([f"{int(m[5:])}月" for m in months], series, y_title="篇", height=380), "publicity_by_month"
+    )
 
 
 handover(__name__)

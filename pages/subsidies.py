@@ -6,9 +6,9 @@ import streamlit as st
 
 from data_layer.queries import subsidies
 from pages.common import charts
-from pages.common.frame import handover
 from pages.common.context import ViewContext, current
 from pages.common.fmt import num, wan
+from pages.common.frame import handover
 from pages.common.ui import empty, header, township_names, township_order
 
 UNIT_LABELS = {"household": "户", "person": "人"}
@@ -33,13 +33,19 @@ def render() -> None:
 def render_by_type(by_type) -> None:
     st.subheader("按补贴类型")
     table = by_type.assign(
-        计发单位=by_type["unit"].map(UNIT_LABELS), 发放方式=by_type["payment"].map(PAYMENT_LABELS),
+        计发单位=by_type["unit"].map(UNIT_LABELS),
+        发放方式=by_type["payment"].map(PAYMENT_LABELS),
         金额万元=by_type["amount_fen"] / 1e6,
     ).rename(columns={"type": "补贴类型", "recipients": "人（户）数", "payments": "笔数"})
-    st.dataframe(table[["补贴类型", "计发单位", "发放方式", "人（户）数", "金额万元", "笔数"]], hide_index=True,
-                 width="stretch", column_config={
-                     "金额万元": st.column_config.NumberColumn("金额（万元）", format="%.2f"),
-                     "人（户）数": st.column_config.NumberColumn(format="localized")})
+    st.dataframe(
+        table[["补贴类型", "计发单位", "发放方式", "人（户）数", "金额万元", "笔数"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "金额万元": st.column_config.NumberColumn("金额（万元）", format="%.2f"),
+            "人（户）数": st.column_config.NumberColumn(format="localized"),
+        },
+    )
 
 
 def render_by_township(ctx: ViewContext, by_type) -> None:
@@ -55,14 +61,23 @@ def render_by_township(ctx: ViewContext, by_type) -> None:
         if part.sum() > 0:
             series[type_names[code]] = [float(part.get(t, 0)) / 1e6 for t in order]
     charts.show(charts.stacked_bars(order, series, y_title="万元"), "subsidies_by_township")
-    pivot = rows.pivot_table(index="township", columns="type_code", values="amount_fen", aggfunc="sum",
-                             fill_value=0).reindex(order, fill_value=0) / 1e6
+    pivot = (
+        rows.pivot_table(
+            index="township", columns="type_code", values="amount_fen", aggfunc="sum", fill_value=0
+        ).reindex(order, fill_value=0)
+        / 1e6
+    )
     pivot.columns = [type_names[c] for c in pivot.columns]
     pivot["合计"] = pivot.sum(axis=1)
     pivot.loc["合计"] = pivot.sum(axis=0)
-    st.dataframe(pivot.rename_axis("乡镇（街道）"), width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.2f") for c in pivot.columns})
-    st.caption(f"单位：万元；人（户）数合计 {num(by_type['recipients'].sum())}（按月发放的补贴按各乡镇最大月发放户数计）")
+    st.dataframe(
+        pivot.rename_axis("乡镇（街道）"),
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(format="%.2f") for c in pivot.columns},
+    )
+    st.caption(
+        f"单位：万元；人（户）数合计 {num(by_type['recipients'].sum())}（按月发放的补贴按各乡镇最大月发放户数计）"
+    )
 
 
 handover(__name__)

@@ -34,18 +34,50 @@ TODAY = date(2026, 11, 28)  # demo rows are all long past; fixed so the store is
 
 # Progress totals per (year, half): (project, item) → quantity, or 元 for money items.
 PROGRESS = {
-    (2023, 1): {("shuangbai", "wheelchair"): 200, ("shuangbai", "solar"): 70, ("shuangbai", "doorbell"): 50,
-                ("shuangbai", "funds"): 200_000, ("yuanmeng", "welding"): 69, ("yuanmeng", "registered"): 204,
-                ("yuanmeng", "practical"): 0, ("yangguang", "funds"): 150_000, ("yangguang", "new_homes"): 1},
-    (2023, 2): {("shuangbai", "wheelchair"): 85, ("shuangbai", "solar"): 42, ("shuangbai", "doorbell"): 46,
-                ("shuangbai", "funds"): 185_000, ("yuanmeng", "welding"): 48, ("yuanmeng", "registered"): 0,
-                ("yuanmeng", "practical"): 131, ("yangguang", "funds"): 45_000, ("yangguang", "new_homes"): 1},
-    (2022, 1): {("shuangbai", "wheelchair"): 150, ("shuangbai", "solar"): 55, ("shuangbai", "doorbell"): 38,
-                ("shuangbai", "funds"): 160_000, ("yuanmeng", "welding"): 52, ("yuanmeng", "registered"): 170,
-                ("yuanmeng", "practical"): 0, ("yangguang", "funds"): 120_000, ("yangguang", "new_homes"): 0},
-    (2022, 2): {("shuangbai", "wheelchair"): 95, ("shuangbai", "solar"): 40, ("shuangbai", "doorbell"): 37,
-                ("shuangbai", "funds"): 170_000, ("yuanmeng", "welding"): 41, ("yuanmeng", "registered"): 0,
-                ("yuanmeng", "practical"): 112, ("yangguang", "funds"): 50_000, ("yangguang", "new_homes"): 1},
+    (2023, 1): {
+        ("shuangbai", "wheelchair"): 200,
+        ("shuangbai", "solar"): 70,
+        ("shuangbai", "doorbell"): 50,
+        ("shuangbai", "funds"): 200_000,
+        ("yuanmeng", "welding"): 69,
+        ("yuanmeng", "registered"): 204,
+        ("yuanmeng", "practical"): 0,
+        ("yangguang", "funds"): 150_000,
+        ("yangguang", "new_homes"): 1,
+    },
+    (2023, 2): {
+        ("shuangbai", "wheelchair"): 85,
+        ("shuangbai", "solar"): 42,
+        ("shuangbai", "doorbell"): 46,
+        ("shuangbai", "funds"): 185_000,
+        ("yuanmeng", "welding"): 48,
+        ("yuanmeng", "registered"): 0,
+        ("yuanmeng", "practical"): 131,
+        ("yangguang", "funds"): 45_000,
+        ("yangguang", "new_homes"): 1,
+    },
+    (2022, 1): {
+        ("shuangbai", "wheelchair"): 150,
+        ("shuangbai", "solar"): 55,
+        ("shuangbai", "doorbell"): 38,
+        ("shuangbai", "funds"): 160_000,
+        ("yuanmeng", "welding"): 52,
+        ("yuanmeng", "registered"): 170,
+        ("yuanmeng", "practical"): 0,
+        ("yangguang", "funds"): 120_000,
+        ("yangguang", "new_homes"): 0,
+    },
+    (2022, 2): {
+        ("shuangbai", "wheelchair"): 95,
+        ("shuangbai", "solar"): 40,
+        ("shuangbai", "doorbell"): 37,
+        ("shuangbai", "funds"): 170_000,
+        ("yuanmeng", "welding"): 41,
+        ("yuanmeng", "registered"): 0,
+        ("yuanmeng", "practical"): 112,
+        ("yangguang", "funds"): 50_000,
+        ("yangguang", "new_homes"): 1,
+    },
 }
 UNIT_COST = {"wheelchair": 600, "solar": 2600, "doorbell": 150}  # 元 per unit, for the entries' money
 
@@ -69,16 +101,25 @@ ARTICLES = {  # per outlet, in the order of reference.yaml
 # Indicators: code → (value, township-level?, period start, period end), by year and half.
 INDICATORS = {
     (2023, 1): {
-        "rehab_children_files": (80, True, (3, 1), (5, 31)), "rehab_cp": (8, False, (1, 1), (6, 30)),
-        "rehab_intellectual": (4, False, (1, 1), (6, 30)), "rehab_deaf": (3, False, (1, 1), (6, 30)),
-        "rehab_autism": (2, False, (1, 1), (6, 30)), "psy_inpatient": (13, False, (1, 1), (6, 30)),
-        "psy_medication": (40, False, (1, 1), (6, 30)), "rehab_new_intellectual": (1, False, (1, 1), (6, 30)),
+        "rehab_children_files": (80, True, (3, 1), (5, 31)),
+        "rehab_cp": (8, False, (1, 1), (6, 30)),
+        "rehab_intellectual": (4, False, (1, 1), (6, 30)),
+        "rehab_deaf": (3, False, (1, 1), (6, 30)),
+        "rehab_autism": (2, False, (1, 1), (6, 30)),
+        "psy_inpatient": (13, False, (1, 1), (6, 30)),
+        "psy_medication": (40, False, (1, 1), (6, 30)),
+        "rehab_new_intellectual": (1, False, (1, 1), (6, 30)),
         "rehab_new_cp": (1, False, (1, 1), (6, 30)),
-        "certificates": (859, True, (1, 1), (6, 30)), "petition_visits": (16, False, (1, 1), (6, 30)),
-        "petition_letters": (2, False, (1, 1), (6, 30)), "visits_dpf": (130, True, (5, 10), (5, 20)),
-        "visits_all": (200, False, (5, 10), (5, 20)), "visit_money": (30_000, False, (5, 10), (5, 20)),
-        "donor_enterprises": (51, False, (5, 17), (5, 17)), "donations": (120_000, False, (5, 17), (5, 17)),
-        "books": (5000, False, (5, 17), (5, 17)), "new_bases": (1, False, (1, 1), (6, 30)),
+        "certificates": (859, True, (1, 1), (6, 30)),
+        "petition_visits": (16, False, (1, 1), (6, 30)),
+        "petition_letters": (2, False, (1, 1), (6, 30)),
+        "visits_dpf": (130, True, (5, 10), (5, 20)),
+        "visits_all": (200, False, (5, 10), (5, 20)),
+        "visit_money": (30_000, False, (5, 10), (5, 20)),
+        "donor_enterprises": (51, False, (5, 17), (5, 17)),
+        "donations": (120_000, False, (5, 17), (5, 17)),
+        "books": (5000, False, (5, 17), (5, 17)),
+        "new_bases": (1, False, (1, 1), (6, 30)),
         "arts_funding": (30_000, False, (1, 1), (6, 30)),
     },
 }
@@ -89,16 +130,22 @@ def _prior(values: dict, factor: float) -> dict:
 
 
 INDICATORS[(2022, 1)] = _prior(INDICATORS[(2023, 1)], 0.85)
-INDICATORS[(2023, 2)] = {k: v for k, v in _prior(INDICATORS[(2023, 1)], 0.9).items()
-                         if k in ("certificates", "petition_visits", "petition_letters", "rehab_children_files",
-                                  "psy_medication")}
+INDICATORS[(2023, 2)] = {
+    k: v
+    for k, v in _prior(INDICATORS[(2023, 1)], 0.9).items()
+    if k in ("certificates", "petition_visits", "petition_letters", "rehab_children_files", "psy_medication")
+}
 INDICATORS[(2022, 2)] = _prior(INDICATORS[(2023, 2)], 0.9)
 
-EMPLOYERS = 1536          # “1500多家”
-ABOVE_SIZE = 262          # 规模以上企业; 206 of them inspected on site in the 2023 campaign
+EMPLOYERS = 1536  # “1500多家”
+ABOVE_SIZE = 262  # 规模以上企业; 206 of them inspected on site in the 2023 campaign
 ONSITE_2023 = 206
-CAMPAIGN_2023 = ("按比例安排残疾人就业和残保金征收专项执法检查", "源政办发(2023)44号", date(2023, 5, 20),
-                 date(2023, 6, 30))
+CAMPAIGN_2023 = (
+    "按比例安排残疾人就业和残保金征收专项执法检查",
+    "源政办发(2023)44号",
+    date(2023, 5, 20),
+    date(2023, 6, 30),
+)
 
 
 @dataclass
@@ -135,8 +182,9 @@ def _day(rng: random.Random, start: date, end: date) -> date:
 class CountyDemo:
     """Generates one county's demo rows; ``factor`` scales the home county's figures."""
 
-    def __init__(self, session: Session, refs: CountyRefs, shared: SharedRefs, rng: random.Random,
-                 factor: float, division: str):
+    def __init__(
+        self, session: Session, refs: CountyRefs, shared: SharedRefs, rng: random.Random, factor: float, division: str
+    ):
         self.s, self.refs, self.shared, self.rng, self.factor = session, refs, shared, rng, factor
         self.division = division  # 行政区划代码, part of every employer's credit code
         self.weights = [rng.uniform(0.5, 1.6) for _ in refs.township_ids]
@@ -156,14 +204,16 @@ class CountyDemo:
     # --- key projects ---------------------------------------------------------------
     def township_targets(self) -> None:
         """Township items get their annual target split across townships (the 目标任务分解)."""
-        for (year, _project, _item), item_id in self.refs.items.items():
+        for item_id in self.refs.items.values():
             item = self.s.get(ProjectItem, item_id)
             if item.scope != "township":
                 continue
-            for township_id, target in zip(self.refs.township_ids, split(item.annual_target, self.weights),
-                                           strict=True):
-                projects.set_township_target(session=self.s, actor=ACTOR, item_id=item_id,
-                                             township_id=township_id, target=target)
+            for township_id, target in zip(
+                self.refs.township_ids, split(item.annual_target, self.weights), strict=True
+            ):
+                projects.set_township_target(
+                    session=self.s, actor=ACTOR, item_id=item_id, township_id=township_id, target=target
+                )
 
     def progress(self, year: int, half: int) -> None:
         start, end = _half_range(year, half)
@@ -196,14 +246,27 @@ class CountyDemo:
     def _care_home_funds(self, item_id: int) -> None:
         """The report names the three care homes; its 15万余元 is split evenly (provenance says so)."""
         names = self.refs.township_names
-        for township, note in (("鲁村镇", "鲁村镇残疾人托养所"), ("南鲁山镇", "南鲁山镇残疾人托养所"), (None, "沂源联宇残疾人托养点")):
+        for township, note in (
+            ("鲁村镇", "鲁村镇残疾人托养所"),
+            ("南鲁山镇", "南鲁山镇残疾人托养所"),
+            (None, "沂源联宇残疾人托养点"),
+        ):
             township_id = self.refs.township_ids[names.index(township)] if township else None
             self._entry(item_id, township_id, date(2023, 4, 18), 0, 50_000 * 100, note)
 
     def _entry(self, item_id, township_id, day, quantity, amount_fen, note) -> None:
-        projects.add_progress(session=self.s, actor=DEMO_ACTOR, item_id=item_id, township_id=township_id,
-                              entry_date=day, quantity=quantity, amount_fen=amount_fen, note=note,
-                              is_demo=True, today=TODAY)
+        projects.add_progress(
+            session=self.s,
+            actor=DEMO_ACTOR,
+            item_id=item_id,
+            township_id=township_id,
+            entry_date=day,
+            quantity=quantity,
+            amount_fen=amount_fen,
+            note=note,
+            is_demo=True,
+            today=TODAY,
+        )
 
     # --- subsidies ------------------------------------------------------------------------
     def subsidies(self, year: int, half: int) -> None:
@@ -230,18 +293,38 @@ class CountyDemo:
     def _disburse(self, type_id, township_id, month_from, month_to, recipients, paid) -> None:
         standard = subsidies.standard_in_force(self.s, type_id, paid)
         basis = self.s.get(SubsidyType, type_id).standard_basis
-        amount = subsidies.expected_amount_fen(basis, recipients, standard, subsidies.months_between(month_from, month_to))
+        amount = subsidies.expected_amount_fen(
+            basis, recipients, standard, subsidies.months_between(month_from, month_to)
+        )
         subsidies.add_disbursement(
-            session=self.s, actor=DEMO_ACTOR, type_id=type_id, county_id=self.refs.county_id, township_id=township_id,
+            session=self.s,
+            actor=DEMO_ACTOR,
+            type_id=type_id,
+            county_id=self.refs.county_id,
+            township_id=township_id,
             month_from=month_from,
-            month_to=month_to, recipients=recipients, standard_fen=standard, amount_fen=amount, paid_date=paid,
-            is_demo=True, today=TODAY,
+            month_to=month_to,
+            recipients=recipients,
+            standard_fen=standard,
+            amount_fen=amount,
+            paid_date=paid,
+            is_demo=True,
+            today=TODAY,
         )
 
     # --- publicity ----------------------------------------------------------------------------
-    TITLES = ("{t}残联开展“全国助残日”走访慰问活动", "{t}为贫困残疾人家庭安装太阳能热水器", "{c}残联举办残疾人电气焊技能培训班",
-              "{c}推进按比例安排残疾人就业专项执法检查", "{t}残疾人专职干事入户办理残疾人证", "{c}残疾儿童抢救性康复救助工作有序开展",
-              "{t}：轮椅送到残疾人家门口", "{c}阳光家园托养机构建设见成效", "{c}残联召开重点工作推进会", "{t}开展残疾人实用技术培训")
+    TITLES = (
+        "{t}残联开展“全国助残日”走访慰问活动",
+        "{t}为贫困残疾人家庭安装太阳能热水器",
+        "{c}残联举办残疾人电气焊技能培训班",
+        "{c}推进按比例安排残疾人就业专项执法检查",
+        "{t}残疾人专职干事入户办理残疾人证",
+        "{c}残疾儿童抢救性康复救助工作有序开展",
+        "{t}：轮椅送到残疾人家门口",
+        "{c}阳光家园托养机构建设见成效",
+        "{c}残联召开重点工作推进会",
+        "{t}开展残疾人实用技术培训",
+    )
 
     def articles(self, year: int, half: int) -> None:
         start, end = _half_range(year, half)
@@ -249,12 +332,20 @@ class CountyDemo:
             for _ in range(self.scaled(count)):
                 i = self.rng.randrange(len(self.refs.township_ids))
                 local = self.rng.random() < 0.5
-                title = self.rng.choice(self.TITLES).format(t=self.refs.township_names[i] if local else self.refs.name,
-                                                            c=self.refs.name)
-                publicity.add_article(session=self.s, actor=DEMO_ACTOR, county_id=self.refs.county_id,
-                                      outlet_id=outlet_id, title=title, published_on=_day(self.rng, start, end),
-                                      township_id=self.refs.township_ids[i] if local else None, is_demo=True,
-                                      today=TODAY)
+                title = self.rng.choice(self.TITLES).format(
+                    t=self.refs.township_names[i] if local else self.refs.name, c=self.refs.name
+                )
+                publicity.add_article(
+                    session=self.s,
+                    actor=DEMO_ACTOR,
+                    county_id=self.refs.county_id,
+                    outlet_id=outlet_id,
+                    title=title,
+                    published_on=_day(self.rng, start, end),
+                    township_id=self.refs.township_ids[i] if local else None,
+                    is_demo=True,
+                    today=TODAY,
+                )
 
     # --- other work items ----------------------------------------------------------------------
     def indicators(self, year: int, half: int) -> None:
@@ -263,13 +354,22 @@ class CountyDemo:
                 (m0, d0), (m1, d1) = (7, 1), (12, 31)
             start, end = date(year, m0, d0), date(year, m1, d1)
             value = self.scaled(value)
-            places = list(zip(self.refs.township_ids, split(value, self.weights), strict=True)) if by_township \
+            places = (
+                list(zip(self.refs.township_ids, split(value, self.weights), strict=True))
+                if by_township
                 else [(None, value)]
+            )
             for township_id, v in places:
                 indicators.add_indicator_value(
-                    session=self.s, actor=DEMO_ACTOR, indicator_id=self.shared.indicators[code],
-                    county_id=self.refs.county_id, township_id=township_id, period_start=start, period_end=end,
-                    value=v, is_demo=True,
+                    session=self.s,
+                    actor=DEMO_ACTOR,
+                    indicator_id=self.shared.indicators[code],
+                    county_id=self.refs.county_id,
+                    township_id=township_id,
+                    period_start=start,
+                    period_end=end,
+                    value=v,
+                    is_demo=True,
                 )
 
     # --- levy enforcement ------------------------------------------------------------------------
@@ -278,21 +378,47 @@ class CountyDemo:
         above = set(rng.sample(range(n), self.scaled(ABOVE_SIZE)))
         employers = [self._employer(i, i in above) for i in range(n)]
         name, doc, c_start, c_end = CAMPAIGN_2023
-        campaign = levy.create_campaign(session=self.s, actor=DEMO_ACTOR, county_id=self.refs.county_id, name=name,
-                                        document=doc, start_date=c_start, end_date=c_end, is_demo=True)
+        campaign = levy.create_campaign(
+            session=self.s,
+            actor=DEMO_ACTOR,
+            county_id=self.refs.county_id,
+            name=name,
+            document=doc,
+            start_date=c_start,
+            end_date=c_end,
+            is_demo=True,
+        )
         in_campaign = [e for e in employers if e["registered_on"] <= c_start]
         onsite = set(rng.sample([e["id"] for e in in_campaign if e["above"]], self.scaled(ONSITE_2023)))
         for e in in_campaign:
             mode = "onsite" if e["id"] in onsite else "documentary"
-            finding = rng.choice(["已按比例安排", "未达比例，已告知申报缴纳", "资料齐全"]) if mode == "onsite" else "书面自查"
-            levy.add_inspection(session=self.s, actor=DEMO_ACTOR, employer_id=e["id"], campaign_id=campaign,
-                                inspected_on=_day(rng, c_start, c_end), mode=mode, finding=finding, is_demo=True)
+            finding = (
+                rng.choice(["已按比例安排", "未达比例，已告知申报缴纳", "资料齐全"]) if mode == "onsite" else "书面自查"
+            )
+            levy.add_inspection(
+                session=self.s,
+                actor=DEMO_ACTOR,
+                employer_id=e["id"],
+                campaign_id=campaign,
+                inspected_on=_day(rng, c_start, c_end),
+                mode=mode,
+                finding=finding,
+                is_demo=True,
+            )
         # 2022: routine on-site checks, no campaign.
-        for e in rng.sample([e for e in employers if e["above"] and e["registered_on"] < date(2022, 9, 1)],
-                            self.scaled(120)):
-            levy.add_inspection(session=self.s, actor=DEMO_ACTOR, employer_id=e["id"], campaign_id=None,
-                                inspected_on=_day(rng, date(2022, 9, 1), date(2022, 11, 30)), mode="onsite",
-                                finding="日常检查", is_demo=True)
+        for e in rng.sample(
+            [e for e in employers if e["above"] and e["registered_on"] < date(2022, 9, 1)], self.scaled(120)
+        ):
+            levy.add_inspection(
+                session=self.s,
+                actor=DEMO_ACTOR,
+                employer_id=e["id"],
+                campaign_id=None,
+                inspected_on=_day(rng, date(2022, 9, 1), date(2022, 11, 30)),
+                mode="onsite",
+                finding="日常检查",
+                is_demo=True,
+            )
         for year in (2022, 2023):
             self._reviews_and_levy(employers, year)
 
@@ -310,18 +436,75 @@ class CountyDemo:
         township = rng.choices(self.refs.township_ids, weights=self.weights)[0]
         code = self._credit_code()
         employer_id = levy.create_employer(
-            session=self.s, actor=DEMO_ACTOR, county_id=self.refs.county_id, township_id=township,
-            name=self._company_name(i), credit_code_=code, staff=staff, disabled_staff=min(disabled, staff),
-            avg_wage_fen=rng.randint(42_000, 120_000) * 100, size_class=size, above_designated_size=above,
-            registered_on=registered, is_demo=True,
+            session=self.s,
+            actor=DEMO_ACTOR,
+            county_id=self.refs.county_id,
+            township_id=township,
+            name=self._company_name(i),
+            credit_code_=code,
+            staff=staff,
+            disabled_staff=min(disabled, staff),
+            avg_wage_fen=rng.randint(42_000, 120_000) * 100,
+            size_class=size,
+            above_designated_size=above,
+            registered_on=registered,
+            is_demo=True,
         )
-        return {"id": employer_id, "above": above, "registered_on": registered, "staff": staff,
-                "disabled": min(disabled, staff)}
+        return {
+            "id": employer_id,
+            "above": above,
+            "registered_on": registered,
+            "staff": staff,
+            "disabled": min(disabled, staff),
+        }
 
-    WORDS = ("鲁源", "沂河", "鑫源", "华康", "瑞丰", "金泰", "恒信", "宏达", "东方", "新华", "利民", "荣昌", "永盛",
-             "兴隆", "盛源", "福润", "天宇", "明珠", "嘉禾", "润泽", "博远", "开元", "中和", "泰山", "齐鲁")
-    TRADES = ("机械", "食品", "化工", "纺织", "建材", "果品", "医药", "商贸", "物流", "电子", "服装", "塑料", "玻璃",
-              "包装", "建筑", "农业", "矿业", "印刷")
+    WORDS = (
+        "鲁源",
+        "沂河",
+        "鑫源",
+        "华康",
+        "瑞丰",
+        "金泰",
+        "恒信",
+        "宏达",
+        "东方",
+        "新华",
+        "利民",
+        "荣昌",
+        "永盛",
+        "兴隆",
+        "盛源",
+        "福润",
+        "天宇",
+        "明珠",
+        "嘉禾",
+        "润泽",
+        "博远",
+        "开元",
+        "中和",
+        "泰山",
+        "齐鲁",
+    )
+    TRADES = (
+        "机械",
+        "食品",
+        "化工",
+        "纺织",
+        "建材",
+        "果品",
+        "医药",
+        "商贸",
+        "物流",
+        "电子",
+        "服装",
+        "塑料",
+        "玻璃",
+        "包装",
+        "建筑",
+        "农业",
+        "矿业",
+        "印刷",
+    )
     FORMS = ("有限公司", "有限责任公司", "股份有限公司")
 
     def _company_name(self, i: int) -> str:
@@ -343,9 +526,15 @@ class CountyDemo:
         rng = self.rng
         notify_start = date(year, 6, 26)
         policy_row = self.s.get(LevyPolicy, year)
-        policy = Policy(policy_row.quota_ratio, policy_row.exempt_max_staff, policy_row.tier_ratio,
-                        policy_row.tier_high_share, policy_row.tier_low_share, policy_row.wage_cap_multiple,
-                        policy_row.local_avg_wage_fen)
+        policy = Policy(
+            policy_row.quota_ratio,
+            policy_row.exempt_max_staff,
+            policy_row.tier_ratio,
+            policy_row.tier_high_share,
+            policy_row.tier_low_share,
+            policy_row.wage_cap_multiple,
+            policy_row.local_avg_wage_fen,
+        )
         for e in employers:
             if e["registered_on"] > notify_start - timedelta(days=1):
                 continue
@@ -353,10 +542,15 @@ class CountyDemo:
             staff = max(1, round(e["staff"] * rng.uniform(0.92, 1.05)))
             disabled = min(staff, e["disabled"])
             levy.add_annual_review(
-                session=self.s, actor=DEMO_ACTOR, employer_id=e["id"], year=year,
+                session=self.s,
+                actor=DEMO_ACTOR,
+                employer_id=e["id"],
+                year=year,
                 notified_on=_day(rng, notify_start, date(year, 6, 30)),
                 reviewed_on=_day(rng, date(year, 7, 5), date(year, 9, 30)) if reviewed else None,
-                staff=staff if reviewed else None, disabled_staff=disabled if reviewed else None, is_demo=True,
+                staff=staff if reviewed else None,
+                disabled_staff=disabled if reviewed else None,
+                is_demo=True,
             )
             if not reviewed:
                 continue
@@ -364,30 +558,52 @@ class CountyDemo:
             due = levy_due_fen(policy, staff=staff, disabled_staff=disabled, avg_wage_fen=wage)
             if due == 0:
                 continue
-            assessment = levy.add_levy_assessment(session=self.s, actor=DEMO_ACTOR, employer_id=e["id"], year=year,
-                                                  assessed_on=_day(rng, date(year, 10, 8), date(year, 10, 31)),
-                                                  amount_fen=due, is_demo=True)
+            assessment = levy.add_levy_assessment(
+                session=self.s,
+                actor=DEMO_ACTOR,
+                employer_id=e["id"],
+                year=year,
+                assessed_on=_day(rng, date(year, 10, 8), date(year, 10, 31)),
+                amount_fen=due,
+                is_demo=True,
+            )
             if rng.random() < 0.86:
-                levy.add_levy_payment(session=self.s, actor=DEMO_ACTOR, assessment_id=assessment,
-                                      paid_on=_day(rng, date(year, 11, 1), date(year, 12, 28)), amount_fen=due,
-                                      is_demo=True)
+                levy.add_levy_payment(
+                    session=self.s,
+                    actor=DEMO_ACTOR,
+                    assessment_id=assessment,
+                    paid_on=_day(rng, date(year, 11, 1), date(year, 12, 28)),
+                    amount_fen=due,
+                    is_demo=True,
+                )
 
 
 def _other_counties(rng: random.Random, scale: Scale) -> list[dict]:
-    names = CITY_COUNTIES[: scale.counties - 1] if scale.counties <= 8 else \
-        [f"示范{i:03d}县" for i in range(1, scale.counties)]
+    names = (
+        CITY_COUNTIES[: scale.counties - 1]
+        if scale.counties <= 8
+        else [f"示范{i:03d}县" for i in range(1, scale.counties)]
+    )
     counties = []
     for i, name in enumerate(names, start=1):
         n = rng.randint(*scale.townships_per_county)
         stem = name.removesuffix("县").removesuffix("区")
-        towns = [{"name": f"{stem}第{j}镇", "kind": "镇"} for j in range(1, n)] + [{"name": f"{stem}街道", "kind": "街道"}]
-        counties.append({"name": name, "code": f"{370300 + i + 10:06d}" if scale.counties <= 8 else
-                         f"{370000 + (i % 9000) + 1000:06d}", "townships": towns})
+        towns = [{"name": f"{stem}第{j}镇", "kind": "镇"} for j in range(1, n)] + [
+            {"name": f"{stem}街道", "kind": "街道"}
+        ]
+        counties.append(
+            {
+                "name": name,
+                "code": f"{370300 + i + 10:06d}" if scale.counties <= 8 else f"{370000 + (i % 9000) + 1000:06d}",
+                "townships": towns,
+            }
+        )
     return counties
 
 
-def seed_demo(session: Session, shared: SharedRefs, home: CountyRefs, scale: str = "county",
-              progress=None) -> list[CountyRefs]:
+def seed_demo(
+    session: Session, shared: SharedRefs, home: CountyRefs, scale: str = "county", progress=None
+) -> list[CountyRefs]:
     """Fill the store with the demo (the caller owns the transaction): the home county first."""
     rng = random.Random(SEED)
     others = _other_counties(rng, SCALES[scale])
@@ -398,8 +614,14 @@ def seed_demo(session: Session, shared: SharedRefs, home: CountyRefs, scale: str
     made = [home]
     for order, county in enumerate(others, start=1):
         factor = round(rng.uniform(0.6, 1.4), 2)
-        refs = load_county(session, name=county["name"], code=county["code"], townships=county["townships"],
-                           sort_order=order, target_factor=factor)
+        refs = load_county(
+            session,
+            name=county["name"],
+            code=county["code"],
+            townships=county["townships"],
+            sort_order=order,
+            target_factor=factor,
+        )
         load_publicity_targets(session, refs.county_id, factor)
         CountyDemo(session, refs, shared, rng, factor, county["code"]).run()
         made.append(refs)

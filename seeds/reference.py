@@ -44,29 +44,50 @@ def load_shared(session: Session) -> SharedRefs:
     types = {}
     for i, t in enumerate(ref["subsidy_types"]):
         type_id = subsidies.create_subsidy_type(
-            session=session, actor=ACTOR, code=t["code"], name=t["name"], unit=t["unit"],
-            payment=t["payment"], standard_basis=t["basis"], sort_order=i,
+            session=session,
+            actor=ACTOR,
+            code=t["code"],
+            name=t["name"],
+            unit=t["unit"],
+            payment=t["payment"],
+            standard_basis=t["basis"],
+            sort_order=i,
         )
         for std in t["standards"]:
-            subsidies.add_standard(session=session, actor=ACTOR, type_id=type_id, effective_from=std["from"],
-                                   amount_fen=std["yuan"] * 100)
+            subsidies.add_standard(
+                session=session, actor=ACTOR, type_id=type_id, effective_from=std["from"], amount_fen=std["yuan"] * 100
+            )
         types[t["code"]] = type_id
     outlets = {
-        o["name"]: publicity.create_outlet(session=session, actor=ACTOR, name=o["name"], level=o["level"],
-                                           medium=o["medium"], sort_order=i)
+        o["name"]: publicity.create_outlet(
+            session=session, actor=ACTOR, name=o["name"], level=o["level"], medium=o["medium"], sort_order=i
+        )
         for i, o in enumerate(ref["outlets"])
     }
     inds = {
-        d["code"]: indicators.create_indicator(session=session, actor=ACTOR, code=d["code"], name=d["name"],
-                                               unit=d["unit"], category=d["category"], sort_order=i)
+        d["code"]: indicators.create_indicator(
+            session=session,
+            actor=ACTOR,
+            code=d["code"],
+            name=d["name"],
+            unit=d["unit"],
+            category=d["category"],
+            sort_order=i,
+        )
         for i, d in enumerate(ref["indicators"])
     }
     for p in ref["levy_policies"]:
         levy.set_levy_policy(
-            session=session, actor=ACTOR, year=p["year"], quota_ratio=Decimal(p["quota_ratio"]),
-            exempt_max_staff=p["exempt_max_staff"], tier_ratio=Decimal(p["tier_ratio"]),
-            tier_high_share=Decimal(p["tier_high_share"]), tier_low_share=Decimal(p["tier_low_share"]),
-            wage_cap_multiple=Decimal(p["wage_cap_multiple"]), local_avg_wage_fen=p["local_avg_wage_yuan"] * 100,
+            session=session,
+            actor=ACTOR,
+            year=p["year"],
+            quota_ratio=Decimal(p["quota_ratio"]),
+            exempt_max_staff=p["exempt_max_staff"],
+            tier_ratio=Decimal(p["tier_ratio"]),
+            tier_high_share=Decimal(p["tier_high_share"]),
+            tier_low_share=Decimal(p["tier_low_share"]),
+            wage_cap_multiple=Decimal(p["wage_cap_multiple"]),
+            local_avg_wage_fen=p["local_avg_wage_yuan"] * 100,
             note=p["note"],
         )
     return SharedRefs(subsidy_types=types, outlets=outlets, indicators=inds)
@@ -79,25 +100,41 @@ def load_county(
     ref = read_yaml("reference.yaml")
     county_id = org.create_county(session=session, actor=ACTOR, name=name, code=code, sort_order=sort_order)
     ids = [
-        org.create_township(session=session, actor=ACTOR, county_id=county_id, name=t["name"], kind=t["kind"],
-                            sort_order=i)
+        org.create_township(
+            session=session, actor=ACTOR, county_id=county_id, name=t["name"], kind=t["kind"], sort_order=i
+        )
         for i, t in enumerate(townships)
     ]
     refs = CountyRefs(county_id, name, ids, [t["name"] for t in townships])
     years = sorted({y for p in ref["projects"] for it in p["items"] for y in it["target"]})
     for year in years:
         for order, p in enumerate(ref["projects"]):
-            project_id = projects.create_project(session=session, actor=ACTOR, county_id=county_id, year=year,
-                                                 code=p["code"], name=p["name"], sort_order=order)
+            project_id = projects.create_project(
+                session=session,
+                actor=ACTOR,
+                county_id=county_id,
+                year=year,
+                code=p["code"],
+                name=p["name"],
+                sort_order=order,
+            )
             for i, it in enumerate(p["items"]):
                 cost = it.get("unit_cost_yuan")
                 target = round(it["target"][year] * target_factor)
                 refs.items[(year, p["code"], it["code"])] = projects.create_item(
-                    session=session, actor=ACTOR, project_id=project_id, code=it["code"], name=it["name"],
-                    unit=it["unit"], measure=it.get("measure", "count"), scope=it["scope"], annual_target=target,
+                    session=session,
+                    actor=ACTOR,
+                    project_id=project_id,
+                    code=it["code"],
+                    name=it["name"],
+                    unit=it["unit"],
+                    measure=it.get("measure", "count"),
+                    scope=it["scope"],
+                    annual_target=target,
                     budget_fen=target * 100 if it.get("measure") == "money" else None,
                     unit_cost_min_fen=cost[0] * 100 if cost else None,
-                    unit_cost_max_fen=cost[1] * 100 if cost else None, sort_order=i,
+                    unit_cost_max_fen=cost[1] * 100 if cost else None,
+                    sort_order=i,
                 )
     return refs
 
@@ -105,8 +142,9 @@ def load_county(
 def load_publicity_targets(session: Session, county_id: int, factor: float = 1.0) -> None:
     for year, levels in read_yaml("reference.yaml")["publicity_targets"].items():
         for level, target in levels.items():
-            publicity.set_publicity_target(session=session, actor=ACTOR, county_id=county_id, year=year,
-                                           level=level, target=round(target * factor))
+            publicity.set_publicity_target(
+                session=session, actor=ACTOR, county_id=county_id, year=year, level=level, target=round(target * factor)
+            )
 
 
 def home_county() -> dict:
@@ -129,10 +167,20 @@ def load_report_figures(session: Session) -> int:
 def _load_figure(session: Session, source: str, f: dict) -> None:
     try:
         provenance.add_seed_figure(
-            session=session, actor=ACTOR, code=f["code"], source=source, area=f["area"], item=f["item"],
-            section=f["section"], quote=f["quote"], value_printed=str(f["printed"]),
-            value_used=None if f.get("used") is None else Decimal(str(f["used"])), unit=f["unit"],
-            why_differs=f.get("why") or "", period=f.get("period", ""), metric=f.get("metric"),
+            session=session,
+            actor=ACTOR,
+            code=f["code"],
+            source=source,
+            area=f["area"],
+            item=f["item"],
+            section=f["section"],
+            quote=f["quote"],
+            value_printed=str(f["printed"]),
+            value_used=None if f.get("used") is None else Decimal(str(f["used"])),
+            unit=f["unit"],
+            why_differs=f.get("why") or "",
+            period=f.get("period", ""),
+            metric=f.get("metric"),
             metric_rule=f.get("metric_rule", "eq"),
         )
     except ValueError as exc:  # a bad seed row fails loudly, naming the row

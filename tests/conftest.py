@@ -13,7 +13,6 @@ import streamlit as st
 from data_layer import migrate, store
 from data_layer.db import dispose_engines
 
-
 # Cached queries run outside a Streamlit server here; that is expected, not worth a warning each.
 logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
 

@@ -12,9 +12,9 @@ def test_seed_reference_then_refuse_then_reset(tmp_path, monkeypatch, capsys):
     assert main(["seed"]) == 0
     assert rows(url, "SELECT COUNT(*) AS n FROM township")[0]["n"] == 13
     assert rows(url, "SELECT COUNT(*) AS n FROM progressentry")[0]["n"] == 0  # no --demo: no demo records
-    assert main(["seed"]) == 1                                                  # not on a filled store
+    assert main(["seed"]) == 1  # not on a filled store
     assert "reset --yes" in capsys.readouterr().err
-    assert main(["reset"]) == 2                                                 # needs --yes
+    assert main(["reset"]) == 2  # needs --yes
     assert main(["reset", "--yes"]) == 0
     assert rows(url, "SELECT COUNT(*) AS n FROM township")[0]["n"] == 0
 

@@ -8,8 +8,9 @@ def test_known_valid_codes(code):
     assert credit_code.is_valid(code)
 
 
-@pytest.mark.parametrize("code", ["91350100M000100Y44", "91350100M000100Y4", "9135010OM000100Y43", "", None,
-                                  "91350100m000100y43"])
+@pytest.mark.parametrize(
+    "code", ["91350100M000100Y44", "91350100M000100Y4", "9135010OM000100Y43", "", None, "91350100m000100y43"]
+)
 def test_invalid_codes(code):
     assert not credit_code.is_valid(code)
 

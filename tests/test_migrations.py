@@ -33,5 +33,6 @@ def test_foreign_keys_are_enforced_on_sqlite(empty_url):
     import sqlalchemy.exc
 
     with get_engine(empty_url).begin() as conn, pytest.raises(sqlalchemy.exc.IntegrityError):
-        conn.exec_driver_sql("INSERT INTO township (county_id, name, kind, sort_order, active) "
-                             "VALUES (999, '无主镇', '镇', 0, 1)")
+        conn.exec_driver_sql(
+            "INSERT INTO township (county_id, name, kind, sort_order, active) VALUES (999, '无主镇', '镇', 0, 1)"
+        )

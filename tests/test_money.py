@@ -5,8 +5,10 @@ import pytest
 from data_layer.money import fen_to_wan, fen_to_yuan, yuan_to_fen
 
 
-@pytest.mark.parametrize(("value", "fen"), [(12.5, 1250), ("12.50", 1250), ("1,234.56", 123456), (0, 0),
-                                             (Decimal("0.01"), 1), ("531000", 53_100_000)])
+@pytest.mark.parametrize(
+    ("value", "fen"),
+    [(12.5, 1250), ("12.50", 1250), ("1,234.56", 123456), (0, 0), (Decimal("0.01"), 1), ("531000", 53_100_000)],
+)
 def test_yuan_to_fen(value, fen):
     assert yuan_to_fen(value) == fen
 

@@ -17,8 +17,14 @@ def test_completion_without_target_is_nan(target):
 
 @pytest.mark.parametrize(
     ("rate", "elapsed", "status"),
-    [(0.5, 0.5, "on_track"), (0.46, 0.5, "on_track"), (0.44, 0.5, "behind"), (0.29, 0.5, "far_behind"),
-     (0.9, 0.5, "on_track"), (float("nan"), 0.5, "no_target")],
+    [
+        (0.5, 0.5, "on_track"),
+        (0.46, 0.5, "on_track"),
+        (0.44, 0.5, "behind"),
+        (0.29, 0.5, "far_behind"),
+        (0.9, 0.5, "on_track"),
+        (float("nan"), 0.5, "no_target"),
+    ],
 )
 def test_pace_status(rate, elapsed, status):
     assert pace_status(rate, elapsed) == status

@@ -38,19 +38,23 @@ def test_overview_shows_the_report_figures_for_2023_h1(demo_url, monkeypatch):
     shown = metrics(at)
     # 54,000 + 531,000 + 6,760 + 300,000 + 324,000 元 = 121.576 万元
     assert shown["发放金额"] == "121.58 万元"
-    assert shown["惠及人数"] == "2,531"          # 885 低保重度 + 26 燃油 + 1,620 新农保
-    assert shown["惠及户数"] == "350"            # 300 特困 + 50 房屋修缮
+    assert shown["惠及人数"] == "2,531"  # 885 低保重度 + 26 燃油 + 1,620 新农保
+    assert shown["惠及户数"] == "350"  # 300 特困 + 50 房屋修缮
     assert shown["现场检查"] == "206 家"
     assert shown["年审通知"] == "1,536 家"
     assert shown["覆盖率"] == "100.0%"
-    assert shown["发表稿件"] == "72 篇"           # 13+3+4+15+6+20+11, as recorded per outlet
+    assert shown["发表稿件"] == "72 篇"  # 13+3+4+15+6+20+11, as recorded per outlet
 
 
 @pytest.mark.parametrize(
     ("params", "spec", "townships"),
     [
         ({"year": "2023", "period": "h1", "township": "鲁村镇"}, FilterSpec(2023, "h1"), ["鲁村镇"]),
-        ({"year": "2023", "period": "h2", "township": ["东里镇", "悦庄镇"]}, FilterSpec(2023, "h2"), ["东里镇", "悦庄镇"]),
+        (
+            {"year": "2023", "period": "h2", "township": ["东里镇", "悦庄镇"]},
+            FilterSpec(2023, "h2"),
+            ["东里镇", "悦庄镇"],
+        ),
         ({"year": "2022"}, FilterSpec(2022), []),
         ({"from": "2023-04", "to": "2023-06"}, FilterSpec(2023, "range", 4, 6), []),
     ],

@@ -52,8 +52,11 @@ def in_units(township_id, scope: Scope) -> bool:
 
 
 def expected_items(url: str, scope: Scope) -> dict:
-    items = rows(url, "SELECT i.*, p.code AS pcode FROM projectitem i JOIN project p ON p.id = i.project_id "
-                      "WHERE p.year = ?", (scope.year,))
+    items = rows(
+        url,
+        "SELECT i.*, p.code AS pcode FROM projectitem i JOIN project p ON p.id = i.project_id WHERE p.year = ?",
+        (scope.year,),
+    )
     targets = rows(url, "SELECT * FROM itemtownshiptarget")
     entries = rows(url, "SELECT * FROM progressentry WHERE deleted_at IS NULL")
     out = {}
@@ -70,7 +73,9 @@ def expected_items(url: str, scope: Scope) -> dict:
             target=target,
             done_period=sum(value(e) for e in mine if in_period(e["entry_date"], scope)),
             done_ytd=sum(value(e) for e in mine if in_period(e["entry_date"], scope, from_year_start=True)),
-            amount_ytd_fen=sum(e["amount_fen"] for e in mine if in_period(e["entry_date"], scope, from_year_start=True)),
+            amount_ytd_fen=sum(
+                e["amount_fen"] for e in mine if in_period(e["entry_date"], scope, from_year_start=True)
+            ),
         )
     return out
 
@@ -109,16 +114,23 @@ def test_project_summary(demo_url, scope):
 
 def test_township_progress(demo_url, scope):
     got = projects.township_progress(demo_url, scope)
-    entries = rows(demo_url, "SELECT e.*, i.code AS icode, i.measure, p.code AS pcode FROM progressentry e "
-                             "JOIN projectitem i ON i.id = e.item_id JOIN project p ON p.id = i.project_id "
-                             "WHERE p.year = ? AND e.deleted_at IS NULL", (scope.year,))
+    entries = rows(
+        demo_url,
+        "SELECT e.*, i.code AS icode, i.measure, p.code AS pcode FROM progressentry e "
+        "JOIN projectitem i ON i.id = e.item_id JOIN project p ON p.id = i.project_id "
+        "WHERE p.year = ? AND e.deleted_at IS NULL",
+        (scope.year,),
+    )
     want = defaultdict(float)
     for e in entries:
         if in_units(e["township_id"], scope) and in_period(e["entry_date"], scope, from_year_start=True):
-            want[(e["township_id"], e["pcode"], e["icode"])] += e["amount_fen"] / 100 if e["measure"] == "money" \
-                else e["quantity"]
-    have = {(None if t != t else t, p, i): v for t, p, i, v in
-            zip(got.township_id, got.project_code, got.item_code, got.done_ytd, strict=True)}
+            want[(e["township_id"], e["pcode"], e["icode"])] += (
+                e["amount_fen"] / 100 if e["measure"] == "money" else e["quantity"]
+            )
+    have = {
+        (None if t != t else t, p, i): v
+        for t, p, i, v in zip(got.township_id, got.project_code, got.item_code, got.done_ytd, strict=True)
+    }
     assert have == pytest.approx(dict(want))
 
 
@@ -153,8 +165,10 @@ def test_totals_by_type(demo_url, scope):
 def test_totals_by_township(demo_url, scope):
     got = subsidies.totals_by_township(demo_url, scope)
     amounts, recipients = expected_subsidies(demo_url, scope, lambda r, t: (r["township_id"], t["code"]))
-    have = {(t, c): (a, n) for t, c, a, n in
-            zip(got.township_id, got.type_code, got.amount_fen, got.recipients, strict=True)}
+    have = {
+        (t, c): (a, n)
+        for t, c, a, n in zip(got.township_id, got.type_code, got.amount_fen, got.recipients, strict=True)
+    }
     assert have == {k: (amounts[k], recipients[k]) for k in amounts}
 
 
@@ -162,8 +176,11 @@ def test_totals_by_township(demo_url, scope):
 
 
 def expected_coverage(url: str, scope: Scope) -> dict:
-    employers = [e for e in rows(url, "SELECT * FROM employer")
-                 if d(e["registered_on"]) <= scope.end and in_units(e["township_id"], scope)]
+    employers = [
+        e
+        for e in rows(url, "SELECT * FROM employer")
+        if d(e["registered_on"]) <= scope.end and in_units(e["township_id"], scope)
+    ]
     notified = {r["employer_id"] for r in rows(url, "SELECT * FROM annualreview") if in_period(r["notified_on"], scope)}
     inspections = [r for r in rows(url, "SELECT * FROM inspection") if in_period(r["inspected_on"], scope)]
     inspected = {r["employer_id"] for r in inspections}
@@ -194,18 +211,29 @@ def test_coverage_by_township(demo_url, scope):
     for r in got.itertuples():
         w = want[r.township_id]
         assert (r.registered, r.notified, r.inspected, r.onsite, r.covered) == (
-            w["registered"], w["notified"], w["inspected"], w["onsite"], w["covered"])
+            w["registered"],
+            w["notified"],
+            w["inspected"],
+            w["onsite"],
+            w["covered"],
+        )
 
 
 def test_campaigns(demo_url, scope):
     got = levy.campaigns(demo_url, scope)
-    campaigns = [c for c in rows(demo_url, "SELECT * FROM campaign")
-                 if d(c["start_date"]) <= scope.end and d(c["end_date"]) >= scope.start]
+    campaigns = [
+        c
+        for c in rows(demo_url, "SELECT * FROM campaign")
+        if d(c["start_date"]) <= scope.end and d(c["end_date"]) >= scope.start
+    ]
     employers = {e["id"]: e for e in rows(demo_url, "SELECT * FROM employer")}
     assert len(got) == len(campaigns)
     for c, r in zip(campaigns, got.itertuples(), strict=True):
-        mine = [i for i in rows(demo_url, "SELECT * FROM inspection WHERE campaign_id = ?", (c["id"],))
-                if in_units(employers[i["employer_id"]]["township_id"], scope)]
+        mine = [
+            i
+            for i in rows(demo_url, "SELECT * FROM inspection WHERE campaign_id = ?", (c["id"],))
+            if in_units(employers[i["employer_id"]]["township_id"], scope)
+        ]
         assert r.inspected == len({i["employer_id"] for i in mine})
         assert r.onsite == len({i["employer_id"] for i in mine if i["mode"] == "onsite"})
 
@@ -214,9 +242,15 @@ def test_campaigns(demo_url, scope):
 
 
 def articles_in(url: str, scope: Scope) -> list[dict]:
-    return [a for a in rows(url, "SELECT a.*, o.name AS outlet, o.level FROM article a JOIN outlet o "
-                                 "ON o.id = a.outlet_id WHERE a.deleted_at IS NULL")
-            if in_period(a["published_on"], scope) and in_units(a["township_id"], scope)]
+    return [
+        a
+        for a in rows(
+            url,
+            "SELECT a.*, o.name AS outlet, o.level FROM article a JOIN outlet o "
+            "ON o.id = a.outlet_id WHERE a.deleted_at IS NULL",
+        )
+        if in_period(a["published_on"], scope) and in_units(a["township_id"], scope)
+    ]
 
 
 def test_by_outlet(demo_url, scope):
@@ -255,9 +289,11 @@ def test_by_month(demo_url, scope):
 
 def test_indicator_totals(demo_url, scope):
     got = indicators.totals(demo_url, scope)
-    values = [v for v in rows(demo_url, "SELECT v.*, i.code FROM indicatorvalue v JOIN indicator i "
-                                        "ON i.id = v.indicator_id")
-              if in_period(v["period_start"], scope) and in_units(v["township_id"], scope)]
+    values = [
+        v
+        for v in rows(demo_url, "SELECT v.*, i.code FROM indicatorvalue v JOIN indicator i ON i.id = v.indicator_id")
+        if in_period(v["period_start"], scope) and in_units(v["township_id"], scope)
+    ]
     for r in got.itertuples():
         assert r.value == sum(v["value"] for v in values if v["code"] == r.code)
 

@@ -12,7 +12,7 @@ YEARS = [2023, 2022]
     [
         ({}, FilterSpec(2023)),
         ({"year": ["2022"]}, FilterSpec(2022)),
-        ({"year": ["1999"]}, FilterSpec(2023)),                       # unknown year → default
+        ({"year": ["1999"]}, FilterSpec(2023)),  # unknown year → default
         ({"year": ["abc"], "period": ["h1"]}, FilterSpec(2023, "h1")),
         ({"period": ["q3"]}, FilterSpec(2023, "q3")),
         ({"period": ["bogus"]}, FilterSpec(2023)),
@@ -29,8 +29,12 @@ def test_parse_params(params, expected):
 
 @pytest.mark.parametrize(
     "spec",
-    [FilterSpec(2023), FilterSpec(2023, "h1", townships=("鲁村镇",)), FilterSpec(2022, "range", 2, 11),
-     FilterSpec(2022, "q4", counties=("沂源县",), townships=("东里镇", "悦庄镇"))],
+    [
+        FilterSpec(2023),
+        FilterSpec(2023, "h1", townships=("鲁村镇",)),
+        FilterSpec(2022, "range", 2, 11),
+        FilterSpec(2022, "q4", counties=("沂源县",), townships=("东里镇", "悦庄镇")),
+    ],
 )
 def test_params_round_trip(spec):
     as_lists = {k: v if isinstance(v, list) else [v] for k, v in to_params(spec).items()}
@@ -57,11 +61,11 @@ def test_date_range(spec, start, end):
     ("year", "end", "today", "expected"),
     [
         (2023, date(2023, 6, 30), date(2026, 1, 1), 181 / 365),
-        (2024, date(2024, 6, 30), date(2026, 1, 1), 182 / 366),     # leap year
+        (2024, date(2024, 6, 30), date(2026, 1, 1), 182 / 366),  # leap year
         (2023, date(2023, 12, 31), date(2026, 1, 1), 1.0),
         (2023, date(2023, 1, 1), date(2026, 1, 1), 1 / 365),
-        (2026, date(2026, 12, 31), date(2026, 3, 31), 90 / 365),    # today inside the period
-        (2027, date(2027, 6, 30), date(2026, 11, 28), 0.0),         # period in the future
+        (2026, date(2026, 12, 31), date(2026, 3, 31), 90 / 365),  # today inside the period
+        (2027, date(2027, 6, 30), date(2026, 11, 28), 0.0),  # period in the future
         (2023, date(2023, 3, 31), date(2023, 2, 10), 41 / 365),
     ],
 )

@@ -15,11 +15,14 @@ from data_layer.scope import Scope
 def totals(url: str, scope: Scope) -> pd.DataFrame:
     """Every indicator with the sum of its values whose period starts within the filter's."""
     v = IndicatorValue
-    joined = and_(v.indicator_id == Indicator.id, v.period_start >= scope.start, v.period_start <= scope.end,
-                  in_units(scope, v.township_id, v.county_id))
+    joined = and_(
+        v.indicator_id == Indicator.id,
+        v.period_start >= scope.start,
+        v.period_start <= scope.end,
+        in_units(scope, v.township_id, v.county_id),
+    )
     stmt = (
-        select(Indicator.code, Indicator.name, Indicator.unit, Indicator.category,
-               func.coalesce(func.sum(v.value), 0))
+        select(Indicator.code, Indicator.name, Indicator.unit, Indicator.category, func.coalesce(func.sum(v.value), 0))
         .select_from(Indicator)
         .outerjoin(v, joined)
         .group_by(Indicator.id)

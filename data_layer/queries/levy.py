@@ -20,19 +20,36 @@ def coverage(url: str, scope: Scope, by_township: bool = False) -> pd.DataFrame:
     Covered = sent the annual-review notice or inspected within the period (each employer once).
     """
     e = Employer
-    notified = select(AnnualReview.id).where(
-        AnnualReview.employer_id == e.id, AnnualReview.notified_on.between(scope.start, scope.end)).exists()
-    inspected = select(Inspection.id).where(
-        Inspection.employer_id == e.id, Inspection.inspected_on.between(scope.start, scope.end)).exists()
-    onsite = select(Inspection.id).where(
-        Inspection.employer_id == e.id, Inspection.mode == "onsite",
-        Inspection.inspected_on.between(scope.start, scope.end)).exists()
+    notified = (
+        select(AnnualReview.id)
+        .where(AnnualReview.employer_id == e.id, AnnualReview.notified_on.between(scope.start, scope.end))
+        .exists()
+    )
+    inspected = (
+        select(Inspection.id)
+        .where(Inspection.employer_id == e.id, Inspection.inspected_on.between(scope.start, scope.end))
+        .exists()
+    )
+    onsite = (
+        select(Inspection.id)
+        .where(
+            Inspection.employer_id == e.id,
+            Inspection.mode == "onsite",
+            Inspection.inspected_on.between(scope.start, scope.end),
+        )
+        .exists()
+    )
 
     def count_if(cond):
         return func.coalesce(func.sum(func.cast(cond, e.staff.type)), 0)
 
-    measures = (func.count(), count_if(notified), count_if(inspected), count_if(onsite),
-                count_if(or_(notified, inspected)))
+    measures = (
+        func.count(),
+        count_if(notified),
+        count_if(inspected),
+        count_if(onsite),
+        count_if(or_(notified, inspected)),
+    )
     where = (e.registered_on <= scope.end, in_units(scope, e.township_id, e.county_id))
     if by_township:
         stmt = select(e.township_id, *measures).where(*where).group_by(e.township_id)
@@ -48,13 +65,21 @@ def campaigns(url: str, scope: Scope) -> pd.DataFrame:
     """Campaigns overlapping the period, with the employers each inspected (on site / in all)."""
     i = Inspection
     stmt = (
-        select(Campaign.name, Campaign.document, Campaign.start_date, Campaign.end_date,
-               func.count(func.distinct(i.employer_id)),
-               func.count(func.distinct(case((i.mode == "onsite", i.employer_id)))))
+        select(
+            Campaign.name,
+            Campaign.document,
+            Campaign.start_date,
+            Campaign.end_date,
+            func.count(func.distinct(i.employer_id)),
+            func.count(func.distinct(case((i.mode == "onsite", i.employer_id)))),
+        )
         .join(i, i.campaign_id == Campaign.id)
         .join(Employer, Employer.id == i.employer_id)
-        .where(Campaign.start_date <= scope.end, Campaign.end_date >= scope.start,
-               in_units(scope, Employer.township_id, Campaign.county_id))
+        .where(
+            Campaign.start_date <= scope.end,
+            Campaign.end_date >= scope.start,
+            in_units(scope, Employer.township_id, Campaign.county_id),
+        )
         .group_by(Campaign.id)
         .order_by(Campaign.start_date)
     )

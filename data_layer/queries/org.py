@@ -14,8 +14,8 @@ from data_layer.models import (
     County,
     Disbursement,
     Employer,
-    Project,
     ProgressEntry,
+    Project,
     Township,
 )
 from data_layer.queries._sql import frame, scalar
@@ -33,8 +33,7 @@ def counties(url: str) -> pd.DataFrame:
 def townships(url: str) -> pd.DataFrame:
     """Every township with its county, in the admin's order."""
     stmt = (
-        select(Township.id, Township.name, Township.kind, County.id, County.name, Township.sort_order,
-               Township.active)
+        select(Township.id, Township.name, Township.kind, County.id, County.name, Township.sort_order, Township.active)
         .join(County, County.id == Township.county_id)
         .order_by(County.sort_order, County.id, Township.sort_order, Township.id)
     )

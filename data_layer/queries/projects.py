@@ -13,10 +13,31 @@ from data_layer.pacing import STATUS_LABELS, completion, pace_status
 from data_layer.queries._sql import frame, in_units
 from data_layer.scope import Scope, time_elapsed
 
-ITEM_COLUMNS = ["project_code", "project", "item_code", "item", "unit", "measure", "target", "done_period",
-                "done_ytd", "amount_period_fen", "amount_ytd_fen", "budget_fen"]
-SUMMARY_COLUMNS = ["project_code", "project", "items", "completion", "elapsed", "status", "status_label",
-                   "amount_ytd_fen", "budget_fen"]
+ITEM_COLUMNS = [
+    "project_code",
+    "project",
+    "item_code",
+    "item",
+    "unit",
+    "measure",
+    "target",
+    "done_period",
+    "done_ytd",
+    "amount_period_fen",
+    "amount_ytd_fen",
+    "budget_fen",
+]
+SUMMARY_COLUMNS = [
+    "project_code",
+    "project",
+    "items",
+    "completion",
+    "elapsed",
+    "status",
+    "status_label",
+    "amount_ytd_fen",
+    "budget_fen",
+]
 
 
 def _done(measure_col, quantity, amount_fen):
@@ -32,13 +53,19 @@ def item_progress(url: str, scope: Scope) -> pd.DataFrame:
     the item has none (a county target cannot be split by guesswork).
     """
     e = ProgressEntry
-    in_year = and_(e.item_id == ProjectItem.id, e.deleted_at.is_(None), e.entry_date >= scope.year_start,
-                   e.entry_date <= scope.end, in_units(scope, e.township_id, Project.county_id))
+    in_year = and_(
+        e.item_id == ProjectItem.id,
+        e.deleted_at.is_(None),
+        e.entry_date >= scope.year_start,
+        e.entry_date <= scope.end,
+        in_units(scope, e.township_id, Project.county_id),
+    )
     in_period = e.entry_date >= scope.start
     done = _done(ProjectItem.measure, e.quantity, e.amount_fen)
     entries = (
         select(
-            Project.code.label("project_code"), ProjectItem.code.label("item_code"),
+            Project.code.label("project_code"),
+            ProjectItem.code.label("item_code"),
             func.coalesce(func.sum(case((in_period, done), else_=0)), 0).label("done_period"),
             func.coalesce(func.sum(done), 0).label("done_ytd"),
             func.coalesce(func.sum(case((in_period, e.amount_fen), else_=0)), 0).label("amount_period_fen"),
@@ -52,22 +79,47 @@ def item_progress(url: str, scope: Scope) -> pd.DataFrame:
     ).subquery()
     items = (
         select(
-            Project.code, func.min(Project.name), ProjectItem.code, func.min(ProjectItem.name),
-            func.min(ProjectItem.unit), func.min(ProjectItem.measure), func.sum(ProjectItem.annual_target),
-            func.sum(ProjectItem.budget_fen), func.min(Project.sort_order), func.min(ProjectItem.sort_order),
+            Project.code,
+            func.min(Project.name),
+            ProjectItem.code,
+            func.min(ProjectItem.name),
+            func.min(ProjectItem.unit),
+            func.min(ProjectItem.measure),
+            func.sum(ProjectItem.annual_target),
+            func.sum(ProjectItem.budget_fen),
+            func.min(Project.sort_order),
+            func.min(ProjectItem.sort_order),
         )
         .join(Project, Project.id == ProjectItem.project_id)
         .where(Project.year == scope.year, _in_counties(scope))
         .group_by(Project.code, ProjectItem.code)
     )
-    base = frame(url, items, ["project_code", "project", "item_code", "item", "unit", "measure", "target",
-                              "budget_fen", "p_order", "i_order"])
-    sums = frame(url, select(entries), ["project_code", "item_code", "done_period", "done_ytd",
-                                        "amount_period_fen", "amount_ytd_fen"])
+    base = frame(
+        url,
+        items,
+        [
+            "project_code",
+            "project",
+            "item_code",
+            "item",
+            "unit",
+            "measure",
+            "target",
+            "budget_fen",
+            "p_order",
+            "i_order",
+        ],
+    )
+    sums = frame(
+        url,
+        select(entries),
+        ["project_code", "item_code", "done_period", "done_ytd", "amount_period_fen", "amount_ytd_fen"],
+    )
     out = base.merge(sums, on=["project_code", "item_code"], how="left")
     if scope.township_ids:
-        out["target"] = out[["project_code", "item_code"]].apply(tuple, axis=1).map(
-            _township_targets(url, scope)).astype("float64")
+        out["target"] = (
+            out[["project_code", "item_code"]].apply(tuple, axis=1).map(_township_targets(url, scope)).astype("float64")
+        )
     out = out.sort_values(["p_order", "i_order"]).reset_index(drop=True)
     for col in ("done_period", "done_ytd", "amount_period_fen", "amount_ytd_fen"):
         out[col] = out[col].fillna(0)
@@ -103,8 +155,19 @@ def project_summary(url: str, scope: Scope, today: date) -> pd.DataFrame:
         rates = [r for r in rates if r == r]  # drop NaN: items without a target
         rate = sum(rates) / len(rates) if rates else float("nan")
         status = pace_status(rate, elapsed)
-        rows.append((code, name, len(group), rate, elapsed, status, STATUS_LABELS[status],
-                     int(group["amount_ytd_fen"].sum()), float(group["budget_fen"].sum(min_count=1))))
+        rows.append(
+            (
+                code,
+                name,
+                len(group),
+                rate,
+                elapsed,
+                status,
+                STATUS_LABELS[status],
+                int(group["amount_ytd_fen"].sum()),
+                float(group["budget_fen"].sum(min_count=1)),
+            )
+        )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
@@ -117,12 +180,22 @@ def township_progress(url: str, scope: Scope) -> pd.DataFrame:
     e = ProgressEntry
     done = _done(ProjectItem.measure, e.quantity, e.amount_fen)
     stmt = (
-        select(e.township_id, Project.code, ProjectItem.code,
-               func.sum(case((e.entry_date >= scope.start, done), else_=0)), func.sum(done))
+        select(
+            e.township_id,
+            Project.code,
+            ProjectItem.code,
+            func.sum(case((e.entry_date >= scope.start, done), else_=0)),
+            func.sum(done),
+        )
         .join(ProjectItem, ProjectItem.id == e.item_id)
         .join(Project, Project.id == ProjectItem.project_id)
-        .where(Project.year == scope.year, e.deleted_at.is_(None), e.entry_date >= scope.year_start,
-               e.entry_date <= scope.end, in_units(scope, e.township_id, Project.county_id))
+        .where(
+            Project.year == scope.year,
+            e.deleted_at.is_(None),
+            e.entry_date >= scope.year_start,
+            e.entry_date <= scope.end,
+            in_units(scope, e.township_id, Project.county_id),
+        )
         .group_by(e.township_id, Project.code, ProjectItem.code)
     )
     return frame(url, stmt, ["township_id", "project_code", "item_code", "done_period", "done_ytd"])

@@ -14,8 +14,20 @@ from data_layer.queries import indicators, levy, projects, publicity, subsidies
 from data_layer.queries._sql import frame, scalar
 from data_layer.scope import PERIODS, Scope
 
-FIGURE_COLUMNS = ["code", "area", "item", "section", "quote", "value_printed", "value_used", "unit",
-                  "why_differs", "period", "metric", "metric_rule"]
+FIGURE_COLUMNS = [
+    "code",
+    "area",
+    "item",
+    "section",
+    "quote",
+    "value_printed",
+    "value_used",
+    "unit",
+    "why_differs",
+    "period",
+    "metric",
+    "metric_rule",
+]
 
 
 @cached_query
@@ -48,20 +60,31 @@ def reproduce(url: str, metric: str, scope: Scope) -> Decimal | None:
         rows = subsidies.totals_by_type(url, scope).set_index("type_code")
         if key not in rows.index:
             return None
-        return Decimal(int(rows.at[key, "amount_fen"])) / 100 if kind == "disb.amount" else \
-            Decimal(int(rows.at[key, "recipients"]))
+        return (
+            Decimal(int(rows.at[key, "amount_fen"])) / 100
+            if kind == "disb.amount"
+            else Decimal(int(rows.at[key, "recipients"]))
+        )
     if kind == "standard":
-        stmt = (select(SubsidyStandard.amount_fen).join(SubsidyType, SubsidyType.id == SubsidyStandard.type_id)
-                .where(SubsidyType.code == key, SubsidyStandard.effective_from <= scope.end)
-                .order_by(SubsidyStandard.effective_from.desc()).limit(1))
+        stmt = (
+            select(SubsidyStandard.amount_fen)
+            .join(SubsidyType, SubsidyType.id == SubsidyStandard.type_id)
+            .where(SubsidyType.code == key, SubsidyStandard.effective_from <= scope.end)
+            .order_by(SubsidyStandard.effective_from.desc())
+            .limit(1)
+        )
         fen = scalar(url, stmt)
         return None if fen is None else Decimal(fen) / 100
     if kind.startswith("levy."):
         column = {"levy.onsite": "onsite", "levy.notified": "notified", "levy.campaign_inspected": "inspected"}
         return Decimal(int(levy.coverage(url, scope)[column[kind]].iloc[0]))
     if kind == "campaign.start_day":
-        start = scalar(url, select(func.min(Campaign.start_date)).where(
-            Campaign.start_date.between(scope.start, scope.end), Campaign.county_id.in_(scope.county_ids)))
+        start = scalar(
+            url,
+            select(func.min(Campaign.start_date)).where(
+                Campaign.start_date.between(scope.start, scope.end), Campaign.county_id.in_(scope.county_ids)
+            ),
+        )
         return None if start is None else Decimal(start.day)
     if kind == "articles.total":
         return Decimal(int(publicity.by_outlet(url, scope)["articles"].sum()))
@@ -72,8 +95,13 @@ def reproduce(url: str, metric: str, scope: Scope) -> Decimal | None:
         rows = indicators.totals(url, scope).set_index("code")
         return Decimal(int(rows.at[key, "value"])) if key in rows.index else None
     if kind == "org.township_units":
-        return Decimal(int(scalar(url, select(func.count()).where(Township.county_id.in_(scope.county_ids),
-                                                                   Township.active.is_(True)))))
+        return Decimal(
+            int(
+                scalar(
+                    url, select(func.count()).where(Township.county_id.in_(scope.county_ids), Township.active.is_(True))
+                )
+            )
+        )
     return None
 
 

@@ -15,8 +15,12 @@ LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "municipal": "�
 
 def _articles_in(scope: Scope):
     a = Article
-    return and_(a.deleted_at.is_(None), a.published_on >= scope.start, a.published_on <= scope.end,
-                in_units(scope, a.township_id, a.county_id))
+    return and_(
+        a.deleted_at.is_(None),
+        a.published_on >= scope.start,
+        a.published_on <= scope.end,
+        in_units(scope, a.township_id, a.county_id),
+    )
 
 
 @cached_query
@@ -40,10 +44,14 @@ def by_level(url: str, scope: Scope) -> pd.DataFrame:
         .join(Article, and_(Article.outlet_id == Outlet.id, _articles_in(scope)))
         .group_by(Outlet.level)
     )
-    targets = select(PublicityTarget.level, func.sum(PublicityTarget.target)).where(
-        PublicityTarget.year == scope.year,
-        PublicityTarget.county_id.in_(scope.county_ids) if scope.county_ids else PublicityTarget.year == scope.year,
-    ).group_by(PublicityTarget.level)
+    targets = (
+        select(PublicityTarget.level, func.sum(PublicityTarget.target))
+        .where(
+            PublicityTarget.year == scope.year,
+            PublicityTarget.county_id.in_(scope.county_ids) if scope.county_ids else PublicityTarget.year == scope.year,
+        )
+        .group_by(PublicityTarget.level)
+    )
     got = dict(frame(url, counts, ["level", "n"]).itertuples(index=False))
     goal = dict(frame(url, targets, ["level", "t"]).itertuples(index=False))
     rows = [(lv, LEVEL_LABELS[lv], int(got.get(lv, 0)), goal.get(lv)) for lv in AREA_LEVELS]

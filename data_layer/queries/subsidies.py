@@ -15,8 +15,12 @@ TYPE_COLUMNS = ["type_code", "type", "unit", "payment", "amount_fen", "recipient
 
 def _in_scope(scope: Scope):
     d = Disbursement
-    return and_(d.deleted_at.is_(None), d.paid_date >= scope.start, d.paid_date <= scope.end,
-                in_units(scope, d.township_id, d.county_id))
+    return and_(
+        d.deleted_at.is_(None),
+        d.paid_date >= scope.start,
+        d.paid_date <= scope.end,
+        in_units(scope, d.township_id, d.county_id),
+    )
 
 
 @cached_query
@@ -41,7 +45,10 @@ def totals_by_type(url: str, scope: Scope) -> pd.DataFrame:
     monthly = SubsidyType.payment == "monthly"
     stmt = (
         select(
-            SubsidyType.code, SubsidyType.name, SubsidyType.unit, SubsidyType.payment,
+            SubsidyType.code,
+            SubsidyType.name,
+            SubsidyType.unit,
+            SubsidyType.payment,
             func.coalesce(func.sum(per_unit.c.amount_fen), 0),
             func.coalesce(func.sum(case((monthly, per_unit.c.max_roll), else_=per_unit.c.sum_roll)), 0),
             func.coalesce(func.sum(per_unit.c.payments), 0),
@@ -60,8 +67,12 @@ def totals_by_township(url: str, scope: Scope) -> pd.DataFrame:
     d = Disbursement
     monthly = SubsidyType.payment == "monthly"
     stmt = (
-        select(d.township_id, SubsidyType.code, func.sum(d.amount_fen),
-               case((monthly, func.max(d.recipients)), else_=func.sum(d.recipients)))
+        select(
+            d.township_id,
+            SubsidyType.code,
+            func.sum(d.amount_fen),
+            case((monthly, func.max(d.recipients)), else_=func.sum(d.recipients)),
+        )
         .join(SubsidyType, SubsidyType.id == d.type_id)
         .where(_in_scope(scope))
         .group_by(d.township_id, SubsidyType.code, SubsidyType.payment)

@@ -30,8 +30,17 @@ def create_indicator(
 
 @service
 def add_indicator_value(
-    *, session: Session, actor: str, indicator_id: int, county_id: int, township_id: int | None,
-    period_start: date, period_end: date, value: int, note: str = "", is_demo: bool = False,
+    *,
+    session: Session,
+    actor: str,
+    indicator_id: int,
+    county_id: int,
+    township_id: int | None,
+    period_start: date,
+    period_end: date,
+    value: int,
+    note: str = "",
+    is_demo: bool = False,
 ) -> int:
     checks = Checks()
     check_actor(checks, actor)
@@ -43,7 +52,15 @@ def add_indicator_value(
         checks.require(period_start <= period_end, "period_end", "结束日期不能早于开始日期")
     check_count(checks, "value", value, "数值")
     checks.raise_if_any()
-    row = IndicatorValue(indicator_id=indicator_id, county_id=county_id, township_id=township_id,
-                         period_start=period_start, period_end=period_end, value=value, note=note,
-                         is_demo=is_demo, created_by=actor)
+    row = IndicatorValue(
+        indicator_id=indicator_id,
+        county_id=county_id,
+        township_id=township_id,
+        period_start=period_start,
+        period_end=period_end,
+        value=value,
+        note=note,
+        is_demo=is_demo,
+        created_by=actor,
+    )
     return insert(session, row, actor=actor)

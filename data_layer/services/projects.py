@@ -60,14 +60,25 @@ def create_item(
     checks.require(measure in ("count", "money"), "measure", "计量方式应为 数量 或 金额")
     checks.require(scope in ITEM_SCOPES, "scope", "范围应为 乡镇 / 县本级 / 均可")
     check_count(checks, "annual_target", annual_target, "年度目标")
-    for field, value in (("budget_fen", budget_fen), ("unit_cost_min_fen", unit_cost_min_fen),
-                         ("unit_cost_max_fen", unit_cost_max_fen)):
+    for field, value in (
+        ("budget_fen", budget_fen),
+        ("unit_cost_min_fen", unit_cost_min_fen),
+        ("unit_cost_max_fen", unit_cost_max_fen),
+    ):
         check_count(checks, field, value, "金额", allow_none=True)
     checks.raise_if_any()
     row = ProjectItem(
-        project_id=project_id, code=code, name=name.strip(), unit=unit.strip(), measure=measure, scope=scope,
-        annual_target=annual_target, budget_fen=budget_fen, unit_cost_min_fen=unit_cost_min_fen,
-        unit_cost_max_fen=unit_cost_max_fen, sort_order=sort_order,
+        project_id=project_id,
+        code=code,
+        name=name.strip(),
+        unit=unit.strip(),
+        measure=measure,
+        scope=scope,
+        annual_target=annual_target,
+        budget_fen=budget_fen,
+        unit_cost_min_fen=unit_cost_min_fen,
+        unit_cost_max_fen=unit_cost_max_fen,
+        sort_order=sort_order,
     )
     return insert(session, row, actor=actor)
 
@@ -87,8 +98,7 @@ def set_township_target(*, session: Session, actor: str, item_id: int, township_
         )
     ).first()
     if row is None:
-        return insert(session, ItemTownshipTarget(item_id=item_id, township_id=township_id, target=target),
-                      actor=actor)
+        return insert(session, ItemTownshipTarget(item_id=item_id, township_id=township_id, target=target), actor=actor)
     before = snapshot(row)
     row.target = target
     session.add(row)
@@ -97,8 +107,16 @@ def set_township_target(*, session: Session, actor: str, item_id: int, township_
 
 
 def check_progress(
-    session: Session, checks: Checks, *, item_id: int, township_id: int | None, entry_date: date | None,
-    quantity: object, amount_fen: object, note: str, today: date,
+    session: Session,
+    checks: Checks,
+    *,
+    item_id: int,
+    township_id: int | None,
+    entry_date: date | None,
+    quantity: object,
+    amount_fen: object,
+    note: str,
+    today: date,
 ) -> None:
     """The hard rules of a progress entry (errors: nothing is written)."""
     item = session.get(ProjectItem, item_id) if item_id is not None else None
@@ -136,9 +154,26 @@ def add_progress(
 ) -> int:
     checks = Checks()
     check_actor(checks, actor)
-    check_progress(session, checks, item_id=item_id, township_id=township_id, entry_date=entry_date,
-                   quantity=quantity, amount_fen=amount_fen, note=note, today=today or date.today())
+    check_progress(
+        session,
+        checks,
+        item_id=item_id,
+        township_id=township_id,
+        entry_date=entry_date,
+        quantity=quantity,
+        amount_fen=amount_fen,
+        note=note,
+        today=today or date.today(),
+    )
     checks.raise_if_any()
-    row = ProgressEntry(item_id=item_id, township_id=township_id, entry_date=entry_date, quantity=quantity,
-                        amount_fen=amount_fen, note=(note or "").strip(), is_demo=is_demo, created_by=actor)
+    row = ProgressEntry(
+        item_id=item_id,
+        township_id=township_id,
+        entry_date=entry_date,
+        quantity=quantity,
+        amount_fen=amount_fen,
+        note=(note or "").strip(),
+        is_demo=is_demo,
+        created_by=actor,
+    )
     return insert(session, row, actor=actor)

@@ -13,8 +13,22 @@ from data_layer.services._core import check_actor, check_text, insert, service
 
 @service
 def add_seed_figure(
-    *, session: Session, actor: str, code: str, source: str, area: str, item: str, section: str, quote: str,
-    value_printed: str, value_used: Decimal | None, unit: str, why_differs: str = "", period: str = "", metric: str | None = None, metric_rule: str = "eq",
+    *,
+    session: Session,
+    actor: str,
+    code: str,
+    source: str,
+    area: str,
+    item: str,
+    section: str,
+    quote: str,
+    value_printed: str,
+    value_used: Decimal | None,
+    unit: str,
+    why_differs: str = "",
+    period: str = "",
+    metric: str | None = None,
+    metric_rule: str = "eq",
 ) -> int:
     checks = Checks()
     check_actor(checks, actor)
@@ -31,7 +45,19 @@ def add_seed_figure(
         checks.require(quote and value_printed in quote, "quote", "原文摘录中找不到原文数值")
     checks.require(metric_rule in ("eq", "at_least"), "metric_rule", "核对方式应为 eq 或 at_least")
     checks.raise_if_any()
-    row = SeedFigure(code=code, source=source, area=area, item=item, section=section, quote=quote,
-                     value_printed=value_printed, value_used=value_used, unit=unit, why_differs=why_differs,
-                     period=period, metric=metric, metric_rule=metric_rule)
+    row = SeedFigure(
+        code=code,
+        source=source,
+        area=area,
+        item=item,
+        section=section,
+        quote=quote,
+        value_printed=value_printed,
+        value_used=value_used,
+        unit=unit,
+        why_differs=why_differs,
+        period=period,
+        metric=metric,
+        metric_rule=metric_rule,
+    )
     return insert(session, row, actor=actor)

@@ -26,8 +26,17 @@ def create_outlet(*, session: Session, actor: str, name: str, level: str, medium
 
 @service
 def add_article(
-    *, session: Session, actor: str, county_id: int, outlet_id: int, title: str, published_on: date,
-    township_id: int | None = None, link: str = "", is_demo: bool = False, today: date | None = None,
+    *,
+    session: Session,
+    actor: str,
+    county_id: int,
+    outlet_id: int,
+    title: str,
+    published_on: date,
+    township_id: int | None = None,
+    link: str = "",
+    is_demo: bool = False,
+    today: date | None = None,
 ) -> int:
     checks = Checks()
     check_actor(checks, actor)
@@ -40,8 +49,16 @@ def add_article(
         checks.require(session.get(Township, township_id) is not None, "township_id", "乡镇不存在")
     checks.require(not link or link.startswith(("http://", "https://")), "link", "链接应以 http:// 或 https:// 开头")
     checks.raise_if_any()
-    row = Article(county_id=county_id, outlet_id=outlet_id, title=title.strip(), published_on=published_on,
-                  township_id=township_id, link=link, is_demo=is_demo, created_by=actor)
+    row = Article(
+        county_id=county_id,
+        outlet_id=outlet_id,
+        title=title.strip(),
+        published_on=published_on,
+        township_id=township_id,
+        link=link,
+        is_demo=is_demo,
+        created_by=actor,
+    )
     return insert(session, row, actor=actor)
 
 

@@ -23,8 +23,15 @@ def expected_amount_fen(basis: str, recipients: int, standard_fen: int, months: 
 
 @service
 def create_subsidy_type(
-    *, session: Session, actor: str, code: str, name: str, unit: str, payment: str,
-    standard_basis: str = "month", sort_order: int = 0,
+    *,
+    session: Session,
+    actor: str,
+    code: str,
+    name: str,
+    unit: str,
+    payment: str,
+    standard_basis: str = "month",
+    sort_order: int = 0,
 ) -> int:
     checks = Checks()
     check_actor(checks, actor)
@@ -36,8 +43,9 @@ def create_subsidy_type(
     if code and session.exec(select(SubsidyType).where(SubsidyType.code == code)).first():
         checks.require(False, "code", f"补贴代码“{code}”已存在")
     checks.raise_if_any()
-    row = SubsidyType(code=code, name=name.strip(), unit=unit, payment=payment, standard_basis=standard_basis,
-                      sort_order=sort_order)
+    row = SubsidyType(
+        code=code, name=name.strip(), unit=unit, payment=payment, standard_basis=standard_basis, sort_order=sort_order
+    )
     return insert(session, row, actor=actor)
 
 
@@ -104,8 +112,17 @@ def add_disbursement(
     checks.require(len(note or "") <= 200, "note", "备注不能超过 200 字")
     checks.raise_if_any()
     row = Disbursement(
-        type_id=type_id, county_id=county_id, township_id=township_id, month_from=month_from.replace(day=1),
-        month_to=month_to.replace(day=1), recipients=recipients, standard_fen=standard_fen,
-        amount_fen=amount_fen, paid_date=paid_date, note=(note or "").strip(), is_demo=is_demo, created_by=actor,
+        type_id=type_id,
+        county_id=county_id,
+        township_id=township_id,
+        month_from=month_from.replace(day=1),
+        month_to=month_to.replace(day=1),
+        recipients=recipients,
+        standard_fen=standard_fen,
+        amount_fen=amount_fen,
+        paid_date=paid_date,
+        note=(note or "").strip(),
+        is_demo=is_demo,
+        created_by=actor,
     )
     return insert(session, row, actor=actor)

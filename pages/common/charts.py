@@ -14,40 +14,84 @@ PRIMARY = "#1d4ed8"
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:
-    fig.update_layout(height=height, font=FONT, margin=dict(l=10, r=30, t=30, b=10), showlegend=False,
-                      plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)", bargap=0.3)
+    fig.update_layout(
+        height=height,
+        font=FONT,
+        margin=dict(l=10, r=30, t=30, b=10),
+        showlegend=False,
+        plot_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor="rgba(0,0,0,0)",
+        bargap=0.3,
+    )
     fig.update_yaxes(automargin=True)
     return fig
 
 
-def hbar(labels: Sequence[str], values: Sequence[float], *, text: Sequence[str], colours: Sequence[str] | str = PRIMARY,
-         height: int = 260, x_max: float | None = None, marker_at: float | None = None,
-         marker_label: str = "", targets: Sequence[float | None] | None = None) -> go.Figure:
+def hbar(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    text: Sequence[str],
+    colours: Sequence[str] | str = PRIMARY,
+    height: int = 260,
+    x_max: float | None = None,
+    marker_at: float | None = None,
+    marker_label: str = "",
+    targets: Sequence[float | None] | None = None,
+) -> go.Figure:
     """Horizontal bars, top to bottom in the given order, each labelled with ``text``."""
-    fig = go.Figure(go.Bar(y=list(labels), x=list(values), orientation="h", text=list(text),
-                           textposition="outside", cliponaxis=False, marker_color=colours,
-                           textfont=dict(size=20), hoverinfo="skip"))
+    fig = go.Figure(
+        go.Bar(
+            y=list(labels),
+            x=list(values),
+            orientation="h",
+            text=list(text),
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=colours,
+            textfont=dict(size=20),
+            hoverinfo="skip",
+        )
+    )
     if targets is not None:
-        fig.add_trace(go.Scatter(y=list(labels), x=[t if t is not None else None for t in targets], mode="markers",
-                                 marker=dict(symbol="line-ns", size=30, line=dict(width=4, color="#111827")),
-                                 hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                y=list(labels),
+                x=[t if t is not None else None for t in targets],
+                mode="markers",
+                marker=dict(symbol="line-ns", size=30, line=dict(width=4, color="#111827")),
+                hoverinfo="skip",
+            )
+        )
     if marker_at is not None:
         fig.add_vline(x=marker_at, line=dict(color="#111827", width=3, dash="dash"))
-        fig.add_annotation(x=marker_at, y=1.0, yref="paper", text=marker_label, showarrow=False, yanchor="bottom",
-                           font=dict(size=16), bgcolor="white")
+        fig.add_annotation(
+            x=marker_at,
+            y=1.0,
+            yref="paper",
+            text=marker_label,
+            showarrow=False,
+            yanchor="bottom",
+            font=dict(size=16),
+            bgcolor="white",
+        )
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=20))
     fig.update_xaxes(visible=False, range=[0, x_max] if x_max else None)
     return _layout(fig, height)
 
 
-def stacked_bars(categories: Sequence[str], series: dict[str, Sequence[float]], *, height: int = 420,
-                 y_title: str = "") -> go.Figure:
+def stacked_bars(
+    categories: Sequence[str], series: dict[str, Sequence[float]], *, height: int = 420, y_title: str = ""
+) -> go.Figure:
     """Vertical stacked bars (e.g. townships × subsidy types), with a legend on top."""
     fig = go.Figure([go.Bar(name=name, x=list(categories), y=list(values)) for name, values in series.items()])
     fig.update_layout(barmode="stack")
     _layout(fig, height)
-    fig.update_layout(showlegend=True, legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, font=dict(size=16)),
-                      margin=dict(l=10, r=10, t=50, b=10))
+    fig.update_layout(
+        showlegend=True,
+        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, font=dict(size=16)),
+        margin=dict(l=10, r=10, t=50, b=10),
+    )
     fig.update_yaxes(title_text=y_title, tickformat=",.0f", exponentformat="none", gridcolor="#e5e7eb")
     fig.update_xaxes(tickfont=dict(size=16))
     return fig

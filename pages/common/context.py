@@ -88,14 +88,27 @@ def render_filters(url: str) -> ViewContext:
         st.session_state.f_townships = [t for t in st.session_state.f_townships if t in options]
         st.multiselect("乡镇（街道）", options, key="f_townships", placeholder="全县（全部乡镇）")
     m0, m1 = st.session_state.f_months
-    spec = FilterSpec(year=st.session_state.f_year, period=st.session_state.f_period, month_from=m0, month_to=m1,
-                      townships=tuple(st.session_state.f_townships), counties=tuple(chosen_counties))
+    spec = FilterSpec(
+        year=st.session_state.f_year,
+        period=st.session_state.f_period,
+        month_from=m0,
+        month_to=m1,
+        townships=tuple(st.session_state.f_townships),
+        counties=tuple(chosen_counties),
+    )
     _sync_url(spec)
     name_to_id = dict(zip(towns["township"], towns["township_id"], strict=True))
     county_ids = counties[counties["county"].isin(chosen_counties)]["county_id"]
     scope = make_scope(spec, [int(name_to_id[t]) for t in spec.townships], [int(c) for c in county_ids])
-    return ViewContext(url=url, spec=spec, scope=scope, today=today, counties=tuple(chosen_counties),
-                       townships=spec.townships, multi_county=multi)
+    return ViewContext(
+        url=url,
+        spec=spec,
+        scope=scope,
+        today=today,
+        counties=tuple(chosen_counties),
+        townships=spec.townships,
+        multi_county=multi,
+    )
 
 
 def _sync_url(spec: FilterSpec) -> None:

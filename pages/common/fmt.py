@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timezone, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from data_layer.money import fen_to_wan
 
@@ -46,5 +46,5 @@ def cn_datetime(ts: datetime | None) -> str:
     """A stored (UTC) time in Beijing time: "2023年5月20日 14:05"."""
     if ts is None:
         return "—"
-    local = ts.astimezone(CHINA) if ts.tzinfo else ts.replace(tzinfo=timezone.utc).astimezone(CHINA)
+    local = ts.astimezone(CHINA) if ts.tzinfo else ts.replace(tzinfo=UTC).astimezone(CHINA)
     return f"{cn_date(local.date())} {local:%H:%M}"

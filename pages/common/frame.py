@@ -53,8 +53,9 @@ def prepare_store(url: str) -> str:
 
 
 def main() -> None:
-    st.set_page_config(page_title="县残联工作看板", page_icon=":material/accessible:", layout="wide",
-                       initial_sidebar_state="auto")
+    st.set_page_config(
+        page_title="县残联工作看板", page_icon=":material/accessible:", layout="wide", initial_sidebar_state="auto"
+    )
     # Less empty space above the title: on a projector every line counts.
     st.html("<style>.block-container{padding-top:2.2rem;padding-bottom:1rem}</style>")
     url = prepare_store(settings.database_url())

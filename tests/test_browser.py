@@ -1,0 +1,110 @@
+"""Real browser: `streamlit run` on a free port, Debian's Chromium driven by Playwright.
+
+Skipped, with the reason, where Chromium or Playwright is missing (.ci/run installs both).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser_support import REPO, chromium_path, launch, running_app, wait_for_app
+from tests.conftest import sqlite_url
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytestmark = pytest.mark.skipif(chromium_path() is None, reason="Chromium not found (apt-get install chromium)")
+
+SHOTS = REPO / "artifacts" / "screenshots"
+expect = playwright_api.expect
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def store_file(demo_template, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
+    shutil.copy(demo_template, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def app(store_file, tmp_path_factory):
+    """One server for the tests that do not need a fresh start."""
+    with running_app(sqlite_url(store_file), tmp_path_factory.mktemp("log") / "server.log") as base:
+        yield base
+
+
+def open_page(browser, url: str, size=(1920, 1080)):
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]}, locale="zh-CN")
+    page.goto(url)
+    wait_for_app(page)
+    return page
+
+
+def assert_healthy(page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+
+
+@pytest.mark.parametrize("path", ["overview", "projects"])
+def test_deep_link_on_the_first_request_after_a_fresh_start(browser, store_file, tmp_path, path):
+    """A bookmark with filters, opened first after a restart, shows its page with its filters."""
+    with running_app(sqlite_url(store_file), tmp_path / "server.log") as base:
+        page = open_page(browser, f"{base}/{path}?year=2023&period=h1&township=鲁村镇")
+        assert_healthy(page)
+        assert re.search(rf"/{path}\?", page.url)
+        expect(page.get_by_text("2023年上半年 · 鲁村镇")).to_be_visible()
+        nav = page.get_by_test_id("stSidebarNav")
+        expect(nav).to_contain_text("总览")
+        legacy = re.compile(r"^(dashboard|overview|projects|subsidies|levy|publicity|sources)$")
+        expect(nav.get_by_role("link", name=legacy)).to_have_count(0)  # no legacy file-name sidebar
+        expect(page.get_by_test_id("stMultiSelect")).to_contain_text("鲁村镇")
+        page.close()
+
+
+def test_overview_shows_the_seeded_totals(browser, app):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for size in ((1920, 1080), (1024, 768)):
+        page = open_page(browser, f"{app}/overview?year=2023&period=h1", size)
+        assert_healthy(page)
+        values = page.get_by_test_id("stMetricValue").all_inner_texts()
+        assert {"121.58 万元", "2,531", "350", "100.0%", "1,536 家", "206 家", "72 篇"} <= set(values)
+        expect(page.locator(".js-plotly-plot")).to_have_count(3)
+        page.screenshot(path=str(SHOTS / f"overview_{size[0]}x{size[1]}.png"))
+        page.close()
+
+
+def test_root_forwards_to_the_overview_with_the_filter(browser, app):
+    page = open_page(browser, f"{app}/?year=2022")
+    assert_healthy(page)
+    assert re.search(r"/overview\?year=2022$", page.url)
+    expect(page.get_by_text("2022年全年 · 全县")).to_be_visible()
+    page.close()
+
+
+def test_navigation_keeps_the_filter(browser, app):
+    page = open_page(browser, f"{app}/overview?year=2023&period=h1&township=东里镇")
+    page.get_by_test_id("stSidebarNav").get_by_text("补贴发放").click()
+    wait_for_app(page)
+    assert_healthy(page)
+    expect(page).to_have_url(re.compile(r"/subsidies\?year=2023&period=h1&township="))
+    expect(page.get_by_text("2023年上半年 · 东里镇")).to_be_visible()
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["projects", "subsidies", "levy", "publicity", "sources"])
+def test_area_pages_render(browser, app, path):
+    page = open_page(browser, f"{app}/{path}?year=2023&period=h1")
+    assert_healthy(page)
+    expect(page.locator("h1")).to_have_count(1)
+    page.screenshot(path=str(SHOTS / f"{path}_1920x1080.png"))
+    page.close()
