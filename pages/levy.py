@@ -9,12 +9,11 @@ from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.fmt import cn_date, num, pct
 from pages.common.frame import handover
-from pages.common.ui import empty, header, township_names, township_order
+from pages.common.ui import empty, township_names, township_order
 
 
 def render() -> None:
     ctx = current()
-    header("按比例安排残疾人就业 · 残保金征收", ctx)
     total = levy.coverage(ctx.url, ctx.scope).iloc[0]
     if int(total["registered"]) == 0:
         empty("没有登记的用人单位")

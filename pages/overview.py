@@ -9,16 +9,15 @@ import streamlit as st
 from data_layer.queries import levy, projects, publicity, subsidies
 from pages.common import charts
 from pages.common.context import ViewContext, current
-from pages.common.fmt import num, pct, wan
+from pages.common.fmt import num, pct
 from pages.common.frame import handover
-from pages.common.ui import empty, header, link, short_project_name
+from pages.common.ui import big_number, card_title, empty, short_project_name
 
 
 def render() -> None:
     ctx = current()
-    header("县残联工作总览", ctx)
-    top = st.columns(2, gap="large")
-    bottom = st.columns(2, gap="large")
+    top = st.columns(2, gap="medium")
+    bottom = st.columns(2, gap="medium")
     with top[0].container(border=True):
         render_projects(ctx)
     with top[1].container(border=True):
@@ -30,7 +29,7 @@ def render() -> None:
 
 
 def render_projects(ctx: ViewContext) -> None:
-    st.subheader("三项重点工程")
+    card_title("三项重点工程", "projects", "详情", ctx)
     summary = projects.project_summary(ctx.url, ctx.scope, ctx.today)
     if summary.empty:
         empty(f"{ctx.spec.year}年尚未设置重点工程")
@@ -46,75 +45,70 @@ def render_projects(ctx: ViewContext) -> None:
         x_max=max(100.0, max(rates) * 100 * 1.35, elapsed * 100 * 1.1),
         marker_at=elapsed * 100,
         marker_label=f"序时进度 {pct(elapsed)}",
-        height=250,
+        height=200,
     )
     charts.show(fig, "overview_projects")
-    st.caption("完成进度：各指标年初至期末累计完成 ÷ 年度目标的平均；虚线：序时进度（全年已过时间）")
-    link("projects", "重点工程详情", ctx)
+    st.caption("柱：各指标年初至期末累计完成 ÷ 年度目标的平均；虚线：全年已过时间（序时进度）")
 
 
 def render_subsidies(ctx: ViewContext) -> None:
-    st.subheader("社会保障补贴发放")
+    card_title("社会保障补贴发放", "subsidies", "详情", ctx)
     by_type = subsidies.totals_by_type(ctx.url, ctx.scope)
     paid = by_type[by_type["amount_fen"] > 0]
     households = int(paid.loc[paid["unit"] == "household", "recipients"].sum())
     people = int(paid.loc[paid["unit"] == "person", "recipients"].sum())
-    cols = st.columns([2, 1, 1])
-    cols[0].metric("发放金额", wan(int(by_type["amount_fen"].sum())))
-    cols[1].metric("惠及人数", num(people))
-    cols[2].metric("惠及户数", num(households))
+    wan = f"{int(by_type['amount_fen'].sum()) / 1e6:,.2f}"
+    big_number("发放金额", wan, "万元", f"惠及 {num(people)} 人 · {num(households)} 户")
     if paid.empty:
         empty("本期没有补贴发放记录")
-    else:
-        fig = charts.hbar(
-            list(paid["type"]),
-            list(paid["amount_fen"] / 1e6),
-            text=[wan(a) for a in paid["amount_fen"]],
-            x_max=float(paid["amount_fen"].max() / 1e6 * 1.6),
-            height=60 + 42 * len(paid),
-        )
-        charts.show(fig, "overview_subsidies")
-    link("subsidies", "补贴发放详情", ctx)
+        return
+    fig = charts.hbar(
+        list(paid["type"].str.replace("残疾人", "", regex=False)),
+        list(paid["amount_fen"] / 1e6),
+        text=[f"{a / 1e6:,.2f} 万元" for a in paid["amount_fen"]],
+        x_max=float(paid["amount_fen"].max() / 1e6 * 1.5),
+        height=24 + 34 * len(paid),
+    )
+    charts.show(fig, "overview_subsidies")
 
 
 def render_levy(ctx: ViewContext) -> None:
-    st.subheader("按比例就业 · 残保金执法检查")
+    card_title("按比例就业与残保金", "levy", "详情", ctx)
     row = levy.coverage(ctx.url, ctx.scope).iloc[0]
     if int(row["registered"]) == 0:
         empty("没有登记的用人单位")
-        link("levy", "残保金征收详情", ctx)
         return
-    cols = st.columns(2)
-    cols[0].metric("覆盖率", pct(row["coverage"]), help="本期发放年审通知或开展执法检查的单位 ÷ 登记单位")
-    cols[1].metric("登记用人单位", f"{num(row['registered'])} 家")
-    cols = st.columns(3)
-    cols[0].metric("年审通知", f"{num(row['notified'])} 家")
-    cols[1].metric("执法检查", f"{num(row['inspected'])} 家")
-    cols[2].metric("现场检查", f"{num(row['onsite'])} 家")
-    link("levy", "残保金征收详情", ctx)
+    big_number("覆盖率", pct(row["coverage"]), "", f"登记用人单位 {num(row['registered'])} 家")
+    labels = ["年审通知", "执法检查", "现场检查"]
+    values = [int(row[c]) for c in ("notified", "inspected", "onsite")]
+    fig = charts.hbar(labels, values, text=[f"{num(v)} 家" for v in values], x_max=max(values) * 1.45, height=130)
+    charts.show(fig, "overview_levy")
+    st.caption("覆盖率：本期发放年审通知或开展执法检查的单位 ÷ 期末已登记的用人单位")
 
 
 def render_publicity(ctx: ViewContext) -> None:
-    st.subheader("信息宣传")
+    card_title("信息宣传", "publicity", "详情", ctx)
     levels = publicity.by_level(ctx.url, ctx.scope)
-    st.metric("发表稿件", f"{num(levels['articles'].sum())} 篇")
+    target = levels["target"].sum(min_count=1)
+    note = "" if math.isnan(target) else f"全年目标 {num(target)} 篇"
+    big_number("发表稿件", num(levels["articles"].sum()), "篇", note)
     targets = [None if math.isnan(t) else t for t in levels["target"]]
+    show_targets = ctx.scope.period == "all"
     text = [
-        f"{n} 篇" + (f" / 目标 {t:.0f}" if t is not None else "")
+        f"{n}" + (f" / {t:.0f}" if t is not None and show_targets else "")
         for n, t in zip(levels["articles"], targets, strict=True)
     ]
-    top = max([*levels["articles"], *[t for t in targets if t is not None], 1])
+    top = max([*levels["articles"], *[t for t in targets if t is not None and show_targets], 1])
     fig = charts.hbar(
         list(levels["level_label"]),
         list(levels["articles"]),
         text=text,
         colours=[charts.LEVEL_COLOURS[lv] for lv in levels["level"]],
-        x_max=top * 1.7,
-        targets=targets if ctx.scope.period == "all" else None,
-        height=230,
+        x_max=top * 1.45,
+        targets=targets if show_targets else None,
+        height=160,
     )
     charts.show(fig, "overview_publicity")
-    link("publicity", "信息宣传详情", ctx)
 
 
 handover(__name__)

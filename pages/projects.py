@@ -10,12 +10,11 @@ from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.fmt import num, pct, wan
 from pages.common.frame import handover
-from pages.common.ui import empty, header, short_project_name, township_names, township_order
+from pages.common.ui import empty, short_project_name, township_names, township_order
 
 
 def render() -> None:
     ctx = current()
-    header("三项重点工程", ctx)
     items = projects.item_progress(ctx.url, ctx.scope)
     if items.empty:
         empty(f"{ctx.spec.year}年尚未设置重点工程")

@@ -9,12 +9,11 @@ from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.fmt import num
 from pages.common.frame import handover
-from pages.common.ui import empty, header
+from pages.common.ui import empty
 
 
 def render() -> None:
     ctx = current()
-    header("信息宣传", ctx)
     levels = publicity.by_level(ctx.url, ctx.scope)
     cols = st.columns(5)
     cols[0].metric("发表稿件", f"{num(levels['articles'].sum())} 篇")

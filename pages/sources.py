@@ -7,12 +7,11 @@ import streamlit as st
 from data_layer.queries import org, provenance
 from pages.common.context import current
 from pages.common.frame import handover
-from pages.common.ui import empty, header
+from pages.common.ui import empty
 
 
 def render() -> None:
     ctx = current()
-    header("数据来源：上半年工作报告中的数字", ctx)
     st.markdown(
         "报告中的每个数字都登记了出处、原文数值和采用值。**原文与采用值不同的，均说明了原因**；"
         "“库中现值”是按当前数据库重新统计的同期全县数（首个县区）。"

@@ -9,7 +9,7 @@ from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.fmt import num, wan
 from pages.common.frame import handover
-from pages.common.ui import empty, header, township_names, township_order
+from pages.common.ui import empty, township_names, township_order
 
 UNIT_LABELS = {"household": "户", "person": "人"}
 PAYMENT_LABELS = {"monthly": "按月", "yearly": "按年", "one_off": "一次性"}
@@ -17,7 +17,6 @@ PAYMENT_LABELS = {"monthly": "按月", "yearly": "按年", "one_off": "一次性
 
 def render() -> None:
     ctx = current()
-    header("社会保障补贴发放", ctx)
     by_type = subsidies.totals_by_type(ctx.url, ctx.scope)
     cols = st.columns(3)
     cols[0].metric("发放金额", wan(int(by_type["amount_fen"].sum())))

@@ -38,7 +38,6 @@ PROGRESS = {
         ("shuangbai", "wheelchair"): 200,
         ("shuangbai", "solar"): 70,
         ("shuangbai", "doorbell"): 50,
-        ("shuangbai", "funds"): 200_000,
         ("yuanmeng", "welding"): 69,
         ("yuanmeng", "registered"): 204,
         ("yuanmeng", "practical"): 0,
@@ -49,7 +48,6 @@ PROGRESS = {
         ("shuangbai", "wheelchair"): 85,
         ("shuangbai", "solar"): 42,
         ("shuangbai", "doorbell"): 46,
-        ("shuangbai", "funds"): 185_000,
         ("yuanmeng", "welding"): 48,
         ("yuanmeng", "registered"): 0,
         ("yuanmeng", "practical"): 131,
@@ -60,7 +58,6 @@ PROGRESS = {
         ("shuangbai", "wheelchair"): 150,
         ("shuangbai", "solar"): 55,
         ("shuangbai", "doorbell"): 38,
-        ("shuangbai", "funds"): 160_000,
         ("yuanmeng", "welding"): 52,
         ("yuanmeng", "registered"): 170,
         ("yuanmeng", "practical"): 0,
@@ -71,7 +68,6 @@ PROGRESS = {
         ("shuangbai", "wheelchair"): 95,
         ("shuangbai", "solar"): 40,
         ("shuangbai", "doorbell"): 37,
-        ("shuangbai", "funds"): 170_000,
         ("yuanmeng", "welding"): 41,
         ("yuanmeng", "registered"): 0,
         ("yuanmeng", "practical"): 112,
@@ -79,7 +75,8 @@ PROGRESS = {
         ("yangguang", "new_homes"): 1,
     },
 }
-UNIT_COST = {"wheelchair": 600, "solar": 2600, "doorbell": 150}  # 元 per unit, for the entries' money
+# 元 per unit: in H1 2023, 200 × 450 + 70 × 1,500 + 50 × 100 = 200,000 元, the report's 20万余元.
+UNIT_COST = {"wheelchair": 450, "solar": 1500, "doorbell": 100}
 
 # Subsidy rolls per (year, half): type → recipients, and the paid dates of the batch(es).
 SUBSIDIES = {
@@ -225,7 +222,7 @@ class CountyDemo:
             if (project, item) == ("yangguang", "funds") and self.factor == 1.0 and (year, half) == (2023, 1):
                 self._care_home_funds(item_id)
                 continue
-            money = item == "funds"
+            money = self.s.get(ProjectItem, item_id).measure == "money"
             if (project, item) in {("yuanmeng", "welding"), ("yangguang", "new_homes")}:
                 # County-wide items: the county base trains in classes; new homes are county decisions.
                 classes = split(total, [1.0] * (2 if total > 1 else 1))

@@ -121,6 +121,7 @@ def load_county(
             for i, it in enumerate(p["items"]):
                 cost = it.get("unit_cost_yuan")
                 target = round(it["target"][year] * target_factor)
+                budget = target if it.get("measure") == "money" else it.get("budget_yuan", {}).get(year)
                 refs.items[(year, p["code"], it["code"])] = projects.create_item(
                     session=session,
                     actor=ACTOR,
@@ -131,7 +132,7 @@ def load_county(
                     measure=it.get("measure", "count"),
                     scope=it["scope"],
                     annual_target=target,
-                    budget_fen=target * 100 if it.get("measure") == "money" else None,
+                    budget_fen=None if budget is None else round(budget * target_factor) * 100,
                     unit_cost_min_fen=cost[0] * 100 if cost else None,
                     unit_cost_max_fen=cost[1] * 100 if cost else None,
                     sort_order=i,

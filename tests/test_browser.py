@@ -63,10 +63,10 @@ def test_deep_link_on_the_first_request_after_a_fresh_start(browser, store_file,
         assert_healthy(page)
         assert re.search(rf"/{path}\?", page.url)
         expect(page.get_by_text("2023年上半年 · 鲁村镇")).to_be_visible()
-        nav = page.get_by_test_id("stSidebarNav")
+        nav = page.get_by_test_id("stTopNav")
         expect(nav).to_contain_text("总览")
         legacy = re.compile(r"^(dashboard|overview|projects|subsidies|levy|publicity|sources)$")
-        expect(nav.get_by_role("link", name=legacy)).to_have_count(0)  # no legacy file-name sidebar
+        expect(nav.get_by_role("link", name=legacy)).to_have_count(0)  # no legacy file-name navigation
         expect(page.get_by_test_id("stMultiSelect")).to_contain_text("鲁村镇")
         page.close()
 
@@ -76,9 +76,12 @@ def test_overview_shows_the_seeded_totals(browser, app):
     for size in ((1920, 1080), (1024, 768)):
         page = open_page(browser, f"{app}/overview?year=2023&period=h1", size)
         assert_healthy(page)
-        values = page.get_by_test_id("stMetricValue").all_inner_texts()
-        assert {"121.58 万元", "2,531", "350", "100.0%", "1,536 家", "206 家", "72 篇"} <= set(values)
-        expect(page.locator(".js-plotly-plot")).to_have_count(3)
+        values = [v.replace("\n", "") for v in page.locator(".big-number .value").all_inner_texts()]
+        assert values == ["121.58万元", "100.0%", "72篇"]
+        notes = page.locator(".big-number .note").all_inner_texts()
+        assert notes[0] == "惠及 2,531 人 · 350 户"
+        expect(page.locator(".js-plotly-plot")).to_have_count(4)
+        expect(page.locator(".js-plotly-plot").nth(2)).to_contain_text("206 家")
         page.screenshot(path=str(SHOTS / f"overview_{size[0]}x{size[1]}.png"))
         page.close()
 
@@ -93,7 +96,7 @@ def test_root_forwards_to_the_overview_with_the_filter(browser, app):
 
 def test_navigation_keeps_the_filter(browser, app):
     page = open_page(browser, f"{app}/overview?year=2023&period=h1&township=东里镇")
-    page.get_by_test_id("stSidebarNav").get_by_text("补贴发放").click()
+    page.get_by_test_id("stTopNav").get_by_text("补贴发放").click()
     wait_for_app(page)
     assert_healthy(page)
     expect(page).to_have_url(re.compile(r"/subsidies\?year=2023&period=h1&township="))

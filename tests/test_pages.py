@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import html
+import json
+import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -27,8 +32,20 @@ def run_app(url: str, monkeypatch, **params: str | list[str]) -> AppTest:
     return at
 
 
+BIG = re.compile(
+    r'class="label">(.*?)</div><div class="value">(.*?)<small>(.*?)</small></div>'
+    r'(?:<div class="note">(.*?)</div>)?'
+)
+
+
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """The big numbers (label → value and unit, and label+“说明” → the note under it)."""
+    shown = {m.label: m.value for m in at.metric}
+    for element in at.get("html"):
+        for label, value, unit, note in BIG.findall(element.proto.body):
+            shown[label] = f"{value} {unit}".strip()
+            shown[label + "说明"] = html.unescape(note)
+    return shown
 
 
 def test_overview_shows_the_report_figures_for_2023_h1(demo_url, monkeypatch):
@@ -36,14 +53,18 @@ def test_overview_shows_the_report_figures_for_2023_h1(demo_url, monkeypatch):
     assert at.title[0].value == "县残联工作总览"
     assert "2023年上半年 · 全县" in at.markdown[0].value and "演示数据" in at.markdown[0].value
     shown = metrics(at)
-    # 54,000 + 531,000 + 6,760 + 300,000 + 324,000 元 = 121.576 万元
+    # 54,000 + 531,000 + 6,760 + 300,000 + 324,000 元 = 121.576 万元;
+    # 885 低保重度 + 26 燃油 + 1,620 新农保 people; 300 特困 + 50 房屋修缮 households
     assert shown["发放金额"] == "121.58 万元"
-    assert shown["惠及人数"] == "2,531"  # 885 低保重度 + 26 燃油 + 1,620 新农保
-    assert shown["惠及户数"] == "350"  # 300 特困 + 50 房屋修缮
-    assert shown["现场检查"] == "206 家"
-    assert shown["年审通知"] == "1,536 家"
+    assert shown["发放金额说明"] == "惠及 2,531 人 · 350 户"
     assert shown["覆盖率"] == "100.0%"
+    assert shown["覆盖率说明"] == "登记用人单位 1,536 家"
     assert shown["发表稿件"] == "72 篇"  # 13+3+4+15+6+20+11, as recorded per outlet
+    cov = levy.coverage(demo_url, make_scope(FilterSpec(2023, "h1"))).iloc[0]
+    bars = chart_bars(at, "overview_levy")
+    assert bars == {"年审通知": cov["notified"], "执法检查": cov["inspected"], "现场检查": 206}
+    assert bars["执法检查"] >= 1500 and bars["年审通知"] >= 1500  # “1500多家”
+    assert chart_bars(at, "overview_publicity") == {"国家级": 13, "省级": 7, "市级": 41, "县级": 11}
 
 
 @pytest.mark.parametrize(
@@ -67,10 +88,22 @@ def test_overview_honours_the_filter(demo_url, monkeypatch, params, spec, townsh
     assert shown["发放金额"] == wan(int(subsidies.totals_by_type(demo_url, scope)["amount_fen"].sum()))
     cov = levy.coverage(demo_url, scope).iloc[0]
     assert shown["覆盖率"] == pct(cov["coverage"])
-    assert shown["登记用人单位"] == f"{num(cov['registered'])} 家"
+    assert shown["覆盖率说明"] == f"登记用人单位 {num(cov['registered'])} 家"
     assert shown["发表稿件"] == f"{num(publicity.by_level(demo_url, scope)['articles'].sum())} 篇"
     assert spec.label() in at.markdown[0].value
     assert at.multiselect(key="f_townships").value == townships
+
+
+def chart_bars(at: AppTest, key: str) -> dict[str, float]:
+    """The bars of a horizontal bar chart as label → value (plotly sends numbers base64-encoded)."""
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        if chart.proto.id.endswith(key) or key in chart.proto.id:
+            bar = spec["data"][0]
+            x = bar["x"]
+            values = np.frombuffer(base64.b64decode(x["bdata"]), x["dtype"]) if isinstance(x, dict) else x
+            return {label: float(v) for label, v in zip(bar["y"], values, strict=True)}
+    raise AssertionError(f"no chart {key}")
 
 
 def test_changing_a_filter_updates_the_url(demo_url, monkeypatch):
@@ -116,7 +149,8 @@ def test_every_page_renders(module, store, request):
     at.query_params["period"] = "h1"
     at.run()
     assert not at.exception, at.exception
-    assert at.title, "every page has a title"
+    rendered = [e for e in at.main if type(e).__name__ not in ("Html",)]
+    assert len(rendered) > 3, "the page rendered beyond the filter row"
 
 
 @pytest.mark.parametrize("module", PAGE_MODULES)

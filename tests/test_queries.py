@@ -84,7 +84,7 @@ def test_item_progress(demo_url, scope):
     got = projects.item_progress(demo_url, scope)
     want = expected_items(demo_url, scope)
     assert list(got.columns) == projects.ITEM_COLUMNS
-    assert len(got) == len(want) == 9
+    assert len(got) == len(want) == 8
     for r in got.itertuples():
         w = want[(r.project_code, r.item_code)]
         assert r.done_period == pytest.approx(w["done_period"])

@@ -39,6 +39,14 @@ def store_value(url: str, metric: str, period: str) -> Decimal:
         field = "quantity" if kind == "progress.quantity" else "amount_fen"
         total = sum(e[field] for e in entries if in_half(e["entry_date"], period))
         return Decimal(total) / (1 if field == "quantity" else 100)
+    if kind == "project.amount":
+        entries = rows(
+            url,
+            "SELECT e.* FROM progressentry e JOIN projectitem i ON i.id = e.item_id JOIN project p "
+            "ON p.id = i.project_id WHERE p.code = ? AND e.deleted_at IS NULL",
+            (key,),
+        )
+        return Decimal(sum(e["amount_fen"] for e in entries if in_half(e["entry_date"], period))) / 100
     if kind.startswith("disb."):
         t = rows(url, "SELECT * FROM subsidytype WHERE code = ?", (key,))[0]
         mine = [

@@ -56,6 +56,9 @@ def reproduce(url: str, metric: str, scope: Scope) -> Decimal | None:
             return None
         value = row.done_period.iloc[0] if kind == "progress.quantity" else row.amount_period_fen.iloc[0] / 100
         return Decimal(int(value)) if float(value).is_integer() else Decimal(str(value))
+    if kind == "project.amount":
+        rows = projects.item_progress(url, scope)
+        return Decimal(int(rows[rows.project_code == key].amount_period_fen.sum())) / 100
     if kind in ("disb.amount", "disb.recipients"):
         rows = subsidies.totals_by_type(url, scope).set_index("type_code")
         if key not in rows.index:

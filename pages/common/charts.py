@@ -13,15 +13,16 @@ LEVEL_COLOURS = {"national": "#7c3aed", "provincial": "#2563eb", "municipal": "#
 PRIMARY = "#1d4ed8"
 
 
-def _layout(fig: go.Figure, height: int) -> go.Figure:
+def _layout(fig: go.Figure, height: int, top: int = 4) -> go.Figure:
     fig.update_layout(
         height=height,
         font=FONT,
-        margin=dict(l=10, r=30, t=30, b=10),
+        margin=dict(l=10, r=30, t=top, b=4),
         showlegend=False,
         plot_bgcolor="rgba(0,0,0,0)",
         paper_bgcolor="rgba(0,0,0,0)",
-        bargap=0.3,
+        bargap=0.25,
+        uniformtext=dict(minsize=17, mode="show"),  # never shrink bar labels below 17 px
     )
     fig.update_yaxes(automargin=True)
     return fig
@@ -77,7 +78,7 @@ def hbar(
         )
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=20))
     fig.update_xaxes(visible=False, range=[0, x_max] if x_max else None)
-    return _layout(fig, height)
+    return _layout(fig, height, top=26 if marker_at is not None else 4)
 
 
 def stacked_bars(

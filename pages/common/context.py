@@ -1,4 +1,4 @@
-"""The shared sidebar filter and the view context every page reads.
+"""The shared filter row and the view context every page reads.
 
 The filter lives in the URL (``year``, ``period`` or ``from``/``to``, repeated ``township``
 and ``county``), so a filtered view can be bookmarked and shared. A new session starts
@@ -64,7 +64,7 @@ def _init_state(url: str, years: list[int], today: date) -> None:
 
 
 def render_filters(url: str) -> ViewContext:
-    """Draw the sidebar filter, keep the URL in step, and return the context for this run."""
+    """Draw the filter row, keep the URL in step, and return the context for this run."""
     today = today_in_china()
     years = org.years(url) or [today.year]
     if "f_year" not in st.session_state or st.session_state.f_year not in years:
@@ -73,20 +73,21 @@ def render_filters(url: str) -> ViewContext:
     towns = org.townships(url)
     towns = towns[towns["active"]]
     multi = len(counties) > 1
-    with st.sidebar:
-        st.markdown("### 筛选")
-        st.selectbox("年度", years, key="f_year", format_func=lambda y: f"{y}年")
-        st.selectbox("期间", list(PERIODS), key="f_period", format_func=PERIODS.__getitem__)
-        if st.session_state.f_period == "range":
-            st.select_slider("月份", options=list(range(1, 13)), key="f_months", format_func=lambda m: f"{m}月")
-        if multi:
-            st.multiselect("县区", list(counties["county"]), key="f_counties", placeholder="全市（全部县区）")
-        chosen_counties = st.session_state.get("f_counties") or []
-        if chosen_counties:
-            towns = towns[towns["county"].isin(chosen_counties)]
-        options = list(towns["township"])
-        st.session_state.f_townships = [t for t in st.session_state.f_townships if t in options]
-        st.multiselect("乡镇（街道）", options, key="f_townships", placeholder="全县（全部乡镇）")
+    # The filter sits in a row above the page, not in a sidebar: on a 1024-wide projector the
+    # page keeps its full width, and the audience always sees what is filtered.
+    row = st.columns([1, 1, 1.3, 3] if multi else [1, 1, 4], gap="small", vertical_alignment="bottom")
+    row[0].selectbox("年度", years, key="f_year", format_func=lambda y: f"{y}年")
+    row[1].selectbox("期间", list(PERIODS), key="f_period", format_func=PERIODS.__getitem__)
+    if multi:
+        row[2].multiselect("县区", list(counties["county"]), key="f_counties", placeholder="全市（全部县区）")
+    chosen_counties = st.session_state.get("f_counties") or []
+    if chosen_counties:
+        towns = towns[towns["county"].isin(chosen_counties)]
+    options = list(towns["township"])
+    st.session_state.f_townships = [t for t in st.session_state.f_townships if t in options]
+    row[-1].multiselect("乡镇（街道）", options, key="f_townships", placeholder="全县（全部乡镇）")
+    if st.session_state.f_period == "range":
+        st.select_slider("月份", options=list(range(1, 13)), key="f_months", format_func=lambda m: f"{m}月")
     m0, m1 = st.session_state.f_months
     spec = FilterSpec(
         year=st.session_state.f_year,

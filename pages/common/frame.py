@@ -17,26 +17,45 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from data_layer import settings, store
 from pages.common.context import current, publish, render_filters
+from pages.common.ui import status_line
 
 ENTRY = settings.REPO_ROOT / "dashboard.py"
 
 
-def _pages() -> dict[str, list]:
+# Less empty space around the page; big numbers that scale with the screen (1024 to 1920 wide)
+# and wrap instead of being cut off with “…” as st.metric values are.
+CSS = """
+.block-container {padding: 3.6rem 1.5rem 1rem 1.5rem}
+.big-number {display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 0.8em}
+.big-number .label {font-size: clamp(16px, 1.1vw, 21px); color: #4b5563}
+.big-number .value {font-size: clamp(36px, 2.9vw, 58px); font-weight: 650; line-height: 1.15; color: #111827}
+.big-number .value small {font-size: 0.5em; font-weight: 500; margin-left: 0.15em}
+.big-number .note {font-size: clamp(16px, 1.1vw, 21px); color: #1f2937}
+"""
+
+# The headline of each page (the navigation shows the short titles).
+HEADLINES = {
+    "overview": "县残联工作总览",
+    "projects": "三项重点工程",
+    "subsidies": "社会保障补贴发放",
+    "levy": "按比例安排残疾人就业 · 残保金征收",
+    "publicity": "信息宣传",
+    "sources": "数据来源：上半年工作报告中的数字",
+}
+
+
+def _pages() -> list:
     from pages import levy, overview, projects, publicity, sources, subsidies
 
-    return {
-        "看板": [
-            st.Page(_home, title="首页", url_path="home", default=True, visibility="hidden"),
-            st.Page(overview.render, title="总览", icon=":material/dashboard:", url_path="overview"),
-            st.Page(projects.render, title="重点工程", icon=":material/flag:", url_path="projects"),
-            st.Page(subsidies.render, title="补贴发放", icon=":material/payments:", url_path="subsidies"),
-            st.Page(levy.render, title="残保金征收", icon=":material/work:", url_path="levy"),
-            st.Page(publicity.render, title="信息宣传", icon=":material/campaign:", url_path="publicity"),
-        ],
-        "数据": [
-            st.Page(sources.render, title="数据来源", icon=":material/fact_check:", url_path="sources"),
-        ],
-    }
+    return [  # one flat list: the top bar then shows every page, not section menus
+        st.Page(_home, title="首页", url_path="home", default=True, visibility="hidden"),
+        st.Page(overview.render, title="总览", icon=":material/dashboard:", url_path="overview"),
+        st.Page(projects.render, title="重点工程", icon=":material/flag:", url_path="projects"),
+        st.Page(subsidies.render, title="补贴发放", icon=":material/payments:", url_path="subsidies"),
+        st.Page(levy.render, title="残保金征收", icon=":material/work:", url_path="levy"),
+        st.Page(publicity.render, title="信息宣传", icon=":material/campaign:", url_path="publicity"),
+        st.Page(sources.render, title="数据来源", icon=":material/fact_check:", url_path="sources"),
+    ]
 
 
 def _home() -> None:
@@ -54,15 +73,20 @@ def prepare_store(url: str) -> str:
 
 def main() -> None:
     st.set_page_config(
-        page_title="县残联工作看板", page_icon=":material/accessible:", layout="wide", initial_sidebar_state="auto"
+        page_title="县残联工作看板", page_icon=":material/accessible:", layout="wide", initial_sidebar_state="collapsed"
     )
     # Less empty space above the title: on a projector every line counts.
-    st.html("<style>.block-container{padding-top:2.2rem;padding-bottom:1rem}</style>")
+    st.html(f"<style>{CSS}</style>")
     url = prepare_store(settings.database_url())
     pages = _pages()
-    st.session_state["pages_by_path"] = {p.url_path: p for section in pages.values() for p in section}
-    nav = st.navigation(pages)
-    publish(render_filters(url))
+    st.session_state["pages_by_path"] = {p.url_path: p for p in pages}
+    nav = st.navigation(pages, position="top")
+    title, status = st.columns([3, 2], vertical_alignment="bottom")
+    title.title(HEADLINES.get(nav.url_path, nav.title))
+    ctx = render_filters(url)
+    with status:
+        status_line(ctx)
+    publish(ctx)
     nav.run()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import streamlit as st
 
 from data_layer.queries import org
@@ -9,9 +11,8 @@ from pages.common.context import ViewContext
 from pages.common.fmt import cn_datetime
 
 
-def header(title: str, ctx: ViewContext) -> None:
-    """Page title, the filter it shows, when the numbers were taken, and the demo badge."""
-    st.title(title)
+def status_line(ctx: ViewContext) -> None:
+    """The filter in words, when the numbers were taken, and the demo badge (kept on screenshots)."""
     parts = [f"**{ctx.label()}**", f"数据截至 {cn_datetime(org.last_write(ctx.url))}"]
     if org.demo_present(ctx.url):
         parts.append(":orange-badge[演示数据]")
@@ -23,6 +24,25 @@ def link(url_path: str, label: str, ctx: ViewContext) -> None:
     page = st.session_state.get("pages_by_path", {}).get(url_path)
     if page is not None:
         st.page_link(page, label=label, query_params=ctx.query_params(), icon=":material/arrow_forward:")
+
+
+def big_number(label: str, value: str, unit: str = "", note: str = "") -> None:
+    """A headline figure for the projector: label, value (with unit), and a note; it wraps, never truncates."""
+    parts = [
+        f'<div class="label">{escape(label)}</div>',
+        f'<div class="value">{escape(value)}<small>{escape(unit)}</small></div>',
+    ]
+    if note:
+        parts.append(f'<div class="note">{escape(note)}</div>')
+    st.html(f'<div class="big-number">{"".join(parts)}</div>')
+
+
+def card_title(title: str, url_path: str, link_label: str, ctx: ViewContext) -> None:
+    """The card's heading with its link to the area page on the same line."""
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.subheader(title)
+    with right:
+        link(url_path, link_label, ctx)
 
 
 def empty(message: str) -> None:
