@@ -25,3 +25,14 @@ class Checks:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationFailed(self.errors)
+
+
+class NeedsConfirmation(ValueError):
+    """Suspicious but possible input: nothing was written; save again with ``confirm=True``.
+
+    ``warnings`` maps a check code to its message, so a form can show each and ask once.
+    """
+
+    def __init__(self, warnings: dict[str, str]):
+        self.warnings = dict(warnings)
+        super().__init__("；".join(self.warnings.values()))

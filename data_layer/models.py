@@ -118,6 +118,9 @@ class ProgressEntry(SQLModel, table=True):
     quantity: int = 0
     amount_fen: int = 0
     note: str = Field(default="", max_length=200)
+    warning_note: str = Field(
+        default="", max_length=200, description="why a value that raised a warning is right (confirmed on entry)"
+    )
     is_demo: bool = False
     created_by: str = Field(max_length=40)
     created_at: datetime = Field(default_factory=utcnow)
@@ -355,6 +358,16 @@ class IndicatorValue(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+# --- settings --------------------------------------------------------------------------
+
+
+class AppSetting(SQLModel, table=True):
+    """A setting an admin can change (e.g. the pace thresholds), as text keyed by name."""
+
+    key: str = Field(primary_key=True, max_length=60)
+    value: str = Field(max_length=200)
+
+
 # --- audit and provenance -------------------------------------------------------------
 
 
@@ -387,3 +400,8 @@ class SeedFigure(SQLModel, table=True):
     period: str = Field(default="", max_length=10, description="the period it reports, e.g. 2023-h1")
     metric: str | None = Field(default=None, max_length=60, description="store query that reproduces it")
     metric_rule: str = Field(default="eq", max_length=10, description="eq, or at_least for “1500多家”")
+    checks: str = Field(
+        default="{}",
+        sa_column=Column(Text, nullable=False, server_default="{}"),
+        description="JSON: what the data-quality checks test the printed value against",
+    )

@@ -6,6 +6,7 @@ import math
 
 import streamlit as st
 
+from data_layer import app_settings
 from data_layer.queries import levy, projects, publicity, subsidies
 from pages.common import charts
 from pages.common.context import ViewContext, current
@@ -30,7 +31,7 @@ def render() -> None:
 
 def render_projects(ctx: ViewContext) -> None:
     card_title("三项重点工程", "projects", "详情", ctx)
-    summary = projects.project_summary(ctx.url, ctx.scope, ctx.today)
+    summary = projects.project_summary(ctx.url, ctx.scope, ctx.today, app_settings.pace_thresholds(ctx.url))
     if summary.empty:
         empty(f"{ctx.spec.year}年尚未设置重点工程")
         return

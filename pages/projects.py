@@ -1,90 +1,259 @@
-"""重点工程: progress of the three key projects' items against their annual targets."""
+"""重点工程: the three key projects against their targets and the year's pace (read-only)."""
 
 from __future__ import annotations
 
+import math
+
+import pandas as pd
 import streamlit as st
 
-from data_layer.pacing import completion
+from data_layer import app_settings
+from data_layer.pacing import STATUS_LABELS, completion, pace_status
 from data_layer.queries import projects
+from data_layer.scope import time_elapsed
 from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.fmt import num, pct, wan
 from pages.common.frame import handover
-from pages.common.ui import empty, short_project_name, township_names, township_order
+from pages.common.ui import big_number, empty, short_project_name, township_names, township_order
+
+STATUS_BG = {"on_track": "#dcfce7", "behind": "#fef3c7", "far_behind": "#fee2e2", "no_target": "#f3f4f6"}
 
 
 def render() -> None:
     ctx = current()
     items = projects.item_progress(ctx.url, ctx.scope)
     if items.empty:
-        empty(f"{ctx.spec.year}年尚未设置重点工程")
+        empty(f"{ctx.spec.year}年尚未设置重点工程。管理员可在“目标任务”页设置工程、指标和年度目标。")
         return
-    summary = projects.project_summary(ctx.url, ctx.scope, ctx.today)
-    cols = st.columns(len(summary))
+    thresholds = app_settings.pace_thresholds(ctx.url)
+    summary = projects.project_summary(ctx.url, ctx.scope, ctx.today, thresholds)
+    render_project_cards(summary)
+    render_items(items, summary)
+    key = choose_item(items)
+    render_item_detail(ctx, items, key, thresholds)
+    render_matrix(ctx, items, thresholds)
+    render_entries(ctx, key)
+
+
+def render_project_cards(summary: pd.DataFrame) -> None:
+    cols = st.columns(len(summary), gap="medium")
     for col, row in zip(cols, summary.itertuples(), strict=True):
-        col.metric(
-            short_project_name(row.project),
-            pct(row.completion),
-            f"序时进度 {pct(row.elapsed)} · {row.status_label}",
-            delta_color="off",
-            delta_arrow="off",
-        )
-    for (_code, name), group in items.groupby(["project_code", "project"], sort=False):
-        st.subheader(name)
-        render_items(group)
-    render_by_township(ctx, items)
+        with col.container(border=True):
+            st.markdown(f"#### {short_project_name(row.project)}")
+            big_number("完成进度", pct(row.completion), "", f"序时进度 {pct(row.elapsed)}")
+            colour = charts.STATUS_COLOURS[row.status]
+            st.markdown(
+                f"<span style='color:{colour};font-weight:700;font-size:1.3rem'>● {row.status_label}</span>",
+                unsafe_allow_html=True,
+            )
+            if row.budget_fen == row.budget_fen and row.budget_fen:
+                spent = row.amount_ytd_fen / row.budget_fen
+                st.markdown(f"资金：已用 **{wan(row.amount_ytd_fen)}** / 预算 {wan(row.budget_fen)}（{pct(spent)}）")
+            elif row.amount_ytd_fen:
+                st.markdown(f"资金：已用 **{wan(row.amount_ytd_fen)}**（未设预算）")
 
 
-def render_items(group) -> None:
-    table = group.assign(
-        完成进度=[completion(r.done_ytd, r.target) for r in group.itertuples()],
-        金额=[wan(a) for a in group["amount_ytd_fen"]],
-    ).rename(
-        columns={
-            "item": "指标",
-            "unit": "单位",
-            "target": "年度目标",
-            "done_period": "本期完成",
-            "done_ytd": "年初至期末累计",
-        }
-    )
+def render_items(items: pd.DataFrame, summary: pd.DataFrame) -> None:
+    st.subheader("各项指标")
+    elapsed = float(summary["elapsed"].iloc[0])
+    table = items.assign(
+        工程=items["project"].map(short_project_name),
+        完成进度=[completion(r.done_ytd, r.target) for r in items.itertuples()],
+        完成情况=[f"{num(r.done_ytd)} / {num(r.target)} {r.unit}" for r in items.itertuples()],
+        本期=[f"{num(r.done_period)} {r.unit}" for r in items.itertuples()],
+        资金=[wan(a) if a else "—" for a in items["amount_ytd_fen"]],
+    ).rename(columns={"item": "指标"})
     st.dataframe(
-        table[["指标", "单位", "年度目标", "本期完成", "年初至期末累计", "完成进度", "金额"]],
+        table[["工程", "指标", "完成情况", "完成进度", "本期", "资金"]],
         hide_index=True,
         width="stretch",
         column_config={
-            "年度目标": st.column_config.NumberColumn(format="localized"),
-            "本期完成": st.column_config.NumberColumn(format="localized"),
-            "年初至期末累计": st.column_config.NumberColumn(format="localized"),
-            "完成进度": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
+            "完成进度": st.column_config.ProgressColumn(
+                f"完成进度（序时 {pct(elapsed)}）", format="percent", min_value=0, max_value=1
+            ),
+            "完成情况": st.column_config.TextColumn("年初至期末累计 / 年度目标"),
+            "本期": st.column_config.TextColumn("本期完成"),
         },
     )
 
 
-def render_by_township(ctx: ViewContext, items) -> None:
-    st.subheader("分乡镇完成情况")
+def choose_item(items: pd.DataFrame) -> str:
+    """The item the lower half of the page is about; kept in the URL as ``item=project.item``."""
+    keys = [f"{r.project_code}.{r.item_code}" for r in items.itertuples()]
     labels = {
-        (r.project_code, r.item_code): f"{short_project_name(r.project)} · {r.item}（{r.unit}）"
+        f"{r.project_code}.{r.item_code}": f"{short_project_name(r.project)} · {r.item}（{r.unit}）"
         for r in items.itertuples()
     }
-    chosen = st.selectbox("指标", list(labels), format_func=labels.__getitem__, key="projects_item")
-    rows = projects.township_progress(ctx.url, ctx.scope)
-    rows = rows[(rows.project_code == chosen[0]) & (rows.item_code == chosen[1])]
+    wanted = st.query_params.get("item")
+    if st.session_state.get("projects_item") not in keys:
+        st.session_state.projects_item = wanted if wanted in keys else keys[0]
+    st.divider()
+    key = st.selectbox("查看指标", keys, format_func=labels.__getitem__, key="projects_item")
+    if st.query_params.get("item") != key:
+        st.query_params["item"] = key
+    return key
+
+
+def render_item_detail(ctx: ViewContext, items: pd.DataFrame, key: str, thresholds) -> None:
+    project_code, item_code = key.split(".")
+    row = items[(items.project_code == project_code) & (items.item_code == item_code)].iloc[0]
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.subheader(f"{row['item']}：逐月累计")
+        monthly = projects.monthly_progress(ctx.url, ctx.scope, project_code, item_code)
+        target = row["target"]
+        if math.isnan(target) or not target:
+            st.caption("所选范围没有目标，无法画序时进度线")
+            pace = [None] * len(monthly)
+        else:
+            pace = [
+                target * time_elapsed(ctx.scope.year, month_end(ctx.scope.year, m), ctx.today) for m in monthly["month"]
+            ]
+        charts.show(
+            charts.line_vs_pace(monthly["month"], monthly["cumulative"], pace, unit=row["unit"]), "projects_monthly"
+        )
+    with right:
+        st.subheader(f"{row['item']}：分乡镇（滞后的在前）")
+        render_by_township(ctx, project_code, item_code, row, thresholds)
+
+
+def month_end(year: int, month: int):
+    return (pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(0)).date()
+
+
+def township_table(ctx: ViewContext, project_code: str, item_code: str, thresholds) -> pd.DataFrame:
+    """Per township: target, done, completion and status for one item (county-wide entries as 县本级)."""
+    done = projects.township_progress(ctx.url, ctx.scope)
+    done = done[(done.project_code == project_code) & (done.item_code == item_code)]
+    targets = projects.township_targets(ctx.url, ctx.scope)
+    targets = targets[(targets.project_code == project_code) & (targets.item_code == item_code)]
     names = township_names(ctx)
-    done = {names[t]: v for t, v in zip(rows["township_id"], rows["done_ytd"], strict=True)}
-    order = township_order(ctx) + (["县本级"] if "县本级" in done else [])
-    values = sorted(((t, done.get(t, 0)) for t in order), key=lambda tv: tv[1], reverse=True)
-    if not values:
+    by_name = {names[t]: v for t, v in zip(done["township_id"], done["done_ytd"], strict=True)}
+    goal = {names[t]: v for t, v in zip(targets["township_id"], targets["target"], strict=True)}
+    order = township_order(ctx) + (["县本级"] if "县本级" in by_name else [])
+    elapsed = time_elapsed(ctx.scope.year, ctx.scope.end, ctx.today)
+    rows = []
+    for town in order:
+        rate = completion(by_name.get(town, 0.0), goal.get(town))
+        status = pace_status(rate, elapsed, thresholds)
+        rows.append((town, goal.get(town), by_name.get(town, 0.0), rate, status, STATUS_LABELS[status]))
+    table = pd.DataFrame(rows, columns=["乡镇", "目标", "累计完成", "完成进度", "status", "状态"])
+    # Laggards first: lowest completion on top; townships without a target after those with one.
+    return table.sort_values(["完成进度", "累计完成"], na_position="last").reset_index(drop=True)
+
+
+def render_by_township(ctx: ViewContext, project_code: str, item_code: str, item_row, thresholds) -> None:
+    table = township_table(ctx, project_code, item_code, thresholds)
+    if table.empty:
         empty("没有乡镇")
         return
+    has_rate = table["完成进度"].notna().any()
+    values = [
+        (r * 100 if r == r else 0.0) if has_rate else d
+        for r, d in zip(table["完成进度"], table["累计完成"], strict=True)
+    ]
+    text = [
+        pct(r) if has_rate and r == r else num(d) for r, d in zip(table["完成进度"], table["累计完成"], strict=True)
+    ]
+    elapsed = time_elapsed(ctx.scope.year, ctx.scope.end, ctx.today)
     fig = charts.hbar(
-        [t for t, _ in values],
-        [v for _, v in values],
-        text=[num(v) for _, v in values],
-        x_max=max(max(v for _, v in values), 1) * 1.25,
-        height=60 + 34 * len(values),
+        list(table["乡镇"]),
+        values,
+        text=text,
+        colours=[charts.STATUS_COLOURS[s] for s in table["status"]] if has_rate else charts.PRIMARY,
+        x_max=max(max(values, default=0) * 1.3, 1),
+        height=50 + 30 * len(table),
+        marker_at=elapsed * 100 if has_rate else None,
+        marker_label=f"序时 {pct(elapsed)}",
     )
     charts.show(fig, "projects_by_township")
+    st.dataframe(
+        table[["乡镇", "目标", "累计完成", "完成进度", "状态"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "完成进度": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
+            "目标": st.column_config.NumberColumn(format="localized"),
+            "累计完成": st.column_config.NumberColumn(format="localized"),
+        },
+    )
+
+
+def matrix(ctx: ViewContext, items: pd.DataFrame, thresholds) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Township × item completion (and each cell's status), for items whose targets are split by township."""
+    elapsed = time_elapsed(ctx.scope.year, ctx.scope.end, ctx.today)
+    rates, statuses = {}, {}
+    for r in items.itertuples():
+        table = township_table(ctx, r.project_code, r.item_code, thresholds)
+        if table["完成进度"].notna().any():
+            label = f"{short_project_name(r.project)}·{r.item}"
+            table = table.set_index("乡镇")
+            rates[label] = table["完成进度"]
+            statuses[label] = table["完成进度"].map(lambda v: pace_status(v, elapsed, thresholds))
+    order = [t for t in township_order(ctx)]
+    return pd.DataFrame(rates).reindex(order), pd.DataFrame(statuses).reindex(order)
+
+
+def render_matrix(ctx: ViewContext, items: pd.DataFrame, thresholds) -> None:
+    st.subheader("乡镇 × 指标 完成进度")
+    rates, statuses = matrix(ctx, items, thresholds)
+    if rates.empty:
+        empty("没有分解到乡镇的目标")
+        return
+    styled = rates.style.format(lambda v: pct(v, 0)).apply(
+        lambda col: [f"background-color: {STATUS_BG.get(s, '#fff')}" for s in statuses[col.name]], axis=0
+    )
+    st.caption("绿：不落后于序时进度；黄：滞后；红：严重滞后。点选一行，只看该乡镇。")
+    st.dataframe(
+        styled,
+        width="stretch",
+        on_select=narrow_to_township,
+        selection_mode="single-row",
+        key="projects_matrix",
+        height=38 + 35 * len(rates),
+    )
+
+
+def narrow_to_township() -> None:
+    """Row picked in the matrix: narrow the whole page (and its URL) to that township."""
+    rows = st.session_state.projects_matrix.selection.rows
+    if rows:
+        ctx = current()
+        st.session_state.f_townships = [township_order(ctx)[rows[0]]]
+
+
+def render_entries(ctx: ViewContext, key: str) -> None:
+    project_code, item_code = key.split(".")
+    rows = projects.entries(ctx.url, ctx.scope, project_code, item_code)
+    st.subheader(f"明细：{len(rows)} 条记录")
+    if rows.empty:
+        empty("没有记录")
+        return
+    table = rows.assign(
+        日期=rows["entry_date"],
+        金额=[f"{a / 100:,.2f}" for a in rows["amount_fen"]],
+        录入时间=rows["created_at"].map(lambda t: t.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")),
+        编辑=[f"entry-projects?entry={i}" for i in rows["id"]],
+    ).rename(
+        columns={
+            "township": "乡镇",
+            "quantity": "数量",
+            "note": "备注",
+            "warning_note": "提醒说明",
+            "created_by": "录入人",
+            "id": "编号",
+        }
+    )
+    st.dataframe(
+        table[["编号", "日期", "乡镇", "数量", "金额", "备注", "提醒说明", "录入人", "录入时间", "编辑"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "编辑": st.column_config.LinkColumn("编辑", display_text="修改"),
+            "金额": st.column_config.TextColumn("金额（元）"),
+        },
+    )
 
 
 handover(__name__)

@@ -26,7 +26,7 @@ def main() -> None:
     parser.add_argument("--out", default="artifacts/screenshots")
     parser.add_argument("--query", default="year=2023&period=h1")
     parser.add_argument("--pages", nargs="*", default=PAGES)
-    parser.add_argument("--full-page", action="store_true")
+    parser.add_argument("--scroll", type=int, default=0, help="also shoot N screens further down each page")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -41,8 +41,15 @@ def main() -> None:
                 page.goto(f"{base}/{name}?{args.query}")
                 wait_for_app(page)
                 path = out / f"{name}_{size}.png"
-                page.screenshot(path=str(path), full_page=args.full_page)
+                page.screenshot(path=str(path))
                 print(path)
+                for n in range(1, args.scroll + 1):
+                    page.mouse.move(w / 2, h / 2)
+                    page.mouse.wheel(0, h - 150)  # the app scrolls inside its main section
+                    page.wait_for_timeout(700)
+                    path = out / f"{name}_{size}_{n}.png"
+                    page.screenshot(path=str(path))
+                    print(path)
             page.close()
         browser.close()
 

@@ -176,6 +176,14 @@ def _day(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randint(0, (end - start).days))
 
 
+def _spread_days(rng: random.Random, start: date, end: date, n: int) -> list[date]:
+    """``n`` dates in [start, end], at least 8 days apart (so no batch looks like a repeat entry)."""
+    while True:
+        days = sorted(_day(rng, start, end) for _ in range(n))
+        if all((b - a).days >= 8 for a, b in zip(days, days[1:], strict=False)):
+            return days
+
+
 class CountyDemo:
     """Generates one county's demo rows; ``factor`` scales the home county's figures."""
 
@@ -226,19 +234,16 @@ class CountyDemo:
             if (project, item) in {("yuanmeng", "welding"), ("yangguang", "new_homes")}:
                 # County-wide items: the county base trains in classes; new homes are county decisions.
                 classes = split(total, [1.0] * (2 if total > 1 else 1))
-                for n in classes:
-                    self._entry(item_id, None, _day(self.rng, start, end), n, 0, "县本级")
+                for n, day in zip(classes, _spread_days(self.rng, start, end, len(classes)), strict=True):
+                    self._entry(item_id, None, day, n, 0, "县本级")
                 continue
             for township_id, part in zip(self.refs.township_ids, split(total, self.weights), strict=True):
-                batches = split(part, [1.0] * self.rng.randint(1, 3)) if part > 2 else [part]
-                for n in batches:
-                    if n == 0:
-                        continue
+                batches = [n for n in (split(part, [1.0] * self.rng.randint(1, 3)) if part > 2 else [part]) if n]
+                for n, day in zip(batches, _spread_days(self.rng, start, end, len(batches)), strict=True):
                     if money:
-                        self._entry(item_id, township_id, _day(self.rng, start, end), 0, n * 100, "")
+                        self._entry(item_id, township_id, day, 0, n * 100, "")
                     else:
-                        cost = UNIT_COST.get(item, 0) * 100 * n
-                        self._entry(item_id, township_id, _day(self.rng, start, end), n, cost, "")
+                        self._entry(item_id, township_id, day, n, UNIT_COST.get(item, 0) * 100 * n, "")
 
     def _care_home_funds(self, item_id: int) -> None:
         """The report names the three care homes; its 15万余元 is split evenly (provenance says so)."""
@@ -261,6 +266,10 @@ class CountyDemo:
             quantity=quantity,
             amount_fen=amount_fen,
             note=note,
+            # Townships that pass their target raise the “over twice the remaining target” warning,
+            # as real ones would; the demo confirms it as a person would, and says why.
+            confirm=True,
+            warning_note="演示数据：超额完成",
             is_demo=True,
             today=TODAY,
         )

@@ -183,6 +183,7 @@ def _load_figure(session: Session, source: str, f: dict) -> None:
             period=f.get("period", ""),
             metric=f.get("metric"),
             metric_rule=f.get("metric_rule", "eq"),
+            figure_checks=f.get("checks") or {},
         )
     except ValueError as exc:  # a bad seed row fails loudly, naming the row
         raise ValueError(f"report_2023h1.yaml, {f.get('code')}: {exc}") from exc

@@ -31,3 +31,10 @@ def in_units(scope: Scope, township_col, county_col) -> ColumnElement[bool]:
     if scope.county_ids:
         clause = clause & county_col.in_(scope.county_ids)
     return clause
+
+
+def with_township_ids(df: pd.DataFrame, column: str = "township_id") -> pd.DataFrame:
+    """Township ids as ints, with None for county-wide rows (not NaN, which names nothing)."""
+    ids = [None if pd.isna(v) else int(v) for v in df[column]]
+    df[column] = pd.Series(ids, index=df.index, dtype=object)
+    return df

@@ -7,7 +7,7 @@ from sqlalchemy import case, func, or_, select
 
 from data_layer.cache import cached_query
 from data_layer.models import AnnualReview, Campaign, Employer, Inspection
-from data_layer.queries._sql import frame, in_units
+from data_layer.queries._sql import frame, in_units, with_township_ids
 from data_layer.scope import Scope
 
 COVERAGE_COLUMNS = ["registered", "notified", "inspected", "onsite", "covered", "coverage"]
@@ -53,7 +53,7 @@ def coverage(url: str, scope: Scope, by_township: bool = False) -> pd.DataFrame:
     where = (e.registered_on <= scope.end, in_units(scope, e.township_id, e.county_id))
     if by_township:
         stmt = select(e.township_id, *measures).where(*where).group_by(e.township_id)
-        out = frame(url, stmt, ["township_id", *COVERAGE_COLUMNS[:-1]])
+        out = with_township_ids(frame(url, stmt, ["township_id", *COVERAGE_COLUMNS[:-1]]))
     else:
         out = frame(url, select(*measures).where(*where), COVERAGE_COLUMNS[:-1])
     out["coverage"] = out["covered"] / out["registered"].where(out["registered"] > 0)

@@ -8,9 +8,9 @@ import pandas as pd
 from sqlalchemy import and_, case, func, select, true
 
 from data_layer.cache import cached_query
-from data_layer.models import ItemTownshipTarget, ProgressEntry, Project, ProjectItem
-from data_layer.pacing import STATUS_LABELS, completion, pace_status
-from data_layer.queries._sql import frame, in_units
+from data_layer.models import ItemTownshipTarget, ProgressEntry, Project, ProjectItem, Township
+from data_layer.pacing import DEFAULT_THRESHOLDS, STATUS_LABELS, PaceThresholds, completion, pace_status
+from data_layer.queries._sql import frame, in_units, with_township_ids
 from data_layer.scope import Scope, time_elapsed
 
 ITEM_COLUMNS = [
@@ -145,7 +145,9 @@ def _township_targets(url: str, scope: Scope) -> dict[tuple[str, str], float]:
     return {(r.p, r.i): float(r.target) for r in rows.itertuples()}
 
 
-def project_summary(url: str, scope: Scope, today: date) -> pd.DataFrame:
+def project_summary(
+    url: str, scope: Scope, today: date, thresholds: PaceThresholds = DEFAULT_THRESHOLDS
+) -> pd.DataFrame:
     """Per project: mean completion of its items with targets, time elapsed, and the status."""
     items = item_progress(url, scope)
     elapsed = time_elapsed(scope.year, scope.end, today)
@@ -154,7 +156,7 @@ def project_summary(url: str, scope: Scope, today: date) -> pd.DataFrame:
         rates = [completion(r.done_ytd, r.target) for r in group.itertuples()]
         rates = [r for r in rates if r == r]  # drop NaN: items without a target
         rate = sum(rates) / len(rates) if rates else float("nan")
-        status = pace_status(rate, elapsed)
+        status = pace_status(rate, elapsed, thresholds)
         rows.append(
             (
                 code,
@@ -198,4 +200,213 @@ def township_progress(url: str, scope: Scope) -> pd.DataFrame:
         )
         .group_by(e.township_id, Project.code, ProjectItem.code)
     )
-    return frame(url, stmt, ["township_id", "project_code", "item_code", "done_period", "done_ytd"])
+    return with_township_ids(frame(url, stmt, ["township_id", "project_code", "item_code", "done_period", "done_ytd"]))
+
+
+@cached_query
+def township_targets(url: str, scope: Scope) -> pd.DataFrame:
+    """Per township and item: its target for the year (where the targets were split by township)."""
+    t = ItemTownshipTarget
+    stmt = (
+        select(t.township_id, Project.code, ProjectItem.code, t.target)
+        .join(ProjectItem, ProjectItem.id == t.item_id)
+        .join(Project, Project.id == ProjectItem.project_id)
+        .where(Project.year == scope.year, in_units(scope, t.township_id, Project.county_id))
+    )
+    return frame(url, stmt, ["township_id", "project_code", "item_code", "target"])
+
+
+@cached_query
+def monthly_progress(url: str, scope: Scope, project_code: str, item_code: str) -> pd.DataFrame:
+    """Per month from January to the period's end: done in the month (in the item's unit)."""
+    e = ProgressEntry
+    month = func.substr(func.cast(e.entry_date, ProjectItem.code.type), 6, 2)
+    stmt = (
+        select(month, func.sum(_done(ProjectItem.measure, e.quantity, e.amount_fen)))
+        .join(ProjectItem, ProjectItem.id == e.item_id)
+        .join(Project, Project.id == ProjectItem.project_id)
+        .where(
+            Project.year == scope.year,
+            Project.code == project_code,
+            ProjectItem.code == item_code,
+            e.deleted_at.is_(None),
+            e.entry_date >= scope.year_start,
+            e.entry_date <= scope.end,
+            in_units(scope, e.township_id, Project.county_id),
+        )
+        .group_by(month)
+    )
+    done = {int(m): float(v) for m, v in frame(url, stmt, ["month", "done"]).itertuples(index=False)}
+    months = list(range(1, scope.end.month + 1))
+    out = pd.DataFrame({"month": months, "done": [done.get(m, 0.0) for m in months]})
+    out["cumulative"] = out["done"].cumsum()
+    return out
+
+
+ENTRY_COLUMNS = [
+    "id",
+    "entry_date",
+    "township_id",
+    "township",
+    "project_code",
+    "item_code",
+    "item",
+    "unit",
+    "quantity",
+    "amount_fen",
+    "note",
+    "warning_note",
+    "created_by",
+    "created_at",
+    "deleted_at",
+]
+
+
+@cached_query
+def entries(
+    url: str,
+    scope: Scope,
+    project_code: str | None = None,
+    item_code: str | None = None,
+    deleted: bool = False,
+    from_year_start: bool = True,
+) -> pd.DataFrame:
+    """The entries behind a figure (newest first): who entered what, when. ``deleted`` lists the bin."""
+    e = ProgressEntry
+    clauses = [
+        Project.year == scope.year,
+        e.entry_date <= scope.end,
+        e.entry_date >= (scope.year_start if from_year_start else scope.start),
+        in_units(scope, e.township_id, Project.county_id),
+        e.deleted_at.is_not(None) if deleted else e.deleted_at.is_(None),
+    ]
+    if project_code:
+        clauses.append(Project.code == project_code)
+    if item_code:
+        clauses.append(ProjectItem.code == item_code)
+    stmt = (
+        select(
+            e.id,
+            e.entry_date,
+            e.township_id,
+            func.coalesce(Township.name, "县本级"),
+            Project.code,
+            ProjectItem.code,
+            ProjectItem.name,
+            ProjectItem.unit,
+            e.quantity,
+            e.amount_fen,
+            e.note,
+            e.warning_note,
+            e.created_by,
+            e.created_at,
+            e.deleted_at,
+        )
+        .join(ProjectItem, ProjectItem.id == e.item_id)
+        .join(Project, Project.id == ProjectItem.project_id)
+        .outerjoin(Township, Township.id == e.township_id)
+        .where(*clauses)
+        .order_by(e.entry_date.desc(), e.id.desc())
+    )
+    return frame(url, stmt, ENTRY_COLUMNS)
+
+
+@cached_query
+def entry(url: str, entry_id: int) -> dict | None:
+    """One entry with its item (for the edit form), deleted or not."""
+    e = ProgressEntry
+    stmt = (
+        select(
+            e.id,
+            e.item_id,
+            e.township_id,
+            e.entry_date,
+            e.quantity,
+            e.amount_fen,
+            e.note,
+            e.warning_note,
+            e.created_by,
+            e.created_at,
+            e.deleted_at,
+            Project.year,
+            Project.code,
+            ProjectItem.code,
+            ProjectItem.name,
+            ProjectItem.unit,
+            ProjectItem.measure,
+            ProjectItem.scope,
+        )
+        .join(ProjectItem, ProjectItem.id == e.item_id)
+        .join(Project, Project.id == ProjectItem.project_id)
+        .where(e.id == entry_id)
+    )
+    cols = [
+        "id",
+        "item_id",
+        "township_id",
+        "entry_date",
+        "quantity",
+        "amount_fen",
+        "note",
+        "warning_note",
+        "created_by",
+        "created_at",
+        "deleted_at",
+        "year",
+        "project_code",
+        "item_code",
+        "item",
+        "unit",
+        "measure",
+        "scope",
+    ]
+    rows = frame(url, stmt, cols)
+    if rows.empty:
+        return None
+    out = rows.iloc[0].to_dict()
+    out["township_id"] = None if pd.isna(out["township_id"]) else int(out["township_id"])
+    return out
+
+
+@cached_query
+def items_for_entry(url: str, year: int, county_ids: tuple[int, ...] = ()) -> pd.DataFrame:
+    """The items one can record progress on in ``year`` (ids per county), in display order."""
+    stmt = (
+        select(
+            ProjectItem.id,
+            Project.county_id,
+            Project.code,
+            Project.name,
+            ProjectItem.code,
+            ProjectItem.name,
+            ProjectItem.unit,
+            ProjectItem.measure,
+            ProjectItem.scope,
+            ProjectItem.annual_target,
+            ProjectItem.budget_fen,
+            ProjectItem.unit_cost_min_fen,
+            ProjectItem.unit_cost_max_fen,
+        )
+        .join(Project, Project.id == ProjectItem.project_id)
+        .where(Project.year == year, Project.county_id.in_(county_ids) if county_ids else true())
+        .order_by(Project.county_id, Project.sort_order, ProjectItem.sort_order)
+    )
+    return frame(
+        url,
+        stmt,
+        [
+            "item_id",
+            "county_id",
+            "project_code",
+            "project",
+            "item_code",
+            "item",
+            "unit",
+            "measure",
+            "scope",
+            "annual_target",
+            "budget_fen",
+            "cost_min_fen",
+            "cost_max_fen",
+        ],
+    )

@@ -7,7 +7,7 @@ from sqlalchemy import and_, case, func, select
 
 from data_layer.cache import cached_query
 from data_layer.models import Disbursement, SubsidyType
-from data_layer.queries._sql import frame, in_units
+from data_layer.queries._sql import frame, in_units, with_township_ids
 from data_layer.scope import Scope
 
 TYPE_COLUMNS = ["type_code", "type", "unit", "payment", "amount_fen", "recipients", "payments"]
@@ -77,4 +77,4 @@ def totals_by_township(url: str, scope: Scope) -> pd.DataFrame:
         .where(_in_scope(scope))
         .group_by(d.township_id, SubsidyType.code, SubsidyType.payment)
     )
-    return frame(url, stmt, ["township_id", "type_code", "amount_fen", "recipients"])
+    return with_township_ids(frame(url, stmt, ["township_id", "type_code", "amount_fen", "recipients"]))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from data_layer.errors import Checks
+from data_layer.errors import Checks, NeedsConfirmation
 from data_layer.models import (
     ITEM_SCOPES,
     County,
@@ -15,6 +17,7 @@ from data_layer.models import (
     Project,
     ProjectItem,
     Township,
+    utcnow,
 )
 from data_layer.services._core import audit, check_actor, check_count, check_text, insert, service, snapshot
 
@@ -60,12 +63,12 @@ def create_item(
     checks.require(measure in ("count", "money"), "measure", "计量方式应为 数量 或 金额")
     checks.require(scope in ITEM_SCOPES, "scope", "范围应为 乡镇 / 县本级 / 均可")
     check_count(checks, "annual_target", annual_target, "年度目标")
-    for field, value in (
+    for name_, value in (
         ("budget_fen", budget_fen),
         ("unit_cost_min_fen", unit_cost_min_fen),
         ("unit_cost_max_fen", unit_cost_max_fen),
     ):
-        check_count(checks, field, value, "金额", allow_none=True)
+        check_count(checks, name_, value, "金额", allow_none=True)
     checks.raise_if_any()
     row = ProjectItem(
         project_id=project_id,
@@ -138,6 +141,89 @@ def check_progress(
     checks.require(len(note or "") <= 200, "note", "备注不能超过 200 字")
 
 
+def progress_warnings(
+    session: Session,
+    *,
+    item_id: int,
+    township_id: int | None,
+    entry_date: date,
+    quantity: int,
+    amount_fen: int,
+    exclude_id: int | None = None,
+) -> dict[str, str]:
+    """The soft rules of a progress entry: suspicious but possible, saved only once confirmed."""
+    item = session.get(ProjectItem, item_id)
+    warnings: dict[str, str] = {}
+    if quantity and amount_fen and item.unit_cost_min_fen is not None and item.unit_cost_max_fen is not None:
+        unit_cost = amount_fen / quantity
+        if not item.unit_cost_min_fen <= unit_cost <= item.unit_cost_max_fen:
+            warnings["unit_cost"] = (
+                f"单价 {unit_cost / 100:,.2f} 元/{item.unit} 超出合理范围 "
+                f"{item.unit_cost_min_fen / 100:,.0f}–{item.unit_cost_max_fen / 100:,.0f} 元"
+            )
+    done_value = quantity if item.measure == "count" else amount_fen / 100
+    target, done = _target_and_done(session, item, township_id, entry_date, exclude_id)
+    if target and done_value > 2 * max(target - done, 0):
+        where = "该乡镇" if township_id is not None and target != item.annual_target else "全县"
+        warnings["over_target"] = (
+            f"本次 {done_value:,.0f} {item.unit} 超过{where}剩余目标（{max(target - done, 0):,.0f}）的两倍"
+        )
+    repeat = _recent_repeat(session, item_id, township_id, entry_date, quantity, amount_fen, exclude_id)
+    if repeat is not None:
+        warnings["repeat"] = (
+            f"7 天内已有一条相同的记录（{repeat.entry_date:%Y-%m-%d}，编号 {repeat.id}），是否重复录入？"
+        )
+    return warnings
+
+
+def _target_and_done(session, item, township_id, entry_date, exclude_id) -> tuple[float, float]:
+    """The target that applies (the township's, if set; else the county's) and what is done before this entry."""
+    e = ProgressEntry
+    target = None
+    clauses = [e.item_id == item.id, e.deleted_at.is_(None), e.entry_date <= entry_date]
+    if township_id is not None:
+        row = session.exec(
+            select(ItemTownshipTarget).where(
+                ItemTownshipTarget.item_id == item.id, ItemTownshipTarget.township_id == township_id
+            )
+        ).first()
+        if row is not None:
+            target = row.target
+            clauses.append(e.township_id == township_id)
+    if target is None:
+        target = item.annual_target
+    if exclude_id is not None:
+        clauses.append(e.id != exclude_id)
+    column = e.quantity if item.measure == "count" else e.amount_fen / 100.0
+    done = session.exec(select(func.coalesce(func.sum(column), 0)).where(*clauses)).one()
+    return float(target), float(done)
+
+
+def _recent_repeat(session, item_id, township_id, entry_date, quantity, amount_fen, exclude_id):
+    e = ProgressEntry
+    stmt = select(e).where(
+        e.item_id == item_id,
+        e.township_id.is_(None) if township_id is None else e.township_id == township_id,
+        e.quantity == quantity,
+        e.amount_fen == amount_fen,
+        e.deleted_at.is_(None),
+        e.entry_date >= entry_date - timedelta(days=7),
+        e.entry_date <= entry_date + timedelta(days=7),
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(e.id != exclude_id)
+    return session.exec(stmt).first()
+
+
+def _confirm(warnings: dict[str, str], confirm: bool, warning_note: str) -> str:
+    """Raise unless the user confirmed; return the note kept with the entry."""
+    if warnings and not confirm:
+        raise NeedsConfirmation(warnings)
+    if not warnings:
+        return ""
+    return (warning_note or "").strip()[:200] or "已核实"
+
+
 @service
 def add_progress(
     *,
@@ -149,31 +235,231 @@ def add_progress(
     quantity: int = 0,
     amount_fen: int = 0,
     note: str = "",
+    confirm: bool = False,
+    warning_note: str = "",
     is_demo: bool = False,
     today: date | None = None,
 ) -> int:
+    """Record progress. Errors raise ``ValidationFailed``; warnings raise ``NeedsConfirmation``
+    unless ``confirm`` (then ``warning_note`` says why the value is right)."""
     checks = Checks()
     check_actor(checks, actor)
-    check_progress(
+    values = dict(
+        item_id=item_id, township_id=township_id, entry_date=entry_date, quantity=quantity, amount_fen=amount_fen
+    )
+    check_progress(session, checks, **values, note=note, today=today or date.today())
+    checks.raise_if_any()
+    kept = _confirm(progress_warnings(session, **values), confirm, warning_note)
+    row = ProgressEntry(**values, note=(note or "").strip(), warning_note=kept, is_demo=is_demo, created_by=actor)
+    return insert(session, row, actor=actor)
+
+
+def _entry(session: Session, checks: Checks, entry_id: int) -> ProgressEntry | None:
+    row = session.get(ProgressEntry, entry_id)
+    checks.require(row is not None, "entry_id", "记录不存在")
+    return row
+
+
+def _change(session: Session, row: ProgressEntry, actor: str, action: str, **changes) -> None:
+    before = snapshot(row)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    session.add(row)
+    session.flush()
+    audit(session, actor=actor, action=action, row=row, before=before)
+
+
+@service
+def update_progress(
+    *,
+    session: Session,
+    actor: str,
+    entry_id: int,
+    township_id: int | None,
+    entry_date: date,
+    quantity: int,
+    amount_fen: int,
+    note: str = "",
+    confirm: bool = False,
+    warning_note: str = "",
+    today: date | None = None,
+) -> None:
+    """Correct an entry (a typo): the same rules as a new one, audited with the old values."""
+    checks = Checks()
+    check_actor(checks, actor)
+    row = _entry(session, checks, entry_id)
+    if row is not None:
+        checks.require(row.deleted_at is None, "entry_id", "记录已删除，请先恢复")
+        check_progress(
+            session,
+            checks,
+            item_id=row.item_id,
+            township_id=township_id,
+            entry_date=entry_date,
+            quantity=quantity,
+            amount_fen=amount_fen,
+            note=note,
+            today=today or date.today(),
+        )
+    checks.raise_if_any()
+    warnings = progress_warnings(
         session,
-        checks,
-        item_id=item_id,
+        item_id=row.item_id,
         township_id=township_id,
         entry_date=entry_date,
         quantity=quantity,
         amount_fen=amount_fen,
-        note=note,
-        today=today or date.today(),
+        exclude_id=entry_id,
     )
-    checks.raise_if_any()
-    row = ProgressEntry(
-        item_id=item_id,
+    kept = _confirm(warnings, confirm, warning_note)
+    _change(
+        session,
+        row,
+        actor,
+        "update",
         township_id=township_id,
         entry_date=entry_date,
         quantity=quantity,
         amount_fen=amount_fen,
         note=(note or "").strip(),
-        is_demo=is_demo,
-        created_by=actor,
+        warning_note=kept,
     )
-    return insert(session, row, actor=actor)
+
+
+@service
+def delete_progress(*, session: Session, actor: str, entry_id: int) -> None:
+    """Delete an entry: it stays in the store, marked deleted, and can be restored."""
+    checks = Checks()
+    check_actor(checks, actor)
+    row = _entry(session, checks, entry_id)
+    if row is not None:
+        checks.require(row.deleted_at is None, "entry_id", "记录已删除")
+    checks.raise_if_any()
+    _change(session, row, actor, "delete", deleted_at=utcnow())
+
+
+@service
+def restore_progress(*, session: Session, actor: str, entry_id: int) -> None:
+    checks = Checks()
+    check_actor(checks, actor)
+    row = _entry(session, checks, entry_id)
+    if row is not None:
+        checks.require(row.deleted_at is not None, "entry_id", "记录未被删除")
+    checks.raise_if_any()
+    _change(session, row, actor, "restore", deleted_at=None)
+
+
+@dataclass
+class RowProblems:
+    """What is wrong with one row of a grid: errors block the save, warnings need confirming."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+
+
+class GridRejected(ValueError):
+    """Some rows of a grid have problems; nothing was written. ``problems`` maps row index → problems."""
+
+    def __init__(self, problems: dict[int, RowProblems]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} 行有问题")
+
+
+@service
+def add_progress_rows(
+    *,
+    session: Session,
+    actor: str,
+    item_id: int,
+    entry_date: date,
+    rows: list[dict],
+    confirm: bool = False,
+    warning_note: str = "",
+    today: date | None = None,
+) -> list[int]:
+    """Save a grid (one item, one date, many townships) all or nothing.
+
+    Each row has ``township_id``, ``quantity``, ``amount_fen`` and ``note``. Any error, or any
+    warning without ``confirm``, raises ``GridRejected`` with every row's problems.
+    """
+    checks = Checks()
+    check_actor(checks, actor)
+    checks.raise_if_any()
+    problems: dict[int, RowProblems] = {}
+    kept: dict[int, str] = {}
+    for index, r in enumerate(rows):
+        values = dict(
+            item_id=item_id,
+            township_id=r.get("township_id"),
+            entry_date=entry_date,
+            quantity=r.get("quantity"),
+            amount_fen=r.get("amount_fen"),
+        )
+        row_checks = Checks()
+        check_progress(session, row_checks, **values, note=r.get("note") or "", today=today or date.today())
+        found = RowProblems(errors=row_checks.errors)
+        if not found.errors:
+            found.warnings = progress_warnings(session, **values)
+            kept[index] = _confirm(found.warnings, True, warning_note)
+        if found.errors or (found.warnings and not confirm):
+            problems[index] = found
+    if problems:
+        raise GridRejected(problems)
+    ids = []
+    for index, r in enumerate(rows):
+        entry = ProgressEntry(
+            item_id=item_id,
+            township_id=r.get("township_id"),
+            entry_date=entry_date,
+            quantity=r["quantity"],
+            amount_fen=r["amount_fen"],
+            note=(r.get("note") or "").strip(),
+            warning_note=kept[index],
+            created_by=actor,
+        )
+        ids.append(insert(session, entry, actor=actor))
+    return ids
+
+
+@service
+def update_item(
+    *,
+    session: Session,
+    actor: str,
+    item_id: int,
+    name: str,
+    unit: str,
+    annual_target: int,
+    budget_fen: int | None,
+    unit_cost_min_fen: int | None,
+    unit_cost_max_fen: int | None,
+) -> None:
+    """Change an item's name, unit, annual target, budget or plausible unit-cost range (admin)."""
+    checks = Checks()
+    check_actor(checks, actor)
+    row = session.get(ProjectItem, item_id)
+    checks.require(row is not None, "item_id", "指标不存在")
+    check_text(checks, "name", name, "指标名称", 80)
+    check_text(checks, "unit", unit, "计量单位", 10)
+    check_count(checks, "annual_target", annual_target, "年度目标")
+    for name_, value in (
+        ("budget_fen", budget_fen),
+        ("unit_cost_min_fen", unit_cost_min_fen),
+        ("unit_cost_max_fen", unit_cost_max_fen),
+    ):
+        check_count(checks, name_, value, "金额", allow_none=True)
+    if isinstance(unit_cost_min_fen, int) and isinstance(unit_cost_max_fen, int):
+        checks.require(unit_cost_min_fen <= unit_cost_max_fen, "unit_cost_max_fen", "单价上限不能低于下限")
+    checks.raise_if_any()
+    _change(
+        session,
+        row,
+        actor,
+        "update",
+        name=name.strip(),
+        unit=unit.strip(),
+        annual_target=annual_target,
+        budget_fen=budget_fen,
+        unit_cost_min_fen=unit_cost_min_fen,
+        unit_cost_max_fen=unit_cost_max_fen,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from sqlmodel import Session, select
@@ -29,6 +30,7 @@ def add_seed_figure(
     period: str = "",
     metric: str | None = None,
     metric_rule: str = "eq",
+    figure_checks: dict | None = None,
 ) -> int:
     checks = Checks()
     check_actor(checks, actor)
@@ -59,5 +61,6 @@ def add_seed_figure(
         period=period,
         metric=metric,
         metric_rule=metric_rule,
+        checks=json.dumps(figure_checks or {}, ensure_ascii=False),
     )
     return insert(session, row, actor=actor)

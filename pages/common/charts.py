@@ -98,6 +98,39 @@ def stacked_bars(
     return fig
 
 
+def line_vs_pace(
+    months: Sequence[int], done: Sequence[float], pace: Sequence[float], *, unit: str, height: int = 320
+) -> go.Figure:
+    """Cumulative progress by month against the even-pace line (the target spread over the year)."""
+    labels = [f"{m}月" for m in months]
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=labels,
+                y=list(pace),
+                name="序时进度线",
+                mode="lines",
+                line=dict(color="#6b7280", width=3, dash="dash"),
+            ),
+            go.Scatter(
+                x=labels,
+                y=list(done),
+                name="累计完成",
+                mode="lines+markers+text",
+                line=dict(color=PRIMARY, width=4),
+                marker=dict(size=10),
+                text=[f"{v:,.0f}" for v in done],
+                textposition="top center",
+                textfont=dict(size=16),
+            ),
+        ]
+    )
+    _layout(fig, height, top=40)
+    fig.update_layout(showlegend=True, legend=dict(orientation="h", y=1.12, x=0, font=dict(size=16)))
+    fig.update_yaxes(title_text=unit, tickformat=",.0f", gridcolor="#e5e7eb", rangemode="tozero")
+    return fig
+
+
 def show(fig: go.Figure, key: str) -> None:
     # theme=None keeps our font sizes (the default theme shrinks ticks to 12 px).
     st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "staticPlot": False}, key=key)

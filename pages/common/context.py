@@ -112,11 +112,17 @@ def render_filters(url: str) -> ViewContext:
     )
 
 
+FILTER_KEYS = ("year", "period", "from", "to", "township", "county")
+
+
 def _sync_url(spec: FilterSpec) -> None:
+    """Write the filter into the URL; other parameters (a page's own, like ``item``) stay."""
     wanted = {k: v if isinstance(v, list) else [v] for k, v in to_params(spec).items()}
-    current = {key: st.query_params.get_all(key) for key in st.query_params}
-    if wanted != current:
-        st.query_params.from_dict(wanted)
+    for key in FILTER_KEYS:
+        if key not in wanted and key in st.query_params:
+            del st.query_params[key]
+        elif key in wanted and st.query_params.get_all(key) != wanted[key]:
+            st.query_params[key] = wanted[key]
 
 
 def current() -> ViewContext:

@@ -1,0 +1,50 @@
+"""Settings an admin changes in the app (stored in the appsetting table), with their defaults."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from data_layer.cache import cached_query
+from data_layer.db import get_engine
+from data_layer.errors import Checks
+from data_layer.models import AppSetting
+from data_layer.pacing import PaceThresholds
+from data_layer.services._core import audit, check_actor, service, snapshot
+
+DEFAULTS = {"pace.behind": "0.05", "pace.far_behind": "0.20"}
+LABELS = {"pace.behind": "滞后阈值（完成进度落后序时进度超过）", "pace.far_behind": "严重滞后阈值"}
+
+
+@cached_query
+def all_settings(url: str) -> dict[str, str]:
+    with Session(get_engine(url)) as session:
+        stored = {s.key: s.value for s in session.exec(select(AppSetting))}
+    return {**DEFAULTS, **stored}
+
+
+def pace_thresholds(url: str) -> PaceThresholds:
+    values = all_settings(url)
+    return PaceThresholds(behind=float(values["pace.behind"]), far_behind=float(values["pace.far_behind"]))
+
+
+@service
+def set_pace_thresholds(*, session: Session, actor: str, behind: float, far_behind: float) -> None:
+    """Change how far completion may trail time elapsed before it is 滞后 / 严重滞后 (shares, e.g. 0.05)."""
+    checks = Checks()
+    check_actor(checks, actor)
+    checks.require(isinstance(behind, (int, float)) and 0 <= behind < 1, "behind", "滞后阈值应在 0 与 1 之间")
+    checks.require(
+        isinstance(far_behind, (int, float)) and 0 <= far_behind < 1, "far_behind", "严重滞后阈值应在 0 与 1 之间"
+    )
+    if not checks.errors:
+        checks.require(far_behind > behind, "far_behind", "严重滞后阈值应大于滞后阈值")
+    checks.raise_if_any()
+    for key, value in (("pace.behind", behind), ("pace.far_behind", far_behind)):
+        row = session.get(AppSetting, key)
+        before = snapshot(row) if row else None
+        if row is None:
+            row = AppSetting(key=key, value=str(value))
+        row.value = str(value)
+        session.add(row)
+        session.flush()
+        audit(session, actor=actor, action="update" if before else "create", row=row, before=before)
