@@ -211,7 +211,7 @@ def render_matrix(ctx: ViewContext, items: pd.DataFrame, thresholds) -> None:
         on_select=narrow_to_township,
         selection_mode="single-row",
         key="projects_matrix",
-        height=38 + 35 * len(rates),
+        height=44 + 40 * len(rates),
     )
 
 

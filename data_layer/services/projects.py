@@ -463,3 +463,19 @@ def update_item(
         unit_cost_min_fen=unit_cost_min_fen,
         unit_cost_max_fen=unit_cost_max_fen,
     )
+
+
+@service
+def set_township_targets(*, session: Session, actor: str, item_id: int, targets: dict[int, int]) -> int:
+    """Set several townships' targets for an item at once (all or nothing); returns how many changed."""
+    changed = 0
+    for township_id, target in targets.items():
+        row = session.exec(
+            select(ItemTownshipTarget).where(
+                ItemTownshipTarget.item_id == item_id, ItemTownshipTarget.township_id == township_id
+            )
+        ).first()
+        if row is None or row.target != target:
+            set_township_target(session=session, actor=actor, item_id=item_id, township_id=township_id, target=target)
+            changed += 1
+    return changed

@@ -41,21 +41,36 @@ HEADLINES = {
     "levy": "按比例安排残疾人就业 · 残保金征收",
     "publicity": "信息宣传",
     "sources": "数据来源：上半年工作报告中的数字",
+    "entry-projects": "重点工程进度录入",
+    "quality": "数据质量",
+    "targets": "目标任务与预警阈值",
 }
 
 
-def _pages() -> list:
-    from pages import levy, overview, projects, publicity, sources, subsidies
+def _pages() -> dict[str, list]:
+    from pages import entry_projects, levy, overview, projects, publicity, quality, sources, subsidies, targets
 
-    return [  # one flat list: the top bar then shows every page, not section menus
-        st.Page(_home, title="首页", url_path="home", default=True, visibility="hidden"),
-        st.Page(overview.render, title="总览", icon=":material/dashboard:", url_path="overview"),
-        st.Page(projects.render, title="重点工程", icon=":material/flag:", url_path="projects"),
-        st.Page(subsidies.render, title="补贴发放", icon=":material/payments:", url_path="subsidies"),
-        st.Page(levy.render, title="残保金征收", icon=":material/work:", url_path="levy"),
-        st.Page(publicity.render, title="信息宣传", icon=":material/campaign:", url_path="publicity"),
-        st.Page(sources.render, title="数据来源", icon=":material/fact_check:", url_path="sources"),
-    ]
+    return {
+        # "" keeps the boards as plain links in the top bar; the other sections are menus.
+        "": [
+            st.Page(_home, title="首页", url_path="home", default=True, visibility="hidden"),
+            st.Page(overview.render, title="总览", icon=":material/dashboard:", url_path="overview"),
+            st.Page(projects.render, title="重点工程", icon=":material/flag:", url_path="projects"),
+            st.Page(subsidies.render, title="补贴发放", icon=":material/payments:", url_path="subsidies"),
+            st.Page(levy.render, title="残保金征收", icon=":material/work:", url_path="levy"),
+            st.Page(publicity.render, title="信息宣传", icon=":material/campaign:", url_path="publicity"),
+        ],
+        "数据录入": [
+            st.Page(
+                entry_projects.render, title="重点工程进度录入", icon=":material/edit_note:", url_path="entry-projects"
+            ),
+        ],
+        "数据管理": [
+            st.Page(quality.render, title="数据质量", icon=":material/rule:", url_path="quality"),
+            st.Page(sources.render, title="数据来源", icon=":material/fact_check:", url_path="sources"),
+            st.Page(targets.render, title="目标任务", icon=":material/tune:", url_path="targets"),
+        ],
+    }
 
 
 def _home() -> None:
@@ -79,7 +94,7 @@ def main() -> None:
     st.html(f"<style>{CSS}</style>")
     url = prepare_store(settings.database_url())
     pages = _pages()
-    st.session_state["pages_by_path"] = {p.url_path: p for p in pages}
+    st.session_state["pages_by_path"] = {p.url_path: p for section in pages.values() for p in section}
     nav = st.navigation(pages, position="top")
     title, status = st.columns([3, 2], vertical_alignment="bottom")
     title.title(HEADLINES.get(nav.url_path, nav.title))

@@ -1,0 +1,163 @@
+"""目标任务 (admin): items and their annual targets, the split by township, and the pace thresholds."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data_layer import app_settings
+from data_layer.errors import ValidationFailed
+from data_layer.queries import org, projects
+from data_layer.services import projects as service
+from pages.common.context import ViewContext, current
+from pages.common.fmt import num
+from pages.common.forms import actor, field_error, to_fen
+from pages.common.frame import handover
+from pages.common.ui import empty, short_project_name
+
+
+def render() -> None:
+    ctx = current()
+    message = st.session_state.pop("tg_toast", None)
+    if message:
+        st.toast(message, icon=":material/check_circle:")
+    name = actor()
+    items = projects.items_for_entry(ctx.url, ctx.spec.year, ctx.scope.county_ids)
+    if items.empty:
+        empty(f"{ctx.spec.year}年尚未设置重点工程")
+    else:
+        labels = {r.item_id: f"{short_project_name(r.project)} · {r.item}" for r in items.itertuples()}
+        item_id = st.selectbox("指标", list(labels), format_func=labels.__getitem__, key="tg_item")
+        item = items[items["item_id"] == item_id].iloc[0]
+        left, right = st.columns(2, gap="large")
+        with left:
+            render_item_form(ctx, item, name)
+        with right:
+            render_township_targets(ctx, item, name)
+    st.divider()
+    render_thresholds(ctx, name)
+
+
+def render_item_form(ctx: ViewContext, item: pd.Series, name: str) -> None:
+    st.subheader("指标与年度目标")
+    errors = st.session_state.get("tg_errors", {})
+    with st.form(f"tg_item_{item['item_id']}"):
+        item_name = st.text_input("名称", value=item["item"], max_chars=80)
+        unit = st.text_input("计量单位", value=item["unit"], max_chars=10)
+        target = st.number_input(f"年度目标（{item['unit']}）", min_value=0, step=1, value=int(item["annual_target"]))
+        field_error(errors, "annual_target")
+        budget = st.number_input(
+            "预算（元，可空）", min_value=0.0, value=fen_or_none(item["budget_fen"]), format="%.2f"
+        )
+        low = st.number_input("合理单价下限（元，可空）", min_value=0.0, value=fen_or_none(item["cost_min_fen"]))
+        high = st.number_input("合理单价上限（元，可空）", min_value=0.0, value=fen_or_none(item["cost_max_fen"]))
+        field_error(errors, "unit_cost_max_fen", "name", "unit", "actor")
+        if st.form_submit_button("保存", type="primary"):
+            try:
+                service.update_item(
+                    db_url=ctx.url,
+                    actor=name,
+                    item_id=int(item["item_id"]),
+                    name=item_name,
+                    unit=unit,
+                    annual_target=int(target),
+                    budget_fen=to_fen(budget),
+                    unit_cost_min_fen=to_fen(low),
+                    unit_cost_max_fen=to_fen(high),
+                )
+            except ValidationFailed as exc:
+                st.session_state.tg_errors = exc.errors
+            else:
+                st.session_state.tg_errors = {}
+                st.session_state.tg_toast = f"已保存：{item_name}"
+            st.rerun()
+
+
+def fen_or_none(value) -> float | None:
+    return None if value is None or value != value else float(value) / 100
+
+
+def render_township_targets(ctx: ViewContext, item: pd.Series, name: str) -> None:
+    st.subheader("目标分解到乡镇")
+    if item["scope"] == "county":
+        st.caption("该指标只按县本级统计，不分解到乡镇。")
+        return
+    towns = org.townships(ctx.url)
+    towns = towns[towns["active"] & (towns["county_id"] == item["county_id"])]
+    targets = projects.township_targets(
+        ctx.url,
+        ctx.scope.__class__(
+            year=ctx.spec.year,
+            period="all",
+            start=ctx.scope.year_start,
+            end=ctx.scope.year_start.replace(month=12, day=31),
+            county_ids=(int(item["county_id"]),),
+        ),
+    )
+    targets = targets[(targets.project_code == item["project_code"]) & (targets.item_code == item["item_code"])]
+    current_targets = dict(zip(targets["township_id"], targets["target"], strict=True))
+    base = pd.DataFrame(
+        {
+            "township_id": towns["township_id"],
+            "乡镇": towns["township"],
+            "目标": [current_targets.get(t) for t in towns["township_id"]],
+        }
+    )
+    edited = st.data_editor(
+        base,
+        key=f"tg_towns_{item['item_id']}",
+        hide_index=True,
+        width="stretch",
+        disabled=["乡镇"],
+        column_order=["乡镇", "目标"],
+        height=40 + 36 * len(base),
+        column_config={"目标": st.column_config.NumberColumn(f"目标（{item['unit']}）", min_value=0, step=1)},
+    )
+    total = edited["目标"].fillna(0).sum()
+    st.caption(
+        f"分解合计 {num(total)} {item['unit']}，全县年度目标 {num(item['annual_target'])} {item['unit']}"
+        + ("" if total == item["annual_target"] else "（不一致）")
+    )
+    if st.button("保存乡镇目标", key="tg_save_towns", type="primary"):
+        new = {int(r.township_id): int(r.目标) for r in edited.itertuples() if r.目标 == r.目标 and r.目标 is not None}
+        try:
+            changed = service.set_township_targets(
+                db_url=ctx.url, actor=name, item_id=int(item["item_id"]), targets=new
+            )
+        except ValidationFailed as exc:
+            st.error(str(exc))
+            return
+        st.session_state.tg_toast = f"已保存 {changed} 个乡镇的目标"
+        st.rerun()
+
+
+def render_thresholds(ctx: ViewContext, name: str) -> None:
+    st.subheader("进度预警阈值")
+    current_values = app_settings.pace_thresholds(ctx.url)
+    with st.form("tg_thresholds"):
+        cols = st.columns(2)
+        behind = cols[0].number_input(
+            "滞后：完成进度落后序时进度超过（百分点）",
+            min_value=0.0,
+            max_value=99.0,
+            value=current_values.behind * 100,
+            step=1.0,
+        )
+        far = cols[1].number_input(
+            "严重滞后：落后超过（百分点）",
+            min_value=0.0,
+            max_value=99.0,
+            value=current_values.far_behind * 100,
+            step=1.0,
+        )
+        if st.form_submit_button("保存阈值"):
+            try:
+                app_settings.set_pace_thresholds(db_url=ctx.url, actor=name, behind=behind / 100, far_behind=far / 100)
+            except ValidationFailed as exc:
+                st.error(str(exc))
+                return
+            st.session_state.tg_toast = "已保存预警阈值"
+            st.rerun()
+
+
+handover(__name__)
