@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -46,6 +47,11 @@ def render() -> None:
         render_grid(ctx, items, name)
     else:
         render_edit(ctx, items, name)
+
+
+def whole_year(ctx: ViewContext):
+    """Entry lists show the whole year being entered, whatever period the boards are filtered to."""
+    return replace(ctx.scope, period="all", start=ctx.scope.year_start, end=date(ctx.spec.year, 12, 31))
 
 
 def show_toast() -> None:
@@ -191,8 +197,8 @@ def values_label(ctx: ViewContext, values: dict) -> str:
 
 
 def render_recent(ctx: ViewContext, item: pd.Series) -> None:
-    rows = projects.entries(ctx.url, ctx.scope, item["project_code"], item["item_code"])
-    st.markdown(f"**最近录入**（{item['item']}，共 {len(rows)} 条）")
+    rows = projects.entries(ctx.url, whole_year(ctx), item["project_code"], item["item_code"])
+    st.markdown(f"**最近录入**（{item['item']}，{ctx.spec.year}年共 {len(rows)} 条）")
     if rows.empty:
         st.caption("还没有记录")
         return
@@ -460,7 +466,7 @@ def change(ctx: ViewContext, fn, message: str, rerun: bool = False, **kwargs) ->
 
 
 def render_bin(ctx: ViewContext, name: str) -> None:
-    deleted = projects.entries(ctx.url, ctx.scope, deleted=True)
+    deleted = projects.entries(ctx.url, whole_year(ctx), deleted=True)
     st.markdown(f"**已删除的记录**（{ctx.spec.year}年，{len(deleted)} 条）")
     if deleted.empty:
         st.caption("没有已删除的记录")

@@ -8,14 +8,14 @@ import pandas as pd
 import streamlit as st
 
 from data_layer import app_settings
-from data_layer.pacing import STATUS_LABELS, completion, pace_status
+from data_layer.pacing import completion
 from data_layer.queries import projects
 from data_layer.scope import time_elapsed
 from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.fmt import num, pct, wan
 from pages.common.frame import handover
-from pages.common.ui import big_number, empty, short_project_name, township_names, township_order
+from pages.common.ui import big_number, empty, short_project_name, township_order
 
 STATUS_BG = {"on_track": "#dcfce7", "behind": "#fef3c7", "far_behind": "#fee2e2", "no_target": "#f3f4f6"}
 
@@ -122,29 +122,17 @@ def month_end(year: int, month: int):
     return (pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(0)).date()
 
 
-def township_table(ctx: ViewContext, project_code: str, item_code: str, thresholds) -> pd.DataFrame:
-    """Per township: target, done, completion and status for one item (county-wide entries as 县本级)."""
-    done = projects.township_progress(ctx.url, ctx.scope)
-    done = done[(done.project_code == project_code) & (done.item_code == item_code)]
-    targets = projects.township_targets(ctx.url, ctx.scope)
-    targets = targets[(targets.project_code == project_code) & (targets.item_code == item_code)]
-    names = township_names(ctx)
-    by_name = {names[t]: v for t, v in zip(done["township_id"], done["done_ytd"], strict=True)}
-    goal = {names[t]: v for t, v in zip(targets["township_id"], targets["target"], strict=True)}
-    order = township_order(ctx) + (["县本级"] if "县本级" in by_name else [])
-    elapsed = time_elapsed(ctx.scope.year, ctx.scope.end, ctx.today)
-    rows = []
-    for town in order:
-        rate = completion(by_name.get(town, 0.0), goal.get(town))
-        status = pace_status(rate, elapsed, thresholds)
-        rows.append((town, goal.get(town), by_name.get(town, 0.0), rate, status, STATUS_LABELS[status]))
-    table = pd.DataFrame(rows, columns=["乡镇", "目标", "累计完成", "完成进度", "status", "状态"])
-    # Laggards first: lowest completion on top; townships without a target after those with one.
-    return table.sort_values(["完成进度", "累计完成"], na_position="last").reset_index(drop=True)
-
-
 def render_by_township(ctx: ViewContext, project_code: str, item_code: str, item_row, thresholds) -> None:
-    table = township_table(ctx, project_code, item_code, thresholds)
+    table = projects.township_completion(ctx.url, ctx.scope, ctx.today, project_code, item_code, thresholds)
+    table = table.rename(
+        columns={
+            "township": "乡镇",
+            "target": "目标",
+            "done_ytd": "累计完成",
+            "completion": "完成进度",
+            "status_label": "状态",
+        }
+    )
     if table.empty:
         empty("没有乡镇")
         return
@@ -180,24 +168,13 @@ def render_by_township(ctx: ViewContext, project_code: str, item_code: str, item
     )
 
 
-def matrix(ctx: ViewContext, items: pd.DataFrame, thresholds) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Township × item completion (and each cell's status), for items whose targets are split by township."""
-    elapsed = time_elapsed(ctx.scope.year, ctx.scope.end, ctx.today)
-    rates, statuses = {}, {}
-    for r in items.itertuples():
-        table = township_table(ctx, r.project_code, r.item_code, thresholds)
-        if table["完成进度"].notna().any():
-            label = f"{short_project_name(r.project)}·{r.item}"
-            table = table.set_index("乡镇")
-            rates[label] = table["完成进度"]
-            statuses[label] = table["完成进度"].map(lambda v: pace_status(v, elapsed, thresholds))
-    order = [t for t in township_order(ctx)]
-    return pd.DataFrame(rates).reindex(order), pd.DataFrame(statuses).reindex(order)
-
-
 def render_matrix(ctx: ViewContext, items: pd.DataFrame, thresholds) -> None:
     st.subheader("乡镇 × 指标 完成进度")
-    rates, statuses = matrix(ctx, items, thresholds)
+    rates, statuses = projects.completion_matrix(ctx.url, ctx.scope, ctx.today, thresholds)
+    labels = {
+        f"{r.project_code}.{r.item_code}": f"{short_project_name(r.project)}·{r.item}" for r in items.itertuples()
+    }
+    rates, statuses = rates.rename(columns=labels), statuses.rename(columns=labels)
     if rates.empty:
         empty("没有分解到乡镇的目标")
         return
@@ -219,8 +196,7 @@ def narrow_to_township() -> None:
     """Row picked in the matrix: narrow the whole page (and its URL) to that township."""
     rows = st.session_state.projects_matrix.selection.rows
     if rows:
-        ctx = current()
-        st.session_state.f_townships = [township_order(ctx)[rows[0]]]
+        st.session_state.f_townships = [township_order(current())[rows[0]]]
 
 
 def render_entries(ctx: ViewContext, key: str) -> None:

@@ -19,7 +19,17 @@ from tests.conftest import rows
 
 REPO = Path(__file__).resolve().parent.parent
 ENTRY = str(REPO / "dashboard.py")
-PAGE_MODULES = ["overview", "projects", "subsidies", "levy", "publicity", "sources", "entry_projects", "quality", "targets"]
+PAGE_MODULES = [
+    "overview",
+    "projects",
+    "subsidies",
+    "levy",
+    "publicity",
+    "sources",
+    "entry_projects",
+    "quality",
+    "targets",
+]
 
 
 def run_app(url: str, monkeypatch, **params: str | list[str]) -> AppTest:

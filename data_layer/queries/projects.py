@@ -410,3 +410,70 @@ def items_for_entry(url: str, year: int, county_ids: tuple[int, ...] = ()) -> pd
             "cost_max_fen",
         ],
     )
+
+
+COMPLETION_COLUMNS = ["township_id", "township", "target", "done_ytd", "completion", "status", "status_label"]
+
+
+def township_completion(
+    url: str,
+    scope: Scope,
+    today: date,
+    project_code: str,
+    item_code: str,
+    thresholds: PaceThresholds = DEFAULT_THRESHOLDS,
+) -> pd.DataFrame:
+    """Per township of the scope (county-wide entries as 县本级): target, done, completion, status.
+
+    Sorted laggards first: lowest completion on top, townships without a target last.
+    """
+    from data_layer.queries.org import townships
+
+    done = township_progress(url, scope)
+    done = done[(done.project_code == project_code) & (done.item_code == item_code)]
+    targets = township_targets(url, scope)
+    targets = targets[(targets.project_code == project_code) & (targets.item_code == item_code)]
+    done_by = dict(zip(done["township_id"], done["done_ytd"], strict=True))
+    goal_by = dict(zip(targets["township_id"], targets["target"], strict=True))
+    towns = townships(url)
+    towns = towns[towns["active"]]
+    if scope.county_ids:
+        towns = towns[towns["county_id"].isin(scope.county_ids)]
+    if scope.township_ids:
+        towns = towns[towns["township_id"].isin(scope.township_ids)]
+    units = list(zip(towns["township_id"], towns["township"], strict=True))
+    if None in done_by:
+        units.append((None, "县本级"))
+    elapsed = time_elapsed(scope.year, scope.end, today)
+    rows = []
+    for township_id, name in units:
+        value = float(done_by.get(township_id, 0.0))
+        target = goal_by.get(township_id)
+        rate = completion(value, target)
+        status = pace_status(rate, elapsed, thresholds)
+        rows.append((township_id, name, target, value, rate, status, STATUS_LABELS[status]))
+    out = pd.DataFrame(rows, columns=COMPLETION_COLUMNS)
+    return out.sort_values(["completion", "done_ytd"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+def completion_matrix(
+    url: str, scope: Scope, today: date, thresholds: PaceThresholds = DEFAULT_THRESHOLDS
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Township × item completion, and each cell's status, for the items whose targets are split by township."""
+    from data_layer.queries.org import townships
+
+    towns = townships(url)
+    towns = towns[towns["active"]]
+    if scope.county_ids:
+        towns = towns[towns["county_id"].isin(scope.county_ids)]
+    if scope.township_ids:
+        towns = towns[towns["township_id"].isin(scope.township_ids)]
+    order = list(towns["township"])
+    rates, statuses = {}, {}
+    for r in item_progress(url, scope).itertuples():
+        table = township_completion(url, scope, today, r.project_code, r.item_code, thresholds)
+        table = table[table["township_id"].notna()].set_index("township")
+        if table["completion"].notna().any():
+            key = f"{r.project_code}.{r.item_code}"
+            rates[key], statuses[key] = table["completion"], table["status"]
+    return pd.DataFrame(rates).reindex(order), pd.DataFrame(statuses).reindex(order)
