@@ -326,3 +326,56 @@ def test_cached_reads_follow_the_store_url(demo_url, empty_url):
     scope = make_scope(FilterSpec(2023, "h1"))
     assert levy.coverage(demo_url, scope).iloc[0]["registered"] > 1500
     assert levy.coverage(empty_url, scope).iloc[0]["registered"] == 0
+
+
+def test_monthly_progress(demo_url, scope):
+    got = projects.monthly_progress(demo_url, scope, "shuangbai", "wheelchair")
+    entries = rows(demo_url, "SELECT e.* FROM progressentry e JOIN projectitem i ON i.id = e.item_id JOIN project p "
+                             "ON p.id = i.project_id WHERE p.year = ? AND p.code = 'shuangbai' AND "
+                             "i.code = 'wheelchair' AND e.deleted_at IS NULL", (scope.year,))
+    by_month = defaultdict(float)
+    for e in entries:
+        if in_units(e["township_id"], scope) and in_period(e["entry_date"], scope, from_year_start=True):
+            by_month[d(e["entry_date"]).month] += e["quantity"]
+    assert list(got["month"]) == list(range(1, scope.end.month + 1))
+    assert list(got["done"]) == [by_month[m] for m in got["month"]]
+    assert got["cumulative"].iloc[-1] == sum(by_month.values())
+
+
+def test_township_completion(demo_url, scope):
+    got = projects.township_completion(demo_url, scope, TODAY, "shuangbai", "solar")
+    targets = {r["township_id"]: r["target"] for r in rows(
+        demo_url, "SELECT t.* FROM itemtownshiptarget t JOIN projectitem i ON i.id = t.item_id JOIN project p "
+                  "ON p.id = i.project_id WHERE p.year = ? AND i.code = 'solar'", (scope.year,))}
+    done = defaultdict(float)
+    for e in rows(demo_url, "SELECT e.* FROM progressentry e JOIN projectitem i ON i.id = e.item_id JOIN project p "
+                            "ON p.id = i.project_id WHERE p.year = ? AND i.code = 'solar' AND e.deleted_at IS NULL",
+                  (scope.year,)):
+        if in_units(e["township_id"], scope) and in_period(e["entry_date"], scope, from_year_start=True):
+            done[e["township_id"]] += e["quantity"]
+    expected_towns = len(scope.township_ids) if scope.township_ids else 13
+    assert len(got) == expected_towns
+    for r in got.itertuples():
+        assert r.done_ytd == done[r.township_id]
+        assert r.completion == pytest.approx(done[r.township_id] / targets[r.township_id])
+    assert list(got["completion"]) == sorted(got["completion"])  # laggards first
+
+
+def test_completion_matrix(demo_url, scope):
+    rates, statuses = projects.completion_matrix(demo_url, scope, TODAY)
+    assert "shuangbai.wheelchair" in rates.columns and "yuanmeng.welding" not in rates.columns  # county-only item
+    table = projects.township_completion(demo_url, scope, TODAY, "shuangbai", "wheelchair").set_index("township")
+    for town, rate in rates["shuangbai.wheelchair"].items():
+        assert rate == pytest.approx(table.at[town, "completion"])
+        assert statuses.at[town, "shuangbai.wheelchair"] == table.at[town, "status"]
+
+
+def test_entries(demo_url, scope):
+    got = projects.entries(demo_url, scope, "shuangbai", "doorbell")
+    want = [e for e in rows(demo_url, "SELECT e.* FROM progressentry e JOIN projectitem i ON i.id = e.item_id JOIN "
+                                      "project p ON p.id = i.project_id WHERE p.year = ? AND i.code = 'doorbell'",
+                            (scope.year,))
+            if in_units(e["township_id"], scope) and in_period(e["entry_date"], scope, from_year_start=True)]
+    assert sorted(got["id"]) == sorted(e["id"] for e in want)
+    assert (got["created_by"] == "演示数据").all()
+    assert list(got["entry_date"]) == sorted(got["entry_date"], reverse=True)
