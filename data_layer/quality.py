@@ -122,7 +122,7 @@ def _entry_record(r) -> str:
 
 
 def _entry_link(r) -> str:
-    return f"entry-projects?entry={r.id}"
+    return f"entry_projects?entry={r.id}"
 
 
 @check("progress.unit_cost", "单价超出合理范围", "重点工程")

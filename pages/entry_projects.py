@@ -204,7 +204,7 @@ def render_recent(ctx: ViewContext, item: pd.Series) -> None:
         return
     recent = rows.sort_values(["created_at", "id"], ascending=False).head(8)
     table = recent.assign(
-        金额=[f"{a / 100:,.2f}" for a in recent["amount_fen"]], 修改=[f"entry-projects?entry={i}" for i in recent["id"]]
+        金额=[f"{a / 100:,.2f}" for a in recent["amount_fen"]], 修改=[f"entry_projects?entry={i}" for i in recent["id"]]
     )
     table = table.rename(
         columns={
@@ -473,7 +473,7 @@ def render_bin(ctx: ViewContext, name: str) -> None:
         return
     table = deleted.assign(
         金额=[f"{a / 100:,.2f}" for a in deleted["amount_fen"]],
-        打开=[f"entry-projects?entry={i}" for i in deleted["id"]],
+        打开=[f"entry_projects?entry={i}" for i in deleted["id"]],
     )
     table = table.rename(
         columns={

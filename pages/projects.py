@@ -210,7 +210,7 @@ def render_entries(ctx: ViewContext, key: str) -> None:
         日期=rows["entry_date"],
         金额=[f"{a / 100:,.2f}" for a in rows["amount_fen"]],
         录入时间=rows["created_at"].map(lambda t: t.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")),
-        编辑=[f"entry-projects?entry={i}" for i in rows["id"]],
+        编辑=[f"entry_projects?entry={i}" for i in rows["id"]],
     ).rename(
         columns={
             "township": "乡镇",

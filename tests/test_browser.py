@@ -111,3 +111,67 @@ def test_area_pages_render(browser, app, path):
     expect(page.locator("h1")).to_have_count(1)
     page.screenshot(path=str(SHOTS / f"{path}_1920x1080.png"))
     page.close()
+
+
+def choose(page, label: str, option: str) -> None:
+    page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_app(page)
+
+
+def count_rows(path: Path, sql: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql).fetchone()[0]
+
+
+def test_progress_entry_in_the_browser(browser, demo_template, tmp_path):
+    """Enter progress through the form and see the card and the township row change; bad input writes nothing."""
+    store = tmp_path / "entry.sqlite3"
+    shutil.copy(demo_template, store)
+    entries = "SELECT COUNT(*) FROM progressentry"
+    before = count_rows(store, entries)
+    with running_app(sqlite_url(store), tmp_path / "server.log") as base:
+        board = f"{base}/projects?year=2023&township=鲁村镇"
+        page = open_page(browser, board)
+        card_before = page.locator(".big-number .value").first.inner_text()
+        page.close()
+
+        page = open_page(browser, f"{base}/entry_projects?year=2023")
+        assert_healthy(page)
+        page.get_by_role("textbox", name="录入人").fill("张三")
+        page.get_by_role("textbox", name="录入人").press("Enter")
+        wait_for_app(page)
+        choose(page, "乡镇（街道）", "鲁村镇")
+        # bad input: money without a quantity → a message beside the field, no row
+        page.get_by_role("spinbutton", name="金额（元）").fill("1350")
+        page.get_by_role("spinbutton", name="金额（元）").press("Enter")
+        wait_for_app(page)
+        expect(page.get_by_text("请填写数量")).to_be_visible()
+        assert count_rows(store, entries) == before
+        # good input (2 wheelchairs at 450 元: no warning), submitted with Enter
+        page.get_by_role("spinbutton", name="金额（元）").fill("900")
+        page.get_by_role("spinbutton", name="数量（台）").fill("2")
+        page.get_by_role("spinbutton", name="数量（台）").press("Enter")
+        wait_for_app(page)
+        expect(page.get_by_text("已保存：鲁村镇")).to_be_visible()
+        assert count_rows(store, entries) == before + 1
+        expect(
+            page.get_by_test_id("stSelectbox").filter(has_text="乡镇（街道）").get_by_role("combobox")
+        ).to_have_value("鲁村镇")
+        # Enter again in the fresh, empty form must not save the same entry twice
+        page.get_by_role("spinbutton", name="数量（台）").press("Enter")
+        wait_for_app(page)
+        assert count_rows(store, entries) == before + 1
+        page.screenshot(path=str(SHOTS / "entry_projects_1920x1080.png"))
+        page.close()
+
+        page = open_page(browser, board)
+        card_after = page.locator(".big-number .value").first.inner_text()
+        assert card_after != card_before
+        row = page.get_by_test_id("stDataFrame").nth(1)
+        expect(row).to_contain_text("鲁村镇")
+        page.close()
+    saved = count_rows(store, "SELECT quantity FROM progressentry ORDER BY id DESC LIMIT 1")
+    assert saved == 2

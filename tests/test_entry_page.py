@@ -43,7 +43,11 @@ def test_quick_entry_saves_and_keeps_item_and_township(reference_url):
     saved = progress(reference_url)
     assert len(saved) == 1
     assert (saved[0]["quantity"], saved[0]["amount_fen"], saved[0]["note"], saved[0]["created_by"]) == (
-        3, 135_000, "助残日", "张三")
+        3,
+        135_000,
+        "助残日",
+        "张三",
+    )
     assert saved[0]["township_id"] == chosen
     assert any("已保存" in t.value for t in at.toast)
     assert at.selectbox(key="pe_township").value == chosen  # kept for the next entry
@@ -105,8 +109,11 @@ def test_the_month_grid_saves_every_filled_row(reference_url):
     at.text_input(key="actor").input("张三")
     at.segmented_control(key="pe_mode").set_value("grid").run()
     editor_key = f"pg_editor_0_{at.selectbox(key='pe_item').value}_{at.selectbox(key='pg_month').value}"
-    at.session_state[editor_key] = {"edited_rows": {0: {"数量": 2, "金额（元）": 900.0}, 2: {"数量": 1}},
-                                    "added_rows": [], "deleted_rows": []}
+    at.session_state[editor_key] = {
+        "edited_rows": {0: {"数量": 2, "金额（元）": 900.0}, 2: {"数量": 1}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.button(key="pg_save").click().run()
     assert not at.exception
     saved = progress(reference_url)

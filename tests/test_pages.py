@@ -178,3 +178,12 @@ def test_sources_page_lists_every_figure_with_its_check(demo_url):
     assert set(table["核对"]) <= {"一致", "—"}
     wheelchairs = table[table["事项"] == "捐赠轮椅"].iloc[0]
     assert (wheelchairs["原文数值"], wheelchairs["采用值"]) == ("20230", 200)
+
+
+def test_every_url_path_is_a_page_file(demo_url, monkeypatch):
+    """Why: after a restart the first request runs in Streamlit's legacy pages/ mode, which finds a
+    page by its file name; a URL path without a file of that name shows “Page not found”."""
+    at = run_app(demo_url, monkeypatch)
+    paths = set(at.session_state["pages_by_path"]) - {""}  # the default page (home) is at “/”
+    files = {f.stem for f in (REPO / "pages").glob("*.py")} - {"__init__"}
+    assert paths and paths <= files

@@ -20,8 +20,15 @@ YEAR = make_scope(FilterSpec(2023))
 
 
 def add(url, i, **over):
-    values = dict(actor="李四", item_id=i["item"], township_id=i["township"], entry_date=date(2023, 5, 20),
-                  quantity=3, amount_fen=3 * 45_000, today=TODAY)
+    values = dict(
+        actor="李四",
+        item_id=i["item"],
+        township_id=i["township"],
+        entry_date=date(2023, 5, 20),
+        quantity=3,
+        amount_fen=3 * 45_000,
+        today=TODAY,
+    )
     return service.add_progress(db_url=url, **{**values, **over})
 
 
@@ -61,8 +68,9 @@ def test_a_repeat_within_seven_days_is_a_warning(reference_url):
 
 def test_the_township_target_is_the_one_that_counts(reference_url):
     i = ids(reference_url)
-    service.set_township_target(db_url=reference_url, actor="管理员", item_id=i["item"], township_id=i["township"],
-                                target=10)
+    service.set_township_target(
+        db_url=reference_url, actor="管理员", item_id=i["item"], township_id=i["township"], target=10
+    )
     with pytest.raises(NeedsConfirmation) as err:  # 25 > 2 × 10, though far below the county's 300
         add(reference_url, i, quantity=25, amount_fen=25 * 45_000)
     assert "该乡镇剩余目标" in err.value.warnings["over_target"]
@@ -71,8 +79,17 @@ def test_the_township_target_is_the_one_that_counts(reference_url):
 def test_edit_is_audited_and_read(reference_url):
     i = ids(reference_url)
     entry_id = add(reference_url, i)
-    service.update_progress(db_url=reference_url, actor="王五", entry_id=entry_id, township_id=i["township"],
-                            entry_date=date(2023, 5, 21), quantity=5, amount_fen=5 * 45_000, note="更正", today=TODAY)
+    service.update_progress(
+        db_url=reference_url,
+        actor="王五",
+        entry_id=entry_id,
+        township_id=i["township"],
+        entry_date=date(2023, 5, 21),
+        quantity=5,
+        amount_fen=5 * 45_000,
+        note="更正",
+        today=TODAY,
+    )
     audit = rows(reference_url, "SELECT * FROM auditlog WHERE table_name = 'progressentry' ORDER BY id")
     assert [a["action"] for a in audit] == ["create", "update"]
     assert json.loads(audit[1]["before"])["quantity"] == 3 and json.loads(audit[1]["after"])["quantity"] == 5
@@ -85,8 +102,16 @@ def test_bad_edit_writes_nothing(reference_url):
     entry_id = add(reference_url, i)
     before = count(reference_url, "auditlog")
     with pytest.raises(ValidationFailed) as err:
-        service.update_progress(db_url=reference_url, actor="王五", entry_id=entry_id, township_id=i["township"],
-                                entry_date=date(2023, 5, 21), quantity=-5, amount_fen=0, today=TODAY)
+        service.update_progress(
+            db_url=reference_url,
+            actor="王五",
+            entry_id=entry_id,
+            township_id=i["township"],
+            entry_date=date(2023, 5, 21),
+            quantity=-5,
+            amount_fen=0,
+            today=TODAY,
+        )
     assert "quantity" in err.value.errors
     assert count(reference_url, "auditlog") == before
     assert rows(reference_url, "SELECT quantity FROM progressentry WHERE id = ?", (entry_id,))[0]["quantity"] == 3
@@ -101,25 +126,43 @@ def test_delete_and_restore(reference_url):
     with pytest.raises(ValidationFailed):
         service.delete_progress(db_url=reference_url, actor="王五", entry_id=entry_id)
     with pytest.raises(ValidationFailed):
-        service.update_progress(db_url=reference_url, actor="王五", entry_id=entry_id, township_id=i["township"],
-                                entry_date=date(2023, 5, 21), quantity=1, amount_fen=45_000, today=TODAY)
+        service.update_progress(
+            db_url=reference_url,
+            actor="王五",
+            entry_id=entry_id,
+            township_id=i["township"],
+            entry_date=date(2023, 5, 21),
+            quantity=1,
+            amount_fen=45_000,
+            today=TODAY,
+        )
     service.restore_progress(db_url=reference_url, actor="王五", entry_id=entry_id)
     assert wheelchairs_done(reference_url) == 3
-    actions = [a["action"] for a in rows(reference_url, "SELECT action FROM auditlog WHERE table_name = 'progressentry'")]
+    actions = [
+        a["action"] for a in rows(reference_url, "SELECT action FROM auditlog WHERE table_name = 'progressentry'")
+    ]
     assert actions == ["create", "delete", "restore"]
 
 
 def grid_rows(i, *quantities):
-    return [{"township_id": i["township"] + n, "quantity": q_, "amount_fen": q_ * 45_000, "note": ""}
-            for n, q_ in enumerate(quantities)]
+    return [
+        {"township_id": i["township"] + n, "quantity": q_, "amount_fen": q_ * 45_000, "note": ""}
+        for n, q_ in enumerate(quantities)
+    ]
 
 
 def test_grid_is_all_or_nothing(reference_url):
     i = ids(reference_url)
     rows_in = grid_rows(i, 2, -1, 4)
     with pytest.raises(service.GridRejected) as err:
-        service.add_progress_rows(db_url=reference_url, actor="李四", item_id=i["item"], entry_date=date(2023, 5, 31),
-                                  rows=rows_in, today=TODAY)
+        service.add_progress_rows(
+            db_url=reference_url,
+            actor="李四",
+            item_id=i["item"],
+            entry_date=date(2023, 5, 31),
+            rows=rows_in,
+            today=TODAY,
+        )
     assert list(err.value.problems) == [1] and "quantity" in err.value.problems[1].errors
     assert count(reference_url, "progressentry") == 0
 
@@ -129,12 +172,25 @@ def test_grid_warnings_need_confirmation(reference_url):
     rows_in = grid_rows(i, 2, 3)
     rows_in[1]["amount_fen"] = 100  # 0.33 元 a wheelchair
     with pytest.raises(service.GridRejected) as err:
-        service.add_progress_rows(db_url=reference_url, actor="李四", item_id=i["item"], entry_date=date(2023, 5, 31),
-                                  rows=rows_in, today=TODAY)
+        service.add_progress_rows(
+            db_url=reference_url,
+            actor="李四",
+            item_id=i["item"],
+            entry_date=date(2023, 5, 31),
+            rows=rows_in,
+            today=TODAY,
+        )
     assert "unit_cost" in err.value.problems[1].warnings and not err.value.problems[1].errors
-    ids_ = service.add_progress_rows(db_url=reference_url, actor="李四", item_id=i["item"],
-                                     entry_date=date(2023, 5, 31), rows=rows_in, confirm=True, warning_note="核实",
-                                     today=TODAY)
+    ids_ = service.add_progress_rows(
+        db_url=reference_url,
+        actor="李四",
+        item_id=i["item"],
+        entry_date=date(2023, 5, 31),
+        rows=rows_in,
+        confirm=True,
+        warning_note="核实",
+        today=TODAY,
+    )
     assert len(ids_) == 2 and count(reference_url, "progressentry") == 2
     assert count(reference_url, "auditlog") - count(reference_url, "auditlog WHERE table_name != 'progressentry'") == 2
     assert wheelchairs_done(reference_url) == 5
@@ -142,19 +198,42 @@ def test_grid_warnings_need_confirmation(reference_url):
 
 def test_item_and_township_targets_are_data(reference_url):
     i = ids(reference_url)
-    service.update_item(db_url=reference_url, actor="管理员", item_id=i["item"], name="捐赠轮椅", unit="台",
-                        annual_target=360, budget_fen=16_000_000, unit_cost_min_fen=30_000, unit_cost_max_fen=300_000)
+    service.update_item(
+        db_url=reference_url,
+        actor="管理员",
+        item_id=i["item"],
+        name="捐赠轮椅",
+        unit="台",
+        annual_target=360,
+        budget_fen=16_000_000,
+        unit_cost_min_fen=30_000,
+        unit_cost_max_fen=300_000,
+    )
     got = q.item_progress(reference_url, YEAR)
     assert got[got.item_code == "wheelchair"].target.iloc[0] == 360
     with pytest.raises(ValidationFailed) as err:
-        service.update_item(db_url=reference_url, actor="管理员", item_id=i["item"], name="捐赠轮椅", unit="台",
-                            annual_target=360, budget_fen=None, unit_cost_min_fen=50_000, unit_cost_max_fen=100)
+        service.update_item(
+            db_url=reference_url,
+            actor="管理员",
+            item_id=i["item"],
+            name="捐赠轮椅",
+            unit="台",
+            annual_target=360,
+            budget_fen=None,
+            unit_cost_min_fen=50_000,
+            unit_cost_max_fen=100,
+        )
     assert "unit_cost_max_fen" in err.value.errors
-    changed = service.set_township_targets(db_url=reference_url, actor="管理员", item_id=i["item"],
-                                           targets={i["township"]: 40, i["township"] + 1: 25})
+    changed = service.set_township_targets(
+        db_url=reference_url, actor="管理员", item_id=i["item"], targets={i["township"]: 40, i["township"] + 1: 25}
+    )
     assert changed == 2
-    assert service.set_township_targets(db_url=reference_url, actor="管理员", item_id=i["item"],
-                                        targets={i["township"]: 40}) == 0
+    assert (
+        service.set_township_targets(
+            db_url=reference_url, actor="管理员", item_id=i["item"], targets={i["township"]: 40}
+        )
+        == 0
+    )
 
 
 def test_pace_thresholds_are_settings(reference_url):

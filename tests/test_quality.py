@@ -15,9 +15,16 @@ def findings_by(url):
 
 
 def test_registry_has_one_place_for_every_area_to_add_to():
-    assert {"progress.unit_cost", "progress.over_target", "progress.repeat", "report.plausible",
-            "report.unit_cost_floor", "report.over_target", "report.parts_sum", "report.count_standard"} <= set(
-        quality.REGISTRY)
+    assert {
+        "progress.unit_cost",
+        "progress.over_target",
+        "progress.repeat",
+        "report.plausible",
+        "report.unit_cost_floor",
+        "report.over_target",
+        "report.parts_sum",
+        "report.count_standard",
+    } <= set(quality.REGISTRY)
 
 
 def test_the_report_artefacts_are_found(reference_url):
@@ -52,13 +59,22 @@ def test_an_empty_store_has_no_findings(empty_url):
 
 def test_a_confirmed_entry_is_listed_with_its_note(reference_url):
     i = ids(reference_url)
-    entry_id = service.add_progress(db_url=reference_url, actor="李四", item_id=i["item"], township_id=i["township"],
-                                    entry_date=date(2023, 5, 20), quantity=2, amount_fen=2_000, confirm=True,
-                                    warning_note="捐赠的二手轮椅", today=TODAY)
+    entry_id = service.add_progress(
+        db_url=reference_url,
+        actor="李四",
+        item_id=i["item"],
+        township_id=i["township"],
+        entry_date=date(2023, 5, 20),
+        quantity=2,
+        amount_fen=2_000,
+        confirm=True,
+        warning_note="捐赠的二手轮椅",
+        today=TODAY,
+    )
     found = quality.findings(reference_url)
     row = found[(found["check"] == "progress.unit_cost")].iloc[0]
     assert f"#{entry_id}" in row["record"] and row["note"] == "捐赠的二手轮椅"
-    assert row["link"] == f"entry-projects?entry={entry_id}"
+    assert row["link"] == f"entry_projects?entry={entry_id}"
     service.delete_progress(db_url=reference_url, actor="李四", entry_id=entry_id)
     assert quality.findings(reference_url).query("check == 'progress.unit_cost'").empty
 
@@ -66,11 +82,28 @@ def test_a_confirmed_entry_is_listed_with_its_note(reference_url):
 def test_repeats_and_over_target_entries(reference_url):
     i = ids(reference_url)
     for day in (date(2023, 5, 20), date(2023, 5, 24)):
-        service.add_progress(db_url=reference_url, actor="李四", item_id=i["item"], township_id=i["township"],
-                             entry_date=day, quantity=3, amount_fen=135_000, confirm=True, today=TODAY)
-    service.add_progress(db_url=reference_url, actor="李四", item_id=i["item"], township_id=i["township"],
-                         entry_date=date(2023, 6, 20), quantity=700, amount_fen=700 * 45_000, confirm=True,
-                         today=TODAY)
+        service.add_progress(
+            db_url=reference_url,
+            actor="李四",
+            item_id=i["item"],
+            township_id=i["township"],
+            entry_date=day,
+            quantity=3,
+            amount_fen=135_000,
+            confirm=True,
+            today=TODAY,
+        )
+    service.add_progress(
+        db_url=reference_url,
+        actor="李四",
+        item_id=i["item"],
+        township_id=i["township"],
+        entry_date=date(2023, 6, 20),
+        quantity=700,
+        amount_fen=700 * 45_000,
+        confirm=True,
+        today=TODAY,
+    )
     found = quality.findings(reference_url)
     assert len(found[found["check"] == "progress.repeat"]) == 1
     over = found[found["check"] == "progress.over_target"]

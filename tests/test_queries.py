@@ -330,9 +330,13 @@ def test_cached_reads_follow_the_store_url(demo_url, empty_url):
 
 def test_monthly_progress(demo_url, scope):
     got = projects.monthly_progress(demo_url, scope, "shuangbai", "wheelchair")
-    entries = rows(demo_url, "SELECT e.* FROM progressentry e JOIN projectitem i ON i.id = e.item_id JOIN project p "
-                             "ON p.id = i.project_id WHERE p.year = ? AND p.code = 'shuangbai' AND "
-                             "i.code = 'wheelchair' AND e.deleted_at IS NULL", (scope.year,))
+    entries = rows(
+        demo_url,
+        "SELECT e.* FROM progressentry e JOIN projectitem i ON i.id = e.item_id JOIN project p "
+        "ON p.id = i.project_id WHERE p.year = ? AND p.code = 'shuangbai' AND "
+        "i.code = 'wheelchair' AND e.deleted_at IS NULL",
+        (scope.year,),
+    )
     by_month = defaultdict(float)
     for e in entries:
         if in_units(e["township_id"], scope) and in_period(e["entry_date"], scope, from_year_start=True):
@@ -344,13 +348,22 @@ def test_monthly_progress(demo_url, scope):
 
 def test_township_completion(demo_url, scope):
     got = projects.township_completion(demo_url, scope, TODAY, "shuangbai", "solar")
-    targets = {r["township_id"]: r["target"] for r in rows(
-        demo_url, "SELECT t.* FROM itemtownshiptarget t JOIN projectitem i ON i.id = t.item_id JOIN project p "
-                  "ON p.id = i.project_id WHERE p.year = ? AND i.code = 'solar'", (scope.year,))}
+    targets = {
+        r["township_id"]: r["target"]
+        for r in rows(
+            demo_url,
+            "SELECT t.* FROM itemtownshiptarget t JOIN projectitem i ON i.id = t.item_id JOIN project p "
+            "ON p.id = i.project_id WHERE p.year = ? AND i.code = 'solar'",
+            (scope.year,),
+        )
+    }
     done = defaultdict(float)
-    for e in rows(demo_url, "SELECT e.* FROM progressentry e JOIN projectitem i ON i.id = e.item_id JOIN project p "
-                            "ON p.id = i.project_id WHERE p.year = ? AND i.code = 'solar' AND e.deleted_at IS NULL",
-                  (scope.year,)):
+    for e in rows(
+        demo_url,
+        "SELECT e.* FROM progressentry e JOIN projectitem i ON i.id = e.item_id JOIN project p "
+        "ON p.id = i.project_id WHERE p.year = ? AND i.code = 'solar' AND e.deleted_at IS NULL",
+        (scope.year,),
+    ):
         if in_units(e["township_id"], scope) and in_period(e["entry_date"], scope, from_year_start=True):
             done[e["township_id"]] += e["quantity"]
     expected_towns = len(scope.township_ids) if scope.township_ids else 13
@@ -372,10 +385,16 @@ def test_completion_matrix(demo_url, scope):
 
 def test_entries(demo_url, scope):
     got = projects.entries(demo_url, scope, "shuangbai", "doorbell")
-    want = [e for e in rows(demo_url, "SELECT e.* FROM progressentry e JOIN projectitem i ON i.id = e.item_id JOIN "
-                                      "project p ON p.id = i.project_id WHERE p.year = ? AND i.code = 'doorbell'",
-                            (scope.year,))
-            if in_units(e["township_id"], scope) and in_period(e["entry_date"], scope, from_year_start=True)]
+    want = [
+        e
+        for e in rows(
+            demo_url,
+            "SELECT e.* FROM progressentry e JOIN projectitem i ON i.id = e.item_id JOIN "
+            "project p ON p.id = i.project_id WHERE p.year = ? AND i.code = 'doorbell'",
+            (scope.year,),
+        )
+        if in_units(e["township_id"], scope) and in_period(e["entry_date"], scope, from_year_start=True)
+    ]
     assert sorted(got["id"]) == sorted(e["id"] for e in want)
     assert (got["created_by"] == "演示数据").all()
     assert list(got["entry_date"]) == sorted(got["entry_date"], reverse=True)

@@ -41,7 +41,7 @@ HEADLINES = {
     "levy": "按比例安排残疾人就业 · 残保金征收",
     "publicity": "信息宣传",
     "sources": "数据来源：上半年工作报告中的数字",
-    "entry-projects": "重点工程进度录入",
+    "entry_projects": "重点工程进度录入",
     "quality": "数据质量",
     "targets": "目标任务与预警阈值",
 }
@@ -62,7 +62,7 @@ def _pages() -> dict[str, list]:
         ],
         "数据录入": [
             st.Page(
-                entry_projects.render, title="重点工程进度录入", icon=":material/edit_note:", url_path="entry-projects"
+                entry_projects.render, title="重点工程进度录入", icon=":material/edit_note:", url_path="entry_projects"
             ),
         ],
         "数据管理": [
