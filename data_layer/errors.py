@@ -1,6 +1,8 @@
-"""The error a write service raises when input is bad: one Chinese message per field."""
+"""The errors a write service raises: bad input, values to confirm, a grid with problem rows."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 
 class ValidationFailed(ValueError):
@@ -36,3 +38,19 @@ class NeedsConfirmation(ValueError):
     def __init__(self, warnings: dict[str, str]):
         self.warnings = dict(warnings)
         super().__init__("；".join(self.warnings.values()))
+
+
+@dataclass
+class RowProblems:
+    """What is wrong with one row of a grid: errors block the save, warnings need confirming."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+
+
+class GridRejected(ValueError):
+    """Some rows of a grid have problems; nothing was written. ``problems`` maps row index → problems."""
+
+    def __init__(self, problems: dict[int, RowProblems]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} 行有问题")

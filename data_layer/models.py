@@ -180,6 +180,12 @@ class Disbursement(SQLModel, table=True):
     amount_fen: int
     paid_date: date
     note: str = Field(default="", max_length=200)
+    warning_note: str = Field(
+        default="",
+        max_length=200,
+        sa_column_kwargs={"server_default": ""},
+        description="the reason for an amount that is not count × standard × months, or another warning",
+    )
     is_demo: bool = False
     created_by: str = Field(max_length=40)
     created_at: datetime = Field(default_factory=utcnow)

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer.errors import NeedsConfirmation, ValidationFailed
+from data_layer.errors import GridRejected, NeedsConfirmation, ValidationFailed
 from data_layer.queries import org, projects
 from data_layer.services import projects as service
 from pages.common.context import ViewContext, current
@@ -335,7 +335,7 @@ def save_grid(ctx: ViewContext, item: pd.Series, day: date, edited: pd.DataFrame
     except ValidationFailed as exc:
         st.error(str(exc))
         return
-    except service.GridRejected as exc:
+    except GridRejected as exc:
         st.session_state.pg_problems = {
             str(COUNTY_WIDE if rows[i]["township_id"] is None else rows[i]["township_id"]): {
                 "errors": p.errors,

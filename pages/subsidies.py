@@ -1,81 +1,207 @@
-"""补贴发放: money paid and recipients by subsidy type and township."""
+"""补贴发放: money paid and recipients by township and subsidy type, by month, and the records behind them."""
 
 from __future__ import annotations
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from data_layer.queries import subsidies
+from data_layer.export import to_csv, to_xlsx
+from data_layer.queries import org, subsidies
 from pages.common import charts
 from pages.common.context import ViewContext, current
-from pages.common.fmt import num, wan
+from pages.common.fmt import num
 from pages.common.frame import handover
-from pages.common.ui import empty, township_names, township_order
+from pages.common.ui import big_number, empty, township_names, township_order
 
 UNIT_LABELS = {"household": "户", "person": "人"}
-PAYMENT_LABELS = {"monthly": "按月", "yearly": "按年", "one_off": "一次性"}
 
 
 def render() -> None:
     ctx = current()
     by_type = subsidies.totals_by_type(ctx.url, ctx.scope)
+    paid = by_type[by_type["amount_fen"] > 0]
+    people = int(paid.loc[paid["unit"] == "person", "recipients"].sum())
+    households = int(paid.loc[paid["unit"] == "household", "recipients"].sum())
     cols = st.columns(3)
-    cols[0].metric("发放金额", wan(int(by_type["amount_fen"].sum())))
-    cols[1].metric("发放笔数", num(by_type["payments"].sum()))
-    cols[2].metric("补贴类型", f"{int((by_type['amount_fen'] > 0).sum())} 类")
-    if by_type["amount_fen"].sum() == 0:
-        empty("本期没有补贴发放记录")
+    with cols[0]:
+        big_number("发放金额", f"{int(by_type['amount_fen'].sum()) / 1e6:,.2f}", "万元")
+    with cols[1]:
+        big_number("惠及", f"{num(people)} 人 · {num(households)} 户")
+    with cols[2]:
+        big_number("发放笔数", num(by_type["payments"].sum()), "笔")
+    if paid.empty:
+        empty("本期没有补贴发放记录。发放记录在“数据录入 → 补贴发放录入”中登记。")
         return
-    render_by_type(by_type)
     render_by_township(ctx, by_type)
+    render_by_month(ctx)
+    render_records(ctx)
 
 
-def render_by_type(by_type) -> None:
-    st.subheader("按补贴类型")
-    table = by_type.assign(
-        计发单位=by_type["unit"].map(UNIT_LABELS),
-        发放方式=by_type["payment"].map(PAYMENT_LABELS),
-        金额万元=by_type["amount_fen"] / 1e6,
-    ).rename(columns={"type": "补贴类型", "recipients": "人（户）数", "payments": "笔数"})
-    st.dataframe(
-        table[["补贴类型", "计发单位", "发放方式", "人（户）数", "金额万元", "笔数"]],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "金额万元": st.column_config.NumberColumn("金额（万元）", format="%.2f"),
-            "人（户）数": st.column_config.NumberColumn(format="localized"),
-        },
-    )
-
-
-def render_by_township(ctx: ViewContext, by_type) -> None:
-    st.subheader("分乡镇发放金额（万元）")
+def township_table(ctx: ViewContext, by_type: pd.DataFrame, value: str) -> pd.DataFrame:
+    """Townships × types of ``value`` (amount in 万元, or recipients), with row and column totals."""
     rows = subsidies.totals_by_township(ctx.url, ctx.scope)
     names = township_names(ctx)
     rows = rows.assign(township=rows["township_id"].map(names))
     order = township_order(ctx) + (["县本级"] if (rows["township"] == "县本级").any() else [])
     type_names = dict(zip(by_type["type_code"], by_type["type"], strict=True))
-    series = {}
-    for code in by_type["type_code"]:
-        part = rows[rows.type_code == code].set_index("township")["amount_fen"]
-        if part.sum() > 0:
-            series[type_names[code]] = [float(part.get(t, 0)) / 1e6 for t in order]
-    charts.show(charts.stacked_bars(order, series, y_title="万元"), "subsidies_by_township")
-    pivot = (
-        rows.pivot_table(
-            index="township", columns="type_code", values="amount_fen", aggfunc="sum", fill_value=0
-        ).reindex(order, fill_value=0)
-        / 1e6
-    )
+    pivot = rows.pivot_table(index="township", columns="type_code", values=value, aggfunc="sum", fill_value=0)
+    pivot = pivot.reindex(index=order, columns=[c for c in by_type["type_code"] if c in pivot.columns], fill_value=0)
+    if value == "amount_fen":
+        pivot = pivot / 1e6
     pivot.columns = [type_names[c] for c in pivot.columns]
     pivot["合计"] = pivot.sum(axis=1)
-    pivot.loc["合计"] = pivot.sum(axis=0)
+    pivot.index.name = "乡镇（街道）"
+    return pivot
+
+
+def render_by_township(ctx: ViewContext, by_type: pd.DataFrame) -> None:
+    st.subheader("分乡镇、分类型发放金额（万元）")
+    amounts = township_table(ctx, by_type, "amount_fen")
+    series = {name: list(amounts[name]) for name in amounts.columns if name != "合计"}
+    charts.show(charts.stacked_bars(list(amounts.index), series, y_title="万元"), "subsidies_by_township")
+    with_total = pd.concat([amounts, amounts.sum().to_frame("合计").T])
+    st.caption("点选一行，只看该乡镇。")
     st.dataframe(
-        pivot.rename_axis("乡镇（街道）"),
+        with_total,
         width="stretch",
-        column_config={c: st.column_config.NumberColumn(format="%.2f") for c in pivot.columns},
+        on_select=narrow_to_township,
+        selection_mode="single-row",
+        key="subsidies_towns",
+        height=44 + 36 * len(with_total),
+        column_config={c: st.column_config.NumberColumn(format="%.2f") for c in with_total.columns},
     )
-    st.caption(
-        f"单位：万元；人（户）数合计 {num(by_type['recipients'].sum())}（按月发放的补贴按各乡镇最大月发放户数计）"
+    people = township_table(ctx, by_type, "recipients")
+    units = dict(zip(by_type["type"], by_type["unit"].map(UNIT_LABELS), strict=True))
+    people.columns = [f"{c}（{units[c]}）" if c in units else "合计（人+户）" for c in people.columns]
+    with st.expander("分乡镇惠及人（户）数"):
+        st.dataframe(pd.concat([people, people.sum().to_frame("合计").T]), width="stretch")
+    render_downloads(ctx, with_total)
+
+
+def narrow_to_township() -> None:
+    rows = st.session_state.subsidies_towns.selection.rows
+    order = township_order(current())
+    if rows and rows[0] < len(order):
+        st.session_state.f_townships = [order[rows[0]]]
+
+
+def render_downloads(ctx: ViewContext, table: pd.DataFrame) -> None:
+    export = table.reset_index().rename(columns={"index": "乡镇（街道）"})
+    export = export[export["乡镇（街道）"] != "合计"]  # the workbook writes its own totals row
+    title = "社会保障补贴发放（万元）"
+    taken = org.last_write(ctx.url) or pd.Timestamp.now(tz="UTC").to_pydatetime()
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(
+        "下载 Excel",
+        to_xlsx(export, title=title, filter_label=ctx.label(), taken_at=taken),
+        file_name=f"补贴发放_{ctx.label()}.xlsx",
+        key="subsidies_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    right.download_button(
+        "下载 CSV", to_csv(export), file_name=f"补贴发放_{ctx.label()}.csv", mime="text/csv", key="subsidies_csv"
+    )
+
+
+def render_by_month(ctx: ViewContext) -> None:
+    st.subheader("逐月发放")
+    months = subsidies.by_month(ctx.url, ctx.scope)
+    totals = months.groupby("month", sort=True).agg(amount_fen=("amount_fen", "sum"), recipients=("recipients", "sum"))
+    labels = [f"{int(m[5:])}月" for m in totals.index]
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=labels,
+                y=totals["amount_fen"] / 1e6,
+                name="发放金额（万元）",
+                marker_color=charts.PRIMARY,
+                text=[f"{v / 1e6:,.2f}" for v in totals["amount_fen"]],
+                textposition="outside",
+            ),
+            go.Scatter(
+                x=labels,
+                y=totals["recipients"],
+                name="人（户）数",
+                yaxis="y2",
+                mode="lines+markers",
+                line=dict(color="#d97706", width=3),
+            ),
+        ]
+    )
+    fig.update_layout(
+        yaxis=dict(title="万元", tickformat=",.0f"),
+        yaxis2=dict(title="人（户）", overlaying="y", side="right", tickformat=",.0f"),
+    )
+    charts.show(charts.with_legend(fig, 360), "subsidies_by_month")
+    table = months.assign(
+        月份=months["month"],
+        金额万元=months["amount_fen"] / 1e6,
+        人均实发元=months["per_recipient_fen"] / 100,
+        人均应发元=months["standard_per_recipient_fen"] / 100,
+    ).rename(columns={"type": "补贴类型", "recipients": "人（户）数"})
+    st.dataframe(
+        table[["月份", "补贴类型", "人（户）数", "金额万元", "人均实发元", "人均应发元"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "金额万元": st.column_config.NumberColumn("金额（万元）", format="%.2f"),
+            "人均实发元": st.column_config.NumberColumn("人均实发（元）", format="%.2f"),
+            "人均应发元": st.column_config.NumberColumn("人均应发（按标准，元）", format="%.2f"),
+        },
+    )
+
+
+def render_records(ctx: ViewContext) -> None:
+    rows = subsidies.disbursements(ctx.url, ctx.scope)
+    st.subheader(f"发放记录：{len(rows)} 条")
+    table = rows.assign(
+        所属月份=[
+            f"{a:%Y-%m}" + ("" if a == b else f" 至 {b:%Y-%m}")
+            for a, b in zip(rows["month_from"], rows["month_to"], strict=True)
+        ],
+        标准=rows["standard_fen"] / 100,
+        金额=rows["amount_fen"] / 100,
+        录入时间=rows["created_at"].map(lambda t: t.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")),
+        修改=[f"entry_subsidies?record={i}" for i in rows["id"]],
+    ).rename(
+        columns={
+            "id": "编号",
+            "paid_date": "发放日期",
+            "type": "补贴类型",
+            "township": "乡镇",
+            "recipients": "人（户）数",
+            "note": "备注",
+            "warning_note": "说明",
+            "created_by": "录入人",
+        }
+    )
+    st.dataframe(
+        table[
+            [
+                "编号",
+                "发放日期",
+                "补贴类型",
+                "乡镇",
+                "所属月份",
+                "人（户）数",
+                "标准",
+                "金额",
+                "备注",
+                "说明",
+                "录入人",
+                "录入时间",
+                "修改",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        height=420,
+        column_config={
+            "修改": st.column_config.LinkColumn(display_text="修改"),
+            "标准": st.column_config.NumberColumn("标准（元）", format="%.2f"),
+            "金额": st.column_config.NumberColumn("金额（元）", format="%.2f"),
+        },
     )
 
 

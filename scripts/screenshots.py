@@ -17,7 +17,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from data_layer import settings  # noqa: E402
 from tests.browser_support import launch, running_app, wait_for_app  # noqa: E402
 
-PAGES = ["overview", "projects", "subsidies", "levy", "publicity", "sources", "entry_projects", "quality", "targets"]
+PAGES = [
+    "overview",
+    "projects",
+    "subsidies",
+    "levy",
+    "publicity",
+    "sources",
+    "entry_projects",
+    "entry_subsidies",
+    "quality",
+    "targets",
+    "subsidy_types",
+]
 SIZES = {"1920x1080": (1920, 1080), "1024x768": (1024, 768)}
 
 

@@ -29,6 +29,8 @@ PAGE_MODULES = [
     "entry_projects",
     "quality",
     "targets",
+    "entry_subsidies",
+    "subsidy_types",
 ]
 
 

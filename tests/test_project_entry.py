@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from data_layer import app_settings
-from data_layer.errors import NeedsConfirmation, ValidationFailed
+from data_layer.errors import GridRejected, NeedsConfirmation, ValidationFailed
 from data_layer.pacing import PaceThresholds
 from data_layer.queries import projects as q
 from data_layer.scope import FilterSpec, make_scope
@@ -154,7 +154,7 @@ def grid_rows(i, *quantities):
 def test_grid_is_all_or_nothing(reference_url):
     i = ids(reference_url)
     rows_in = grid_rows(i, 2, -1, 4)
-    with pytest.raises(service.GridRejected) as err:
+    with pytest.raises(GridRejected) as err:
         service.add_progress_rows(
             db_url=reference_url,
             actor="李四",
@@ -171,7 +171,7 @@ def test_grid_warnings_need_confirmation(reference_url):
     i = ids(reference_url)
     rows_in = grid_rows(i, 2, 3)
     rows_in[1]["amount_fen"] = 100  # 0.33 元 a wheelchair
-    with pytest.raises(service.GridRejected) as err:
+    with pytest.raises(GridRejected) as err:
         service.add_progress_rows(
             db_url=reference_url,
             actor="李四",

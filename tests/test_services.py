@@ -150,7 +150,8 @@ CASES = [
         ),
         [
             ({"recipients": -1}, "recipients"),
-            ({"amount_fen": None}, "amount_fen"),
+            ({"amount_fen": -5}, "amount_fen"),
+            ({"recipients": None}, "recipients"),
             ({"month_to": date(2024, 1, 1)}, "month_to"),
             ({"month_to": date(2023, 6, 1)}, "month_to"),
             ({"paid_date": date(2022, 1, 5)}, "paid_date"),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Integer, and_, case, func, select
 
 from data_layer.cache import cached_query
-from data_layer.models import Disbursement, SubsidyType
+from data_layer.models import Disbursement, SubsidyStandard, SubsidyType, Township
 from data_layer.queries._sql import frame, in_units, with_township_ids
 from data_layer.scope import Scope
 
@@ -78,3 +78,163 @@ def totals_by_township(url: str, scope: Scope) -> pd.DataFrame:
         .group_by(d.township_id, SubsidyType.code, SubsidyType.payment)
     )
     return with_township_ids(frame(url, stmt, ["township_id", "type_code", "amount_fen", "recipients"]))
+
+
+@cached_query
+def by_month(url: str, scope: Scope) -> pd.DataFrame:
+    """Per month paid and type: amount, recipients, and the average paid per recipient against the standard."""
+    d = Disbursement
+    text = SubsidyType.code.type
+    month = func.substr(func.cast(d.paid_date, text), 1, 7)
+    # months covered (a disbursement never spans two years): to − from + 1
+    covered = (
+        func.cast(func.substr(func.cast(d.month_to, text), 6, 2), Integer)
+        - func.cast(func.substr(func.cast(d.month_from, text), 6, 2), Integer)
+        + 1
+    )
+    factor = case((SubsidyType.standard_basis == "month", covered), else_=1)
+    per_unit = (
+        select(
+            month.label("month"),
+            d.type_id,
+            func.sum(d.amount_fen).label("amount_fen"),
+            func.max(d.recipients).label("max_roll"),
+            func.sum(d.recipients).label("sum_roll"),
+            func.sum(d.recipients * d.standard_fen * factor).label("expected_fen"),
+        )
+        .join(SubsidyType, SubsidyType.id == d.type_id)
+        .where(_in_scope(scope))
+        .group_by(month, d.type_id, d.county_id, d.township_id)
+    ).subquery()
+    stmt = (
+        select(
+            per_unit.c.month,
+            SubsidyType.code,
+            SubsidyType.name,
+            func.sum(per_unit.c.amount_fen),
+            func.sum(case((SubsidyType.payment == "monthly", per_unit.c.max_roll), else_=per_unit.c.sum_roll)),
+            func.sum(per_unit.c.sum_roll),
+            func.sum(per_unit.c.expected_fen),
+        )
+        .join(SubsidyType, SubsidyType.id == per_unit.c.type_id)
+        .group_by(per_unit.c.month, SubsidyType.id)
+        .order_by(per_unit.c.month, SubsidyType.sort_order)
+    )
+    out = frame(
+        url, stmt, ["month", "type_code", "type", "amount_fen", "recipients", "paid_recipients", "expected_fen"]
+    )
+    people = out["paid_recipients"].where(out["paid_recipients"] > 0)
+    out["per_recipient_fen"] = out["amount_fen"] / people
+    out["standard_per_recipient_fen"] = out["expected_fen"] / people
+    return out.drop(columns=["paid_recipients"])
+
+
+DISBURSEMENT_COLUMNS = [
+    "id",
+    "paid_date",
+    "type_code",
+    "type",
+    "township_id",
+    "township",
+    "month_from",
+    "month_to",
+    "recipients",
+    "standard_fen",
+    "amount_fen",
+    "note",
+    "warning_note",
+    "created_by",
+    "created_at",
+    "deleted_at",
+]
+
+
+@cached_query
+def disbursements(url: str, scope: Scope, type_code: str | None = None, deleted: bool = False) -> pd.DataFrame:
+    """The disbursements behind the figures (newest first): who entered what, when. ``deleted``: the bin."""
+    d = Disbursement
+    clauses = [
+        d.paid_date >= scope.start,
+        d.paid_date <= scope.end,
+        in_units(scope, d.township_id, d.county_id),
+        d.deleted_at.is_not(None) if deleted else d.deleted_at.is_(None),
+    ]
+    if type_code:
+        clauses.append(SubsidyType.code == type_code)
+    stmt = (
+        select(
+            d.id,
+            d.paid_date,
+            SubsidyType.code,
+            SubsidyType.name,
+            d.township_id,
+            func.coalesce(Township.name, "县本级"),
+            d.month_from,
+            d.month_to,
+            d.recipients,
+            d.standard_fen,
+            d.amount_fen,
+            d.note,
+            d.warning_note,
+            d.created_by,
+            d.created_at,
+            d.deleted_at,
+        )
+        .join(SubsidyType, SubsidyType.id == d.type_id)
+        .outerjoin(Township, Township.id == d.township_id)
+        .where(*clauses)
+        .order_by(d.paid_date.desc(), d.id.desc())
+    )
+    return frame(url, stmt, DISBURSEMENT_COLUMNS)
+
+
+@cached_query
+def disbursement(url: str, disbursement_id: int) -> dict | None:
+    d = Disbursement
+    cols = [
+        "id",
+        "type_id",
+        "county_id",
+        "township_id",
+        "month_from",
+        "month_to",
+        "recipients",
+        "standard_fen",
+        "amount_fen",
+        "paid_date",
+        "note",
+        "warning_note",
+        "created_by",
+        "created_at",
+        "deleted_at",
+    ]
+    rows = frame(url, select(*[getattr(d, c) for c in cols]).where(d.id == disbursement_id), cols)
+    if rows.empty:
+        return None
+    out = rows.iloc[0].to_dict()
+    out["township_id"] = None if pd.isna(out["township_id"]) else int(out["township_id"])
+    return out
+
+
+@cached_query
+def types_and_standards(url: str) -> pd.DataFrame:
+    """Every subsidy type with each of its standards (newest first)."""
+    stmt = (
+        select(
+            SubsidyType.id,
+            SubsidyType.code,
+            SubsidyType.name,
+            SubsidyType.unit,
+            SubsidyType.payment,
+            SubsidyType.standard_basis,
+            SubsidyStandard.effective_from,
+            SubsidyStandard.amount_fen,
+        )
+        .outerjoin(SubsidyStandard, SubsidyStandard.type_id == SubsidyType.id)
+        .order_by(SubsidyType.sort_order, SubsidyType.id, SubsidyStandard.effective_from.desc())
+    )
+    return frame(
+        url,
+        stmt,
+        ["type_id", "type_code", "type", "unit", "payment", "standard_basis", "effective_from", "standard_fen"],
+    )

@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel
 
 from data_layer.cache import clear_reads
 from data_layer.db import session_scope
-from data_layer.errors import Checks
+from data_layer.errors import Checks, NeedsConfirmation
 from data_layer.models import AuditLog
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -107,3 +107,22 @@ def check_count(checks: Checks, field: str, value: object, label: str, *, allow_
 
 def exists(session: Session, model: type[SQLModel], key: object) -> bool:
     return key is not None and session.get(model, key) is not None
+
+
+def change_row(session: Session, row: SQLModel, actor: str, action: str, **changes: Any) -> None:
+    """Update (or delete / restore) ``row`` and audit it with its values before."""
+    before = snapshot(row)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    session.add(row)
+    session.flush()
+    audit(session, actor=actor, action=action, row=row, before=before)
+
+
+def confirm_warnings(warnings: dict[str, str], confirm: bool, warning_note: str) -> str:
+    """Raise ``NeedsConfirmation`` unless the user confirmed; return the note kept with the row."""
+    if warnings and not confirm:
+        raise NeedsConfirmation(warnings)
+    if not warnings:
+        return ""
+    return (warning_note or "").strip()[:200] or "已核实"

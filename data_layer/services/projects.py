@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from data_layer.errors import Checks, NeedsConfirmation
+from data_layer.errors import Checks, GridRejected, RowProblems
 from data_layer.models import (
     ITEM_SCOPES,
     County,
@@ -19,7 +18,17 @@ from data_layer.models import (
     Township,
     utcnow,
 )
-from data_layer.services._core import audit, check_actor, check_count, check_text, insert, service, snapshot
+from data_layer.services._core import (
+    audit,
+    change_row,
+    check_actor,
+    check_count,
+    check_text,
+    confirm_warnings,
+    insert,
+    service,
+    snapshot,
+)
 
 
 @service
@@ -215,15 +224,6 @@ def _recent_repeat(session, item_id, township_id, entry_date, quantity, amount_f
     return session.exec(stmt).first()
 
 
-def _confirm(warnings: dict[str, str], confirm: bool, warning_note: str) -> str:
-    """Raise unless the user confirmed; return the note kept with the entry."""
-    if warnings and not confirm:
-        raise NeedsConfirmation(warnings)
-    if not warnings:
-        return ""
-    return (warning_note or "").strip()[:200] or "已核实"
-
-
 @service
 def add_progress(
     *,
@@ -249,7 +249,7 @@ def add_progress(
     )
     check_progress(session, checks, **values, note=note, today=today or date.today())
     checks.raise_if_any()
-    kept = _confirm(progress_warnings(session, **values), confirm, warning_note)
+    kept = confirm_warnings(progress_warnings(session, **values), confirm, warning_note)
     row = ProgressEntry(**values, note=(note or "").strip(), warning_note=kept, is_demo=is_demo, created_by=actor)
     return insert(session, row, actor=actor)
 
@@ -258,15 +258,6 @@ def _entry(session: Session, checks: Checks, entry_id: int) -> ProgressEntry | N
     row = session.get(ProgressEntry, entry_id)
     checks.require(row is not None, "entry_id", "记录不存在")
     return row
-
-
-def _change(session: Session, row: ProgressEntry, actor: str, action: str, **changes) -> None:
-    before = snapshot(row)
-    for name, value in changes.items():
-        setattr(row, name, value)
-    session.add(row)
-    session.flush()
-    audit(session, actor=actor, action=action, row=row, before=before)
 
 
 @service
@@ -311,8 +302,8 @@ def update_progress(
         amount_fen=amount_fen,
         exclude_id=entry_id,
     )
-    kept = _confirm(warnings, confirm, warning_note)
-    _change(
+    kept = confirm_warnings(warnings, confirm, warning_note)
+    change_row(
         session,
         row,
         actor,
@@ -335,7 +326,7 @@ def delete_progress(*, session: Session, actor: str, entry_id: int) -> None:
     if row is not None:
         checks.require(row.deleted_at is None, "entry_id", "记录已删除")
     checks.raise_if_any()
-    _change(session, row, actor, "delete", deleted_at=utcnow())
+    change_row(session, row, actor, "delete", deleted_at=utcnow())
 
 
 @service
@@ -346,23 +337,7 @@ def restore_progress(*, session: Session, actor: str, entry_id: int) -> None:
     if row is not None:
         checks.require(row.deleted_at is not None, "entry_id", "记录未被删除")
     checks.raise_if_any()
-    _change(session, row, actor, "restore", deleted_at=None)
-
-
-@dataclass
-class RowProblems:
-    """What is wrong with one row of a grid: errors block the save, warnings need confirming."""
-
-    errors: dict[str, str] = field(default_factory=dict)
-    warnings: dict[str, str] = field(default_factory=dict)
-
-
-class GridRejected(ValueError):
-    """Some rows of a grid have problems; nothing was written. ``problems`` maps row index → problems."""
-
-    def __init__(self, problems: dict[int, RowProblems]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} 行有问题")
+    change_row(session, row, actor, "restore", deleted_at=None)
 
 
 @service
@@ -400,7 +375,7 @@ def add_progress_rows(
         found = RowProblems(errors=row_checks.errors)
         if not found.errors:
             found.warnings = progress_warnings(session, **values)
-            kept[index] = _confirm(found.warnings, True, warning_note)
+            kept[index] = confirm_warnings(found.warnings, True, warning_note)
         if found.errors or (found.warnings and not confirm):
             problems[index] = found
     if problems:
@@ -451,7 +426,7 @@ def update_item(
     if isinstance(unit_cost_min_fen, int) and isinstance(unit_cost_max_fen, int):
         checks.require(unit_cost_min_fen <= unit_cost_max_fen, "unit_cost_max_fen", "单价上限不能低于下限")
     checks.raise_if_any()
-    _change(
+    change_row(
         session,
         row,
         actor,

@@ -131,6 +131,14 @@ def line_vs_pace(
     return fig
 
 
+def with_legend(fig: go.Figure, height: int) -> go.Figure:
+    """Our layout, with the legend on top (for charts of several series)."""
+    _layout(fig, height, top=50)
+    fig.update_layout(showlegend=True, legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, font=dict(size=16)))
+    fig.update_xaxes(tickfont=dict(size=16))
+    return fig
+
+
 def show(fig: go.Figure, key: str) -> None:
     # theme=None keeps our font sizes (the default theme shrinks ticks to 12 px).
     st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "staticPlot": False}, key=key)

@@ -44,11 +44,25 @@ HEADLINES = {
     "entry_projects": "重点工程进度录入",
     "quality": "数据质量",
     "targets": "目标任务与预警阈值",
+    "entry_subsidies": "补贴发放录入",
+    "subsidy_types": "补贴类型与标准",
 }
 
 
 def _pages() -> dict[str, list]:
-    from pages import entry_projects, levy, overview, projects, publicity, quality, sources, subsidies, targets
+    from pages import (
+        entry_projects,
+        entry_subsidies,
+        levy,
+        overview,
+        projects,
+        publicity,
+        quality,
+        sources,
+        subsidies,
+        subsidy_types,
+        targets,
+    )
 
     return {
         # "" keeps the boards as plain links in the top bar; the other sections are menus.
@@ -64,11 +78,15 @@ def _pages() -> dict[str, list]:
             st.Page(
                 entry_projects.render, title="重点工程进度录入", icon=":material/edit_note:", url_path="entry_projects"
             ),
+            st.Page(
+                entry_subsidies.render, title="补贴发放录入", icon=":material/payments:", url_path="entry_subsidies"
+            ),
         ],
         "数据管理": [
             st.Page(quality.render, title="数据质量", icon=":material/rule:", url_path="quality"),
             st.Page(sources.render, title="数据来源", icon=":material/fact_check:", url_path="sources"),
             st.Page(targets.render, title="目标任务", icon=":material/tune:", url_path="targets"),
+            st.Page(subsidy_types.render, title="补贴类型与标准", icon=":material/tune:", url_path="subsidy_types"),
         ],
     }
 
