@@ -11,7 +11,7 @@ from data_layer.models import AppSetting
 from data_layer.pacing import PaceThresholds
 from data_layer.services._core import audit, check_actor, service, snapshot
 
-DEFAULTS = {"pace.behind": "0.05", "pace.far_behind": "0.20"}
+DEFAULTS = {"pace.behind": "0.05", "pace.far_behind": "0.20", "subsidy.jump": "0.3"}
 LABELS = {"pace.behind": "滞后阈值（完成进度落后序时进度超过）", "pace.far_behind": "严重滞后阈值"}
 
 

@@ -378,3 +378,141 @@ def report_count_standard(url: str) -> list[Finding]:
                 )
             )
     return out
+
+
+# --- subsidy disbursements ---------------------------------------------------------------------------
+
+
+def _disbursements(url: str) -> pd.DataFrame:
+    from data_layer.models import Disbursement, SubsidyType
+
+    d = Disbursement
+    cols = [
+        "id",
+        "type_id",
+        "county_id",
+        "township_id",
+        "month_from",
+        "month_to",
+        "recipients",
+        "standard_fen",
+        "amount_fen",
+        "paid_date",
+        "warning_note",
+        "type",
+        "payment",
+        "basis",
+        "township",
+    ]
+    stmt = (
+        select(
+            d.id,
+            d.type_id,
+            d.county_id,
+            d.township_id,
+            d.month_from,
+            d.month_to,
+            d.recipients,
+            d.standard_fen,
+            d.amount_fen,
+            d.paid_date,
+            d.warning_note,
+            SubsidyType.name,
+            SubsidyType.payment,
+            SubsidyType.standard_basis,
+            Township.name,
+        )
+        .join(SubsidyType, SubsidyType.id == d.type_id)
+        .outerjoin(Township, Township.id == d.township_id)
+        .where(d.deleted_at.is_(None))
+        .order_by(d.type_id, d.county_id, d.township_id, d.month_from, d.id)
+    )
+    return frame(url, stmt, cols)
+
+
+def _disbursement_record(r) -> str:
+    where = r.township if isinstance(r.township, str) else "县本级"
+    return f"发放记录 #{r.id}：{r.type}，{where}，{r.month_from:%Y-%m}，{r.paid_date:%Y-%m-%d} 发放"
+
+
+def _months(r) -> int:
+    return (r.month_to.year - r.month_from.year) * 12 + r.month_to.month - r.month_from.month + 1
+
+
+@check("disbursement.amount", "金额 ≠ 人数 × 标准 × 月数", "补贴发放")
+def disbursement_amount(url: str) -> list[Finding]:
+    out = []
+    for r in _disbursements(url).itertuples():
+        months = _months(r) if r.basis == "month" else 1
+        expected = r.recipients * r.standard_fen * months
+        if r.amount_fen != expected:
+            out.append(
+                Finding(
+                    "disbursement.amount",
+                    "金额 ≠ 人数 × 标准 × 月数",
+                    "补贴发放",
+                    _disbursement_record(r),
+                    f"{r.recipients:,} × {r.standard_fen / 100:,.2f} 元 × {months} = {expected / 100:,.2f} 元",
+                    f"实发 {r.amount_fen / 100:,.2f} 元",
+                    f"entry_subsidies?record={r.id}",
+                    r.warning_note,
+                )
+            )
+    return out
+
+
+@check("disbursement.duplicate", "同一补贴、乡镇、月份重复发放", "补贴发放")
+def disbursement_duplicate(url: str) -> list[Finding]:
+    rows = _disbursements(url)
+    out = []
+    for _, group in rows.groupby(["type_id", "county_id", rows["township_id"].fillna(-1)]):
+        seen = []
+        for r in group.itertuples():
+            clash = next((s for s in seen if s.month_from <= r.month_to and s.month_to >= r.month_from), None)
+            if clash is not None:
+                out.append(
+                    Finding(
+                        "disbursement.duplicate",
+                        "同一补贴、乡镇、月份重复发放",
+                        "补贴发放",
+                        _disbursement_record(r),
+                        f"与记录 #{clash.id}（{clash.month_from:%Y-%m}–{clash.month_to:%Y-%m}）月份重叠",
+                        "可能重复录入",
+                        f"entry_subsidies?record={r.id}",
+                        r.warning_note,
+                    )
+                )
+            seen.append(r)
+    return out
+
+
+@check("disbursement.jump", "按月发放人数变化过大", "补贴发放")
+def disbursement_jump(url: str) -> list[Finding]:
+    from data_layer.app_settings import all_settings
+
+    share = float(all_settings(url).get("subsidy.jump", "0.3"))
+    rows = _disbursements(url)
+    rows = rows[rows["payment"] == "monthly"]
+    out = []
+    for _, group in rows.groupby(["type_id", "county_id", rows["township_id"].fillna(-1)]):
+        previous = None
+        for r in group.itertuples():
+            if (
+                previous is not None
+                and previous.recipients
+                and abs(r.recipients - previous.recipients) > share * previous.recipients
+            ):
+                out.append(
+                    Finding(
+                        "disbursement.jump",
+                        "按月发放人数变化过大",
+                        "补贴发放",
+                        _disbursement_record(r),
+                        f"{previous.month_from:%Y-%m} {previous.recipients:,} → {r.month_from:%Y-%m} {r.recipients:,}",
+                        f"变化超过 {share:.0%}",
+                        f"entry_subsidies?record={r.id}",
+                        r.warning_note,
+                    )
+                )
+            previous = r
+    return out

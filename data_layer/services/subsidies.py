@@ -178,10 +178,12 @@ def disbursement_warnings(
 
 
 def _jump_share(session: Session) -> float:
+    """How far a monthly roll may move month on month before it is a warning (a setting, default 30%)."""
+    from data_layer.app_settings import DEFAULTS
     from data_layer.models import AppSetting
 
     row = session.get(AppSetting, "subsidy.jump")
-    return float(row.value) if row else 0.3
+    return float(row.value if row else DEFAULTS["subsidy.jump"])
 
 
 def _fill_defaults(session, values: dict) -> dict:
