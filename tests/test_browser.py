@@ -175,3 +175,57 @@ def test_progress_entry_in_the_browser(browser, demo_template, tmp_path):
         page.close()
     saved = count_rows(store, "SELECT quantity FROM progressentry ORDER BY id DESC LIMIT 1")
     assert saved == 2
+
+
+def test_disbursement_entry_and_excel_download(browser, demo_template, tmp_path):
+    """Enter a disbursement, see the township's total change, and download the table as Excel."""
+    import openpyxl
+
+    from data_layer.queries import subsidies
+    from data_layer.scope import FilterSpec, make_scope
+
+    store = tmp_path / "subsidy.sqlite3"
+    shutil.copy(demo_template, store)
+    url = sqlite_url(store)
+    with running_app(url, tmp_path / "server.log") as base:
+        board = f"{base}/subsidies?year=2023&period=h2&township=东里镇"
+        page = open_page(browser, board)
+        before = page.locator(".big-number .value").first.inner_text()
+        page.close()
+
+        page = open_page(browser, f"{base}/entry_subsidies?year=2023")
+        page.get_by_role("textbox", name="录入人").fill("张三")
+        page.get_by_role("textbox", name="录入人").press("Enter")
+        wait_for_app(page)
+        choose(page, "补贴类型", "房屋修缮补助")
+        choose(page, "乡镇（街道）", "东里镇")
+        choose(page, "所属月份：从", "2023年10月")
+        choose(page, "至", "2023年10月")
+        page.get_by_role("spinbutton", name="人（户）数（户）").fill("5")
+        page.get_by_role("spinbutton", name="人（户）数（户）").press("Enter")
+        wait_for_app(page)
+        expect(page.get_by_text("已保存")).to_be_visible()
+        page.screenshot(path=str(SHOTS / "entry_subsidies_1920x1080.png"))
+        page.close()
+
+        page = open_page(browser, board)
+        after = page.locator(".big-number .value").first.inner_text()
+        assert before != after  # 5 households × 6,000 元 more in 东里镇
+        with page.expect_download() as download:
+            page.get_by_role("button", name="下载 Excel").click()
+        path = tmp_path / "download.xlsx"
+        download.value.save_as(path)
+        page.close()
+    sheet = openpyxl.load_workbook(path).active
+    values = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert values[1][0] == "筛选：2023年下半年 · 东里镇"
+    header = values[4]
+    data = {row[0]: dict(zip(header, row, strict=True)) for row in values[5:]}
+    township_id = [r for r in __import__("sqlite3").connect(store).execute(
+        "SELECT id FROM township WHERE name = '东里镇'")][0][0]
+    scope = make_scope(FilterSpec(2023, "h2"), [township_id])
+    expected = subsidies.totals_by_township(url, scope)
+    assert data["东里镇"]["合计"] == pytest.approx(expected["amount_fen"].sum() / 1e6)
+    assert data["合计"]["合计"] == pytest.approx(expected["amount_fen"].sum() / 1e6)
+    assert data["东里镇"]["房屋修缮补助"] == pytest.approx(
+        expected.loc[expected["type_code"] == "housing", "amount_fen"].sum() / 1e6)
