@@ -221,11 +221,13 @@ def test_disbursement_entry_and_excel_download(browser, demo_template, tmp_path)
     assert values[1][0] == "筛选：2023年下半年 · 东里镇"
     header = values[4]
     data = {row[0]: dict(zip(header, row, strict=True)) for row in values[5:]}
-    township_id = [r for r in __import__("sqlite3").connect(store).execute(
-        "SELECT id FROM township WHERE name = '东里镇'")][0][0]
+    township_id = [
+        r for r in __import__("sqlite3").connect(store).execute("SELECT id FROM township WHERE name = '东里镇'")
+    ][0][0]
     scope = make_scope(FilterSpec(2023, "h2"), [township_id])
     expected = subsidies.totals_by_township(url, scope)
     assert data["东里镇"]["合计"] == pytest.approx(expected["amount_fen"].sum() / 1e6)
     assert data["合计"]["合计"] == pytest.approx(expected["amount_fen"].sum() / 1e6)
     assert data["东里镇"]["房屋修缮补助"] == pytest.approx(
-        expected.loc[expected["type_code"] == "housing", "amount_fen"].sum() / 1e6)
+        expected.loc[expected["type_code"] == "housing", "amount_fen"].sum() / 1e6
+    )

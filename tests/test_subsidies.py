@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pandas as pd
@@ -231,7 +231,7 @@ def test_excel_has_headers_filter_and_totals():
                 table,
                 title="补贴发放",
                 filter_label="2023年上半年 · 全县",
-                taken_at=datetime(2023, 7, 1, tzinfo=timezone.utc),
+                taken_at=datetime(2023, 7, 1, tzinfo=UTC),
             )
         )
     )

@@ -126,3 +126,17 @@ def confirm_warnings(warnings: dict[str, str], confirm: bool, warning_note: str)
     if not warnings:
         return ""
     return (warning_note or "").strip()[:200] or "已核实"
+
+
+def set_deleted(session: Session, model: type[SQLModel], row_id: int, *, actor: str, field: str, deleted: bool) -> None:
+    """Soft-delete (or restore) a row: it stays in the store, marked, and the change is audited."""
+    from data_layer.models import utcnow
+
+    checks = Checks()
+    check_actor(checks, actor)
+    row = session.get(model, row_id)
+    if checks.require(row is not None, field, "记录不存在"):
+        already = (row.deleted_at is not None) == deleted  # type: ignore[attr-defined]
+        checks.require(not already, field, "记录已删除" if deleted else "记录未被删除")
+    checks.raise_if_any()
+    change_row(session, row, actor, "delete" if deleted else "restore", deleted_at=utcnow() if deleted else None)

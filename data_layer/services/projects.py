@@ -16,7 +16,6 @@ from data_layer.models import (
     Project,
     ProjectItem,
     Township,
-    utcnow,
 )
 from data_layer.services._core import (
     audit,
@@ -27,6 +26,7 @@ from data_layer.services._core import (
     confirm_warnings,
     insert,
     service,
+    set_deleted,
     snapshot,
 )
 
@@ -320,24 +320,12 @@ def update_progress(
 @service
 def delete_progress(*, session: Session, actor: str, entry_id: int) -> None:
     """Delete an entry: it stays in the store, marked deleted, and can be restored."""
-    checks = Checks()
-    check_actor(checks, actor)
-    row = _entry(session, checks, entry_id)
-    if row is not None:
-        checks.require(row.deleted_at is None, "entry_id", "记录已删除")
-    checks.raise_if_any()
-    change_row(session, row, actor, "delete", deleted_at=utcnow())
+    set_deleted(session, ProgressEntry, entry_id, actor=actor, field="entry_id", deleted=True)
 
 
 @service
 def restore_progress(*, session: Session, actor: str, entry_id: int) -> None:
-    checks = Checks()
-    check_actor(checks, actor)
-    row = _entry(session, checks, entry_id)
-    if row is not None:
-        checks.require(row.deleted_at is not None, "entry_id", "记录未被删除")
-    checks.raise_if_any()
-    change_row(session, row, actor, "restore", deleted_at=None)
+    set_deleted(session, ProgressEntry, entry_id, actor=actor, field="entry_id", deleted=False)
 
 
 @service

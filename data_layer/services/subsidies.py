@@ -15,7 +15,6 @@ from data_layer.models import (
     SubsidyStandard,
     SubsidyType,
     Township,
-    utcnow,
 )
 from data_layer.services._core import (
     change_row,
@@ -25,6 +24,7 @@ from data_layer.services._core import (
     confirm_warnings,
     insert,
     service,
+    set_deleted,
 )
 
 
@@ -308,24 +308,13 @@ def update_disbursement(
 
 @service
 def delete_disbursement(*, session: Session, actor: str, disbursement_id: int) -> None:
-    checks = Checks()
-    check_actor(checks, actor)
-    row = session.get(Disbursement, disbursement_id)
-    if checks.require(row is not None, "disbursement_id", "记录不存在"):
-        checks.require(row.deleted_at is None, "disbursement_id", "记录已删除")
-    checks.raise_if_any()
-    change_row(session, row, actor, "delete", deleted_at=utcnow())
+    """Delete a disbursement: it stays in the store, marked deleted, and can be restored."""
+    set_deleted(session, Disbursement, disbursement_id, actor=actor, field="disbursement_id", deleted=True)
 
 
 @service
 def restore_disbursement(*, session: Session, actor: str, disbursement_id: int) -> None:
-    checks = Checks()
-    check_actor(checks, actor)
-    row = session.get(Disbursement, disbursement_id)
-    if checks.require(row is not None, "disbursement_id", "记录不存在"):
-        checks.require(row.deleted_at is not None, "disbursement_id", "记录未被删除")
-    checks.raise_if_any()
-    change_row(session, row, actor, "restore", deleted_at=None)
+    set_deleted(session, Disbursement, disbursement_id, actor=actor, field="disbursement_id", deleted=False)
 
 
 @service
