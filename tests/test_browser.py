@@ -231,3 +231,15 @@ def test_disbursement_entry_and_excel_download(browser, demo_template, tmp_path)
     assert data["东里镇"]["房屋修缮补助"] == pytest.approx(
         expected.loc[expected["type_code"] == "housing", "amount_fen"].sum() / 1e6
     )
+
+
+def test_picking_a_township_in_the_matrix_narrows_the_page(browser, app):
+    page = open_page(browser, f"{app}/projects?year=2023&period=h1&item=shuangbai.solar")
+    matrix = page.get_by_test_id("stDataFrame").nth(2)  # items, townships of the item, then the matrix
+    matrix.scroll_into_view_if_needed()
+    box = matrix.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 40 + 40 * 3 + 20)  # the 4th township: 鲁村镇
+    wait_for_app(page)
+    expect(page).to_have_url(re.compile(r"township=%E9%B2%81%E6%9D%91%E9%95%87"))
+    expect(page.get_by_text("2023年上半年 · 鲁村镇")).to_be_visible()
+    page.close()
