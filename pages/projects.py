@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from data_layer import app_settings
-from data_layer.pacing import completion
 from data_layer.queries import projects
 from data_layer.scope import time_elapsed
 from pages.common import charts
@@ -59,7 +58,7 @@ def render_items(items: pd.DataFrame, summary: pd.DataFrame) -> None:
     elapsed = float(summary["elapsed"].iloc[0])
     table = items.assign(
         工程=items["project"].map(short_project_name),
-        完成进度=[completion(r.done_ytd, r.target) for r in items.itertuples()],
+        完成进度=items["completion"],
         完成情况=[f"{num(r.done_ytd)} / {num(r.target)} {r.unit}" for r in items.itertuples()],
         本期=[f"{num(r.done_period)} {r.unit}" for r in items.itertuples()],
         资金=[wan(a) if a else "—" for a in items["amount_ytd_fen"]],

@@ -91,6 +91,10 @@ def test_item_progress(demo_url, scope):
         assert r.done_ytd == pytest.approx(w["done_ytd"])
         assert r.amount_ytd_fen == w["amount_ytd_fen"]
         assert (math.isnan(r.target) and math.isnan(w["target"])) or r.target == w["target"]
+        if w["target"] == w["target"] and w["target"] > 0:
+            assert r.completion == pytest.approx(w["done_ytd"] / w["target"])
+        else:
+            assert math.isnan(r.completion)
 
 
 def test_project_summary(demo_url, scope):

@@ -26,6 +26,7 @@ ITEM_COLUMNS = [
     "amount_period_fen",
     "amount_ytd_fen",
     "budget_fen",
+    "completion",
 ]
 SUMMARY_COLUMNS = [
     "project_code",
@@ -125,6 +126,7 @@ def item_progress(url: str, scope: Scope) -> pd.DataFrame:
         out[col] = out[col].fillna(0)
     out["target"] = out["target"].astype("float64")
     out["budget_fen"] = out["budget_fen"].astype("float64")
+    out["completion"] = [completion(d, t) for d, t in zip(out["done_ytd"], out["target"], strict=True)]
     return out[ITEM_COLUMNS]
 
 
