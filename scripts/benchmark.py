@@ -11,6 +11,7 @@ above the data ratio does not scale and is worth an index or a rewrite.
 from __future__ import annotations
 
 import argparse
+import logging
 import statistics
 import sys
 import tempfile
@@ -28,6 +29,7 @@ from data_layer.queries import levy, projects, publicity, subsidies  # noqa: E40
 from data_layer.scope import FilterSpec, make_scope  # noqa: E402
 
 TODAY = date(2026, 11, 28)
+logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)  # no server here: expected
 QUERIES = {
     "重点工程 item_progress": lambda url, s: projects.item_progress(url, s),
     "重点工程 project_summary": lambda url, s: projects.project_summary(url, s, TODAY),

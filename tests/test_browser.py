@@ -152,6 +152,7 @@ def test_progress_entry_in_the_browser(browser, demo_template, tmp_path):
         assert count_rows(store, entries) == before
         # good input (2 wheelchairs at 450 元: no warning), submitted with Enter
         page.get_by_role("spinbutton", name="金额（元）").fill("900")
+        expect(page.get_by_role("spinbutton", name="数量（台）")).to_have_count(1)
         page.get_by_role("spinbutton", name="数量（台）").fill("2")
         page.get_by_role("spinbutton", name="数量（台）").press("Enter")
         wait_for_app(page)
@@ -161,7 +162,10 @@ def test_progress_entry_in_the_browser(browser, demo_template, tmp_path):
             page.get_by_test_id("stSelectbox").filter(has_text="乡镇（街道）").get_by_role("combobox")
         ).to_have_value("鲁村镇")
         # Enter again in the fresh, empty form must not save the same entry twice
-        page.get_by_role("spinbutton", name="数量（台）").press("Enter")
+        quantity = page.get_by_role("spinbutton", name="数量（台）")
+        expect(quantity).to_have_count(1)  # the saved form is gone (under load it fades out slowly)
+        expect(quantity).to_have_value("")
+        quantity.press("Enter")
         wait_for_app(page)
         assert count_rows(store, entries) == before + 1
         page.screenshot(path=str(SHOTS / "entry_projects_1920x1080.png"))
