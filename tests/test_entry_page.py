@@ -118,3 +118,21 @@ def test_the_month_grid_saves_every_filled_row(reference_url):
     assert not at.exception
     saved = progress(reference_url)
     assert [(r["quantity"], r["amount_fen"]) for r in saved] == [(2, 90_000), (1, 0)]
+
+
+@pytest.mark.parametrize(("qty", "amount", "word"), [(700, 700 * 450.0, "剩余目标"), (2, 20.0, "单价")])
+def test_each_warning_through_the_form(reference_url, qty, amount, word):
+    at = entry_page(reference_url)
+    fill(at, qty=qty, amount=amount)
+    assert progress(reference_url) == []
+    assert any(word in w.value for w in at.warning)
+    at.button(key="pe_confirm_no").click().run()  # 返回修改: nothing saved, the warning goes
+    assert progress(reference_url) == [] and not at.warning
+
+
+def test_a_repeat_through_the_form(reference_url):
+    at = entry_page(reference_url)
+    fill(at, qty=3, amount=1350.0)
+    fill(at, qty=3, amount=1350.0, gen=1)
+    assert len(progress(reference_url)) == 1
+    assert any("7 天内已有一条相同的记录" in w.value for w in at.warning)

@@ -73,3 +73,11 @@ def test_the_grid(reference_url):
     at.button(key="psg_save").click().run()
     assert not at.exception
     assert [r["amount_fen"] for r in rows(reference_url, "SELECT * FROM disbursement ORDER BY id")] == [60_000, 75_000]
+
+
+def test_the_same_month_twice_warns_through_the_form(reference_url):
+    at = page(reference_url)
+    fill(at, count=20)
+    fill(at, count=20, gen=1)
+    assert len(rows(reference_url, "SELECT * FROM disbursement")) == 1
+    assert any("是否重复录入" in w.value for w in at.warning)
