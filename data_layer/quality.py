@@ -22,6 +22,15 @@ from sqlalchemy.orm import aliased
 from data_layer.cache import cached_query
 from data_layer.models import ItemTownshipTarget, ProgressEntry, Project, ProjectItem, SeedFigure, Township
 from data_layer.queries._sql import frame
+from data_layer.rules import (
+    REPEAT_WINDOW_DAYS,
+    expected_amount_fen,
+    months_between,
+    months_overlap,
+    over_twice_remaining,
+    roll_jumped,
+    unit_cost_outside,
+)
 
 FINDING_COLUMNS = ["check", "title", "area", "record", "values", "why", "link", "note"]
 
@@ -129,21 +138,20 @@ def _entry_link(r) -> str:
 def progress_unit_cost(url: str) -> list[Finding]:
     out = []
     for r in _entries(url).itertuples():
-        if r.quantity > 0 and r.amount_fen > 0 and pd.notna(r.cost_min) and pd.notna(r.cost_max):
-            unit_cost = r.amount_fen / r.quantity
-            if not r.cost_min <= unit_cost <= r.cost_max:
-                out.append(
-                    Finding(
-                        "progress.unit_cost",
-                        "单价超出合理范围",
-                        "重点工程",
-                        _entry_record(r),
-                        f"{r.quantity:,} {r.unit}，{r.amount_fen / 100:,.2f} 元，单价 {unit_cost / 100:,.2f} 元",
-                        f"合理单价 {r.cost_min / 100:,.0f}–{r.cost_max / 100:,.0f} 元/{r.unit}",
-                        _entry_link(r),
-                        r.warning_note,
-                    )
+        unit_cost = unit_cost_outside(r.quantity, r.amount_fen, r.cost_min, r.cost_max)
+        if unit_cost is not None:
+            out.append(
+                Finding(
+                    "progress.unit_cost",
+                    "单价超出合理范围",
+                    "重点工程",
+                    _entry_record(r),
+                    f"{r.quantity:,} {r.unit}，{r.amount_fen / 100:,.2f} 元，单价 {unit_cost / 100:,.2f} 元",
+                    f"合理单价 {r.cost_min / 100:,.0f}–{r.cost_max / 100:,.0f} 元/{r.unit}",
+                    _entry_link(r),
+                    r.warning_note,
                 )
+            )
     return out
 
 
@@ -165,7 +173,7 @@ def progress_over_target(url: str) -> list[Finding]:
         key = (r.item_id, township) if (r.item_id, township) in own else (r.item_id, "county")
         target = own.get((r.item_id, township), r.annual_target)
         remaining = max(target - done[key], 0)
-        if target and value > 2 * remaining:
+        if over_twice_remaining(value, target, done[key]):
             out.append(
                 Finding(
                     "progress.over_target",
@@ -182,7 +190,7 @@ def progress_over_target(url: str) -> list[Finding]:
     return out
 
 
-@check("progress.repeat", "7 天内重复的记录", "重点工程")
+@check("progress.repeat", f"{REPEAT_WINDOW_DAYS} 天内重复的记录", "重点工程")
 def progress_repeat(url: str) -> list[Finding]:
     a, b = aliased(ProgressEntry), aliased(ProgressEntry)
     same = and_(
@@ -198,12 +206,12 @@ def progress_repeat(url: str) -> list[Finding]:
     entries = _entries(url).set_index("id")
     out = []
     for p in pairs.itertuples():
-        if abs(p.db - p.da) <= timedelta(days=7):
+        if abs(p.db - p.da) <= timedelta(days=REPEAT_WINDOW_DAYS):
             r = SimpleNamespace(**entries.loc[p.b].to_dict(), id=p.b)
             out.append(
                 Finding(
                     "progress.repeat",
-                    "7 天内重复的记录",
+                    f"{REPEAT_WINDOW_DAYS} 天内重复的记录",
                     "重点工程",
                     _entry_record(r),
                     f"与记录 #{p.a}（{p.da:%Y-%m-%d}）的数量、金额相同",
@@ -435,16 +443,12 @@ def _disbursement_record(r) -> str:
     return f"发放记录 #{r.id}：{r.type}，{where}，{r.month_from:%Y-%m}，{r.paid_date:%Y-%m-%d} 发放"
 
 
-def _months(r) -> int:
-    return (r.month_to.year - r.month_from.year) * 12 + r.month_to.month - r.month_from.month + 1
-
-
 @check("disbursement.amount", "金额 ≠ 人数 × 标准 × 月数", "补贴发放")
 def disbursement_amount(url: str) -> list[Finding]:
     out = []
     for r in _disbursements(url).itertuples():
-        months = _months(r) if r.basis == "month" else 1
-        expected = r.recipients * r.standard_fen * months
+        months = months_between(r.month_from, r.month_to) if r.basis == "month" else 1
+        expected = expected_amount_fen(r.basis, r.recipients, r.standard_fen, months)
         if r.amount_fen != expected:
             out.append(
                 Finding(
@@ -468,7 +472,7 @@ def disbursement_duplicate(url: str) -> list[Finding]:
     for _, group in rows.groupby(["type_id", "county_id", rows["township_id"].fillna(-1)]):
         seen = []
         for r in group.itertuples():
-            clash = next((s for s in seen if s.month_from <= r.month_to and s.month_to >= r.month_from), None)
+            clash = next((s for s in seen if months_overlap(s.month_from, s.month_to, r.month_from, r.month_to)), None)
             if clash is not None:
                 out.append(
                     Finding(
@@ -497,11 +501,7 @@ def disbursement_jump(url: str) -> list[Finding]:
     for _, group in rows.groupby(["type_id", "county_id", rows["township_id"].fillna(-1)]):
         previous = None
         for r in group.itertuples():
-            if (
-                previous is not None
-                and previous.recipients
-                and abs(r.recipients - previous.recipients) > share * previous.recipients
-            ):
+            if previous is not None and roll_jumped(previous.recipients, r.recipients, share):
                 out.append(
                     Finding(
                         "disbursement.jump",

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from data_layer import credit_code
 from data_layer.levy_rules import Policy, levy_due_fen
 from data_layer.models import County, LevyPolicy, ProjectItem, SubsidyType
+from data_layer.rules import expected_amount_fen, months_between
 from data_layer.services import indicators, levy, projects, publicity, subsidies
 from seeds.reference import (
     ACTOR,
@@ -299,9 +300,7 @@ class CountyDemo:
     def _disburse(self, type_id, township_id, month_from, month_to, recipients, paid) -> None:
         standard = subsidies.standard_in_force(self.s, type_id, paid)
         basis = self.s.get(SubsidyType, type_id).standard_basis
-        amount = subsidies.expected_amount_fen(
-            basis, recipients, standard, subsidies.months_between(month_from, month_to)
-        )
+        amount = expected_amount_fen(basis, recipients, standard, months_between(month_from, month_to))
         subsidies.add_disbursement(
             session=self.s,
             actor=DEMO_ACTOR,

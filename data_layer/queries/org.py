@@ -19,6 +19,7 @@ from data_layer.models import (
     Township,
 )
 from data_layer.queries._sql import frame, scalar
+from data_layer.scope import Scope
 
 TOWNSHIP_COLUMNS = ["township_id", "township", "kind", "county_id", "county", "sort_order", "active"]
 
@@ -61,3 +62,14 @@ def demo_present(url: str) -> bool:
 def last_write(url: str) -> datetime | None:
     """When the store last changed (the audit log's newest entry): “数据截至”."""
     return scalar(url, select(func.max(AuditLog.at)))
+
+
+def townships_in_scope(url: str, scope: Scope) -> pd.DataFrame:
+    """The active townships a view covers, in the admin's order: the chosen ones, within the chosen counties."""
+    towns = townships(url)
+    towns = towns[towns["active"]]
+    if scope.county_ids:
+        towns = towns[towns["county_id"].isin(scope.county_ids)]
+    if scope.township_ids:
+        towns = towns[towns["township_id"].isin(scope.township_ids)]
+    return towns.reset_index(drop=True)

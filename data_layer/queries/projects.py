@@ -429,7 +429,7 @@ def township_completion(
 
     Sorted laggards first: lowest completion on top, townships without a target last.
     """
-    from data_layer.queries.org import townships
+    from data_layer.queries.org import townships_in_scope
 
     done = township_progress(url, scope)
     done = done[(done.project_code == project_code) & (done.item_code == item_code)]
@@ -437,12 +437,7 @@ def township_completion(
     targets = targets[(targets.project_code == project_code) & (targets.item_code == item_code)]
     done_by = dict(zip(done["township_id"], done["done_ytd"], strict=True))
     goal_by = dict(zip(targets["township_id"], targets["target"], strict=True))
-    towns = townships(url)
-    towns = towns[towns["active"]]
-    if scope.county_ids:
-        towns = towns[towns["county_id"].isin(scope.county_ids)]
-    if scope.township_ids:
-        towns = towns[towns["township_id"].isin(scope.township_ids)]
+    towns = townships_in_scope(url, scope)
     units = list(zip(towns["township_id"], towns["township"], strict=True))
     if None in done_by:
         units.append((None, "县本级"))
@@ -462,14 +457,9 @@ def completion_matrix(
     url: str, scope: Scope, today: date, thresholds: PaceThresholds = DEFAULT_THRESHOLDS
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Township × item completion, and each cell's status, for the items whose targets are split by township."""
-    from data_layer.queries.org import townships
+    from data_layer.queries.org import townships_in_scope
 
-    towns = townships(url)
-    towns = towns[towns["active"]]
-    if scope.county_ids:
-        towns = towns[towns["county_id"].isin(scope.county_ids)]
-    if scope.township_ids:
-        towns = towns[towns["township_id"].isin(scope.township_ids)]
+    towns = townships_in_scope(url, scope)
     order = list(towns["township"])
     rates, statuses = {}, {}
     for r in item_progress(url, scope).itertuples():

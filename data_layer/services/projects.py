@@ -17,6 +17,7 @@ from data_layer.models import (
     ProjectItem,
     Township,
 )
+from data_layer.rules import REPEAT_WINDOW_DAYS, over_twice_remaining, unit_cost_outside
 from data_layer.services._core import (
     audit,
     change_row,
@@ -163,16 +164,15 @@ def progress_warnings(
     """The soft rules of a progress entry: suspicious but possible, saved only once confirmed."""
     item = session.get(ProjectItem, item_id)
     warnings: dict[str, str] = {}
-    if quantity and amount_fen and item.unit_cost_min_fen is not None and item.unit_cost_max_fen is not None:
-        unit_cost = amount_fen / quantity
-        if not item.unit_cost_min_fen <= unit_cost <= item.unit_cost_max_fen:
-            warnings["unit_cost"] = (
-                f"单价 {unit_cost / 100:,.2f} 元/{item.unit} 超出合理范围 "
-                f"{item.unit_cost_min_fen / 100:,.0f}–{item.unit_cost_max_fen / 100:,.0f} 元"
-            )
+    unit_cost = unit_cost_outside(quantity, amount_fen, item.unit_cost_min_fen, item.unit_cost_max_fen)
+    if unit_cost is not None:
+        warnings["unit_cost"] = (
+            f"单价 {unit_cost / 100:,.2f} 元/{item.unit} 超出合理范围 "
+            f"{item.unit_cost_min_fen / 100:,.0f}–{item.unit_cost_max_fen / 100:,.0f} 元"
+        )
     done_value = quantity if item.measure == "count" else amount_fen / 100
     target, done = _target_and_done(session, item, township_id, entry_date, exclude_id)
-    if target and done_value > 2 * max(target - done, 0):
+    if over_twice_remaining(done_value, target, done):
         where = "该乡镇" if township_id is not None and target != item.annual_target else "全县"
         warnings["over_target"] = (
             f"本次 {done_value:,.0f} {item.unit} 超过{where}剩余目标（{max(target - done, 0):,.0f}）的两倍"
@@ -180,7 +180,8 @@ def progress_warnings(
     repeat = _recent_repeat(session, item_id, township_id, entry_date, quantity, amount_fen, exclude_id)
     if repeat is not None:
         warnings["repeat"] = (
-            f"7 天内已有一条相同的记录（{repeat.entry_date:%Y-%m-%d}，编号 {repeat.id}），是否重复录入？"
+            f"{REPEAT_WINDOW_DAYS} 天内已有一条相同的记录（{repeat.entry_date:%Y-%m-%d}，编号 {repeat.id}），"
+            "是否重复录入？"
         )
     return warnings
 
@@ -216,8 +217,8 @@ def _recent_repeat(session, item_id, township_id, entry_date, quantity, amount_f
         e.quantity == quantity,
         e.amount_fen == amount_fen,
         e.deleted_at.is_(None),
-        e.entry_date >= entry_date - timedelta(days=7),
-        e.entry_date <= entry_date + timedelta(days=7),
+        e.entry_date >= entry_date - timedelta(days=REPEAT_WINDOW_DAYS),
+        e.entry_date <= entry_date + timedelta(days=REPEAT_WINDOW_DAYS),
     )
     if exclude_id is not None:
         stmt = stmt.where(e.id != exclude_id)

@@ -16,6 +16,7 @@ from data_layer.models import (
     SubsidyType,
     Township,
 )
+from data_layer.rules import expected_amount_fen, months_between, roll_jumped
 from data_layer.services._core import (
     change_row,
     check_actor,
@@ -26,16 +27,6 @@ from data_layer.services._core import (
     service,
     set_deleted,
 )
-
-
-def months_between(month_from: date, month_to: date) -> int:
-    """How many months ``month_from``..``month_to`` covers, both included."""
-    return (month_to.year - month_from.year) * 12 + month_to.month - month_from.month + 1
-
-
-def expected_amount_fen(basis: str, recipients: int, standard_fen: int, months: int) -> int:
-    """count × standard × months (or × 1 where the standard is per payment)."""
-    return recipients * standard_fen * (months if basis == "month" else 1)
 
 
 @service
@@ -169,7 +160,7 @@ def disbursement_warnings(
             select(d).where(*same_unit, d.month_to < month_from).order_by(col(d.month_to).desc())
         ).first()
         share = _jump_share(session)
-        if before is not None and before.recipients and abs(recipients - before.recipients) > share * before.recipients:
+        if before is not None and roll_jumped(before.recipients, recipients, share):
             warnings["jump"] = (
                 f"人（户）数 {recipients:,} 比上次（{before.month_to:%Y年%m月} {before.recipients:,}）"
                 f"变化超过 {share:.0%}"

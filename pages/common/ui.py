@@ -66,10 +66,4 @@ def township_names(ctx: ViewContext) -> dict:
 
 def township_order(ctx: ViewContext) -> list[str]:
     """Township names in the admin's order, limited to the filter's townships and counties."""
-    towns = org.townships(ctx.url)
-    towns = towns[towns["active"]]
-    if ctx.scope.county_ids:
-        towns = towns[towns["county_id"].isin(ctx.scope.county_ids)]
-    if ctx.scope.township_ids:
-        towns = towns[towns["township_id"].isin(ctx.scope.township_ids)]
-    return list(towns["township"])
+    return list(org.townships_in_scope(ctx.url, ctx.scope)["township"])
