@@ -327,7 +327,7 @@ def report_over_target(url: str) -> list[Finding]:
         if not isinstance(metric, str) or not metric.startswith("progress.quantity:") or value is None:
             continue
         target = targets.get((metric.split(":", 1)[1], int(f["period"][:4])))
-        if target and value > 2 * target:
+        if over_twice_remaining(value, target, 0):
             out.append(
                 _figure_finding(
                     "report.over_target",

@@ -155,7 +155,7 @@ def project_summary(
     elapsed = time_elapsed(scope.year, scope.end, today)
     rows = []
     for (code, name), group in items.groupby(["project_code", "project"], sort=False):
-        rates = [completion(r.done_ytd, r.target) for r in group.itertuples()]
+        rates = list(group["completion"])
         rates = [r for r in rates if r == r]  # drop NaN: items without a target
         rate = sum(rates) / len(rates) if rates else float("nan")
         status = pace_status(rate, elapsed, thresholds)
