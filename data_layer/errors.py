@@ -1,4 +1,8 @@
-"""The errors a write service raises: bad input, values to confirm, a grid with problem rows."""
+"""How a write service says what is wrong: errors per field, warnings per rule, problems per grid row.
+
+One shape everywhere: a form shows ``errors`` beside their fields and asks to confirm
+``warnings``; a grid shows each row's ``Problems`` in that row.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,39 @@ class ValidationFailed(ValueError):
     def __init__(self, errors: dict[str, str]):
         self.errors = dict(errors)
         super().__init__("；".join(f"{msg}" for msg in self.errors.values()))
+
+
+class NeedsConfirmation(ValueError):
+    """Suspicious but possible input: nothing was written; save again with ``confirm=True``.
+
+    ``warnings`` maps a rule's code to its message, so a form can show each and ask once.
+    """
+
+    def __init__(self, warnings: dict[str, str]):
+        self.warnings = dict(warnings)
+        super().__init__("；".join(self.warnings.values()))
+
+
+@dataclass
+class Problems:
+    """What is wrong with one record: errors block the save, warnings need confirming."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors or self.warnings)
+
+    def text(self) -> str:
+        """Every message on one line (a grid's 问题 column)."""
+        return "；".join([*self.errors.values(), *self.warnings.values()])
+
+    def raise_for(self, confirm: bool) -> None:
+        """Errors always stop a save; warnings stop it until the user confirms them."""
+        if self.errors:
+            raise ValidationFailed(self.errors)
+        if self.warnings and not confirm:
+            raise NeedsConfirmation(self.warnings)
 
 
 class Checks:
@@ -29,28 +66,9 @@ class Checks:
             raise ValidationFailed(self.errors)
 
 
-class NeedsConfirmation(ValueError):
-    """Suspicious but possible input: nothing was written; save again with ``confirm=True``.
-
-    ``warnings`` maps a check code to its message, so a form can show each and ask once.
-    """
-
-    def __init__(self, warnings: dict[str, str]):
-        self.warnings = dict(warnings)
-        super().__init__("；".join(self.warnings.values()))
-
-
-@dataclass
-class RowProblems:
-    """What is wrong with one row of a grid: errors block the save, warnings need confirming."""
-
-    errors: dict[str, str] = field(default_factory=dict)
-    warnings: dict[str, str] = field(default_factory=dict)
-
-
 class GridRejected(ValueError):
     """Some rows of a grid have problems; nothing was written. ``problems`` maps row index → problems."""
 
-    def __init__(self, problems: dict[int, RowProblems]):
+    def __init__(self, problems: dict[int, Problems]):
         self.problems = problems
         super().__init__(f"{len(problems)} 行有问题")

@@ -1,9 +1,17 @@
-"""The soft rules, each in one place: the entry services warn with them, data_layer/quality.py lists
-what breaks them in the store."""
+"""The soft rules, each in one place, and the warnings they give.
+
+A warning is computed from a record's rule context (data_layer/queries/rule_context.py): the
+entry services raise it for the user to confirm, and the data-quality checks list it as a
+finding, word for word, with the note that confirmed it.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from data_layer.queries.rule_context import DisbursementContext, ProgressContext
 
 REPEAT_WINDOW_DAYS = 7  # an identical entry within this many days looks like a repeat
 
@@ -11,6 +19,11 @@ REPEAT_WINDOW_DAYS = 7  # an identical entry within this many days looks like a 
 def months_between(month_from: date, month_to: date) -> int:
     """How many months ``month_from``..``month_to`` covers, both included."""
     return (month_to.year - month_from.year) * 12 + month_to.month - month_from.month + 1
+
+
+def standard_factor(basis: str, month_from: date, month_to: date) -> int:
+    """What the standard is multiplied by besides the count: the months covered, or 1 per payment."""
+    return months_between(month_from, month_to) if basis == "month" else 1
 
 
 def expected_amount_fen(basis: str, recipients: int, standard_fen: int, months: int) -> int:
@@ -34,6 +47,71 @@ def over_twice_remaining(value: float, target: float, done: float) -> bool:
 def roll_jumped(previous: int, current: int, share: float) -> bool:
     """A monthly roll that moved by more than ``share`` of the previous month's."""
     return bool(previous) and abs(current - previous) > share * previous
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def progress_warnings(c: ProgressContext) -> dict[str, str]:
+    """The soft rules of a progress entry: suspicious but possible."""
+    warnings: dict[str, str] = {}
+    unit_cost = unit_cost_outside(c.quantity, c.amount_fen, c.cost_min_fen, c.cost_max_fen)
+    if unit_cost is not None:
+        warnings["unit_cost"] = (
+            f"单价 {unit_cost / 100:,.2f} 元/{c.unit} 超出合理范围 "
+            f"{c.cost_min_fen / 100:,.0f}–{c.cost_max_fen / 100:,.0f} 元"
+        )
+    if c.measure == "count" and c.records_money and c.quantity > 0 and c.amount_fen == 0:
+        warnings["no_amount"] = (
+            f"有数量（{c.quantity:,} {c.unit}）但金额为 0：这一项记录资金，请补填金额，或确认确实没有支出"
+        )
+    if over_twice_remaining(c.value, c.target, c.done_before):
+        where = "该乡镇" if c.township_target else "全县"
+        remaining = max(c.target - c.done_before, 0)
+        warnings["over_target"] = (
+            f"本次 {_n(c.value)} {c.unit} 超过{where}剩余目标 {_n(remaining)} {c.unit} 的两倍"
+            f"（目标 {_n(c.target)}，此前已完成 {_n(c.done_before)}）"
+        )
+    if c.repeat_of is not None:
+        warnings["repeat"] = (
+            f"{REPEAT_WINDOW_DAYS} 天内已有一条相同的记录（{c.repeat_date:%Y-%m-%d}，编号 {c.repeat_of}），"
+            "是否重复录入？"
+        )
+    return warnings
+
+
+def disbursement_warnings(c: DisbursementContext) -> dict[str, str]:
+    """The soft rules of a disbursement: the amount is not count × standard × months, the standard is not
+    the one in force, the months repeat, the monthly roll jumps."""
+    warnings: dict[str, str] = {}
+    factor = standard_factor(c.basis, c.month_from, c.month_to)
+    expected = c.recipients * c.standard_fen * factor
+    if c.amount_fen != expected:
+        formula = f"{c.recipients:,} × {c.standard_fen / 100:,.2f} 元" + (
+            f" × {factor} 个月" if c.basis == "month" else ""
+        )
+        warnings["amount"] = f"金额 {c.amount_fen / 100:,.2f} 元不等于 {formula} = {expected / 100:,.2f} 元，请说明原因"
+    if c.standard_in_force_fen is not None and c.standard_fen != c.standard_in_force_fen:
+        warnings["standard"] = (
+            f"标准 {c.standard_fen / 100:,.2f} 元与发放日（{c.paid_date:%Y-%m-%d}）有效的标准 "
+            f"{c.standard_in_force_fen / 100:,.2f} 元不同"
+        )
+    if c.overlap_of is not None:
+        warnings["duplicate"] = (
+            f"同一补贴、同一乡镇的 {c.overlap_from:%Y年%m月}–{c.overlap_to:%m月} "
+            f"已有发放记录（编号 {c.overlap_of}），是否重复录入？"
+        )
+    if (
+        c.payment == "monthly"
+        and c.previous_recipients is not None
+        and roll_jumped(c.previous_recipients, c.recipients, c.jump_share)
+    ):
+        warnings["jump"] = (
+            f"人（户）数 {c.recipients:,} 比上次（{c.previous_month:%Y年%m月} {c.previous_recipients:,}）"
+            f"变化超过 {c.jump_share:.0%}"
+        )
+    return warnings
 
 
 def months_overlap(a_from: date, a_to: date, b_from: date, b_to: date) -> bool:

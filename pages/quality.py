@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_layer import quality
+from data_layer import checks
 from pages.common.context import current
 from pages.common.frame import handover
 from pages.common.ui import big_number, empty
@@ -12,7 +12,7 @@ from pages.common.ui import big_number, empty
 
 def render() -> None:
     ctx = current()
-    found = quality.findings(ctx.url)
+    found = checks.findings(ctx.url)
     st.markdown(
         "系统按下列规则逐条检查库中数据和报告原文数字。**提醒不等于错误**：核实无误的，录入时填写的说明会显示在这里。"
     )

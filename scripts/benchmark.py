@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st  # noqa: E402
 
-from data_layer import migrate, quality, store  # noqa: E402
+from data_layer import checks, migrate, store  # noqa: E402
 from data_layer.db import dispose_engines  # noqa: E402
 from data_layer.queries import levy, projects, publicity, subsidies  # noqa: E402
 from data_layer.scope import FilterSpec, make_scope  # noqa: E402
@@ -40,7 +40,7 @@ QUERIES = {
     "残保金 coverage": lambda url, s: levy.coverage(url, s),
     "残保金 coverage by township": lambda url, s: levy.coverage(url, s, by_township=True),
     "宣传 by_level": lambda url, s: publicity.by_level(url, s),
-    "数据质量 findings": lambda url, s: quality.findings(url),
+    "数据质量 findings": lambda url, s: checks.findings(url),
 }
 
 

@@ -62,8 +62,9 @@ def test_bad_input_shows_a_message_and_writes_nothing(reference_url, qty, amount
         assert progress(reference_url) == []
         assert any(message in e.value for e in at.error)
         assert at.number_input(key="pe_amt_0").value == 100.0  # the typed values stay for correcting
-    else:  # money may be left empty (count items): saved with 0
-        assert len(progress(reference_url)) == 1
+    else:  # wheelchairs record money: a quantity without an amount is a warning to confirm, not a silent 0
+        assert progress(reference_url) == []
+        assert any("金额为 0" in w.value for w in at.warning)
 
 
 def test_a_missing_name_is_an_error(reference_url):
@@ -110,14 +111,14 @@ def test_the_month_grid_saves_every_filled_row(reference_url):
     at.segmented_control(key="pe_mode").set_value("grid").run()
     editor_key = f"pg_editor_0_{at.selectbox(key='pe_item').value}_{at.selectbox(key='pg_month').value}"
     at.session_state[editor_key] = {
-        "edited_rows": {0: {"数量": 2, "金额（元）": 900.0}, 2: {"数量": 1}},
+        "edited_rows": {0: {"数量": 2, "金额（元）": 900.0}, 2: {"数量": 1, "金额（元）": 450.0}},
         "added_rows": [],
         "deleted_rows": [],
     }
     at.button(key="pg_save").click().run()
     assert not at.exception
     saved = progress(reference_url)
-    assert [(r["quantity"], r["amount_fen"]) for r in saved] == [(2, 90_000), (1, 0)]
+    assert [(r["quantity"], r["amount_fen"]) for r in saved] == [(2, 90_000), (1, 45_000)]
 
 
 @pytest.mark.parametrize(("qty", "amount", "word"), [(700, 700 * 450.0, "剩余目标"), (2, 20.0, "单价")])

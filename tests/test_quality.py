@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from data_layer import quality
+from data_layer import checks
 from data_layer.services import projects as service
 from tests.test_services import TODAY, ids
 
 
 def findings_by(url):
-    found = quality.findings(url)
+    found = checks.findings(url)
     return {(r.check, r.record.split("：")[0]) for r in found.itertuples()}, found
 
 
@@ -24,7 +24,7 @@ def test_registry_has_one_place_for_every_area_to_add_to():
         "report.over_target",
         "report.parts_sum",
         "report.count_standard",
-    } <= set(quality.REGISTRY)
+    } <= set(checks.REGISTRY)
 
 
 def test_the_report_artefacts_are_found(reference_url):
@@ -54,7 +54,7 @@ def test_no_finding_on_plain_figures(reference_url):
 
 
 def test_an_empty_store_has_no_findings(empty_url):
-    assert quality.findings(empty_url).empty
+    assert checks.findings(empty_url).empty
 
 
 def test_a_confirmed_entry_is_listed_with_its_note(reference_url):
@@ -71,12 +71,12 @@ def test_a_confirmed_entry_is_listed_with_its_note(reference_url):
         warning_note="捐赠的二手轮椅",
         today=TODAY,
     )
-    found = quality.findings(reference_url)
+    found = checks.findings(reference_url)
     row = found[(found["check"] == "progress.unit_cost")].iloc[0]
     assert f"#{entry_id}" in row["record"] and row["note"] == "捐赠的二手轮椅"
-    assert row["link"] == f"entry_projects?entry={entry_id}"
+    assert row["link"] == f"entry_projects?record={entry_id}"
     service.delete_progress(db_url=reference_url, actor="李四", entry_id=entry_id)
-    assert quality.findings(reference_url).query("check == 'progress.unit_cost'").empty
+    assert checks.findings(reference_url).query("check == 'progress.unit_cost'").empty
 
 
 def test_repeats_and_over_target_entries(reference_url):
@@ -104,13 +104,13 @@ def test_repeats_and_over_target_entries(reference_url):
         confirm=True,
         today=TODAY,
     )
-    found = quality.findings(reference_url)
+    found = checks.findings(reference_url)
     assert len(found[found["check"] == "progress.repeat"]) == 1
     over = found[found["check"] == "progress.over_target"]
     assert len(over) == 1 and "本次 700" in over.iloc[0]["values"] and "剩余目标 294" in over.iloc[0]["why"]
 
 
 def test_the_demo_has_only_the_findings_it_confirmed(demo_url):
-    found = quality.findings(demo_url)
+    found = checks.findings(demo_url)
     entries = found[found["area"] == "重点工程"]
     assert (entries["note"] != "").all()  # every demo warning was confirmed, with a note

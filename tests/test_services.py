@@ -327,6 +327,7 @@ def test_progress_shows_in_next_read(reference_url):
         township_id=i["township"],
         entry_date=date(2023, 5, 20),
         quantity=3,
+        amount_fen=135_000,  # wheelchairs record money: a quantity alone is a warning to confirm
         today=TODAY,
     )
     after = projects_q.item_progress(reference_url, scope_2023(i["township"]))

@@ -11,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from data_layer import quality
+from data_layer import checks
 from data_layer.errors import GridRejected, NeedsConfirmation, ValidationFailed
 from data_layer.export import to_csv, to_xlsx
 from data_layer.queries import subsidies as q
@@ -72,7 +72,7 @@ def test_a_different_amount_needs_a_reason(reference_url):
         disburse(reference_url, i, amount_fen=50_000, confirm=True, warning_note="两户当月去世，按实际发放"),
     )
     assert (row["amount_fen"], row["warning_note"]) == (50_000, "两户当月去世，按实际发放")
-    found = quality.findings(reference_url)
+    found = checks.findings(reference_url)
     mismatch = found[found["check"] == "disbursement.amount"].iloc[0]
     assert mismatch["note"] == "两户当月去世，按实际发放" and mismatch["link"] == f"entry_subsidies?record={row['id']}"
 

@@ -41,7 +41,7 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def _done(measure_col, quantity, amount_fen):
+def entry_value(measure_col, quantity, amount_fen):
     """An entry's contribution in the item's unit: quantity, or 元 for money items."""
     return case((measure_col == "money", amount_fen / 100.0), else_=quantity)
 
@@ -62,7 +62,7 @@ def item_progress(url: str, scope: Scope) -> pd.DataFrame:
         in_units(scope, e.township_id, Project.county_id),
     )
     in_period = e.entry_date >= scope.start
-    done = _done(ProjectItem.measure, e.quantity, e.amount_fen)
+    done = entry_value(ProjectItem.measure, e.quantity, e.amount_fen)
     entries = (
         select(
             Project.code.label("project_code"),
@@ -182,7 +182,7 @@ def township_progress(url: str, scope: Scope) -> pd.DataFrame:
     County-wide entries (no township) appear under township_id None, named “县本级”.
     """
     e = ProgressEntry
-    done = _done(ProjectItem.measure, e.quantity, e.amount_fen)
+    done = entry_value(ProjectItem.measure, e.quantity, e.amount_fen)
     stmt = (
         select(
             e.township_id,
@@ -224,7 +224,7 @@ def monthly_progress(url: str, scope: Scope, project_code: str, item_code: str) 
     e = ProgressEntry
     month = func.substr(func.cast(e.entry_date, ProjectItem.code.type), 6, 2)
     stmt = (
-        select(month, func.sum(_done(ProjectItem.measure, e.quantity, e.amount_fen)))
+        select(month, func.sum(entry_value(ProjectItem.measure, e.quantity, e.amount_fen)))
         .join(ProjectItem, ProjectItem.id == e.item_id)
         .join(Project, Project.id == ProjectItem.project_id)
         .where(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -14,7 +15,7 @@ from sqlmodel import Session, SQLModel
 
 from data_layer.cache import clear_reads
 from data_layer.db import session_scope
-from data_layer.errors import Checks, NeedsConfirmation
+from data_layer.errors import Checks, GridRejected, Problems
 from data_layer.models import AuditLog
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -119,15 +120,6 @@ def change_row(session: Session, row: SQLModel, actor: str, action: str, **chang
     audit(session, actor=actor, action=action, row=row, before=before)
 
 
-def confirm_warnings(warnings: dict[str, str], confirm: bool, warning_note: str) -> str:
-    """Raise ``NeedsConfirmation`` unless the user confirmed; return the note kept with the row."""
-    if warnings and not confirm:
-        raise NeedsConfirmation(warnings)
-    if not warnings:
-        return ""
-    return (warning_note or "").strip()[:200] or "已核实"
-
-
 def set_deleted(session: Session, model: type[SQLModel], row_id: int, *, actor: str, field: str, deleted: bool) -> None:
     """Soft-delete (or restore) a row: it stays in the store, marked, and the change is audited."""
     from data_layer.models import utcnow
@@ -140,3 +132,122 @@ def set_deleted(session: Session, model: type[SQLModel], row_id: int, *, actor: 
         checks.require(not already, field, "记录已删除" if deleted else "记录未被删除")
     checks.raise_if_any()
     change_row(session, row, actor, "delete" if deleted else "restore", deleted_at=utcnow() if deleted else None)
+
+
+# --- records entered through the entry forms: one way to create, correct and check them -----------
+
+NOTE_MAX = 200
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """How the shared writers handle one kind of entered record.
+
+    ``validate(session, checks, values, today=, current=)`` applies the hard rules (errors in
+    ``checks``) and returns the values to store, defaults filled in. ``warnings(session, ids)``
+    applies the soft rules to stored rows through the rule context, the same computation the
+    data-quality checks run, so a warning on entry and a finding later can never disagree.
+    """
+
+    model: type[SQLModel]
+    validate: Callable[..., dict]
+    warnings: Callable[[Session, list[int]], dict[int, dict[str, str]]]
+
+
+def kept_note(warnings: dict[str, str], warning_note: str) -> str:
+    """The note stored with a confirmed warning (none without a warning)."""
+    return ((warning_note or "").strip() or "已核实") if warnings else ""
+
+
+def _check_note(checks: Checks, warning_note: str) -> None:
+    checks.require(len((warning_note or "").strip()) <= NOTE_MAX, "warning_note", f"核实说明不能超过 {NOTE_MAX} 字")
+
+
+def create_rows(
+    session: Session,
+    kind: RecordType,
+    *,
+    actor: str,
+    rows: list[dict],
+    confirm: bool,
+    warning_note: str,
+    today: date,
+) -> list[int]:
+    """Write every row or none (a grid, an import, or a form's one row).
+
+    Rows without errors are written first, so the soft rules see them exactly as they will
+    be stored (each row after the ones before it); then any error, or any warning not yet
+    confirmed, raises ``GridRejected`` and the transaction is rolled back.
+    """
+    checks = Checks()
+    check_actor(checks, actor)
+    _check_note(checks, warning_note)
+    checks.raise_if_any()
+    problems: dict[int, Problems] = {}
+    written: list[tuple[int, SQLModel]] = []
+    for index, values in enumerate(rows):
+        row_checks = Checks()
+        stored = kind.validate(session, row_checks, values, today=today, current=None)
+        if row_checks.errors:
+            problems[index] = Problems(errors=row_checks.errors)
+            continue
+        row = kind.model(**stored, created_by=actor)
+        session.add(row)
+        written.append((index, row))
+    session.flush()
+    found = kind.warnings(session, [row.id for _, row in written]) if written else {}
+    for index, row in written:
+        warnings = found.get(row.id, {})
+        if warnings and not confirm:
+            problems[index] = Problems(warnings=warnings)
+        row.warning_note = kept_note(warnings, warning_note)
+    if problems:
+        raise GridRejected(problems)
+    for _, row in written:
+        session.add(row)
+        audit(session, actor=actor, action="create", row=row)
+    return [row_key(row) for _, row in written]
+
+
+def create_one(session: Session, kind: RecordType, *, values: dict, **options: Any) -> int:
+    """One record through the same path as a grid: errors raise ``ValidationFailed``, unconfirmed
+    warnings ``NeedsConfirmation``."""
+    try:
+        return create_rows(session, kind, rows=[values], **options)[0]
+    except GridRejected as exc:
+        exc.problems[0].raise_for(confirm=False)
+        raise
+
+
+def update_one(
+    session: Session,
+    kind: RecordType,
+    row_id: int,
+    *,
+    field: str,
+    actor: str,
+    values: dict,
+    confirm: bool,
+    warning_note: str,
+    today: date,
+) -> None:
+    """Correct a record: the same rules as a new one, audited with the values before."""
+    checks = Checks()
+    check_actor(checks, actor)
+    _check_note(checks, warning_note)
+    row = session.get(kind.model, row_id) if row_id is not None else None
+    if checks.require(row is not None, field, "记录不存在"):
+        checks.require(row.deleted_at is None, field, "记录已删除，请先恢复")  # type: ignore[attr-defined]
+    checks.raise_if_any()
+    stored = kind.validate(session, checks, {**row.model_dump(), **values}, today=today, current=row)
+    checks.raise_if_any()
+    before = snapshot(row)
+    for name, value in stored.items():
+        setattr(row, name, value)
+    session.add(row)
+    session.flush()
+    warnings = kind.warnings(session, [row_id]).get(row_id, {})
+    Problems(warnings=warnings).raise_for(confirm)
+    row.warning_note = kept_note(warnings, warning_note)
+    session.add(row)
+    audit(session, actor=actor, action="update", row=row, before=before)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
-from data_layer.errors import Checks, GridRejected, RowProblems
+from data_layer import rules
+from data_layer.errors import Checks
 from data_layer.models import (
     ITEM_SCOPES,
     County,
@@ -17,18 +17,21 @@ from data_layer.models import (
     ProjectItem,
     Township,
 )
-from data_layer.rules import REPEAT_WINDOW_DAYS, over_twice_remaining, unit_cost_outside
+from data_layer.queries.rule_context import progress_context
 from data_layer.services._core import (
+    RecordType,
     audit,
     change_row,
     check_actor,
     check_count,
     check_text,
-    confirm_warnings,
+    create_one,
+    create_rows,
     insert,
     service,
     set_deleted,
     snapshot,
+    update_one,
 )
 
 
@@ -119,110 +122,56 @@ def set_township_target(*, session: Session, actor: str, item_id: int, township_
     return row.id  # type: ignore[return-value]
 
 
-def check_progress(
-    session: Session,
-    checks: Checks,
-    *,
-    item_id: int,
-    township_id: int | None,
-    entry_date: date | None,
-    quantity: object,
-    amount_fen: object,
-    note: str,
-    today: date,
-) -> None:
-    """The hard rules of a progress entry (errors: nothing is written)."""
+def validate_progress(session: Session, checks: Checks, values: dict, *, today: date, current=None) -> dict:
+    """The hard rules of a progress entry (errors: nothing is written); returns the values to store.
+
+    A count item's money left empty is 0 (the soft rules ask about it where the item records
+    money); a money item's amount is required. ``current``: the entry being corrected, which
+    may keep a township that has since been made inactive.
+    """
+    item_id, township_id, entry_date = values.get("item_id"), values.get("township_id"), values.get("entry_date")
     item = session.get(ProjectItem, item_id) if item_id is not None else None
     if not checks.require(item is not None, "item_id", "请选择指标"):
-        return
+        return {}
     project = session.get(Project, item.project_id)
     if township_id is not None:
-        township = session.get(Township, township_id)
+        township = session.get(Township, township_id) if isinstance(township_id, int) else None
         if checks.require(township is not None, "township_id", "乡镇不存在，请从列表中选择"):
             checks.require(township.county_id == project.county_id, "township_id", "该乡镇不属于本工程所在县区")
             checks.require(item.scope != "county", "township_id", f"“{item.name}”只按县本级录入，请选择“县本级”")
+            kept = current is not None and current.township_id == township_id
+            checks.require(township.active or kept, "township_id", f"{township.name}已停用，不能录入新记录")
     else:
         checks.require(item.scope != "township", "township_id", f"“{item.name}”须按乡镇录入，请选择乡镇")
     if checks.require(isinstance(entry_date, date), "entry_date", "请填写日期"):
         checks.require(entry_date.year == project.year, "entry_date", f"日期应在 {project.year} 年内")
         checks.require(entry_date <= today, "entry_date", "日期不能晚于今天")
+    money = item.measure == "money"
+    quantity = 0 if money and values.get("quantity") in (None, 0) else values.get("quantity")
+    amount = values.get("amount_fen")
+    if amount is None and not money:
+        amount = 0
     check_count(checks, "quantity", quantity, "数量")
-    check_count(checks, "amount_fen", amount_fen, "金额")
-    checks.require(len(note or "") <= 200, "note", "备注不能超过 200 字")
-
-
-def progress_warnings(
-    session: Session,
-    *,
-    item_id: int,
-    township_id: int | None,
-    entry_date: date,
-    quantity: int,
-    amount_fen: int,
-    exclude_id: int | None = None,
-) -> dict[str, str]:
-    """The soft rules of a progress entry: suspicious but possible, saved only once confirmed."""
-    item = session.get(ProjectItem, item_id)
-    warnings: dict[str, str] = {}
-    unit_cost = unit_cost_outside(quantity, amount_fen, item.unit_cost_min_fen, item.unit_cost_max_fen)
-    if unit_cost is not None:
-        warnings["unit_cost"] = (
-            f"单价 {unit_cost / 100:,.2f} 元/{item.unit} 超出合理范围 "
-            f"{item.unit_cost_min_fen / 100:,.0f}–{item.unit_cost_max_fen / 100:,.0f} 元"
-        )
-    done_value = quantity if item.measure == "count" else amount_fen / 100
-    target, done = _target_and_done(session, item, township_id, entry_date, exclude_id)
-    if over_twice_remaining(done_value, target, done):
-        where = "该乡镇" if township_id is not None and target != item.annual_target else "全县"
-        warnings["over_target"] = (
-            f"本次 {done_value:,.0f} {item.unit} 超过{where}剩余目标（{max(target - done, 0):,.0f}）的两倍"
-        )
-    repeat = _recent_repeat(session, item_id, township_id, entry_date, quantity, amount_fen, exclude_id)
-    if repeat is not None:
-        warnings["repeat"] = (
-            f"{REPEAT_WINDOW_DAYS} 天内已有一条相同的记录（{repeat.entry_date:%Y-%m-%d}，编号 {repeat.id}），"
-            "是否重复录入？"
-        )
-    return warnings
-
-
-def _target_and_done(session, item, township_id, entry_date, exclude_id) -> tuple[float, float]:
-    """The target that applies (the township's, if set; else the county's) and what is done before this entry."""
-    e = ProgressEntry
-    target = None
-    clauses = [e.item_id == item.id, e.deleted_at.is_(None), e.entry_date <= entry_date]
-    if township_id is not None:
-        row = session.exec(
-            select(ItemTownshipTarget).where(
-                ItemTownshipTarget.item_id == item.id, ItemTownshipTarget.township_id == township_id
-            )
-        ).first()
-        if row is not None:
-            target = row.target
-            clauses.append(e.township_id == township_id)
-    if target is None:
-        target = item.annual_target
-    if exclude_id is not None:
-        clauses.append(e.id != exclude_id)
-    column = e.quantity if item.measure == "count" else e.amount_fen / 100.0
-    done = session.exec(select(func.coalesce(func.sum(column), 0)).where(*clauses)).one()
-    return float(target), float(done)
-
-
-def _recent_repeat(session, item_id, township_id, entry_date, quantity, amount_fen, exclude_id):
-    e = ProgressEntry
-    stmt = select(e).where(
-        e.item_id == item_id,
-        e.township_id.is_(None) if township_id is None else e.township_id == township_id,
-        e.quantity == quantity,
-        e.amount_fen == amount_fen,
-        e.deleted_at.is_(None),
-        e.entry_date >= entry_date - timedelta(days=REPEAT_WINDOW_DAYS),
-        e.entry_date <= entry_date + timedelta(days=REPEAT_WINDOW_DAYS),
+    check_count(checks, "amount_fen", amount, "金额")
+    note = (values.get("note") or "").strip()
+    checks.require(len(note) <= 200, "note", "备注不能超过 200 字")
+    return dict(
+        item_id=item_id,
+        township_id=township_id,
+        entry_date=entry_date,
+        quantity=quantity,
+        amount_fen=amount,
+        note=note,
+        is_demo=bool(values.get("is_demo", False)),
     )
-    if exclude_id is not None:
-        stmt = stmt.where(e.id != exclude_id)
-    return session.exec(stmt).first()
+
+
+def progress_warnings(session: Session, entry_ids: list[int]) -> dict[int, dict[str, str]]:
+    """The soft rules of the given entries, from the rule context the data-quality checks use."""
+    return {i: rules.progress_warnings(c) for i, c in progress_context(session, entry_ids).items()}
+
+
+PROGRESS = RecordType(model=ProgressEntry, validate=validate_progress, warnings=progress_warnings)
 
 
 @service
@@ -233,8 +182,8 @@ def add_progress(
     item_id: int,
     township_id: int | None,
     entry_date: date,
-    quantity: int = 0,
-    amount_fen: int = 0,
+    quantity: int | None = 0,
+    amount_fen: int | None = 0,
     note: str = "",
     confirm: bool = False,
     warning_note: str = "",
@@ -243,22 +192,24 @@ def add_progress(
 ) -> int:
     """Record progress. Errors raise ``ValidationFailed``; warnings raise ``NeedsConfirmation``
     unless ``confirm`` (then ``warning_note`` says why the value is right)."""
-    checks = Checks()
-    check_actor(checks, actor)
     values = dict(
-        item_id=item_id, township_id=township_id, entry_date=entry_date, quantity=quantity, amount_fen=amount_fen
+        item_id=item_id,
+        township_id=township_id,
+        entry_date=entry_date,
+        quantity=quantity,
+        amount_fen=amount_fen,
+        note=note,
+        is_demo=is_demo,
     )
-    check_progress(session, checks, **values, note=note, today=today or date.today())
-    checks.raise_if_any()
-    kept = confirm_warnings(progress_warnings(session, **values), confirm, warning_note)
-    row = ProgressEntry(**values, note=(note or "").strip(), warning_note=kept, is_demo=is_demo, created_by=actor)
-    return insert(session, row, actor=actor)
-
-
-def _entry(session: Session, checks: Checks, entry_id: int) -> ProgressEntry | None:
-    row = session.get(ProgressEntry, entry_id)
-    checks.require(row is not None, "entry_id", "记录不存在")
-    return row
+    return create_one(
+        session,
+        PROGRESS,
+        actor=actor,
+        values=values,
+        confirm=confirm,
+        warning_note=warning_note,
+        today=today or date.today(),
+    )
 
 
 @service
@@ -269,52 +220,26 @@ def update_progress(
     entry_id: int,
     township_id: int | None,
     entry_date: date,
-    quantity: int,
-    amount_fen: int,
+    quantity: int | None,
+    amount_fen: int | None,
     note: str = "",
     confirm: bool = False,
     warning_note: str = "",
     today: date | None = None,
 ) -> None:
     """Correct an entry (a typo): the same rules as a new one, audited with the old values."""
-    checks = Checks()
-    check_actor(checks, actor)
-    row = _entry(session, checks, entry_id)
-    if row is not None:
-        checks.require(row.deleted_at is None, "entry_id", "记录已删除，请先恢复")
-        check_progress(
-            session,
-            checks,
-            item_id=row.item_id,
-            township_id=township_id,
-            entry_date=entry_date,
-            quantity=quantity,
-            amount_fen=amount_fen,
-            note=note,
-            today=today or date.today(),
-        )
-    checks.raise_if_any()
-    warnings = progress_warnings(
+    update_one(
         session,
-        item_id=row.item_id,
-        township_id=township_id,
-        entry_date=entry_date,
-        quantity=quantity,
-        amount_fen=amount_fen,
-        exclude_id=entry_id,
-    )
-    kept = confirm_warnings(warnings, confirm, warning_note)
-    change_row(
-        session,
-        row,
-        actor,
-        "update",
-        township_id=township_id,
-        entry_date=entry_date,
-        quantity=quantity,
-        amount_fen=amount_fen,
-        note=(note or "").strip(),
-        warning_note=kept,
+        PROGRESS,
+        entry_id,
+        field="entry_id",
+        actor=actor,
+        values=dict(
+            township_id=township_id, entry_date=entry_date, quantity=quantity, amount_fen=amount_fen, note=note
+        ),
+        confirm=confirm,
+        warning_note=warning_note,
+        today=today or date.today(),
     )
 
 
@@ -346,43 +271,15 @@ def add_progress_rows(
     Each row has ``township_id``, ``quantity``, ``amount_fen`` and ``note``. Any error, or any
     warning without ``confirm``, raises ``GridRejected`` with every row's problems.
     """
-    checks = Checks()
-    check_actor(checks, actor)
-    checks.raise_if_any()
-    problems: dict[int, RowProblems] = {}
-    kept: dict[int, str] = {}
-    for index, r in enumerate(rows):
-        values = dict(
-            item_id=item_id,
-            township_id=r.get("township_id"),
-            entry_date=entry_date,
-            quantity=r.get("quantity"),
-            amount_fen=r.get("amount_fen"),
-        )
-        row_checks = Checks()
-        check_progress(session, row_checks, **values, note=r.get("note") or "", today=today or date.today())
-        found = RowProblems(errors=row_checks.errors)
-        if not found.errors:
-            found.warnings = progress_warnings(session, **values)
-            kept[index] = confirm_warnings(found.warnings, True, warning_note)
-        if found.errors or (found.warnings and not confirm):
-            problems[index] = found
-    if problems:
-        raise GridRejected(problems)
-    ids = []
-    for index, r in enumerate(rows):
-        entry = ProgressEntry(
-            item_id=item_id,
-            township_id=r.get("township_id"),
-            entry_date=entry_date,
-            quantity=r["quantity"],
-            amount_fen=r["amount_fen"],
-            note=(r.get("note") or "").strip(),
-            warning_note=kept[index],
-            created_by=actor,
-        )
-        ids.append(insert(session, entry, actor=actor))
-    return ids
+    return create_rows(
+        session,
+        PROGRESS,
+        actor=actor,
+        rows=[{**r, "item_id": item_id, "entry_date": entry_date} for r in rows],
+        confirm=confirm,
+        warning_note=warning_note,
+        today=today or date.today(),
+    )
 
 
 @service

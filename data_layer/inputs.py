@@ -1,0 +1,66 @@
+"""Typed values from what a person typed: counts and 元 amounts, read exactly or refused with a reason.
+
+Forms, grids and (later) importers read numbers as text through these, so "１２" typed with a
+Chinese input method, "1,350.00" and "−450" are read as meant, and "2.5" as a count or
+"1e20" as money is refused with a message instead of being rounded or misread.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from data_layer.money import yuan_to_fen
+
+_MINUS = str.maketrans({"−": "-", "－": "-", "—": "-", "–": "-"})
+_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def _clean(value: object, unit_words: tuple[str, ...] = ()) -> str:
+    """Full-width digits and signs to ASCII (NFKC), thousands separators and unit words dropped."""
+    text = unicodedata.normalize("NFKC", str(value)).translate(_MINUS).strip()
+    for word in unit_words:
+        text = text.removesuffix(word).strip()
+    return text.replace(",", "").replace(" ", "")
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
+
+
+def parse_count(value: object, label: str) -> int | None:
+    """A whole number of people, households, items…; None when left empty."""
+    if _blank(value):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = _clean(value, ("人", "户", "台", "处", "个", "名", "篇", "家"))
+    if _INTEGER.fullmatch(text):
+        return int(text)
+    if _DECIMAL.fullmatch(text):
+        number = Decimal(text)
+        if number == number.to_integral_value():
+            return int(number)
+        raise ValueError(f"{label}必须是整数，“{value}”有小数")
+    raise ValueError(f"{label}应填写整数，例如 12；“{value}”不是整数")
+
+
+def parse_yuan(value: object, label: str) -> int | None:
+    """An amount in 元 → fen; None when left empty. At most two decimals (分)."""
+    if _blank(value):
+        return None
+    text = _clean(value, ("元",))
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(f"{label}应填写以元为单位的数字，例如 1350 或 1350.50；“{value}”不是金额")
+    try:
+        return yuan_to_fen(text)
+    except (ValueError, InvalidOperation) as exc:
+        raise ValueError(f"{label}最多两位小数（到分）") from exc
+
+
+def parse_text(value: object) -> str:
+    """Free text as stored: trimmed, None as empty."""
+    return "" if _blank(value) else str(value).strip()

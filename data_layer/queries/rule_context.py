@@ -1,0 +1,334 @@
+"""The rule context: what the soft rules need to know about each entered record, computed in SQL.
+
+One statement per record type serves the entry services (for the rows they have just
+flushed, inside their own transaction) and the data-quality checks (for every row, through
+the cached readers below), so a warning on entry and a finding on 数据质量 are one computation.
+
+Progress: the target that applies (the township's where the item's target is split, else the
+item's) and what was done towards it before the entry, counting entries in the order
+(date, id): the order things happened and, within a day, the order they were saved; and an
+earlier identical entry within ``REPEAT_WINDOW_DAYS`` days.
+Disbursements: the standard in force on the paid date, an earlier record of the same unit whose
+months overlap, and the previous roll of the same unit (the latest record ending before it begins).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from functools import cache
+
+from sqlalchemy import Date, and_, bindparam, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.functions import FunctionElement
+from sqlmodel import Session
+
+from data_layer.cache import cached_query
+from data_layer.db import get_engine
+from data_layer.models import (
+    AppSetting,
+    Disbursement,
+    ItemTownshipTarget,
+    ProgressEntry,
+    Project,
+    ProjectItem,
+    SubsidyStandard,
+    SubsidyType,
+    Township,
+)
+from data_layer.queries.projects import entry_value
+from data_layer.rules import REPEAT_WINDOW_DAYS
+
+
+class days_after(FunctionElement):  # noqa: N801 (reads as the SQL function it stands for)
+    """``date + n days`` on both stores (SQLite keeps dates as ISO text, PostgreSQL as dates)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(days_after, "sqlite")
+def _days_after_sqlite(element, compiler, **kw):
+    day, days = list(element.clauses)
+    return f"date({compiler.process(day, **kw)}, printf('%+d days', {compiler.process(days, **kw)}))"
+
+
+@compiles(days_after)
+def _days_after_default(element, compiler, **kw):
+    day, days = list(element.clauses)
+    return f"({compiler.process(day, **kw)} + {compiler.process(days, **kw)})"
+
+
+IDS = bindparam("ids", expanding=True)  # the rows a service has just written
+
+
+@dataclass(frozen=True)
+class ProgressContext:
+    id: int
+    item_id: int
+    township_id: int | None
+    entry_date: date
+    quantity: int
+    amount_fen: int
+    warning_note: str
+    year: int
+    item: str
+    unit: str
+    measure: str
+    township: str | None
+    cost_min_fen: int | None
+    cost_max_fen: int | None
+    records_money: bool  # the item has a budget or a plausible unit cost: its entries carry money
+    value: float  # the entry in the item's unit (元 for money items)
+    target: float  # the township's target where split, else the item's annual target
+    township_target: bool
+    done_before: float  # towards that target, by entries earlier in (date, id) order
+    repeat_of: int | None
+    repeat_date: date | None
+
+
+@dataclass(frozen=True)
+class DisbursementContext:
+    id: int
+    type_id: int
+    county_id: int
+    township_id: int | None
+    month_from: date
+    month_to: date
+    recipients: int
+    standard_fen: int
+    amount_fen: int
+    paid_date: date
+    warning_note: str
+    type: str
+    unit: str
+    payment: str
+    basis: str
+    township: str | None
+    standard_in_force_fen: int | None
+    overlap_of: int | None
+    overlap_from: date | None
+    overlap_to: date | None
+    previous_recipients: int | None
+    previous_month: date | None
+    jump_share: float
+
+
+@cache  # built once: constructing the statement costs more than running it for one row
+def _progress_stmt(by_ids: bool):
+    e = ProgressEntry
+    done = entry_value(ProjectItem.measure, e.quantity, e.amount_fen)
+    order = (e.entry_date, e.id)
+    earlier = (None, -1)  # every row before this one in the window's order
+    running = (
+        select(
+            e.id,
+            e.item_id,
+            e.township_id,
+            e.entry_date,
+            e.quantity,
+            e.amount_fen,
+            e.warning_note,
+            done.label("value"),
+            ItemTownshipTarget.target.label("own_target"),
+            func.coalesce(func.sum(done).over(partition_by=e.item_id, order_by=order, rows=earlier), 0).label(
+                "done_item"
+            ),
+            func.coalesce(
+                func.sum(done).over(partition_by=(e.item_id, e.township_id), order_by=order, rows=earlier), 0
+            ).label("done_township"),
+        )
+        .join(ProjectItem, ProjectItem.id == e.item_id)
+        .outerjoin(
+            ItemTownshipTarget,
+            and_(ItemTownshipTarget.item_id == e.item_id, ItemTownshipTarget.township_id == e.township_id),
+        )
+        .where(e.deleted_at.is_(None))
+    )
+    if by_ids:  # the windows run per item: only the items of the asked entries are needed
+        running = running.where(e.item_id.in_(select(e.item_id).where(e.id.in_(IDS))))
+    r = running.subquery()
+    other, earlier_row = aliased(ProgressEntry), aliased(ProgressEntry)
+    repeat_of = (
+        select(func.max(other.id))
+        .where(
+            other.item_id == r.c.item_id,
+            other.id < r.c.id,
+            other.deleted_at.is_(None),
+            other.township_id.is_not_distinct_from(r.c.township_id),
+            other.quantity == r.c.quantity,
+            other.amount_fen == r.c.amount_fen,
+            other.entry_date >= days_after(r.c.entry_date, -REPEAT_WINDOW_DAYS),
+            other.entry_date <= days_after(r.c.entry_date, REPEAT_WINDOW_DAYS),
+        )
+        .scalar_subquery()
+    )
+    own = r.c.own_target.is_not(None)
+    with_repeat = (
+        select(
+            r.c.id,
+            r.c.item_id,
+            r.c.township_id,
+            r.c.entry_date,
+            r.c.quantity,
+            r.c.amount_fen,
+            r.c.warning_note,
+            Project.year,
+            ProjectItem.name.label("item"),
+            ProjectItem.unit,
+            ProjectItem.measure,
+            Township.name.label("township"),
+            ProjectItem.unit_cost_min_fen.label("cost_min_fen"),
+            ProjectItem.unit_cost_max_fen.label("cost_max_fen"),
+            (
+                ProjectItem.budget_fen.is_not(None)
+                | ProjectItem.unit_cost_min_fen.is_not(None)
+                | ProjectItem.unit_cost_max_fen.is_not(None)
+            ).label("records_money"),
+            r.c.value,
+            func.coalesce(r.c.own_target, ProjectItem.annual_target).label("target"),
+            own.label("township_target"),
+            r.c.done_item,
+            r.c.done_township,
+            repeat_of.label("repeat_of"),
+        )
+        .join(ProjectItem, ProjectItem.id == r.c.item_id)
+        .join(Project, Project.id == ProjectItem.project_id)
+        .outerjoin(Township, Township.id == r.c.township_id)
+    )
+    if by_ids:
+        with_repeat = with_repeat.where(r.c.id.in_(IDS))
+    w = with_repeat.subquery()
+    return (
+        select(w, earlier_row.entry_date.label("repeat_date"))
+        .outerjoin(earlier_row, earlier_row.id == w.c.repeat_of)
+        .order_by(w.c.entry_date, w.c.id)
+    )
+
+
+def _progress(row) -> ProgressContext:
+    m = dict(row._mapping)
+    done = m["done_township"] if m["township_target"] else m["done_item"]
+    return ProgressContext(
+        **{f.name: m[f.name] for f in fields(ProgressContext) if f.name in m and f.name != "done_before"},
+        done_before=float(done),
+    )
+
+
+@cache
+def _disbursement_stmt(by_ids: bool):
+    d, other = Disbursement, aliased(Disbursement)
+    same_unit = and_(
+        other.type_id == d.type_id,
+        other.county_id == d.county_id,
+        other.township_id.is_not_distinct_from(d.township_id),
+        other.deleted_at.is_(None),
+        other.id != d.id,
+    )
+    in_force = (
+        select(SubsidyStandard.amount_fen)
+        .where(SubsidyStandard.type_id == d.type_id, SubsidyStandard.effective_from <= d.paid_date)
+        .order_by(SubsidyStandard.effective_from.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    overlap_of = (
+        select(func.max(other.id))
+        .where(same_unit, other.id < d.id, other.month_from <= d.month_to, other.month_to >= d.month_from)
+        .scalar_subquery()
+    )
+    previous_id = (
+        select(other.id)
+        .where(same_unit, other.month_to < d.month_from)
+        .order_by(other.month_to.desc(), other.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    inner = (
+        select(
+            d.id,
+            d.type_id,
+            d.county_id,
+            d.township_id,
+            d.month_from,
+            d.month_to,
+            d.recipients,
+            d.standard_fen,
+            d.amount_fen,
+            d.paid_date,
+            d.warning_note,
+            SubsidyType.name.label("type"),
+            SubsidyType.unit,
+            SubsidyType.payment,
+            SubsidyType.standard_basis.label("basis"),
+            Township.name.label("township"),
+            in_force.label("standard_in_force_fen"),
+            overlap_of.label("overlap_of"),
+            previous_id.label("previous_id"),
+        )
+        .join(SubsidyType, SubsidyType.id == d.type_id)
+        .outerjoin(Township, Township.id == d.township_id)
+        .where(d.deleted_at.is_(None))
+    )
+    if by_ids:
+        inner = inner.where(d.id.in_(IDS))
+    i = inner.subquery()
+    overlap, previous = aliased(Disbursement), aliased(Disbursement)
+    return (
+        select(
+            i,
+            overlap.month_from.label("overlap_from"),
+            overlap.month_to.label("overlap_to"),
+            previous.recipients.label("previous_recipients"),
+            previous.month_to.label("previous_month"),
+        )
+        .outerjoin(overlap, overlap.id == i.c.overlap_of)
+        .outerjoin(previous, previous.id == i.c.previous_id)
+        .order_by(i.c.type_id, i.c.county_id, i.c.township_id, i.c.month_from, i.c.id)
+    )
+
+
+def _jump_share(conn) -> float:
+    """How far a monthly roll may move month on month before it is a warning (a setting)."""
+    from data_layer.app_settings import DEFAULTS
+
+    stored = conn.execute(select(AppSetting.value).where(AppSetting.key == "subsidy.jump")).scalar()
+    return float(stored if stored is not None else DEFAULTS["subsidy.jump"])
+
+
+def _disbursements(conn, ids: list[int] | None) -> list[DisbursementContext]:
+    share = _jump_share(conn)
+    names = {f.name for f in fields(DisbursementContext)}
+    out = []
+    stmt = _disbursement_stmt(ids is not None)
+    for row in conn.execute(stmt, {"ids": ids} if ids is not None else {}):
+        m = {k: v for k, v in row._mapping.items() if k in names}
+        out.append(DisbursementContext(**m, jump_share=share))
+    return out
+
+
+# --- for the services: the rows they have just written, in their transaction ----------------------
+
+
+def progress_context(session: Session, entry_ids: list[int]) -> dict[int, ProgressContext]:
+    return {c.id: c for c in map(_progress, session.execute(_progress_stmt(True), {"ids": entry_ids}))}
+
+
+def disbursement_context(session: Session, ids: list[int]) -> dict[int, DisbursementContext]:
+    return {c.id: c for c in _disbursements(session, ids)}
+
+
+# --- for the data-quality checks: every live row ----------------------------------------------------
+
+
+@cached_query
+def progress_contexts(url: str) -> list[ProgressContext]:
+    with get_engine(url).connect() as conn:
+        return [_progress(r) for r in conn.execute(_progress_stmt(False))]
+
+
+@cached_query
+def disbursement_contexts(url: str) -> list[DisbursementContext]:
+    with get_engine(url).connect() as conn:
+        return _disbursements(conn, None)
