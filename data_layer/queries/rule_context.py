@@ -216,6 +216,17 @@ def _progress(row) -> ProgressContext:
     )
 
 
+def standard_in_force(type_id, on):
+    """The type's standard (fen) in force on a day: the latest one effective on or before it."""
+    s = SubsidyStandard
+    return (
+        select(s.amount_fen)
+        .where(s.type_id == type_id, s.effective_from <= on)
+        .order_by(s.effective_from.desc())
+        .limit(1)
+    )
+
+
 @cache
 def _disbursement_stmt(by_ids: bool):
     d, other = Disbursement, aliased(Disbursement)
@@ -226,13 +237,7 @@ def _disbursement_stmt(by_ids: bool):
         other.deleted_at.is_(None),
         other.id != d.id,
     )
-    in_force = (
-        select(SubsidyStandard.amount_fen)
-        .where(SubsidyStandard.type_id == d.type_id, SubsidyStandard.effective_from <= d.paid_date)
-        .order_by(SubsidyStandard.effective_from.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    in_force = standard_in_force(d.type_id, d.paid_date).scalar_subquery()
     overlap_of = (
         select(func.max(other.id))
         .where(same_unit, other.id < d.id, other.month_from <= d.month_to, other.month_to >= d.month_from)

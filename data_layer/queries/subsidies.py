@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 from sqlalchemy import Integer, and_, case, func, select
 
 from data_layer.cache import cached_query
 from data_layer.models import Disbursement, SubsidyStandard, SubsidyType, Township
-from data_layer.queries._sql import frame, in_units, with_township_ids
+from data_layer.queries._sql import frame, in_units, scalar, with_township_ids
+from data_layer.queries.rule_context import standard_in_force
 from data_layer.scope import Scope
 
 TYPE_COLUMNS = ["type_code", "type", "unit", "payment", "amount_fen", "recipients", "payments"]
@@ -238,3 +241,9 @@ def types_and_standards(url: str) -> pd.DataFrame:
         stmt,
         ["type_id", "type_code", "type", "unit", "payment", "standard_basis", "effective_from", "standard_fen"],
     )
+
+
+@cached_query
+def standard_on(url: str, type_id: int, on: date) -> int | None:
+    """The standard (fen) in force for a type on a day, as the entry services and checks apply it."""
+    return scalar(url, standard_in_force(type_id, on))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from data_layer import rules
 from data_layer.errors import Checks
@@ -17,6 +17,7 @@ from data_layer.models import (
     SubsidyType,
     Township,
 )
+from data_layer.queries import rule_context
 from data_layer.queries.rule_context import disbursement_context
 from data_layer.services._core import (
     RecordType,
@@ -76,13 +77,8 @@ def add_standard(
 
 
 def standard_in_force(session: Session, type_id: int, on: date) -> int | None:
-    """The type's standard (fen) in force on ``on``: the latest effective on or before it."""
-    row = session.exec(
-        select(SubsidyStandard)
-        .where(SubsidyStandard.type_id == type_id, SubsidyStandard.effective_from <= on)
-        .order_by(col(SubsidyStandard.effective_from).desc())
-    ).first()
-    return row.amount_fen if row else None
+    """The type's standard (fen) in force on ``on`` (the rule context's definition)."""
+    return session.execute(rule_context.standard_in_force(type_id, on)).scalar()
 
 
 def validate_disbursement(session: Session, checks: Checks, values: dict, *, today: date, current=None) -> dict:

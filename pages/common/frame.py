@@ -31,6 +31,13 @@ CSS = """
 .big-number .value {font-size: clamp(36px, 2.9vw, 58px); font-weight: 650; line-height: 1.15; color: #111827}
 .big-number .value small {font-size: 0.5em; font-weight: 500; margin-left: 0.15em}
 .big-number .note {font-size: clamp(16px, 1.1vw, 21px); color: #1f2937}
+/* Streamlit's own hint under a focused input is English ("Press Enter to submit form"): say it in Chinese. */
+[data-testid="InputInstructions"] > span:first-child {font-size: 0}
+[data-testid="InputInstructions"] > span:first-child::after {content: "按回车键确认"; font-size: 12px}
+[data-testid="stForm"] [data-testid="InputInstructions"] > span:first-child::after {content: "按回车键保存"}
+.entry-preview {font-size: 1.05rem; color: #111827}
+/* Scripts that only set a cookie take no room. */
+[data-testid="stLayoutWrapper"]:has(> .st-key-quiet-scripts) {display: none}
 """
 
 # The headline of each page (the navigation shows the short titles).

@@ -67,3 +67,13 @@ def township_names(ctx: ViewContext) -> dict:
 def township_order(ctx: ViewContext) -> list[str]:
     """Township names in the admin's order, limited to the filter's townships and counties."""
     return list(org.townships_in_scope(ctx.url, ctx.scope)["township"])
+
+
+# Data grids: an explicit row height, and a height that shows every row (the default rows of a
+# baseFontSize-18 theme are taller than the 35 px a height estimate assumes, which hid the last row).
+GRID_ROW_PX = 38
+
+
+def grid_height(rows: int) -> int:
+    """Header plus every row, with the border: no row hidden below a scroll."""
+    return GRID_ROW_PX * (rows + 1) + 3

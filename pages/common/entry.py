@@ -1,0 +1,233 @@
+"""One entry workflow for every record type, driven by an ``EntrySpec`` (pages/common/entry_spec.py).
+
+Three tabs: a quick form (the subject, township and date stay chosen; Enter saves once; a
+suspicious value is saved only once confirmed with a note), a month grid for every township
+(all rows or none), and corrections (edit, delete, restore from the 回收站). ``?record=<id>``
+opens one record for correction.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+import streamlit as st
+
+from data_layer.errors import Problems
+from data_layer.links import RECORD_PARAM
+from pages.common.context import ViewContext, current
+from pages.common.entry_edit import render_edit
+from pages.common.entry_fields import (
+    announce,
+    attempt,
+    choose_subject,
+    choose_unit,
+    default_day,
+    key,
+    linked_table,
+    read,
+    saved_text,
+    show_announcement,
+    widget,
+)
+from pages.common.entry_grid import render_grid
+from pages.common.entry_spec import EntrySpec, Field, Preview
+from pages.common.forms import actor, confirm_block, field_error, other_errors
+from pages.common.ui import empty
+
+OLD_RECORD_PARAM = "entry"  # bookmarks made before every entry page used ?record=
+
+
+def render_entry(spec: EntrySpec) -> None:
+    ctx = current()
+    subjects = spec.subjects(ctx)
+    if subjects.empty:
+        empty(spec.missing)
+        return
+    show_announcement(spec)
+    name = actor()
+    open_linked_record(spec)
+    mode_key = key(spec, "mode")
+    st.session_state.setdefault(mode_key, "quick")
+    mode = (
+        st.segmented_control(
+            "方式", list(spec.modes), format_func=spec.modes.__getitem__, key=mode_key, label_visibility="collapsed"
+        )
+        or "quick"
+    )
+    {"quick": render_quick, "grid": render_grid, "edit": render_edit}[mode](spec, ctx, subjects, name)
+
+
+def open_linked_record(spec: EntrySpec) -> None:
+    """A “修改” link (``?record=<id>``) opens that record once; later changes are the user's."""
+    wanted = st.query_params.get(RECORD_PARAM) or st.query_params.get(OLD_RECORD_PARAM)
+    if wanted and wanted.isdigit() and st.session_state.get(key(spec, "linked")) != wanted:
+        st.session_state[key(spec, "linked")] = st.session_state[key(spec, "e_id")] = wanted
+        st.session_state[key(spec, "mode")] = "edit"
+
+
+# --- the quick form ---------------------------------------------------------------------------------------
+
+
+def render_quick(spec: EntrySpec, ctx: ViewContext, subjects, name: str) -> None:
+    problems: Problems = st.session_state.get(key(spec, "problems")) or Problems()
+    errors = problems.errors
+    # One kept field (a date) shares the top row; more (months and a date) get a row of their own.
+    one_kept = sum(f.keep for f in spec.fields(subjects.iloc[0])) == 1
+    top = st.columns([2, 1, 1] if one_kept else [2, 1])
+    with top[0]:
+        subject = choose_subject(spec, ctx, subjects)
+        field_error(errors, spec.subject_key)
+    with top[1]:
+        township_id = choose_unit(spec, ctx, subject, errors)
+    fields = spec.fields(subject)
+    kept = [f for f in fields if f.keep]
+    typed = [f for f in fields if not f.keep]
+    if len(top) == 3:
+        with top[2]:
+            kept_raw = render_kept(spec, ctx, kept, errors)
+    else:
+        kept_raw = render_kept(spec, ctx, kept, errors)
+    gen = st.session_state.setdefault(key(spec, "gen"), 0)
+    with st.form(key(spec, f"form_{gen}")):
+        raw = {}
+        for column, f in zip(st.columns([f.width for f in typed]), typed, strict=True):
+            with column:
+                raw[f.name] = widget(f, key(spec, f"f_{f.name}_{gen}"), year=ctx.spec.year)
+                field_error(errors, f.name)
+        if spec.preview is not None:
+            kept_values, _ = read(kept, kept_raw, ctx.spec.year)
+            preview = spec.preview(ctx, subject, kept_values)
+            if preview is not None:
+                live_preview(spec, preview, gen)
+        other_errors(errors, {f.name for f in fields} | {spec.subject_key, "township_id"})
+        button, hint = st.columns([1, 6], vertical_alignment="center")
+        submitted = button.form_submit_button("保存", type="primary")
+        hint.caption("填好后按回车键或点“保存”。保存后乡镇、日期等保持不变，可接着录下一条。")
+    if submitted:
+        values, unreadable = read(fields, {**kept_raw, **raw}, ctx.spec.year)
+        values = {
+            **spec.fixed(ctx, subject),
+            spec.subject_key: int(subject[spec.subject_key]),
+            "township_id": township_id,
+            **values,
+        }
+        submit(spec, ctx, name, values, unreadable)
+        st.rerun()
+    warnings = problems.warnings
+    pending = st.session_state.get(key(spec, "pending"))
+    if pending and warnings:
+        confirm_block(
+            warnings,
+            key=key(spec, "confirm"),
+            on_confirm=lambda: submit(spec, ctx, pending["actor"], pending["values"], {}, confirm=True),
+            on_cancel=lambda: forget(spec, "problems", "pending"),
+        )
+    recent = spec.recent(ctx, subject)
+    title = f"**最近录入**（{spec.subject_name(subject)}，{ctx.spec.year}年共 {len(recent)} 条，最新的在上）"
+    linked_table(ctx, spec, recent.head(8), "修改", title)
+
+
+def render_kept(spec: EntrySpec, ctx: ViewContext, kept: list[Field], errors: dict[str, str]) -> dict:
+    """Fields that stay after a save, above the form: they start from the filter (today within the
+    filtered period) and then keep the last value used. A new filter period starts them afresh."""
+    if not kept:
+        return {}
+    start = default_day(ctx)
+    period = f"{ctx.scope.start:%Y%m%d}_{ctx.scope.end:%Y%m%d}"
+    raw = {}
+    for column, f in zip(st.columns(len(kept)), kept, strict=True):
+        with column:
+            value = start.replace(day=1) if f.kind == "month" else start
+            raw[f.name] = widget(f, key(spec, f"k_{f.name}_{period}"), value=value, year=ctx.spec.year)
+            field_error(errors, f.name)
+    return raw
+
+
+def submit(spec: EntrySpec, ctx: ViewContext, name: str, values: dict, unreadable: dict, confirm: bool = False):
+    """Save a new record; keep what the service said for the next run, or start a fresh form."""
+    if unreadable:  # nothing goes to the service until every number can be read
+        st.session_state[key(spec, "problems")] = Problems(errors=unreadable)
+        return
+    note = st.session_state.get(key(spec, "confirm_note"), "") if confirm else ""
+    new_id, problems = attempt(
+        lambda: spec.create(db_url=ctx.url, actor=name, **values, confirm=confirm, warning_note=note, today=ctx.today)
+    )
+    st.session_state[key(spec, "problems")] = problems
+    st.session_state[key(spec, "pending")] = {"actor": name, "values": values} if problems.warnings else None
+    if new_id is not None:
+        forget(spec, "problems", "pending", "confirm_note")
+        st.session_state[key(spec, "gen")] = st.session_state.get(key(spec, "gen"), 0) + 1  # a fresh, empty form
+        announce(spec, saved_text(spec, ctx, new_id))
+
+
+def forget(spec: EntrySpec, *names: str) -> None:
+    for name in names:
+        st.session_state.pop(key(spec, name), None)
+
+
+# --- live preview of count × standard × months ------------------------------------------------------------
+
+_PREVIEW_JS = """
+(() => {
+  const cfg = %s;
+  const read = (sel) => {
+    const el = document.querySelector(sel);
+    if (!el || !el.value.trim()) return null;
+    const s = el.value.normalize("NFKC").replace(/[,\\s元人户]/g, "").replace(/[−－–—]/g, "-");
+    return /^[+-]?(\\d+(\\.\\d*)?|\\.\\d+)$/.test(s) ? Number(s) : NaN;
+  };
+  const yuan = (fen) => (fen / 100).toLocaleString("zh-CN", {minimumFractionDigits: 2, maximumFractionDigits: 2});
+  const update = () => {
+    const out = document.getElementById(cfg.out);
+    if (!out) return;
+    const count = read(cfg.count), typedRate = read(cfg.rate), total = read(cfg.total);
+    const rate = typedRate === null ? cfg.rateDefault : typedRate;
+    if (count === null || rate === null || Number.isNaN(count) || Number.isNaN(rate)) {
+      out.textContent = cfg.idle;
+      return;
+    }
+    const rateFen = Math.round(rate * 100), expected = count * rateFen * cfg.factor;
+    let text = `金额 = ${count.toLocaleString("zh-CN")} ${cfg.unit} × ${yuan(rateFen)} 元`;
+    if (cfg.perMonth) text += ` × ${cfg.factor} 个月`;
+    text += ` = ${yuan(expected)} 元`;
+    if (total !== null && !Number.isNaN(total) && Math.round(total * 100) !== expected) {
+      text += `；实发 ${yuan(Math.round(total * 100))} 元，与计算值不同，保存时须说明原因`;
+    }
+    out.textContent = text;
+  };
+  window.dpfPreview = update;
+  if (!window.dpfPreviewBound) {
+    document.addEventListener("input", () => window.dpfPreview && window.dpfPreview());
+    window.dpfPreviewBound = true;
+  }
+  update();
+})();
+"""
+
+
+def live_preview(spec: EntrySpec, p: Preview, gen: int) -> None:
+    """金额 = 人数 × 标准 × 月数, worked out in the browser as the user types (form fields send
+    nothing to the server before the save), from the standard and months the server knows."""
+    rate = "未设置标准" if p.rate_default_fen is None else f"{p.rate_default_fen / 100:,.2f} 元"
+    idle = f"金额 = 人（户）数 × {rate}" + (f" × {p.factor} 个月" if p.per_month else "") + "（填好人（户）数即显示）"
+
+    def selector(name: str) -> str:
+        return f".st-key-{key(spec, f'f_{name}_{gen}')} input"
+
+    config = {
+        "out": key(spec, f"preview_{gen}"),
+        "count": selector(p.count),
+        "rate": selector(p.rate),
+        "total": selector(p.total),
+        "rateDefault": None if p.rate_default_fen is None else p.rate_default_fen / 100,
+        "factor": p.factor,
+        "perMonth": p.per_month,
+        "unit": p.unit,
+        "idle": idle,
+    }
+    script = _PREVIEW_JS % json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
+    st.html(
+        f'<div class="entry-preview" id="{config["out"]}">{escape(idle)}</div><script>{script}</script>',
+        unsafe_allow_javascript=True,
+    )
