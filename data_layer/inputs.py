@@ -37,7 +37,7 @@ def parse_count(value: object, label: str) -> int | None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    text = _clean(value, ("人", "户", "台", "处", "个", "名", "篇", "家"))
+    text = _clean(value, ("人", "户", "台", "处", "个", "名", "篇", "家", "件", "次"))
     if _INTEGER.fullmatch(text):
         return int(text)
     if _DECIMAL.fullmatch(text):

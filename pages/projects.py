@@ -12,6 +12,7 @@ from data_layer.queries import projects
 from data_layer.scope import time_elapsed
 from pages.common import charts
 from pages.common.context import ViewContext, current
+from pages.common.entry_fields import edit_link
 from pages.common.fmt import num, pct, wan
 from pages.common.frame import handover
 from pages.common.ui import big_number, empty, short_project_name, township_order
@@ -174,6 +175,7 @@ def render_matrix(ctx: ViewContext, items: pd.DataFrame, thresholds) -> None:
         f"{r.project_code}.{r.item_code}": f"{short_project_name(r.project)}·{r.item}" for r in items.itertuples()
     }
     rates, statuses = rates.rename(columns=labels), statuses.rename(columns=labels)
+    rates.index.name = "乡镇"  # the header of the row labels (the query names it in English)
     if rates.empty:
         empty("没有分解到乡镇的目标")
         return
@@ -209,7 +211,7 @@ def render_entries(ctx: ViewContext, key: str) -> None:
         日期=rows["entry_date"],
         金额=[f"{a / 100:,.2f}" for a in rows["amount_fen"]],
         录入时间=rows["created_at"].map(lambda t: t.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")),
-        编辑=[f"entry_projects?entry={i}" for i in rows["id"]],
+        编辑=[edit_link(ctx, "entry_projects", i) for i in rows["id"]],
     ).rename(
         columns={
             "township": "乡镇",

@@ -10,6 +10,7 @@ from data_layer.export import to_csv, to_xlsx
 from data_layer.queries import org, subsidies
 from pages.common import charts
 from pages.common.context import ViewContext, current
+from pages.common.entry_fields import edit_link
 from pages.common.fmt import num
 from pages.common.frame import handover
 from pages.common.ui import big_number, empty, township_names, township_order
@@ -163,7 +164,7 @@ def render_records(ctx: ViewContext) -> None:
         标准=rows["standard_fen"] / 100,
         金额=rows["amount_fen"] / 100,
         录入时间=rows["created_at"].map(lambda t: t.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")),
-        修改=[f"entry_subsidies?record={i}" for i in rows["id"]],
+        修改=[edit_link(ctx, "entry_subsidies", i) for i in rows["id"]],
     ).rename(
         columns={
             "id": "编号",

@@ -244,3 +244,46 @@ def test_pace_thresholds_are_settings(reference_url):
         app_settings.set_pace_thresholds(db_url=reference_url, actor="管理员", behind=0.3, far_behind=0.1)
     assert "far_behind" in err.value.errors
     assert count(reference_url, "auditlog WHERE table_name = 'appsetting'") == 2
+
+
+def test_an_inactive_township_takes_no_new_entries_but_its_entries_can_be_corrected(reference_url):
+    from data_layer.services import org
+
+    i = ids(reference_url)
+    entry_id = add(reference_url, i)
+    org.update_township(
+        db_url=reference_url,
+        actor="管理员",
+        township_id=i["township"],
+        name="鲁村镇",
+        kind="镇",
+        sort_order=4,
+        active=False,
+    )
+    with pytest.raises(ValidationFailed) as err:
+        add(reference_url, i, entry_date=date(2023, 6, 20))
+    assert "已停用" in err.value.errors["township_id"]
+    service.update_progress(
+        db_url=reference_url,
+        actor="王五",
+        entry_id=entry_id,
+        township_id=i["township"],
+        entry_date=date(2023, 5, 20),
+        quantity=4,
+        amount_fen=4 * 45_000,
+        today=TODAY,
+    )
+    assert rows(reference_url, "SELECT township_id, quantity FROM progressentry")[0] == {
+        "township_id": i["township"],
+        "quantity": 4,
+    }
+
+
+def test_a_quantity_without_money_warns_only_where_the_item_records_money(reference_url):
+    i = ids(reference_url)
+    with pytest.raises(NeedsConfirmation) as err:
+        add(reference_url, i, amount_fen=None)
+    assert "no_amount" in err.value.warnings
+    add(
+        reference_url, i, item_id=i["county_item"], township_id=None, quantity=10, amount_fen=None
+    )  # training: no money

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from data_layer import checks
+from data_layer.errors import NeedsConfirmation
 from data_layer.services import projects as service
+from tests.conftest import rows
 from tests.test_services import TODAY, ids
 
 
@@ -114,3 +118,61 @@ def test_the_demo_has_only_the_findings_it_confirmed(demo_url):
     found = checks.findings(demo_url)
     entries = found[found["area"] == "重点工程"]
     assert (entries["note"] != "").all()  # every demo warning was confirmed, with a note
+
+
+def test_the_form_and_the_finding_agree_on_which_entry_overshot(reference_url):
+    """Issue #7 §2: an item without township targets; 90 in one township in January, 90 in another in
+    December. The form warns on December; 数据质量 must list December, with its note, and not January."""
+    i = ids(reference_url)
+    doorbells = rows(
+        reference_url,
+        "SELECT i.id, i.annual_target FROM projectitem i JOIN project p ON p.id = i.project_id "
+        "WHERE p.year = 2023 AND i.code = 'doorbell'",
+    )[0]
+    assert doorbells["annual_target"] == 100 and not rows(reference_url, "SELECT * FROM itemtownshiptarget")
+    first_town = rows(reference_url, "SELECT id FROM township WHERE name = '南麻街道'")[0]["id"]
+    assert first_town < i["township"]  # the old check ran township by township: December came first
+
+    def add(township_id, day, **kw):
+        return service.add_progress(
+            db_url=reference_url,
+            actor="李四",
+            item_id=doorbells["id"],
+            township_id=township_id,
+            entry_date=day,
+            quantity=90,
+            amount_fen=90 * 10_000,
+            today=TODAY,
+            **kw,
+        )
+
+    january = add(i["township"], date(2023, 1, 15))
+    with pytest.raises(NeedsConfirmation) as warned:
+        add(first_town, date(2023, 12, 15))
+    december = add(first_town, date(2023, 12, 15), confirm=True, warning_note="年底集中安装，已核实")
+    found = checks.findings(reference_url)
+    over = found[found["check"] == "progress.over_target"]
+    assert list(over["record"].str.extract(r"#(\d+)")[0].astype(int)) == [december]
+    assert january != december
+    assert over.iloc[0]["note"] == "年底集中安装，已核实"
+    assert over.iloc[0]["why"] == warned.value.warnings["over_target"]  # word for word what the form said
+
+
+def test_every_entry_warning_is_a_finding_with_the_same_words(demo_url):
+    """The form and 数据质量 share one computation: the rule context of each stored entry."""
+    from data_layer import rules
+    from data_layer.queries import rule_context
+
+    found = checks.findings(demo_url)
+    expected = {
+        (f"progress.{code}", c.id, message)
+        for c in rule_context.progress_contexts(demo_url)
+        for code, message in rules.progress_warnings(c).items()
+    } | {
+        (f"disbursement.{code}", c.id, message)
+        for c in rule_context.disbursement_contexts(demo_url)
+        for code, message in rules.disbursement_warnings(c).items()
+    }
+    entered = found[found["area"].isin(["重点工程", "补贴发放"])]
+    got = {(r.check, int(r.link.split("record=")[1]), r.why) for r in entered.itertuples()}
+    assert got == expected and len(expected) > 0

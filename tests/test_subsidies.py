@@ -240,3 +240,14 @@ def test_excel_has_headers_filter_and_totals():
     assert values[4] == ["乡镇（街道）", "特困残疾人家庭生活补助", "合计"]
     assert values[-1] == ["合计", pytest.approx(0.9), pytest.approx(0.9)]
     assert to_csv(table).startswith("\ufeff".encode())
+
+
+def test_a_standard_other_than_the_one_in_force_is_a_warning(reference_url):
+    i = ids(reference_url)
+    with pytest.raises(NeedsConfirmation) as err:
+        disburse(reference_url, i, standard_fen=3500)
+    assert set(err.value.warnings) == {"standard"} and "有效的标准 30.00 元" in err.value.warnings["standard"]
+    row_id = disburse(reference_url, i, standard_fen=3500, confirm=True, warning_note="按县里临时提标发放")
+    found = checks.findings(reference_url)
+    listed = found[found["check"] == "disbursement.standard"].iloc[0]
+    assert listed["note"] == "按县里临时提标发放" and listed["link"] == f"entry_subsidies?record={row_id}"

@@ -23,7 +23,6 @@ from pages.common.entry_fields import (
 from pages.common.entry_spec import EntrySpec
 from pages.common.fmt import cn_datetime
 from pages.common.forms import confirm_block, field_error, other_errors
-from pages.common.ui import township_names
 
 PER_ROW = 4  # fields per row of the correction form (it must fit a 1024-wide screen)
 
@@ -105,7 +104,7 @@ def choose_township(spec: EntrySpec, ctx: ViewContext, subject, record: dict, na
     choices = dict(spec.units(ctx, subject))
     current = unit_choice(record.get("township_id"))
     if current not in choices:
-        choices[current] = f"{township_names(ctx).get(record.get('township_id'), '县本级')}（已停用）"
+        choices[current] = f"{spec.unit_names(ctx).get(record.get('township_id'), '县本级')}（已停用）"
     options = list(choices)
     return st.selectbox(
         "乡镇（街道）", options, index=options.index(current), format_func=choices.__getitem__, key=key(spec, name)

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from pages.common.context import ViewContext
+from pages.common.ui import township_names
 
 COUNTY_WIDE = -1  # the unit choice “县本级” (a record tied to no township)
 FieldKind = Literal["count", "money", "text", "date", "month"]
@@ -82,5 +83,6 @@ class EntrySpec:
     fixed: Callable[[ViewContext, pd.Series], dict[str, Any]] = lambda ctx, subject: {}
     subject_caption: Callable[[ViewContext, pd.Series], str] | None = None
     preview: Callable[[ViewContext, pd.Series, dict], Preview | None] | None = None
+    unit_names: Callable[[ViewContext], dict] = township_names  # every township, active or not (a record's own)
     missing: str = "尚未设置可录入的内容"
     year_of: Callable[[dict], int] = field(default=lambda record: record["year"])
