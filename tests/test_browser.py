@@ -126,8 +126,52 @@ def count_rows(path: Path, sql: str) -> int:
         return conn.execute(sql).fetchone()[0]
 
 
-def test_progress_entry_in_the_browser(browser, demo_template, tmp_path):
-    """Enter progress through the form and see the card and the township row change; bad input writes nothing."""
+ENGLISH = re.compile(r"[A-Za-z]{2,}")
+
+
+def english_on_screen(page) -> list[str]:
+    """Latin words in the page's text (Streamlit's input hint is checked on its own; a data grid draws on a
+    canvas, and its hidden accessible copy holds raw link targets, so grids are left out; an icon's name is
+    a font ligature, drawn as the icon)."""
+    text = page.evaluate(
+        """() => {
+          const main = document.querySelector('[data-testid="stMain"]').cloneNode(true);
+          const hidden = '[data-testid="InputInstructions"], [data-testid="stDataFrame"], ' +
+            '[aria-hidden="true"][translate="no"], script, style';  // an icon: "error" draws ⓘ
+          main.querySelectorAll(hidden).forEach(e => e.remove());
+          return main.innerText;
+        }"""
+    )
+    return [text[max(0, m.start() - 30) : m.end() + 30] for m in ENGLISH.finditer(text)]
+
+
+def input_hint(page) -> str:
+    """What Streamlit's hint under the focused input shows (its English text is hidden, a Chinese one shown)."""
+    return page.evaluate(
+        """() => {
+          const span = document.querySelector('[data-testid="InputInstructions"] > span');
+          if (!span) return "";
+          const shown = getComputedStyle(span).fontSize === "0px" ? "" : span.innerText;
+          return shown + getComputedStyle(span, "::after").content.replaceAll('"', "");
+        }"""
+    )
+
+
+def sign_in_as(page, name: str) -> None:
+    field = page.get_by_role("textbox", name="录入人")
+    field.fill(name)
+    field.press("Enter")
+    wait_for_app(page)
+
+
+def toasts(page) -> str:
+    return " ".join(page.get_by_test_id("stToast").all_inner_texts())
+
+
+def test_progress_entry_as_a_new_user(browser, demo_template, tmp_path):
+    """A new user enters progress: bad input writes nothing; Enter saves once and a second Enter in the fresh
+    form saves nothing; the toast names what was saved; item, township and date stay; the name stays on
+    other pages and in a new tab; the board changes; no English on screen."""
     store = tmp_path / "entry.sqlite3"
     shutil.copy(demo_template, store)
     entries = "SELECT COUNT(*) FROM progressentry"
@@ -138,38 +182,63 @@ def test_progress_entry_in_the_browser(browser, demo_template, tmp_path):
         card_before = page.locator(".big-number .value").first.inner_text()
         page.close()
 
-        page = open_page(browser, f"{base}/entry_projects?year=2023")
-        assert_healthy(page)
-        page.get_by_role("textbox", name="录入人").fill("张三")
-        page.get_by_role("textbox", name="录入人").press("Enter")
+        context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+        page = context.new_page()
+        page.goto(f"{base}/entry_projects?year=2023&period=h1")
         wait_for_app(page)
+        assert_healthy(page)
+        sign_in_as(page, "张三")
         choose(page, "乡镇（街道）", "鲁村镇")
+        quantity = page.get_by_role("textbox", name="数量（台）")
+        amount = page.get_by_role("textbox", name="金额（元）")
         # bad input: money without a quantity → a message beside the field, no row
-        page.get_by_role("spinbutton", name="金额（元）").fill("1350")
-        page.get_by_role("spinbutton", name="金额（元）").press("Enter")
+        amount.fill("1350")
+        amount.press("Enter")
         wait_for_app(page)
         expect(page.get_by_text("请填写数量")).to_be_visible()
         assert count_rows(store, entries) == before
         # good input (2 wheelchairs at 450 元: no warning), submitted with Enter
-        page.get_by_role("spinbutton", name="金额（元）").fill("900")
-        expect(page.get_by_role("spinbutton", name="数量（台）")).to_have_count(1)
-        page.get_by_role("spinbutton", name="数量（台）").fill("2")
-        page.get_by_role("spinbutton", name="数量（台）").press("Enter")
+        amount.fill("900")
+        quantity.fill("2")
+        assert input_hint(page) == "按回车键保存"
+        quantity.press("Enter")
         wait_for_app(page)
-        expect(page.get_by_text("已保存：鲁村镇")).to_be_visible()
-        assert count_rows(store, entries) == before + 1
-        expect(
-            page.get_by_test_id("stSelectbox").filter(has_text="乡镇（街道）").get_by_role("combobox")
-        ).to_have_value("鲁村镇")
+        new_id = before + 1
+        expect(page.get_by_test_id("stToast")).to_contain_text(
+            f"已保存 #{count_rows(store, 'SELECT MAX(id) FROM progressentry')}"
+        )
+        assert "鲁村镇 · 捐赠轮椅 2 台，900.00 元（2023-06-30）" in toasts(page)
+        assert count_rows(store, entries) == new_id
+        township = page.get_by_test_id("stSelectbox").filter(has_text="乡镇（街道）").get_by_role("combobox")
+        expect(township).to_have_value("鲁村镇")
+        expect(page.get_by_test_id("stSelectbox").filter(has_text="指标").get_by_role("combobox")).to_have_value(
+            "双百工程 · 捐赠轮椅（台）"
+        )
+        expect(page.get_by_test_id("stDateInput")).to_contain_text("30")  # 2023-06-30 stays for the next entry
         # Enter again in the fresh, empty form must not save the same entry twice
-        quantity = page.get_by_role("spinbutton", name="数量（台）")
+        quantity = page.get_by_role("textbox", name="数量（台）")
         expect(quantity).to_have_count(1)  # the saved form is gone (under load it fades out slowly)
         expect(quantity).to_have_value("")
         quantity.press("Enter")
         wait_for_app(page)
-        assert count_rows(store, entries) == before + 1
+        assert count_rows(store, entries) == new_id
+        expect(page.get_by_text("请填写数量")).to_be_visible()  # an empty form says what is missing
+        assert english_on_screen(page) == []
+        SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "entry_projects_1920x1080.png"))
-        page.close()
+        page.set_viewport_size({"width": 1024, "height": 768})
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(SHOTS / "entry_projects_1024x768.png"))
+        # the name stays on another page and in a new tab of the same browser
+        page.get_by_test_id("stTopNav").get_by_text("数据录入").click()
+        page.get_by_text("补贴发放录入", exact=True).click()
+        wait_for_app(page)
+        expect(page.get_by_role("textbox", name="录入人")).to_have_value("张三")
+        tab = context.new_page()
+        tab.goto(f"{base}/entry_subsidies?year=2023")
+        wait_for_app(tab)
+        expect(tab.get_by_role("textbox", name="录入人")).to_have_value("张三")
+        context.close()
 
         page = open_page(browser, board)
         card_after = page.locator(".big-number .value").first.inner_text()
@@ -182,7 +251,8 @@ def test_progress_entry_in_the_browser(browser, demo_template, tmp_path):
 
 
 def test_disbursement_entry_and_excel_download(browser, demo_template, tmp_path):
-    """Enter a disbursement, see the township's total change, and download the table as Excel."""
+    """Enter a disbursement (the filter's township preselected, the amount previewed while typing, the months
+    kept after the save), see the township's total change, and download the table as Excel."""
     import openpyxl
 
     from data_layer.queries import subsidies
@@ -197,18 +267,25 @@ def test_disbursement_entry_and_excel_download(browser, demo_template, tmp_path)
         before = page.locator(".big-number .value").first.inner_text()
         page.close()
 
-        page = open_page(browser, f"{base}/entry_subsidies?year=2023")
-        page.get_by_role("textbox", name="录入人").fill("张三")
-        page.get_by_role("textbox", name="录入人").press("Enter")
-        wait_for_app(page)
+        page = open_page(browser, f"{base}/entry_subsidies?year=2023&period=h2&township=东里镇")
+        sign_in_as(page, "张三")
+        township = page.get_by_test_id("stSelectbox").filter(has_text="乡镇（街道）").get_by_role("combobox")
+        expect(township).to_have_value("东里镇")  # from the filter
         choose(page, "补贴类型", "房屋修缮补助")
-        choose(page, "乡镇（街道）", "东里镇")
         choose(page, "所属月份：从", "2023年10月")
         choose(page, "至", "2023年10月")
-        page.get_by_role("spinbutton", name="人（户）数（户）").fill("5")
-        page.get_by_role("spinbutton", name="人（户）数（户）").press("Enter")
+        count = page.get_by_role("textbox", name="人（户）数（户）")
+        count.fill("5")
+        expect(page.locator(".entry-preview")).to_have_text("金额 = 5 户 × 6,000.00 元 = 30,000.00 元")
+        page.get_by_role("textbox", name="实发金额（元，可空）").fill("29000")
+        expect(page.locator(".entry-preview")).to_contain_text("实发 29,000.00 元，与计算值不同")
+        page.get_by_role("textbox", name="实发金额（元，可空）").fill("")
+        count.press("Enter")
         wait_for_app(page)
-        expect(page.get_by_text("已保存")).to_be_visible()
+        expect(page.get_by_test_id("stToast")).to_contain_text("东里镇 · 房屋修缮补助 5 户，30,000.00 元（2023-10，")
+        kept = page.get_by_test_id("stSelectbox").filter(has_text="所属月份：从").get_by_role("combobox")
+        expect(kept).to_have_value("2023年10月")
+        assert english_on_screen(page) == []
         page.screenshot(path=str(SHOTS / "entry_subsidies_1920x1080.png"))
         page.close()
 
@@ -235,6 +312,21 @@ def test_disbursement_entry_and_excel_download(browser, demo_template, tmp_path)
     assert data["东里镇"]["房屋修缮补助"] == pytest.approx(
         expected.loc[expected["type_code"] == "housing", "amount_fen"].sum() / 1e6
     )
+
+
+@pytest.mark.parametrize("path", ["entry_projects", "entry_subsidies"])
+def test_the_month_grid_shows_every_township_without_scrolling(browser, app, path):
+    for size in ((1920, 1080), (1024, 768)):
+        page = open_page(browser, f"{app}/{path}?year=2023&period=h1", size)
+        page.get_by_text("按月批量录入").click()
+        wait_for_app(page)
+        scroller = page.get_by_test_id("stDataFrame").first.locator(".dvn-scroller")
+        sizes = scroller.evaluate("e => [e.scrollHeight, e.clientHeight]")
+        assert sizes[0] <= sizes[1], f"the grid scrolls ({sizes}): a township is hidden"
+        assert english_on_screen(page) == []
+        page.get_by_test_id("stDataFrame").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"{path}_grid_{size[0]}x{size[1]}.png"))
+        page.close()
 
 
 def test_picking_a_township_in_the_matrix_narrows_the_page(browser, app):
