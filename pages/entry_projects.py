@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_layer.queries import org, projects
+from data_layer.queries import projects
 from data_layer.services import projects as service
+from data_layer.services.records import services_for
 from pages.common.context import ViewContext
 from pages.common.entry import render_entry
-from pages.common.entry_fields import month_scope, unit_choice, whole_year
-from pages.common.entry_spec import COUNTY_WIDE, EntrySpec, Field, GridSpec
+from pages.common.entry_fields import month_scope, township_choices, unit_choice, whole_year
+from pages.common.entry_spec import EntrySpec, Field, GridSpec, Records, Subject, Words
 from pages.common.fmt import num, yuan
 from pages.common.frame import handover
 from pages.common.ui import short_project_name, township_names
@@ -30,13 +31,10 @@ def item_of(ctx: ViewContext, record: dict) -> pd.Series | None:
 
 
 def townships(ctx: ViewContext, item: pd.Series) -> dict[int, str]:
-    """The units an entry for ``item`` may name: its county's active townships, and/or 县本级."""
-    towns = org.townships(ctx.url)
-    towns = towns[towns["active"] & (towns["county_id"] == item["county_id"])]
-    choices = {} if item["scope"] == "county" else dict(zip(towns["township_id"], towns["township"], strict=True))
-    if item["scope"] != "township":
-        choices[COUNTY_WIDE] = "县本级"
-    return choices
+    """An item's scope says whether its entries name a township, 县本级, or either."""
+    return township_choices(
+        ctx, item["county_id"], townships=item["scope"] != "county", county_wide=item["scope"] != "township"
+    )
 
 
 def fields(item: pd.Series) -> list[Field]:
@@ -81,32 +79,18 @@ def recorded(ctx: ViewContext, item: pd.Series, first) -> dict[int, str]:
 SPEC = EntrySpec(
     key="pe",
     url_path="entry_projects",
-    noun="进度记录",
-    modes={"quick": "逐条录入", "grid": "按月批量录入", "edit": "修改、删除与恢复"},
-    subject_label="指标",
-    subject_key="item_id",
-    subjects=items,
-    subject_name=item_name,
-    record_subject=item_of,
+    words=Words(noun="进度记录", subject="指标", missing="本年度尚未设置重点工程，请先在“目标任务”页设置。"),
+    subject=Subject(key="item_id", choices=items, name=item_name, of_record=item_of),
     units=townships,
     fields=fields,
-    id_field="entry_id",
-    create=service.add_progress,
-    update=service.update_progress,
-    delete=service.delete_progress,
-    restore=service.restore_progress,
-    load=projects.entry,
-    describe=describe,
-    recent=recent,
-    deleted=deleted,
+    services=services_for(service.PROGRESS),
+    records=Records(load=projects.entry, describe=describe, recent=recent, deleted=deleted),
     grid=GridSpec(
         columns=lambda item: [f for f in fields(item) if not f.keep],
         day=Field("entry_date", "记录日期", "date"),
         recorded=recorded,
-        fixed=lambda ctx, item, month, day: {"item_id": int(item["item_id"]), "entry_date": day},
-        add_rows=service.add_progress_rows,
+        shared=lambda ctx, item, month, day: {"item_id": int(item["item_id"]), "entry_date": day},
     ),
-    missing="本年度尚未设置重点工程，请先在“目标任务”页设置。",
 )
 
 

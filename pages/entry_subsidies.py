@@ -7,11 +7,12 @@ import pandas as pd
 from data_layer.queries import org, subsidies
 from data_layer.rules import standard_factor
 from data_layer.services import subsidies as service
+from data_layer.services.records import services_for
 from pages.common.context import ViewContext
 from pages.common.entry import render_entry
-from pages.common.entry_fields import unit_choice, whole_year
-from pages.common.entry_spec import COUNTY_WIDE, EntrySpec, Field, GridSpec, Preview
-from pages.common.fmt import num, yuan
+from pages.common.entry_fields import township_choices, unit_choice, whole_year
+from pages.common.entry_spec import EntrySpec, Field, GridSpec, Preview, Records, Subject, Words
+from pages.common.fmt import month_span, num, yuan
 from pages.common.frame import handover
 from pages.common.ui import township_names
 
@@ -41,12 +42,6 @@ def standards(ctx: ViewContext, kind: pd.Series) -> str:
 
 def county_id(ctx: ViewContext) -> int:
     return ctx.scope.county_ids[0] if ctx.scope.county_ids else int(org.counties(ctx.url)["county_id"].iloc[0])
-
-
-def townships(ctx: ViewContext, kind: pd.Series) -> dict[int, str]:
-    towns = org.townships(ctx.url)
-    towns = towns[towns["active"] & (towns["county_id"] == county_id(ctx))]
-    return {**dict(zip(towns["township_id"], towns["township"], strict=True)), COUNTY_WIDE: "县本级"}
 
 
 def typed_fields(kind: pd.Series) -> list[Field]:
@@ -82,21 +77,17 @@ def preview(ctx: ViewContext, kind: pd.Series, kept: dict) -> Preview | None:
     )
 
 
-def months(month_from, month_to) -> str:
-    return f"{month_from:%Y-%m}" + (f"–{month_to:%Y-%m}" if month_to != month_from else "")
-
-
 def describe(ctx: ViewContext, r: dict) -> str:
     kind = type_of(ctx, r)
     where = township_names(ctx).get(r["township_id"], "县本级")
     count = f"{num(r['recipients'])} {UNIT[kind['unit']]}"
-    paid = f"{months(r['month_from'], r['month_to'])}，{r['paid_date']:%Y-%m-%d} 发放"
+    paid = f"{month_span(r['month_from'], r['month_to'])}，{r['paid_date']:%Y-%m-%d} 发放"
     return f"{where} · {kind['type']} {count}，{yuan(r['amount_fen'])}（{paid}）"
 
 
 def table(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     out = rows.assign(
-        所属月份=[months(a, b) for a, b in zip(rows["month_from"], rows["month_to"], strict=True)],
+        所属月份=[month_span(a, b) for a, b in zip(rows["month_from"], rows["month_to"], strict=True)],
         标准=[yuan(v) for v in rows["standard_fen"]],
         金额=[yuan(v) for v in rows["amount_fen"]],
     )
@@ -108,9 +99,8 @@ def table(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def recent(ctx: ViewContext, kind: pd.Series) -> pd.DataFrame:
     rows = subsidies.disbursements(ctx.url, whole_year(ctx), kind["type_code"])
     rows = rows.sort_values(["created_at", "id"], ascending=False)
-    return table(
-        rows, ["编号", "发放日期", "乡镇", "所属月份", "人（户）数", "标准", "金额", "备注", "核实说明", "录入人"]
-    )
+    columns = ["编号", "发放日期", "乡镇", "所属月份", "人（户）数", "标准", "金额", "备注", "核实说明", "录入人"]
+    return table(rows, columns)
 
 
 def deleted(ctx: ViewContext) -> pd.DataFrame:
@@ -126,43 +116,28 @@ def recorded(ctx: ViewContext, kind: pd.Series, first) -> dict[int, str]:
     return {int(t): f"{num(n)} {UNIT[kind['unit']]}" for t, n in totals.items()}
 
 
+def grid_shared(ctx: ViewContext, kind: pd.Series, month, day) -> dict:
+    """Every row of the grid: the type, the county, the one month it covers, the day it was paid."""
+    return dict(type_id=int(kind["type_id"]), county_id=county_id(ctx), month_from=month, month_to=month, paid_date=day)
+
+
 SPEC = EntrySpec(
     key="ps",
     url_path="entry_subsidies",
-    noun="发放记录",
-    modes={"quick": "逐笔录入", "grid": "按月批量录入", "edit": "修改、删除与恢复"},
-    subject_label="补贴类型",
-    subject_key="type_id",
-    subjects=types,
-    subject_name=lambda kind: kind["type"],
-    subject_caption=standards,
-    record_subject=type_of,
-    units=townships,
+    words=Words(noun="发放记录", subject="补贴类型", one_by_one="逐笔录入", missing="尚未设置补贴类型或县区。"),
+    subject=Subject(key="type_id", choices=types, name=lambda kind: kind["type"], of_record=type_of, caption=standards),
+    units=lambda ctx, kind: township_choices(ctx, county_id(ctx)),
     fields=fields,
     fixed=lambda ctx, kind: {"county_id": county_id(ctx)},
     preview=preview,
-    id_field="disbursement_id",
-    create=service.add_disbursement,
-    update=service.update_disbursement,
-    delete=service.delete_disbursement,
-    restore=service.restore_disbursement,
-    load=subsidies.disbursement,
-    describe=describe,
-    recent=recent,
-    deleted=deleted,
+    services=services_for(service.DISBURSEMENT),
+    records=Records(load=subsidies.disbursement, describe=describe, recent=recent, deleted=deleted),
     grid=GridSpec(
         columns=lambda kind: [f for f in typed_fields(kind) if f.name != "standard_fen"],
         day=Field("paid_date", "发放日期", "date"),
         recorded=recorded,
-        fixed=lambda ctx, kind, month, day: {
-            "type_id": int(kind["type_id"]),
-            "county_id": county_id(ctx),
-            "month": month,
-            "paid_date": day,
-        },
-        add_rows=service.add_disbursement_rows,
+        shared=grid_shared,
     ),
-    missing="尚未设置补贴类型或县区。",
     year_of=lambda record: record["month_from"].year,
 )
 

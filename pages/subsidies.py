@@ -11,7 +11,7 @@ from data_layer.queries import org, subsidies
 from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.entry_fields import edit_link
-from pages.common.fmt import num
+from pages.common.fmt import month_span, num
 from pages.common.frame import handover
 from pages.common.ui import big_number, empty, township_names, township_order
 
@@ -157,10 +157,7 @@ def render_records(ctx: ViewContext) -> None:
     rows = subsidies.disbursements(ctx.url, ctx.scope)
     st.subheader(f"发放记录：{len(rows)} 条")
     table = rows.assign(
-        所属月份=[
-            f"{a:%Y-%m}" + ("" if a == b else f" 至 {b:%Y-%m}")
-            for a, b in zip(rows["month_from"], rows["month_to"], strict=True)
-        ],
+        所属月份=[month_span(a, b) for a, b in zip(rows["month_from"], rows["month_to"], strict=True)],
         标准=rows["standard_fen"] / 100,
         金额=rows["amount_fen"] / 100,
         录入时间=rows["created_at"].map(lambda t: t.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")),

@@ -13,10 +13,12 @@ from data_layer.pacing import PaceThresholds
 from data_layer.queries import projects as q
 from data_layer.scope import FilterSpec, make_scope
 from data_layer.services import projects as service
+from data_layer.services.records import services_for
 from tests.conftest import rows
 from tests.test_services import TODAY, count, ids
 
 YEAR = make_scope(FilterSpec(2023))
+PROGRESS = services_for(service.PROGRESS)
 
 
 def add(url, i, **over):
@@ -120,11 +122,11 @@ def test_bad_edit_writes_nothing(reference_url):
 def test_delete_and_restore(reference_url):
     i = ids(reference_url)
     entry_id = add(reference_url, i)
-    service.delete_progress(db_url=reference_url, actor="王五", entry_id=entry_id)
+    PROGRESS.delete(db_url=reference_url, actor="王五", record_id=entry_id)
     assert wheelchairs_done(reference_url) == 0
     assert list(q.entries(reference_url, YEAR, deleted=True)["id"]) == [entry_id]
     with pytest.raises(ValidationFailed):
-        service.delete_progress(db_url=reference_url, actor="王五", entry_id=entry_id)
+        PROGRESS.delete(db_url=reference_url, actor="王五", record_id=entry_id)
     with pytest.raises(ValidationFailed):
         service.update_progress(
             db_url=reference_url,
@@ -136,7 +138,7 @@ def test_delete_and_restore(reference_url):
             amount_fen=45_000,
             today=TODAY,
         )
-    service.restore_progress(db_url=reference_url, actor="王五", entry_id=entry_id)
+    PROGRESS.restore(db_url=reference_url, actor="王五", record_id=entry_id)
     assert wheelchairs_done(reference_url) == 3
     actions = [
         a["action"] for a in rows(reference_url, "SELECT action FROM auditlog WHERE table_name = 'progressentry'")
@@ -155,11 +157,10 @@ def test_grid_is_all_or_nothing(reference_url):
     i = ids(reference_url)
     rows_in = grid_rows(i, 2, -1, 4)
     with pytest.raises(GridRejected) as err:
-        service.add_progress_rows(
+        PROGRESS.add_rows(
             db_url=reference_url,
             actor="李四",
-            item_id=i["item"],
-            entry_date=date(2023, 5, 31),
+            shared={"item_id": i["item"], "entry_date": date(2023, 5, 31)},
             rows=rows_in,
             today=TODAY,
         )
@@ -172,20 +173,18 @@ def test_grid_warnings_need_confirmation(reference_url):
     rows_in = grid_rows(i, 2, 3)
     rows_in[1]["amount_fen"] = 100  # 0.33 元 a wheelchair
     with pytest.raises(GridRejected) as err:
-        service.add_progress_rows(
+        PROGRESS.add_rows(
             db_url=reference_url,
             actor="李四",
-            item_id=i["item"],
-            entry_date=date(2023, 5, 31),
+            shared={"item_id": i["item"], "entry_date": date(2023, 5, 31)},
             rows=rows_in,
             today=TODAY,
         )
     assert "unit_cost" in err.value.problems[1].warnings and not err.value.problems[1].errors
-    ids_ = service.add_progress_rows(
+    ids_ = PROGRESS.add_rows(
         db_url=reference_url,
         actor="李四",
-        item_id=i["item"],
-        entry_date=date(2023, 5, 31),
+        shared={"item_id": i["item"], "entry_date": date(2023, 5, 31)},
         rows=rows_in,
         confirm=True,
         warning_note="核实",

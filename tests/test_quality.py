@@ -9,6 +9,7 @@ import pytest
 from data_layer import checks
 from data_layer.errors import NeedsConfirmation
 from data_layer.services import projects as service
+from data_layer.services.records import services_for
 from tests.conftest import rows
 from tests.test_services import TODAY, ids
 
@@ -79,7 +80,7 @@ def test_a_confirmed_entry_is_listed_with_its_note(reference_url):
     row = found[(found["check"] == "progress.unit_cost")].iloc[0]
     assert f"#{entry_id}" in row["record"] and row["note"] == "捐赠的二手轮椅"
     assert row["link"] == f"entry_projects?record={entry_id}"
-    service.delete_progress(db_url=reference_url, actor="李四", entry_id=entry_id)
+    services_for(service.PROGRESS).delete(db_url=reference_url, actor="李四", record_id=entry_id)
     assert checks.findings(reference_url).query("check == 'progress.unit_cost'").empty
 
 

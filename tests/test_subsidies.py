@@ -17,10 +17,18 @@ from data_layer.export import to_csv, to_xlsx
 from data_layer.queries import subsidies as q
 from data_layer.scope import FilterSpec, make_scope
 from data_layer.services import subsidies as service
+from data_layer.services.records import services_for
 from tests.conftest import rows
 from tests.test_services import TODAY, count, ids
 
 YEAR = make_scope(FilterSpec(2023))
+DISBURSEMENT = services_for(service.DISBURSEMENT)
+
+
+def july(i: dict) -> dict:
+    """A grid's shared values: one type, one county, July, paid on the 10th."""
+    month = date(2023, 7, 1)
+    return dict(type_id=i["type"], county_id=i["county"], month_from=month, month_to=month, paid_date=date(2023, 7, 10))
 
 
 def disburse(url, i, **over):
@@ -142,9 +150,9 @@ def test_edit_delete_restore_are_audited(reference_url):
         paid_date=date(2023, 7, 10),
         today=TODAY,
     )
-    service.delete_disbursement(db_url=reference_url, actor="王五", disbursement_id=row_id)
+    DISBURSEMENT.delete(db_url=reference_url, actor="王五", record_id=row_id)
     assert q.totals_by_type(reference_url, YEAR).set_index("type_code").at["tekun", "amount_fen"] == 0
-    service.restore_disbursement(db_url=reference_url, actor="王五", disbursement_id=row_id)
+    DISBURSEMENT.restore(db_url=reference_url, actor="王五", record_id=row_id)
     assert q.totals_by_type(reference_url, YEAR).set_index("type_code").at["tekun", "amount_fen"] == 63_000
     audit = rows(reference_url, "SELECT * FROM auditlog WHERE table_name = 'disbursement' ORDER BY id")
     assert [a["action"] for a in audit] == ["create", "update", "delete", "restore"]
@@ -159,13 +167,10 @@ def test_the_grid_is_all_or_nothing(reference_url):
         {"township_id": i["township"] + 2, "recipients": 15, "amount_fen": 1},
     ]
     with pytest.raises(GridRejected) as err:
-        service.add_disbursement_rows(
+        DISBURSEMENT.add_rows(
             db_url=reference_url,
             actor="李四",
-            type_id=i["type"],
-            county_id=i["county"],
-            month=date(2023, 7, 1),
-            paid_date=date(2023, 7, 10),
+            shared=july(i),
             rows=grid,
             today=TODAY,
         )
@@ -173,13 +178,10 @@ def test_the_grid_is_all_or_nothing(reference_url):
     assert "recipients" in err.value.problems[1].errors and "amount" in err.value.problems[2].warnings
     assert count(reference_url, "disbursement") == 0
     grid[1]["recipients"] = 12
-    made = service.add_disbursement_rows(
+    made = DISBURSEMENT.add_rows(
         db_url=reference_url,
         actor="李四",
-        type_id=i["type"],
-        county_id=i["county"],
-        month=date(2023, 7, 1),
-        paid_date=date(2023, 7, 10),
+        shared=july(i),
         rows=grid,
         confirm=True,
         warning_note="核实",

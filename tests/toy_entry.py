@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime
 import pandas as pd
 
 from data_layer.errors import GridRejected, Problems, ValidationFailed
-from pages.common.entry_spec import COUNTY_WIDE, EntrySpec, Field, GridSpec
+from data_layer.services.records import RecordServices
+from pages.common.entry_spec import COUNTY_WIDE, EntrySpec, Field, GridSpec, Records, Subject, Words
 
 STORE: dict[int, dict] = {}
 TOWNS = {1: "甲镇", 2: "乙镇", 3: "丙镇"}
@@ -52,34 +53,34 @@ def _store(values: dict, warnings: dict, note: str) -> int:
     return new_id
 
 
-def create(*, db_url, confirm=False, warning_note="", today=None, **values) -> int:
+def create(*, db_url, actor, values, confirm=False, warning_note="", today=None) -> int:
     CALLS.append("create")
+    values = {**values, "actor": actor}
     _problems(values).raise_for(confirm)
     return _store(values, _problems(values).warnings, warning_note)
 
 
-def add_rows(*, db_url, actor, kind_id, day, rows, confirm=False, warning_note="", today=None) -> list[int]:
+def add_rows(*, db_url, actor, shared, rows, confirm=False, warning_note="", today=None) -> list[int]:
     CALLS.append("add_rows")
     found = {i: p for i, r in enumerate(rows) if (p := _problems({**r, "actor": actor}))}
     if any(p.errors for p in found.values()) or (found and not confirm):
         raise GridRejected(found)
-    return [_store({**r, "actor": actor, "kind_id": kind_id, "day": day}, {}, warning_note) for r in rows]
+    return [_store({**r, **shared, "actor": actor}, {}, warning_note) for r in rows]
 
 
-def update(*, db_url, actor, parcel_id, confirm=False, warning_note="", today=None, **values) -> None:
-    record = STORE[parcel_id]
-    problems = _problems({**record, **values, "actor": actor})
-    problems.raise_for(confirm)
+def update(*, db_url, actor, record_id, values, confirm=False, warning_note="", today=None) -> None:
+    record = STORE[record_id]
+    _problems({**record, **values, "actor": actor}).raise_for(confirm)
     record.update(values)
 
 
 def set_deleted(deleted: bool):
-    def change(*, db_url, actor, parcel_id) -> None:
+    def change(*, db_url, actor, record_id) -> None:
         if not actor:
             raise ValidationFailed({"actor": "请填写录入人"})
-        if (STORE[parcel_id]["deleted_at"] is not None) == deleted:
-            raise ValidationFailed({"parcel_id": "记录已删除" if deleted else "记录未被删除"})
-        STORE[parcel_id]["deleted_at"] = datetime.now(UTC) if deleted else None
+        if (STORE[record_id]["deleted_at"] is not None) == deleted:
+            raise ValidationFailed({"record_id": "记录已删除" if deleted else "记录未被删除"})
+        STORE[record_id]["deleted_at"] = datetime.now(UTC) if deleted else None
 
     return change
 
@@ -108,31 +109,30 @@ def fields(kind) -> list[Field]:
 SPEC = EntrySpec(
     key="toy",
     url_path="toy",
-    noun="发放记录",
-    modes={"quick": "逐条", "grid": "按月", "edit": "修改"},
-    subject_label="物资",
-    subject_key="kind_id",
-    subjects=lambda ctx: KINDS,
-    subject_name=lambda kind: kind["kind"],
-    record_subject=lambda ctx, record: KINDS[KINDS["kind_id"] == record["kind_id"]].iloc[0],
+    words=Words(noun="发放记录", subject="物资", one_by_one="逐条"),
+    subject=Subject(
+        key="kind_id",
+        choices=lambda ctx: KINDS,
+        name=lambda kind: kind["kind"],
+        of_record=lambda ctx, record: KINDS[KINDS["kind_id"] == record["kind_id"]].iloc[0],
+    ),
     units=lambda ctx, kind: {**TOWNS, COUNTY_WIDE: "县本级"},
     unit_names=lambda ctx: {**TOWNS, 9: "丁镇"},
     fields=fields,
-    id_field="parcel_id",
-    create=create,
-    update=update,
-    delete=set_deleted(True),
-    restore=set_deleted(False),
-    load=load,
-    describe=lambda ctx, r: f"{TOWNS.get(r['township_id'], '县本级')} {r['parcels']} 件（{r['day']:%Y-%m-%d}）",
-    recent=lambda ctx, kind: listing(deleted=False),
-    deleted=lambda ctx: listing(deleted=True),
+    services=RecordServices(
+        create=create, update=update, delete=set_deleted(True), restore=set_deleted(False), add_rows=add_rows
+    ),
+    records=Records(
+        load=load,
+        describe=lambda ctx, r: f"{TOWNS.get(r['township_id'], '县本级')} {r['parcels']} 件（{r['day']:%Y-%m-%d}）",
+        recent=lambda ctx, kind: listing(deleted=False),
+        deleted=lambda ctx: listing(deleted=True),
+    ),
     grid=GridSpec(
         columns=lambda kind: [f for f in fields(kind) if not f.keep],
         day=Field("day", "发放日期", "date"),
         recorded=lambda ctx, kind, first: {1: "5 件"},
-        fixed=lambda ctx, kind, month, day: {"kind_id": int(kind["kind_id"]), "day": day},
-        add_rows=add_rows,
+        shared=lambda ctx, kind, month, day: {"kind_id": int(kind["kind_id"]), "day": day},
     ),
 )
 

@@ -150,6 +150,7 @@ class RecordType:
     """
 
     model: type[SQLModel]
+    id_field: str  # the field a missing or deleted record's message is reported under (entry_id…)
     validate: Callable[..., dict]
     warnings: Callable[[Session, list[int]], dict[int, dict[str, str]]]
 
@@ -169,9 +170,9 @@ def create_rows(
     *,
     actor: str,
     rows: list[dict],
-    confirm: bool,
-    warning_note: str,
-    today: date,
+    confirm: bool = False,
+    warning_note: str = "",
+    today: date | None = None,
 ) -> list[int]:
     """Write every row or none (a grid, an import, or a form's one row).
 
@@ -183,6 +184,7 @@ def create_rows(
     check_actor(checks, actor)
     _check_note(checks, warning_note)
     checks.raise_if_any()
+    today = today or date.today()
     problems: dict[int, Problems] = {}
     written: list[tuple[int, SQLModel]] = []
     for index, values in enumerate(rows):
@@ -224,22 +226,21 @@ def update_one(
     kind: RecordType,
     row_id: int,
     *,
-    field: str,
     actor: str,
     values: dict,
-    confirm: bool,
-    warning_note: str,
-    today: date,
+    confirm: bool = False,
+    warning_note: str = "",
+    today: date | None = None,
 ) -> None:
     """Correct a record: the same rules as a new one, audited with the values before."""
     checks = Checks()
     check_actor(checks, actor)
     _check_note(checks, warning_note)
     row = session.get(kind.model, row_id) if row_id is not None else None
-    if checks.require(row is not None, field, "记录不存在"):
-        checks.require(row.deleted_at is None, field, "记录已删除，请先恢复")  # type: ignore[attr-defined]
+    if checks.require(row is not None, kind.id_field, "记录不存在"):
+        checks.require(row.deleted_at is None, kind.id_field, "记录已删除，请先恢复")  # type: ignore[attr-defined]
     checks.raise_if_any()
-    stored = kind.validate(session, checks, {**row.model_dump(), **values}, today=today, current=row)
+    stored = kind.validate(session, checks, {**row.model_dump(), **values}, today=today or date.today(), current=row)
     checks.raise_if_any()
     before = snapshot(row)
     for name, value in stored.items():

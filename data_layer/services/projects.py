@@ -26,10 +26,8 @@ from data_layer.services._core import (
     check_count,
     check_text,
     create_one,
-    create_rows,
     insert,
     service,
-    set_deleted,
     snapshot,
     update_one,
 )
@@ -171,7 +169,7 @@ def progress_warnings(session: Session, entry_ids: list[int]) -> dict[int, dict[
     return {i: rules.progress_warnings(c) for i, c in progress_context(session, entry_ids).items()}
 
 
-PROGRESS = RecordType(model=ProgressEntry, validate=validate_progress, warnings=progress_warnings)
+PROGRESS = RecordType(model=ProgressEntry, id_field="entry_id", validate=validate_progress, warnings=progress_warnings)
 
 
 @service
@@ -208,7 +206,7 @@ def add_progress(
         values=values,
         confirm=confirm,
         warning_note=warning_note,
-        today=today or date.today(),
+        today=today,
     )
 
 
@@ -232,53 +230,13 @@ def update_progress(
         session,
         PROGRESS,
         entry_id,
-        field="entry_id",
         actor=actor,
         values=dict(
             township_id=township_id, entry_date=entry_date, quantity=quantity, amount_fen=amount_fen, note=note
         ),
         confirm=confirm,
         warning_note=warning_note,
-        today=today or date.today(),
-    )
-
-
-@service
-def delete_progress(*, session: Session, actor: str, entry_id: int) -> None:
-    """Delete an entry: it stays in the store, marked deleted, and can be restored."""
-    set_deleted(session, ProgressEntry, entry_id, actor=actor, field="entry_id", deleted=True)
-
-
-@service
-def restore_progress(*, session: Session, actor: str, entry_id: int) -> None:
-    set_deleted(session, ProgressEntry, entry_id, actor=actor, field="entry_id", deleted=False)
-
-
-@service
-def add_progress_rows(
-    *,
-    session: Session,
-    actor: str,
-    item_id: int,
-    entry_date: date,
-    rows: list[dict],
-    confirm: bool = False,
-    warning_note: str = "",
-    today: date | None = None,
-) -> list[int]:
-    """Save a grid (one item, one date, many townships) all or nothing.
-
-    Each row has ``township_id``, ``quantity``, ``amount_fen`` and ``note``. Any error, or any
-    warning without ``confirm``, raises ``GridRejected`` with every row's problems.
-    """
-    return create_rows(
-        session,
-        PROGRESS,
-        actor=actor,
-        rows=[{**r, "item_id": item_id, "entry_date": entry_date} for r in rows],
-        confirm=confirm,
-        warning_note=warning_note,
-        today=today or date.today(),
+        today=today,
     )
 
 

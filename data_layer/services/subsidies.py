@@ -26,10 +26,8 @@ from data_layer.services._core import (
     check_count,
     check_text,
     create_one,
-    create_rows,
     insert,
     service,
-    set_deleted,
     update_one,
 )
 
@@ -87,7 +85,7 @@ def validate_disbursement(session: Session, checks: Checks, values: dict, *, tod
     No standard given: the type's standard in force on the paid date. No amount: count × standard
     × months (a different amount is a warning whose note is the reason).
     """
-    v = {k: values.get(k) for k in (*DISBURSEMENT_FIELDS, "note", "is_demo")}
+    v = {k: values.get(k) for k in ENTERED}
     subsidy = session.get(SubsidyType, v["type_id"]) if v["type_id"] is not None else None
     checks.require(subsidy is not None, "type_id", "请选择补贴类型")
     checks.require(session.get(County, v["county_id"]) is not None, "county_id", "请选择县区")
@@ -122,17 +120,12 @@ def validate_disbursement(session: Session, checks: Checks, values: dict, *, tod
     return v
 
 
-DISBURSEMENT_FIELDS = (
-    "type_id",
-    "county_id",
-    "township_id",
-    "month_from",
-    "month_to",
-    "recipients",
-    "standard_fen",
-    "amount_fen",
-    "paid_date",
-)
+# What a person enters (the rest is bookkeeping the writers keep).
+ENTERED = [
+    name
+    for name in Disbursement.model_fields
+    if name not in ("id", "warning_note", "created_by", "created_at", "deleted_at")
+]
 
 
 def disbursement_warnings(session: Session, ids: list[int]) -> dict[int, dict[str, str]]:
@@ -140,7 +133,9 @@ def disbursement_warnings(session: Session, ids: list[int]) -> dict[int, dict[st
     return {i: rules.disbursement_warnings(c) for i, c in disbursement_context(session, ids).items()}
 
 
-DISBURSEMENT = RecordType(model=Disbursement, validate=validate_disbursement, warnings=disbursement_warnings)
+DISBURSEMENT = RecordType(
+    id_field="disbursement_id", model=Disbursement, validate=validate_disbursement, warnings=disbursement_warnings
+)
 
 
 @service
@@ -185,7 +180,7 @@ def add_disbursement(
         values=values,
         confirm=confirm,
         warning_note=warning_note,
-        today=today or date.today(),
+        today=today,
     )
 
 
@@ -213,7 +208,6 @@ def update_disbursement(
         session,
         DISBURSEMENT,
         disbursement_id,
-        field="disbursement_id",
         actor=actor,
         values=dict(
             township_id=township_id,
@@ -227,46 +221,7 @@ def update_disbursement(
         ),
         confirm=confirm,
         warning_note=warning_note,
-        today=today or date.today(),
-    )
-
-
-@service
-def delete_disbursement(*, session: Session, actor: str, disbursement_id: int) -> None:
-    """Delete a disbursement: it stays in the store, marked deleted, and can be restored."""
-    set_deleted(session, Disbursement, disbursement_id, actor=actor, field="disbursement_id", deleted=True)
-
-
-@service
-def restore_disbursement(*, session: Session, actor: str, disbursement_id: int) -> None:
-    set_deleted(session, Disbursement, disbursement_id, actor=actor, field="disbursement_id", deleted=False)
-
-
-@service
-def add_disbursement_rows(
-    *,
-    session: Session,
-    actor: str,
-    type_id: int,
-    county_id: int,
-    month: date,
-    paid_date: date,
-    rows: list[dict],
-    confirm: bool = False,
-    warning_note: str = "",
-    today: date | None = None,
-) -> list[int]:
-    """A grid: one type, one month, many townships (``township_id``, ``recipients``, optional ``amount_fen``,
-    ``note``); all or nothing, like the progress grid."""
-    shared = dict(type_id=type_id, county_id=county_id, month_from=month, month_to=month, paid_date=paid_date)
-    return create_rows(
-        session,
-        DISBURSEMENT,
-        actor=actor,
-        rows=[{**r, **shared} for r in rows],
-        confirm=confirm,
-        warning_note=warning_note,
-        today=today or date.today(),
+        today=today,
     )
 
 

@@ -40,9 +40,9 @@ OLD_RECORD_PARAM = "entry"  # bookmarks made before every entry page used ?recor
 
 def render_entry(spec: EntrySpec) -> None:
     ctx = current()
-    subjects = spec.subjects(ctx)
+    subjects = spec.subject.choices(ctx)
     if subjects.empty:
-        empty(spec.missing)
+        empty(spec.words.missing)
         return
     show_announcement(spec)
     name = actor()
@@ -77,7 +77,7 @@ def render_quick(spec: EntrySpec, ctx: ViewContext, subjects, name: str) -> None
     top = st.columns([2, 1, 1] if one_kept else [2, 1])
     with top[0]:
         subject = choose_subject(spec, ctx, subjects)
-        field_error(errors, spec.subject_key)
+        field_error(errors, spec.subject.key)
     with top[1]:
         township_id = choose_unit(spec, ctx, subject, errors)
     fields = spec.fields(subject)
@@ -100,7 +100,7 @@ def render_quick(spec: EntrySpec, ctx: ViewContext, subjects, name: str) -> None
             preview = spec.preview(ctx, subject, kept_values)
             if preview is not None:
                 live_preview(spec, preview, gen)
-        other_errors(errors, {f.name for f in fields} | {spec.subject_key, "township_id"})
+        other_errors(errors, {f.name for f in fields} | {spec.subject.key, "township_id"})
         button, hint = st.columns([1, 6], vertical_alignment="center")
         submitted = button.form_submit_button("保存", type="primary")
         hint.caption("填好后按回车键或点“保存”。保存后乡镇、日期等保持不变，可接着录下一条。")
@@ -108,7 +108,7 @@ def render_quick(spec: EntrySpec, ctx: ViewContext, subjects, name: str) -> None
         values, unreadable = read(fields, {**kept_raw, **raw}, ctx.spec.year)
         values = {
             **spec.fixed(ctx, subject),
-            spec.subject_key: int(subject[spec.subject_key]),
+            spec.subject.key: int(subject[spec.subject.key]),
             "township_id": township_id,
             **values,
         }
@@ -123,8 +123,8 @@ def render_quick(spec: EntrySpec, ctx: ViewContext, subjects, name: str) -> None
             on_confirm=lambda: submit(spec, ctx, pending["actor"], pending["values"], {}, confirm=True),
             on_cancel=lambda: forget(spec, "problems", "pending"),
         )
-    recent = spec.recent(ctx, subject)
-    title = f"**最近录入**（{spec.subject_name(subject)}，{ctx.spec.year}年共 {len(recent)} 条，最新的在上）"
+    recent = spec.records.recent(ctx, subject)
+    title = f"**最近录入**（{spec.subject.name(subject)}，{ctx.spec.year}年共 {len(recent)} 条，最新的在上）"
     linked_table(ctx, spec, recent.head(8), "修改", title)
 
 
@@ -151,7 +151,9 @@ def submit(spec: EntrySpec, ctx: ViewContext, name: str, values: dict, unreadabl
         return
     note = st.session_state.get(key(spec, "confirm_note"), "") if confirm else ""
     new_id, problems = attempt(
-        lambda: spec.create(db_url=ctx.url, actor=name, **values, confirm=confirm, warning_note=note, today=ctx.today)
+        lambda: spec.services.create(
+            db_url=ctx.url, actor=name, values=values, confirm=confirm, warning_note=note, today=ctx.today
+        )
     )
     st.session_state[key(spec, "problems")] = problems
     st.session_state[key(spec, "pending")] = {"actor": name, "values": values} if problems.warnings else None

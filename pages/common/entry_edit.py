@@ -35,19 +35,19 @@ def render_edit(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame, name:
         except ValueError as exc:
             st.error(str(exc), icon=":material/error:")
         else:
-            record = spec.load(ctx.url, record_id) if record_id else None
+            record = spec.records.load(ctx.url, record_id) if record_id else None
             if record is None:
-                st.error(f"没有编号为 {typed.strip()} 的{spec.noun}", icon=":material/error:")
+                st.error(f"没有编号为 {typed.strip()} 的{spec.words.noun}", icon=":material/error:")
             else:
                 render_record(spec, ctx, record, name)
-    deleted = spec.deleted(ctx)
-    title = f"**回收站：已删除的{spec.noun}**（{ctx.spec.year}年，{len(deleted)} 条；打开后可恢复）"
+    deleted = spec.records.deleted(ctx)
+    title = f"**回收站：已删除的{spec.words.noun}**（{ctx.spec.year}年，{len(deleted)} 条；打开后可恢复）"
     linked_table(ctx, spec, deleted, "查看/恢复", title)
 
 
 def render_record(spec: EntrySpec, ctx: ViewContext, record: dict, name: str) -> None:
     record_id = int(record["id"])
-    line = f"**#{record_id}** {spec.describe(ctx, record)} · 录入人 {record['created_by']} · 录入时间 "
+    line = f"**#{record_id}** {spec.records.describe(ctx, record)} · 录入人 {record['created_by']} · 录入时间 "
     line += cn_datetime(record["created_at"])
     if record.get("warning_note"):
         line += f" · 核实说明：{record['warning_note']}"
@@ -55,10 +55,10 @@ def render_record(spec: EntrySpec, ctx: ViewContext, record: dict, name: str) ->
     if record["deleted_at"] is not None:
         st.warning("这条记录已删除，不计入任何统计。", icon=":material/delete:")
         if st.button("恢复这条记录", key=key(spec, f"restore_{record_id}"), icon=":material/restore_from_trash:"):
-            change(spec, ctx, spec.restore, f"已恢复 #{record_id}", actor=name, **{spec.id_field: record_id})
+            change(spec, ctx, spec.services.restore, f"已恢复 #{record_id}", actor=name, record_id=record_id)
             st.rerun()
         return
-    subject = spec.record_subject(ctx, record)
+    subject = spec.subject.of_record(ctx, record)
     if subject is None:
         st.error("找不到这条记录所属的指标或类型", icon=":material/error:")
         return
@@ -95,7 +95,7 @@ def render_record(spec: EntrySpec, ctx: ViewContext, record: dict, name: str) ->
         )
     if st.button("删除这条记录", key=key(spec, f"delete_{record_id}"), icon=":material/delete:"):
         done = f"已删除 #{record_id}（可在回收站恢复）"
-        change(spec, ctx, spec.delete, done, actor=name, **{spec.id_field: record_id})
+        change(spec, ctx, spec.services.delete, done, actor=name, record_id=record_id)
         st.rerun()
 
 
@@ -120,11 +120,11 @@ def save_change(spec, ctx, name: str, record_id: int, values: dict, unreadable: 
     change(
         spec,
         ctx,
-        spec.update,
+        spec.services.update,
         f"已修改 #{record_id}",
         actor=name,
-        **{spec.id_field: record_id},
-        **values,
+        record_id=record_id,
+        values=values,
         confirm=confirm,
         warning_note=note,
         today=ctx.today,

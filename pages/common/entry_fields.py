@@ -16,6 +16,7 @@ import streamlit as st
 from data_layer.errors import NeedsConfirmation, Problems, ValidationFailed
 from data_layer.inputs import parse_count, parse_text, parse_yuan
 from data_layer.links import record_link
+from data_layer.queries import org
 from pages.common.context import ViewContext
 from pages.common.entry_spec import COUNTY_WIDE, EntrySpec, Field
 from pages.common.forms import field_error
@@ -111,8 +112,8 @@ def show_announcement(spec: EntrySpec) -> None:
 
 
 def saved_text(spec: EntrySpec, ctx: ViewContext, record_id: int) -> str:
-    record = spec.load(ctx.url, record_id)
-    return f"已保存 #{record_id}：{spec.describe(ctx, record)}" if record else f"已保存 #{record_id}"
+    record = spec.records.load(ctx.url, record_id)
+    return f"已保存 #{record_id}：{spec.records.describe(ctx, record)}" if record else f"已保存 #{record_id}"
 
 
 # --- what the entry is about, and where ---------------------------------------------------------------
@@ -120,15 +121,15 @@ def saved_text(spec: EntrySpec, ctx: ViewContext, record_id: int) -> str:
 
 def choose_subject(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame) -> pd.Series:
     """The item or type, kept across saves (outside the form, so a save never resets it)."""
-    ids = [int(i) for i in subjects[spec.subject_key]]
-    names = {int(r[spec.subject_key]): spec.subject_name(r) for _, r in subjects.iterrows()}
+    ids = [int(i) for i in subjects[spec.subject.key]]
+    names = {int(r[spec.subject.key]): spec.subject.name(r) for _, r in subjects.iterrows()}
     widget_key = key(spec, "subject")
     if st.session_state.get(widget_key) not in ids:
         st.session_state[widget_key] = ids[0]
-    chosen = st.selectbox(spec.subject_label, ids, format_func=names.__getitem__, key=widget_key)
-    subject = subjects[subjects[spec.subject_key] == chosen].iloc[0]
-    if spec.subject_caption is not None:
-        st.caption(spec.subject_caption(ctx, subject))
+    chosen = st.selectbox(spec.words.subject, ids, format_func=names.__getitem__, key=widget_key)
+    subject = subjects[subjects[spec.subject.key] == chosen].iloc[0]
+    if spec.subject.caption is not None:
+        st.caption(spec.subject.caption(ctx, subject))
     return subject
 
 
@@ -179,3 +180,11 @@ def month_scope(ctx: ViewContext, first: date):
     """One month of the filtered year, every township of the filtered counties (the grid's rows)."""
     last = date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
     return replace(ctx.scope, period="range", start=first, end=last, township_ids=())
+
+
+def township_choices(ctx: ViewContext, county_id: int, *, townships: bool = True, county_wide: bool = True) -> dict:
+    """What a new record may name: the county's active townships (in the admin's order), and/or 县本级."""
+    towns = org.townships(ctx.url)
+    towns = towns[towns["active"] & (towns["county_id"] == county_id)]
+    choices = dict(zip(towns["township_id"], towns["township"], strict=True)) if townships else {}
+    return {**choices, COUNTY_WIDE: "县本级"} if county_wide else choices

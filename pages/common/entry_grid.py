@@ -54,7 +54,7 @@ def render_grid(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame, name:
     st.caption("每个乡镇一行；只填有数据的行，空行不保存。保存前逐行检查，问题写在最右一列，全部无误才写入。")
     edited = st.data_editor(
         base,
-        key=key(spec, f"g_editor_{gen}_{subject[spec.subject_key]}_{month}"),
+        key=key(spec, f"g_editor_{gen}_{subject[spec.subject.key]}_{month}"),
         hide_index=True,
         width="stretch",
         disabled=["乡镇", "本月已录", "问题"],
@@ -111,10 +111,10 @@ def save_grid(spec, ctx, subject, month: date, day: date, columns: list[Field], 
         st.session_state[key(spec, "g_problems")] = unreadable
         st.rerun()
     try:
-        spec.grid.add_rows(
+        spec.services.add_rows(
             db_url=ctx.url,
             actor=name,
-            **spec.grid.fixed(ctx, subject, month, day),
+            shared=spec.grid.shared(ctx, subject, month, day),
             rows=rows,
             confirm=st.session_state.get(key(spec, "g_confirm"), False),
             warning_note=st.session_state.get(key(spec, "g_note"), ""),
@@ -129,7 +129,8 @@ def save_grid(spec, ctx, subject, month: date, day: date, columns: list[Field], 
     for state in ("g_problems", "g_confirm", "g_note"):
         st.session_state.pop(key(spec, state), None)
     st.session_state[key(spec, "g_gen")] = st.session_state.get(key(spec, "g_gen"), 0) + 1
-    announce(spec, f"已保存 {len(rows)} 条：{spec.subject_name(subject)}，{month:%Y年%-m月}，{totals(columns, rows)}")
+    where = f"{spec.subject.name(subject)}，{month.year}年{month.month}月"
+    announce(spec, f"已保存 {len(rows)} 条：{where}，{totals(columns, rows)}")
     st.rerun()
 
 

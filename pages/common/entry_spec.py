@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from data_layer.services.records import RecordServices
 from pages.common.context import ViewContext
 from pages.common.ui import township_names
 
@@ -53,36 +54,56 @@ class GridSpec:
     columns: Callable[[pd.Series], list[Field]]  # per row (the unit and the date are the grid's)
     day: Field  # the date every row is saved with (entry_date / paid_date)
     recorded: Callable[[ViewContext, pd.Series, date], dict[int, str]]  # unit → already recorded in the month
-    fixed: Callable[[ViewContext, pd.Series, date, date], dict]  # the add-rows service's shared arguments
-    add_rows: Callable[..., list[int]]
+    shared: Callable[[ViewContext, pd.Series, date, date], dict]  # (subject, month, day) → values every row has
+
+
+@dataclass(frozen=True)
+class Words:
+    """What the page calls things."""
+
+    noun: str  # one record: 进度记录, 发放记录
+    subject: str  # what a record is about: 指标, 补贴类型
+    one_by_one: str = "逐条录入"  # the quick form's tab
+    missing: str = "尚未设置可录入的内容"  # when there is nothing to enter yet
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a record is about (an item, a subsidy type), chosen above the form and kept across saves."""
+
+    key: str  # the services' keyword for it: item_id, type_id
+    choices: Callable[[ViewContext], pd.DataFrame]  # one row per choice, with a ``key`` column
+    name: Callable[[pd.Series], str]
+    of_record: Callable[[ViewContext, dict], pd.Series | None]  # the subject of a stored record
+    caption: Callable[[ViewContext, pd.Series], str] | None = None  # a line under the choice (the standards)
+
+
+@dataclass(frozen=True)
+class Records:
+    """Stored records as the page shows them."""
+
+    load: Callable[[str, int], dict | None]  # one record by its number, deleted or not
+    describe: Callable[[ViewContext, dict], str]  # in words: township, item, amount, date (the toast)
+    recent: Callable[[ViewContext, pd.Series], pd.DataFrame]  # under the form, newest first; has 编号
+    deleted: Callable[[ViewContext], pd.DataFrame]  # the 回收站; has 编号
 
 
 @dataclass(frozen=True)
 class EntrySpec:
     key: str  # prefix of the page's widget keys
     url_path: str  # the page's URL path (links that open a record)
-    noun: str  # what one record is called: 进度记录, 发放记录
-    modes: dict[str, str]  # quick / grid / edit → the tab's words
-    subject_label: str  # 指标, 补贴类型
-    subject_key: str  # the services' keyword for it: item_id, type_id
-    subjects: Callable[[ViewContext], pd.DataFrame]  # the choices, with a ``subject_key`` column
-    subject_name: Callable[[pd.Series], str]
-    record_subject: Callable[[ViewContext, dict], pd.Series | None]  # the subject of a stored record
+    words: Words
+    subject: Subject
     units: Callable[[ViewContext, pd.Series], dict[int, str]]  # township id (or COUNTY_WIDE) → name
     fields: Callable[[pd.Series], list[Field]]
-    id_field: str  # entry_id, disbursement_id
-    create: Callable[..., int]
-    update: Callable[..., None]
-    delete: Callable[..., None]
-    restore: Callable[..., None]
-    load: Callable[[str, int], dict | None]
-    describe: Callable[[ViewContext, dict], str]  # a stored record in words: township, item, amount, date
-    recent: Callable[[ViewContext, pd.Series], pd.DataFrame]  # shown under the form; has 编号
-    deleted: Callable[[ViewContext], pd.DataFrame]  # the 回收站; has 编号
+    services: RecordServices  # create, update, delete, restore, add_rows (data_layer/services/records.py)
+    records: Records
     grid: GridSpec
-    fixed: Callable[[ViewContext, pd.Series], dict[str, Any]] = lambda ctx, subject: {}
-    subject_caption: Callable[[ViewContext, pd.Series], str] | None = None
+    fixed: Callable[[ViewContext, pd.Series], dict[str, Any]] = lambda ctx, subject: {}  # e.g. the county
     preview: Callable[[ViewContext, pd.Series, dict], Preview | None] | None = None
     unit_names: Callable[[ViewContext], dict] = township_names  # every township, active or not (a record's own)
-    missing: str = "尚未设置可录入的内容"
     year_of: Callable[[dict], int] = field(default=lambda record: record["year"])
+
+    @property
+    def modes(self) -> dict[str, str]:
+        return {"quick": self.words.one_by_one, "grid": "按月批量录入", "edit": "修改、删除与恢复"}

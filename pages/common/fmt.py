@@ -48,3 +48,8 @@ def cn_datetime(ts: datetime | None) -> str:
         return "—"
     local = ts.astimezone(CHINA) if ts.tzinfo else ts.replace(tzinfo=UTC).astimezone(CHINA)
     return f"{cn_date(local.date())} {local:%H:%M}"
+
+
+def month_span(month_from: date, month_to: date) -> str:
+    """The months a payment covers: "2023-07", or "2023-07–2023-09"."""
+    return f"{month_from:%Y-%m}" + (f"–{month_to:%Y-%m}" if month_to != month_from else "")
