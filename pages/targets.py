@@ -13,7 +13,7 @@ from pages.common.context import ViewContext, current
 from pages.common.fmt import num
 from pages.common.forms import actor, field_error, to_fen
 from pages.common.frame import handover
-from pages.common.ui import empty, short_project_name
+from pages.common.ui import GRID_ROW_PX, empty, grid_height, short_project_name
 
 
 def render() -> None:
@@ -110,7 +110,8 @@ def render_township_targets(ctx: ViewContext, item: pd.Series, name: str) -> Non
         width="stretch",
         disabled=["乡镇"],
         column_order=["乡镇", "目标"],
-        height=40 + 36 * len(base),
+        row_height=GRID_ROW_PX,
+        height=grid_height(len(base)),
         column_config={"目标": st.column_config.NumberColumn(f"目标（{item['unit']}）", min_value=0, step=1)},
     )
     total = edited["目标"].fillna(0).sum()
