@@ -27,13 +27,14 @@ def _clean(value: object, unit_words: tuple[str, ...] = ()) -> str:
     return text.replace(",", "").replace(" ", "")
 
 
-def _blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
+    """Nothing typed: None, NaN (an empty grid cell) or white space."""
     return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
 
 
 def parse_count(value: object, label: str) -> int | None:
     """A whole number of people, households, items…; None when left empty."""
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -50,7 +51,7 @@ def parse_count(value: object, label: str) -> int | None:
 
 def parse_yuan(value: object, label: str) -> int | None:
     """An amount in 元 → fen; None when left empty. At most two decimals (分)."""
-    if _blank(value):
+    if is_blank(value):
         return None
     text = _clean(value, ("元",))
     if not _DECIMAL.fullmatch(text):
@@ -63,4 +64,4 @@ def parse_yuan(value: object, label: str) -> int | None:
 
 def parse_text(value: object) -> str:
     """Free text as stored: trimmed, None as empty."""
-    return "" if _blank(value) else str(value).strip()
+    return "" if is_blank(value) else str(value).strip()

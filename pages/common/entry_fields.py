@@ -83,10 +83,6 @@ def read(fields: list[Field], raw: dict[str, Any], year: int) -> tuple[dict, dic
     return values, errors
 
 
-def filled(f: Field, value: Any) -> bool:
-    return value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value).strip() != ""
-
-
 # --- calling a service ------------------------------------------------------------------------------------
 
 

@@ -9,12 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.errors import GridRejected, Problems, ValidationFailed
+from data_layer.inputs import is_blank
 from pages.common.context import ViewContext
 from pages.common.entry_fields import (
     announce,
     choose_subject,
     default_day,
-    filled,
     key,
     read,
     unit_id,
@@ -95,7 +95,7 @@ def save_grid(spec, ctx, subject, month: date, day: date, columns: list[Field], 
     rows, units, unreadable = [], [], {}
     for _, r in edited.iterrows():
         raw = {f.name: r[f.label] for f in columns}
-        if not any(filled(f, raw[f.name]) for f in columns):
+        if all(is_blank(raw[f.name]) for f in columns):
             continue
         values, errors = read(columns, raw, month.year)
         unit = int(r["township_id"])
