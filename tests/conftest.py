@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,9 @@ import streamlit as st
 
 from data_layer import migrate, store
 from data_layer.db import dispose_engines
+from tests import postgres_support
+
+ENGINES = ["sqlite", "postgresql"]  # every store fixture runs each test on both
 
 # Cached queries run outside a Streamlit server here; that is expected, not worth a warning each.
 logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
@@ -63,29 +68,100 @@ def reference_template(tmp_path_factory) -> Path:
     return _template(tmp_path_factory.mktemp("reference"), demo=False)
 
 
-@pytest.fixture
-def demo_url(demo_template, tmp_path) -> str:
-    """A private copy of the seeded county demo."""
-    return _copy(demo_template, tmp_path)
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server for the session, or a skip that says why there is none."""
+    bin_dir = postgres_support.binaries()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql): the PostgreSQL half is skipped")
+    server = postgres_support.Server(bin_dir)
+    yield server
+    dispose_engines()
+    server.stop()
 
 
-@pytest.fixture
-def empty_url(tmp_path) -> str:
-    """A migrated store with no rows at all."""
-    url = sqlite_url(tmp_path / "empty.sqlite3")
-    migrate.upgrade(url)
+@pytest.fixture(scope="session")
+def postgres_templates(postgres) -> dict[str, str]:
+    """Template databases: empty (migrated), reference data, the county demo."""
+    names = {}
+    for name, demo, seeded in (("tpl_empty", False, False), ("tpl_reference", False, True), ("tpl_demo", True, True)):
+        url = postgres.create(name)
+        migrate.upgrade(url)
+        if seeded:
+            store.seed(url, demo=demo)
+        names[name] = url
+    dispose_engines()  # a template must have no open connections
+    st.cache_data.clear()
+    return names
+
+
+def _store(request, tmp_path, kind: str, engine: str | None = None) -> str:
+    """A private store of ``kind`` on the engine this test runs on."""
+    if (engine or request.param) == "sqlite":
+        if kind == "empty":
+            url = sqlite_url(tmp_path / "empty.sqlite3")
+            migrate.upgrade(url)
+            return url
+        return _copy(request.getfixturevalue(f"{kind}_template"), tmp_path)
+    request.getfixturevalue("postgres_templates")
+    server = request.getfixturevalue("postgres")
+    url = server.clone(f"tpl_{kind}")
+
+    def drop() -> None:
+        dispose_engines()
+        server.drop(url)
+
+    request.addfinalizer(drop)
     return url
 
 
 @pytest.fixture
-def reference_url(reference_template, tmp_path) -> str:
+def make_store(request, tmp_path):
+    """For tests that choose the kind of store themselves: ``make_store("demo", "postgresql")``."""
+    return lambda kind, engine: _store(request, tmp_path, kind, engine)
+
+
+@pytest.fixture(params=ENGINES)
+def demo_url(request, tmp_path) -> str:
+    """A private copy of the seeded county demo."""
+    return _store(request, tmp_path, "demo")
+
+
+@pytest.fixture(params=ENGINES)
+def empty_url(request, tmp_path) -> str:
+    """A migrated store with no rows at all."""
+    return _store(request, tmp_path, "empty")
+
+
+@pytest.fixture(params=ENGINES)
+def reference_url(request, tmp_path) -> str:
     """The county, its townships and projects, and the report's figures: no demo records."""
-    return _copy(reference_template, tmp_path)
+    return _store(request, tmp_path, "reference")
 
 
 def rows(url: str, sql: str, params: tuple = ()) -> list[dict]:
-    """Plain sqlite3 rows as dicts: the independent path the tests compare queries against."""
-    path = url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
+    """Plain driver rows as dicts (sqlite3 or psycopg, no SQLAlchemy): the independent path the tests compare
+    queries against. Values come back as SQLite gives them (dates as ISO text, booleans as 0/1), so one
+    expectation holds on both engines."""
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+            conn.row_factory = sqlite3.Row
+            return [dict(r) for r in conn.execute(sql, params)]
+    import psycopg
+    from psycopg.rows import dict_row
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), row_factory=dict_row) as conn:
+        found = conn.execute(sql.replace("?", "%s"), params).fetchall()
+    return [{k: _as_sqlite(v) for k, v in r.items()} for r in found]
+
+
+def _as_sqlite(value):
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -28,11 +28,11 @@ def test_models_and_migrations_agree(tmp_path):
     assert diff == []
 
 
-def test_foreign_keys_are_enforced_on_sqlite(empty_url):
+def test_foreign_keys_are_enforced(empty_url):
     import pytest
     import sqlalchemy.exc
 
     with get_engine(empty_url).begin() as conn, pytest.raises(sqlalchemy.exc.IntegrityError):
         conn.exec_driver_sql(
-            "INSERT INTO township (county_id, name, kind, sort_order, active) VALUES (999, '无主镇', '镇', 0, 1)"
+            "INSERT INTO township (county_id, name, kind, sort_order, active) VALUES (999, '无主镇', '镇', 0, TRUE)"
         )

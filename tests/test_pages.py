@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from data_layer.queries import levy, publicity, subsidies
 from data_layer.scope import FilterSpec, make_scope
 from pages.common.fmt import num, pct, wan
-from tests.conftest import rows
+from tests.conftest import ENGINES, rows
 
 REPO = Path(__file__).resolve().parent.parent
 ENTRY = str(REPO / "dashboard.py")
@@ -152,10 +152,11 @@ publish(render_filters({url!r}))
 
 
 @pytest.mark.parametrize("module", PAGE_MODULES)
-@pytest.mark.parametrize("store", ["demo_url", "reference_url", "empty_url"])
-def test_every_page_renders(module, store, request):
-    """Each page's render() on the demo, on reference data only, and on an empty store."""
-    url = request.getfixturevalue(store)
+@pytest.mark.parametrize("store", ["demo", "reference", "empty"])
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_page_renders(module, store, engine, make_store):
+    """Each page's render() on the demo, on reference data only, and on an empty store, on both engines."""
+    url = make_store(store, engine)
     at = AppTest.from_string(PAGE_SCRIPT.format(module=module, url=url), default_timeout=60)
     at.query_params["year"] = "2023"
     at.query_params["period"] = "h1"
