@@ -1,8 +1,8 @@
 """The tables of the store.
 
-Money is integer fen (1 元 = 100 fen), never a float. Counts are integers. Every
-fact table carries ``is_demo`` so the app can tell generated rows from real ones,
-and ``deleted_at`` where an entry can be deleted and restored.
+Money is integer fen (1 元 = 100 fen), never a float; counts are integers. Both are 64-bit columns
+(PostgreSQL's plain INTEGER stops at 21,474,836.47 元). Every fact table carries ``is_demo`` so the
+app can tell generated rows from real ones, and ``deleted_at`` where an entry can be deleted and restored.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Column, Index, MetaData, Numeric, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, MetaData, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Named constraints let Alembic's SQLite batch mode drop and recreate them.
@@ -87,10 +87,10 @@ class ProjectItem(SQLModel, table=True):
     unit: str = Field(max_length=10, description="人 / 户 / 台 / 处 / 元")
     measure: str = Field(default="count", max_length=10, description="count: quantity; money: amount_fen")
     scope: str = Field(default="township", max_length=10, description="township / county (县本级 only) / any")
-    annual_target: int = Field(default=0, description="in the item's unit; for money items, 元")
-    budget_fen: int | None = None
-    unit_cost_min_fen: int | None = None
-    unit_cost_max_fen: int | None = None
+    annual_target: int = Field(sa_type=BigInteger, default=0, description="in the item's unit; for money items, 元")
+    budget_fen: int | None = Field(default=None, sa_type=BigInteger)
+    unit_cost_min_fen: int | None = Field(default=None, sa_type=BigInteger)
+    unit_cost_max_fen: int | None = Field(default=None, sa_type=BigInteger)
     sort_order: int = 0
 
 
@@ -102,7 +102,7 @@ class ItemTownshipTarget(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="projectitem.id", index=True)
     township_id: int = Field(foreign_key="township.id", index=True)
-    target: int
+    target: int = Field(sa_type=BigInteger)
 
 
 class ProgressEntry(SQLModel, table=True):
@@ -115,8 +115,8 @@ class ProgressEntry(SQLModel, table=True):
     item_id: int = Field(foreign_key="projectitem.id")
     township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
     entry_date: date
-    quantity: int = 0
-    amount_fen: int = 0
+    quantity: int = Field(default=0, sa_type=BigInteger)
+    amount_fen: int = Field(default=0, sa_type=BigInteger)
     note: str = Field(default="", max_length=200)
     warning_note: str = Field(
         default="", max_length=200, description="why a value that raised a warning is right (confirmed on entry)"
@@ -157,7 +157,7 @@ class SubsidyStandard(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     type_id: int = Field(foreign_key="subsidytype.id", index=True)
     effective_from: date
-    amount_fen: int
+    amount_fen: int = Field(sa_type=BigInteger)
     note: str = Field(default="", max_length=200)
 
 
@@ -175,9 +175,9 @@ class Disbursement(SQLModel, table=True):
     township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
     month_from: date = Field(description="first day of the first month covered")
     month_to: date = Field(description="first day of the last month covered")
-    recipients: int
-    standard_fen: int
-    amount_fen: int
+    recipients: int = Field(sa_type=BigInteger)
+    standard_fen: int = Field(sa_type=BigInteger)
+    amount_fen: int = Field(sa_type=BigInteger)
     paid_date: date
     note: str = Field(default="", max_length=200)
     warning_note: str = Field(
@@ -225,9 +225,9 @@ class Employer(SQLModel, table=True):
     township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
     name: str = Field(max_length=80)
     credit_code: str = Field(max_length=18, unique=True, description="统一社会信用代码")
-    staff: int
-    disabled_staff: int = 0
-    avg_wage_fen: int = 0
+    staff: int = Field(sa_type=BigInteger)
+    disabled_staff: int = Field(default=0, sa_type=BigInteger)
+    avg_wage_fen: int = Field(default=0, sa_type=BigInteger)
     size_class: str = Field(max_length=10)
     above_designated_size: bool = Field(default=False, description="规模以上企业")
     registered_on: date = Field(description="first registered with the DPF")
@@ -256,8 +256,8 @@ class AnnualReview(SQLModel, table=True):
     year: int = Field(index=True)
     notified_on: date
     reviewed_on: date | None = None
-    staff: int | None = None
-    disabled_staff: int | None = None
+    staff: int | None = Field(default=None, sa_type=BigInteger)
+    disabled_staff: int | None = Field(default=None, sa_type=BigInteger)
     is_demo: bool = False
 
 
@@ -281,7 +281,7 @@ class LevyAssessment(SQLModel, table=True):
     employer_id: int = Field(foreign_key="employer.id", index=True)
     year: int = Field(index=True, description="the year the levy is for (staff of that year)")
     assessed_on: date
-    amount_fen: int
+    amount_fen: int = Field(sa_type=BigInteger)
     is_demo: bool = False
 
 
@@ -290,7 +290,7 @@ class LevyPayment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="levyassessment.id", index=True)
     paid_on: date
-    amount_fen: int
+    amount_fen: int = Field(sa_type=BigInteger)
     is_demo: bool = False
 
 
@@ -331,7 +331,7 @@ class PublicityTarget(SQLModel, table=True):
     county_id: int = Field(foreign_key="county.id")
     year: int
     level: str = Field(max_length=12)
-    target: int
+    target: int = Field(sa_type=BigInteger)
 
 
 # --- other work items -------------------------------------------------------------------
@@ -357,7 +357,7 @@ class IndicatorValue(SQLModel, table=True):
     township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
     period_start: date
     period_end: date
-    value: int
+    value: int = Field(sa_type=BigInteger)
     note: str = Field(default="", max_length=200)
     is_demo: bool = False
     created_by: str = Field(max_length=40)

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import pool
 
-from data_layer import models
+from data_layer import migrate, models
 from data_layer.db import get_engine
 
 config = context.config
@@ -31,7 +31,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
-            compare_type=True,
+            compare_type=migrate.compare_type,
         )
         with context.begin_transaction():
             context.run_migrations()
