@@ -8,6 +8,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The words for a service's fields, where a message names one that the form does not show beside it.
+FIELD_LABELS = {
+    "actor": "录入人",
+    "note": "备注",
+    "warning_note": "核实说明",
+    "item_id": "指标",
+    "project_id": "重点工程",
+    "township_id": "乡镇（街道）",
+    "county_id": "县区",
+    "type_id": "补贴类型",
+    "entry_id": "记录",
+    "disbursement_id": "记录",
+    "record_id": "记录",
+    "entry_date": "日期",
+    "quantity": "数量",
+    "amount_fen": "金额",
+    "recipients": "人（户）数",
+    "standard_fen": "标准",
+    "paid_date": "发放日期",
+    "month_from": "所属月份",
+    "month_to": "所属月份",
+    "effective_from": "生效日期",
+    "name": "名称",
+    "code": "代码",
+    "unit": "计量单位",
+    "year": "年度",
+    "target": "目标",
+    "annual_target": "年度目标",
+    "budget_fen": "预算",
+    "unit_cost_min_fen": "合理单价下限",
+    "unit_cost_max_fen": "合理单价上限",
+    "values": "录入内容",
+    "rows": "表格",
+    "shared": "表格",
+}
+
+
+def label_of(field: str) -> str:
+    return FIELD_LABELS.get(field, "这一项")
+
 
 class ValidationFailed(ValueError):
     """Bad input; nothing was written. ``errors`` maps a field name to its message."""

@@ -17,6 +17,7 @@ from data_layer.cache import clear_reads
 from data_layer.db import session_scope
 from data_layer.errors import Checks, GridRejected, Problems
 from data_layer.models import AuditLog
+from data_layer.services._inputs import checked
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +31,7 @@ def service(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*, session: Session | None = None, db_url: str | None = None, **kwargs: Any) -> Any:
+        kwargs = checked(fn, kwargs)  # types and text, before anything touches the store
         if session is not None:
             return fn(session=session, **kwargs)
         if db_url is None:

@@ -1,0 +1,91 @@
+"""What every write service receives, checked once before it runs: the types its signature declares
+(a strict pydantic model built from the signature), and text normalised (NFC, trimmed) with control
+characters refused. A wrong type or a stray control character is a Chinese message on the field,
+never an AttributeError deep inside a service or a NUL byte that PostgreSQL refuses and SQLite keeps.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from pydantic import ConfigDict, ValidationError, create_model
+
+from data_layer.errors import ValidationFailed, label_of
+
+_SKIP = {"session", "db_url", "kind"}  # the transaction and the record type are the caller's, not input
+_ALLOWED_FORMAT = {"\u200d"}  # the zero-width joiner inside emoji sequences
+_WORDS = {
+    "int_type": "应填写整数",
+    "int_from_float": "应填写整数",
+    "bool_type": "应为“是”或“否”",
+    "string_type": "应填写文字",
+    "date_type": "应填写日期",
+    "datetime_type": "应填写日期和时间",
+    "dict_type": "格式不对",
+    "list_type": "格式不对",
+    "missing": "请填写",
+}
+
+
+@cache
+def _model(fn: Callable) -> tuple[type, frozenset[str]]:
+    """A strict model of ``fn``'s keyword arguments (built once per service)."""
+    hints = typing.get_type_hints(fn)
+    fields: dict[str, Any] = {}
+    for name, param in inspect.signature(fn).parameters.items():
+        if name in _SKIP or param.kind is not inspect.Parameter.KEYWORD_ONLY or name not in hints:
+            continue
+        default = ... if param.default is inspect.Parameter.empty else param.default
+        fields[name] = (hints[name], default)
+    config = ConfigDict(strict=True, arbitrary_types_allowed=True)
+    return create_model(f"{fn.__name__}_input", __config__=config, **fields), frozenset(fields)
+
+
+def plain(value: Any) -> Any:
+    """NumPy and pandas scalars (from a query's frame) as the Python values they stand for."""
+    if hasattr(value, "item") and type(value).__module__ == "numpy":
+        return value.item()
+    if isinstance(value, datetime) and type(value).__module__.startswith("pandas"):
+        return value.to_pydatetime()
+    return value
+
+
+def clean_text(value: Any, field: str, errors: dict[str, str]) -> Any:
+    """Text trimmed and in NFC; other values as they are (inside dicts and lists too)."""
+    if isinstance(value, dict):
+        return {k: clean_text(v, k, errors) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_text(v, field, errors) for v in value]
+    value = plain(value)
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFC", value).strip()
+    hidden = [c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") and c not in _ALLOWED_FORMAT]
+    if hidden:
+        shown = "、".join(dict.fromkeys(f"U+{ord(c):04X}" for c in hidden))
+        errors.setdefault(field, f"{label_of(field)}含有看不见的控制字符（{shown}），请删去后再保存")
+    return text
+
+
+def checked(fn: Callable, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` cleaned and type-checked against ``fn``'s signature; raises ``ValidationFailed``."""
+    errors: dict[str, str] = {}
+    cleaned = {k: v if k in _SKIP else clean_text(v, k, errors) for k, v in kwargs.items()}
+    model, names = _model(fn)
+    try:
+        model.model_validate({k: v for k, v in cleaned.items() if k in names})
+    except ValidationError as exc:
+        for problem in exc.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else "input"
+            words = _WORDS.get(problem["type"], "格式不对")
+            message = f"请填写{label_of(field)}" if problem["type"] == "missing" else f"{label_of(field)}{words}"
+            errors.setdefault(field, message)
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
