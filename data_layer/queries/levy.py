@@ -40,8 +40,8 @@ def coverage(url: str, scope: Scope, by_township: bool = False) -> pd.DataFrame:
         .exists()
     )
 
-    def count_if(cond):
-        return func.coalesce(func.sum(func.cast(cond, e.staff.type)), 0)
+    def count_if(cond):  # a CASE, not a cast: PostgreSQL casts a boolean to INTEGER but not to BIGINT
+        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
     measures = (
         func.count(),

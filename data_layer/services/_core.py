@@ -15,7 +15,8 @@ from sqlmodel import Session, SQLModel
 
 from data_layer.cache import clear_reads
 from data_layer.db import session_scope
-from data_layer.errors import Checks, GridRejected, Problems
+from data_layer.errors import Checks, GridRejected, Problems, ValidationFailed, label_of
+from data_layer.limits import MAXIMUM, maximum_in_words
 from data_layer.models import AuditLog
 from data_layer.services._inputs import checked
 
@@ -79,6 +80,7 @@ def row_key(row: SQLModel) -> Any:
 
 def insert(session: Session, row: SQLModel, *, actor: str) -> Any:
     """Add ``row``, flush for its key, audit it; return the key."""
+    check_row(row)
     session.add(row)
     session.flush()
     audit(session, actor=actor, action="create", row=row)
@@ -89,7 +91,8 @@ def insert(session: Session, row: SQLModel, *, actor: str) -> Any:
 
 
 def check_actor(checks: Checks, actor: str) -> None:
-    checks.require(actor and actor.strip(), "actor", "请填写录入人")
+    if checks.require(actor and actor.strip(), "actor", "请填写录入人"):
+        checks.require(len(actor) <= 40, "actor", f"录入人不能超过 40 个字（现有 {len(actor)} 个字）")
 
 
 def check_text(checks: Checks, field: str, value: str | None, label: str, max_len: int) -> None:
@@ -98,7 +101,7 @@ def check_text(checks: Checks, field: str, value: str | None, label: str, max_le
 
 
 def check_count(checks: Checks, field: str, value: object, label: str, *, allow_none: bool = False) -> None:
-    """A whole number ≥ 0 (bools are not numbers here)."""
+    """A whole number ≥ 0 (bools are not numbers here); its upper limit is checked on the row (row_problems)."""
     if value is None and allow_none:
         return
     if not checks.require(value is not None, field, f"请填写{label}"):
@@ -106,6 +109,25 @@ def check_count(checks: Checks, field: str, value: object, label: str, *, allow_
     ok = isinstance(value, int) and not isinstance(value, bool)
     if checks.require(ok, field, f"{label}必须是整数"):
         checks.require(value >= 0, field, f"{label}不能为负数")  # type: ignore[operator]
+
+
+def row_problems(row: SQLModel) -> dict[str, str]:
+    """What no table may hold, whichever service wrote the row: text longer than its column, a number
+    beyond its hard limit. Checked before every write, so both engines refuse the same values."""
+    errors: dict[str, str] = {}
+    for column in row.__table__.columns:  # type: ignore[attr-defined]
+        value = getattr(row, column.name, None)
+        length = getattr(column.type, "length", None)
+        if isinstance(value, str) and length and len(value) > length:
+            errors[column.name] = f"{label_of(column.name)}不能超过 {length} 个字（现有 {len(value)} 个字）"
+        elif isinstance(value, int) and column.name in MAXIMUM and not 0 <= value <= MAXIMUM[column.name]:
+            errors[column.name] = f"{label_of(column.name)}超出合理范围：一条记录最多 {maximum_in_words(column.name)}"
+    return errors
+
+
+def check_row(row: SQLModel) -> None:
+    if errors := row_problems(row):
+        raise ValidationFailed(errors)
 
 
 def exists(session: Session, model: type[SQLModel], key: object) -> bool:
@@ -117,6 +139,7 @@ def change_row(session: Session, row: SQLModel, actor: str, action: str, **chang
     before = snapshot(row)
     for name, value in changes.items():
         setattr(row, name, value)
+    check_row(row)
     session.add(row)
     session.flush()
     audit(session, actor=actor, action=action, row=row, before=before)
@@ -196,6 +219,9 @@ def create_rows(
             problems[index] = Problems(errors=row_checks.errors)
             continue
         row = kind.model(**stored, created_by=actor)
+        if errors := row_problems(row):
+            problems[index] = Problems(errors=errors)
+            continue
         session.add(row)
         written.append((index, row))
     session.flush()
@@ -247,6 +273,7 @@ def update_one(
     before = snapshot(row)
     for name, value in stored.items():
         setattr(row, name, value)
+    check_row(row)
     session.add(row)
     session.flush()
     warnings = kind.warnings(session, [row_id]).get(row_id, {})
