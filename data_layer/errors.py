@@ -106,6 +106,15 @@ class Checks:
             raise ValidationFailed(self.errors)
 
 
+class StoreUnavailable(RuntimeError):
+    """The store could not take a write (busy, read-only, full, gone): nothing was saved; the typed values
+    stay in the form and the user can try again. ``message`` says what happened, in Chinese."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
 class GridRejected(ValueError):
     """Some rows of a grid have problems; nothing was written. ``problems`` maps row index → problems."""
 

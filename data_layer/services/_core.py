@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,14 +12,17 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, SQLModel
 
 from data_layer.cache import clear_reads
 from data_layer.db import session_scope
 from data_layer.errors import Checks, GridRejected, Problems, ValidationFailed, label_of
-from data_layer.limits import MAXIMUM, maximum_in_words
+from data_layer.limits import EARLIEST, MAXIMUM, latest_year, maximum_in_words
 from data_layer.models import AuditLog
 from data_layer.services._inputs import checked
+from data_layer.store_errors import integrity_failed, store_unavailable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,8 +41,13 @@ def service(fn: F) -> F:
             return fn(session=session, **kwargs)
         if db_url is None:
             raise TypeError(f"{fn.__name__} needs session= or db_url=")
-        with session_scope(db_url) as own:
-            result = fn(session=own, **kwargs)
+        try:
+            with session_scope(db_url) as own:
+                result = fn(session=own, **kwargs)
+        except IntegrityError as exc:  # a race the checks could not see: another tab saved the same first
+            raise integrity_failed(exc) from exc
+        except OperationalError as exc:  # busy past the timeout, read-only, disk full, server gone
+            raise store_unavailable(exc) from exc
         clear_reads()
         return result
 
@@ -122,7 +131,18 @@ def row_problems(row: SQLModel) -> dict[str, str]:
             errors[column.name] = f"{label_of(column.name)}不能超过 {length} 个字（现有 {len(value)} 个字）"
         elif isinstance(value, int) and column.name in MAXIMUM and not 0 <= value <= MAXIMUM[column.name]:
             errors[column.name] = f"{label_of(column.name)}超出合理范围：一条记录最多 {maximum_in_words(column.name)}"
+        elif _outside_window(column.name, value):
+            last = latest_year(date.today())
+            errors[column.name] = f"{label_of(column.name)}应在 {EARLIEST.year} 年到 {last} 年之间"
     return errors
+
+
+def _outside_window(name: str, value: object) -> bool:
+    """Dates and years this store can plausibly hold (a 1900 standard, a 2100 project are typos)."""
+    last = latest_year(date.today())
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return not EARLIEST <= value <= date(last, 12, 31)
+    return name == "year" and isinstance(value, int) and not EARLIEST.year <= value <= last
 
 
 def check_row(row: SQLModel) -> None:
@@ -180,6 +200,16 @@ class RecordType:
     warnings: Callable[[Session, list[int]], dict[int, dict[str, str]]]
 
 
+def one_writer_at_a_time(session: Session, kind: RecordType) -> None:
+    """The soft rules read what is stored after this write; two writes of one record type must not both
+    read before either commits (two tabs saving the same entry would both pass the repeat check).
+    SQLite: the first INSERT takes the database's write lock, and the checks run after it. PostgreSQL:
+    a transaction-scoped advisory lock per table, taken here."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(kind.model.__tablename__.encode())  # type: ignore[attr-defined]
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
 def kept_note(warnings: dict[str, str], warning_note: str) -> str:
     """The note stored with a confirmed warning (none without a warning)."""
     return ((warning_note or "").strip() or "已核实") if warnings else ""
@@ -209,6 +239,7 @@ def create_rows(
     check_actor(checks, actor)
     _check_note(checks, warning_note)
     checks.raise_if_any()
+    one_writer_at_a_time(session, kind)
     today = today or date.today()
     problems: dict[int, Problems] = {}
     written: list[tuple[int, SQLModel]] = []
@@ -268,6 +299,7 @@ def update_one(
     if checks.require(row is not None, kind.id_field, "记录不存在"):
         checks.require(row.deleted_at is None, kind.id_field, "记录已删除，请先恢复")  # type: ignore[attr-defined]
     checks.raise_if_any()
+    one_writer_at_a_time(session, kind)
     stored = kind.validate(session, checks, {**row.model_dump(), **values}, today=today or date.today(), current=row)
     checks.raise_if_any()
     before = snapshot(row)

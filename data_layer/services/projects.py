@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from data_layer import rules
 from data_layer.errors import Checks
+from data_layer.limits import EARLIEST, latest_year
 from data_layer.models import (
     ITEM_SCOPES,
     County,
@@ -40,7 +41,8 @@ def create_project(
     checks = Checks()
     check_actor(checks, actor)
     checks.require(session.get(County, county_id) is not None, "county_id", "请选择县区")
-    checks.require(isinstance(year, int) and 2000 <= year <= 2100, "year", "年度应在 2000–2100 之间")
+    last = latest_year(date.today())
+    checks.require(EARLIEST.year <= year <= last, "year", f"年度应在 {EARLIEST.year}–{last} 之间")
     check_text(checks, "code", code, "工程代码", 20)
     check_text(checks, "name", name, "工程名称", 80)
     checks.raise_if_any()

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from data_layer import rules
 from data_layer.errors import Checks
+from data_layer.limits import ARREARS_MONTHS
 from data_layer.models import (
     PAYMENT_MODES,
     SUBSIDY_UNITS,
@@ -104,6 +105,9 @@ def validate_disbursement(session: Session, checks: Checks, values: dict, *, tod
         checks.require(v["paid_date"] <= today, "paid_date", "发放日期不能晚于今天")
         if months_ok:
             checks.require((v["month_from"] - v["paid_date"]).days <= 366, "paid_date", "发放日期早于所属月份一年以上")
+            arrears = rules.months_between(v["month_from"], v["paid_date"]) - 1
+            late = f"所属月份比发放日期早 {ARREARS_MONTHS} 个月以上，请核对年份"
+            checks.require(arrears <= ARREARS_MONTHS, "month_from", late)
         if v["standard_fen"] is None and subsidy is not None:
             v["standard_fen"] = standard_in_force(session, subsidy.id, v["paid_date"])
             checks.require(v["standard_fen"] is not None, "standard_fen", "发放日尚无有效的补贴标准，请填写标准")

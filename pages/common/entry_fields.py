@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from data_layer.errors import NeedsConfirmation, Problems, ValidationFailed
+from data_layer.errors import NeedsConfirmation, Problems, StoreUnavailable, ValidationFailed
 from data_layer.inputs import parse_count, parse_text, parse_yuan
 from data_layer.links import record_link
 from data_layer.queries import org
@@ -94,6 +94,8 @@ def attempt(call: Callable[[], Any]) -> tuple[Any, Problems]:
         return None, Problems(errors=exc.errors)
     except NeedsConfirmation as exc:
         return None, Problems(warnings=exc.warnings)
+    except StoreUnavailable as exc:  # nothing saved; the typed values stay for another try
+        return None, Problems(errors={"store": exc.message})
 
 
 def announce(spec: EntrySpec, message: str) -> None:

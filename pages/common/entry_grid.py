@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer.errors import GridRejected, Problems, ValidationFailed
+from data_layer.errors import GridRejected, Problems, StoreUnavailable, ValidationFailed
 from data_layer.inputs import is_blank
 from pages.common.context import ViewContext
 from pages.common.entry_fields import (
@@ -122,6 +122,9 @@ def save_grid(spec, ctx, subject, month: date, day: date, columns: list[Field], 
         )
     except ValidationFailed as exc:  # the name or the note, not a row
         st.session_state[key(spec, "g_errors")] = exc.errors
+        st.rerun()
+    except StoreUnavailable as exc:  # nothing saved; the grid keeps what was typed
+        st.session_state[key(spec, "g_errors")] = {"store": exc.message}
         st.rerun()
     except GridRejected as exc:
         st.session_state[key(spec, "g_problems")] = {units[i]: p for i, p in exc.problems.items()}

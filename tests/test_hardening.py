@@ -1,0 +1,241 @@
+"""Bad input, races and faults, on both engines: every bad value is refused with a Chinese message on its
+field and nothing is written; suspicious values need confirming; concurrent duplicates store one row."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+
+from data_layer.errors import NeedsConfirmation, StoreUnavailable, ValidationFailed
+from data_layer.services import org, projects, subsidies
+from data_layer.services.records import services_for
+from tests.conftest import rows
+from tests.test_services import TODAY, ids
+
+TABLES = ("progressentry", "disbursement", "subsidytype", "subsidystandard", "project", "township", "auditlog")
+CHINESE = ("\u4e00", "\u9fff")
+
+
+def counts(url: str) -> dict[str, int]:
+    return {t: rows(url, f"SELECT COUNT(*) AS n FROM {t}")[0]["n"] for t in TABLES}
+
+
+def progress(i: dict, **over) -> dict:
+    good = dict(
+        actor="李四",
+        item_id=i["item"],
+        township_id=i["township"],
+        entry_date=date(2023, 5, 20),
+        quantity=3,
+        amount_fen=135_000,
+        note="助残日",
+        today=TODAY,
+    )
+    return {**good, **over}
+
+
+def disbursement(i: dict, **over) -> dict:
+    good = dict(
+        actor="李四",
+        type_id=i["type"],
+        county_id=i["county"],
+        township_id=i["township"],
+        month_from=date(2023, 7, 1),
+        month_to=date(2023, 7, 1),
+        recipients=20,
+        paid_date=date(2023, 7, 10),
+        today=TODAY,
+    )
+    return {**good, **over}
+
+
+def standard(i: dict, **over) -> dict:
+    return {**dict(actor="管理员", type_id=i["type"], effective_from=date(2023, 8, 1), amount_fen=4000), **over}
+
+
+def project(i: dict, **over) -> dict:
+    return {**dict(actor="管理员", county_id=i["county"], year=2024, code="newproj", name="新工程"), **over}
+
+
+def subsidy_type(i: dict, **over) -> dict:
+    good = dict(actor="管理员", code="visit", name="走访慰问", unit="household", payment="one_off")
+    return {**good, **over}
+
+
+def township(i: dict, **over) -> dict:
+    return {**dict(actor="管理员", county_id=i["county"], name="新城街道", kind="街道"), **over}
+
+
+BIG = 9 * 10**18  # 9e16 元 in fen: past SQLite's 64-bit sum
+# (what, service, good kwargs, bad overrides, the field whose message says why)
+BAD = [
+    ("9e16 元, confirmed", projects.add_progress, progress, {"amount_fen": BIG, "confirm": True}, "amount_fen"),
+    ("2**70 fen", projects.add_progress, progress, {"amount_fen": 2**70}, "amount_fen"),
+    ("10¹² wheelchairs", projects.add_progress, progress, {"quantity": 10**12}, "quantity"),
+    ("2.5 as a count", projects.add_progress, progress, {"quantity": 2.5}, "quantity"),
+    ("a count as text", projects.add_progress, progress, {"quantity": "3"}, "quantity"),
+    ("an id as text", projects.add_progress, progress, {"item_id": "1"}, "item_id"),
+    ("a bool as a count", projects.add_progress, progress, {"quantity": True}, "quantity"),
+    ("a number as actor", projects.add_progress, progress, {"actor": 5}, "actor"),
+    ("a list as note", projects.add_progress, progress, {"note": ["a"]}, "note"),
+    ("a 41-character actor", projects.add_progress, progress, {"actor": "张" * 41}, "actor"),
+    ("a 201-character note", projects.add_progress, progress, {"note": "长" * 201}, "note"),
+    ("NUL in a note", projects.add_progress, progress, {"note": "助残\x00日"}, "note"),
+    ("a tab in the actor", projects.add_progress, progress, {"actor": "李\t四"}, "actor"),
+    ("a byte-order mark", projects.add_progress, progress, {"note": "\ufeff助残日"}, "note"),
+    (
+        "10,000-character warning note",
+        projects.add_progress,
+        progress,
+        {"quantity": 700, "amount_fen": 700 * 45_000, "confirm": True, "warning_note": "核" * 10_000},
+        "warning_note",
+    ),
+    ("a date in 1999", projects.add_progress, progress, {"entry_date": date(1999, 5, 20)}, "entry_date"),
+    ("a datetime as a date", projects.add_progress, progress, {"entry_date": "2023-05-20"}, "entry_date"),
+    ("10¹² 元 subsidy", subsidies.add_disbursement, disbursement, {"amount_fen": 10**14}, "amount_fen"),
+    ("10⁸ recipients", subsidies.add_disbursement, disbursement, {"recipients": 10**8}, "recipients"),
+    (
+        "covering 1990, paid 2023",
+        subsidies.add_disbursement,
+        disbursement,
+        {"month_from": date(1990, 1, 1), "month_to": date(1990, 1, 1)},
+        "month_from",
+    ),
+    (
+        "covering 2020, paid 2023",
+        subsidies.add_disbursement,
+        disbursement,
+        {"month_from": date(2020, 1, 1), "month_to": date(2020, 12, 1), "paid_date": date(2023, 1, 10)},
+        "month_from",
+    ),
+    ("a standard dated 1900", subsidies.add_standard, standard, {"effective_from": date(1900, 1, 1)}, "effective_from"),
+    ("a standard's 201-character note", subsidies.add_standard, standard, {"note": "注" * 201}, "note"),
+    ("a project in 2100", projects.create_project, project, {"year": 2100}, "year"),
+    ("a type code with spaces", subsidies.create_subsidy_type, subsidy_type, {"code": " tekun "}, "code"),
+    (
+        "a township name with NUL",
+        org.create_township,
+        township,
+        {"name": "新城\x00街道"},
+        "name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "call", "good", "bad", "field"), BAD, ids=[b[0] for b in BAD])
+def test_a_bad_value_is_refused_in_words_and_writes_nothing(reference_url, what, call, good, bad, field):
+    i = ids(reference_url)
+    before = counts(reference_url)
+    with pytest.raises(ValidationFailed) as err:
+        call(db_url=reference_url, **good(i, **bad))
+    assert field in err.value.errors, err.value.errors
+    message = err.value.errors[field]
+    assert any(CHINESE[0] <= c <= CHINESE[1] for c in message), message
+    assert counts(reference_url) == before
+    call(db_url=reference_url, **good(i))  # the same call with good values goes through
+
+
+@pytest.mark.parametrize(
+    ("call", "good", "field"),
+    [
+        (subsidies.add_standard, lambda i: standard(i, effective_from=date(2020, 1, 1)), "effective_from"),
+        (projects.create_project, lambda i: project(i, year=2023, code="shuangbai"), "code"),
+    ],
+)
+def test_a_unique_clash_is_a_message_on_the_field(reference_url, call, good, field):
+    i = ids(reference_url)
+    before = counts(reference_url)
+    with pytest.raises(ValidationFailed) as err:
+        call(db_url=reference_url, **good(i))
+    assert field in err.value.errors and "相同" in err.value.errors[field]
+    assert counts(reference_url) == before
+
+
+def test_text_is_trimmed_and_normalised_once(reference_url):
+    i = ids(reference_url)
+    entry_id = projects.add_progress(db_url=reference_url, **progress(i, note="  助残日  ", actor=" 李四 "))
+    saved = rows(reference_url, "SELECT note, created_by FROM progressentry WHERE id = ?", (entry_id,))[0]
+    assert saved == {"note": "助残日", "created_by": "李四"}
+    decomposed = "Cafe\u0301"  # é as e + a combining accent: stored as the one composed character
+    projects.add_progress(db_url=reference_url, **progress(i, note=decomposed, entry_date=date(2023, 6, 20)))
+    assert rows(reference_url, "SELECT note FROM progressentry ORDER BY id DESC LIMIT 1")[0]["note"] == "Café"
+
+
+def test_a_budget_above_21_million_yuan_is_stored_on_both_engines(reference_url):
+    i = ids(reference_url)
+    projects.update_item(
+        db_url=reference_url,
+        actor="管理员",
+        item_id=i["item"],
+        name="捐赠轮椅",
+        unit="台",
+        annual_target=300,
+        budget_fen=3_000_000_000,  # 3000万元: past PostgreSQL's 32-bit INTEGER
+        unit_cost_min_fen=30_000,
+        unit_cost_max_fen=300_000,
+    )
+    assert rows(reference_url, "SELECT budget_fen FROM projectitem WHERE id = ?", (i["item"],))[0]["budget_fen"] == (
+        3_000_000_000
+    )
+
+
+def _at_once(n: int, call) -> list[object]:
+    """``call`` from ``n`` threads released together; what each returned or raised."""
+    start, results = threading.Barrier(n), [None] * n
+
+    def run(k: int) -> None:
+        start.wait()
+        try:
+            results[k] = call()
+        except Exception as exc:  # noqa: BLE001 (the outcome is what the test looks at)
+            results[k] = exc
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+@pytest.mark.parametrize("record", ["progress", "disbursement"])
+def test_the_same_entry_saved_from_eight_tabs_at_once_is_stored_once(reference_url, record):
+    i = ids(reference_url)
+    stored = []
+    for round_ in range(4):
+        if record == "progress":
+            values = progress(i, entry_date=date(2023, 3 + 2 * round_, 10))
+            outcome = _at_once(8, lambda v=values: projects.add_progress(db_url=reference_url, **v))
+        else:
+            month = date(2023, 3 + 2 * round_, 1)
+            values = disbursement(i, month_from=month, month_to=month, paid_date=month.replace(day=10))
+            outcome = _at_once(8, lambda v=values: subsidies.add_disbursement(db_url=reference_url, **v))
+        saved = [r for r in outcome if isinstance(r, int)]
+        refused = [r for r in outcome if isinstance(r, NeedsConfirmation | StoreUnavailable)]
+        assert len(saved) == 1 and len(refused) == 7, outcome
+        assert all(isinstance(r, NeedsConfirmation) for r in refused), refused  # “是否重复录入？”
+        stored.append(len(saved))
+    table = "progressentry" if record == "progress" else "disbursement"
+    assert rows(reference_url, f"SELECT COUNT(*) AS n FROM {table}")[0]["n"] == 4
+
+
+def test_grid_rows_refused_by_the_hard_limits_write_nothing(reference_url):
+    i = ids(reference_url)
+    grid = services_for(projects.PROGRESS)
+    from data_layer.errors import GridRejected
+
+    with pytest.raises(GridRejected) as err:
+        grid.add_rows(
+            db_url=reference_url,
+            actor="李四",
+            shared={"item_id": i["item"], "entry_date": date(2023, 5, 31)},
+            rows=[
+                {"township_id": i["township"], "quantity": 2, "amount_fen": 90_000},
+                {"township_id": i["township"] + 1, "quantity": 2, "amount_fen": BIG},
+            ],
+            today=TODAY,
+        )
+    assert set(err.value.problems) == {1} and "amount_fen" in err.value.problems[1].errors
+    assert rows(reference_url, "SELECT COUNT(*) AS n FROM progressentry")[0]["n"] == 0
