@@ -9,16 +9,23 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
+from data_layer import guard, settings
+from data_layer.errors import StoreUnavailable
+
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    # WAL lets the dashboard read while staff write; the timeout waits out short write locks.
-    for pragma in ("journal_mode=WAL", "busy_timeout=15000", "foreign_keys=ON", "synchronous=NORMAL"):
-        cur.execute(f"PRAGMA {pragma}")
-    cur.close()
+def _sqlite_pragmas(url: str, timeout_ms: int):
+    def on_connect(dbapi_conn, _record) -> None:
+        cur = dbapi_conn.cursor()
+        # WAL lets the dashboard read while staff write; the timeout waits out short write locks.
+        for pragma in ("journal_mode=WAL", f"busy_timeout={timeout_ms}", "foreign_keys=ON", "synchronous=NORMAL"):
+            cur.execute(f"PRAGMA {pragma}")
+        cur.close()
+        guard.opened(url)  # the file this process works on (a later, different file is noticed)
+
+    return on_connect
 
 
 def get_engine(url: str) -> Engine:
@@ -27,13 +34,16 @@ def get_engine(url: str) -> Engine:
         engine = _engines.get(url)
         if engine is None:
             is_sqlite = url.startswith("sqlite")
+            wait = settings.write_wait_seconds()
             engine = create_engine(
                 url,
                 pool_pre_ping=True,
-                connect_args={"check_same_thread": False, "timeout": 15} if is_sqlite else {},
+                connect_args={"check_same_thread": False, "timeout": wait}
+                if is_sqlite
+                else {"options": f"-c lock_timeout={int(wait * 1000)}"},  # a held lock: a message, not a hang
             )
             if is_sqlite:
-                event.listen(engine, "connect", _sqlite_pragmas)
+                event.listen(engine, "connect", _sqlite_pragmas(url, int(wait * 1000)))
             _engines[url] = engine
         return engine
 
@@ -44,6 +54,7 @@ def dispose_engines() -> None:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+    guard.forget()
 
 
 @contextmanager
@@ -52,6 +63,8 @@ def session_scope(url: str) -> Iterator[Session]:
     with Session(get_engine(url), expire_on_commit=False) as session:
         try:
             yield session
+            if not guard.intact(url):  # the file was deleted or replaced: this write would be lost
+                raise StoreUnavailable(guard.VANISHED)
             session.commit()
         except BaseException:
             session.rollback()

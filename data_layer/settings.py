@@ -24,3 +24,8 @@ def database_url() -> str:
     folder = data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'dpf.sqlite3'}"
+
+
+def write_wait_seconds() -> float:
+    """How long a save waits for another writer's lock before it says the store is busy (``DPF_WRITE_WAIT``)."""
+    return float(os.environ.get("DPF_WRITE_WAIT") or 15)

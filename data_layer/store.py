@@ -7,9 +7,10 @@ from collections.abc import Callable
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel
 
-from data_layer import migrate
+from data_layer import guard, migrate
 from data_layer.cache import clear_reads
 from data_layer.db import dispose_engines, get_engine, session_scope
+from data_layer.models import AppSetting
 
 
 def is_empty(url: str) -> bool:
@@ -39,10 +40,23 @@ def seed(url: str, *, demo: bool = True, scale: str = "county", progress: Callab
 
 
 def ensure_ready(url: str, *, seed_if_empty: bool = True) -> None:
-    """Upgrade the schema; seed the county demo into an empty store."""
+    """Upgrade the schema; seed the county demo into an empty store. A store that once held entered data
+    and is now missing or another is never migrated, seeded or written: ``StoreVanished``."""
+    guard.check_on_start(url)
     migrate.upgrade(url)
+    name_store(url)
     if seed_if_empty and is_empty(url):
         seed(url)
+
+
+def name_store(url: str) -> str:
+    """The store's id (created once), which the guard compares on every start."""
+    found = guard.store_id(url)
+    if found:
+        return found
+    with session_scope(url) as session:
+        session.add(AppSetting(key=guard.STORE_ID, value=guard.new_id()))
+    return guard.store_id(url)
 
 
 def reset(url: str) -> None:

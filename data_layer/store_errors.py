@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from data_layer.errors import StoreUnavailable, ValidationFailed, label_of
 from data_layer.models import metadata
@@ -57,7 +57,7 @@ def integrity_failed(exc: IntegrityError) -> ValidationFailed:
     return ValidationFailed({field: message})
 
 
-def store_unavailable(exc: OperationalError) -> StoreUnavailable:
+def store_unavailable(exc: DBAPIError) -> StoreUnavailable:
     text = str(exc.orig).lower()
     if "locked" in text or "busy" in text or "lock timeout" in text:
         return StoreUnavailable(BUSY)

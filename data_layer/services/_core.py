@@ -13,9 +13,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, InternalError, OperationalError
 from sqlmodel import Session, SQLModel
 
+from data_layer import guard
 from data_layer.cache import clear_reads
 from data_layer.db import session_scope
 from data_layer.errors import Checks, GridRejected, Problems, ValidationFailed, label_of
@@ -46,9 +47,10 @@ def service(fn: F) -> F:
                 result = fn(session=own, **kwargs)
         except IntegrityError as exc:  # a race the checks could not see: another tab saved the same first
             raise integrity_failed(exc) from exc
-        except OperationalError as exc:  # busy past the timeout, read-only, disk full, server gone
+        except (OperationalError, InternalError) as exc:  # busy past the timeout, read-only, disk full, gone
             raise store_unavailable(exc) from exc
         clear_reads()
+        guard.entered(db_url)  # a person's write: this store must never be silently replaced
         return result
 
     return wrapper  # type: ignore[return-value]

@@ -53,3 +53,12 @@ def cn_datetime(ts: datetime | None) -> str:
 def month_span(month_from: date, month_to: date) -> str:
     """The months a payment covers: "2023-07", or "2023-07–2023-09"."""
     return f"{month_from:%Y-%m}" + (f"–{month_to:%Y-%m}" if month_to != month_from else "")
+
+
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$:"})
+
+
+def escape_markdown(text: object) -> str:
+    """Stored text (a name, a note, a title) shown as the very characters typed, wherever Streamlit reads
+    markdown: no link, image, emphasis or HTML can come out of it."""
+    return str(text).translate(_MARKDOWN)

@@ -10,16 +10,24 @@ app of its own (``streamlit run pages/overview.py``), a page module renders noth
 
 from __future__ import annotations
 
+import logging
+import uuid
 from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from data_layer import settings, store
+from data_layer import guard, settings, store
+from data_layer.errors import StoreUnavailable
+from data_layer.guard import StoreVanished
 from pages.common.context import current, publish, render_filters
+from pages.common.fmt import escape_markdown
 from pages.common.ui import status_line
 
 ENTRY = settings.REPO_ROOT / "dashboard.py"
+FAVICON = str(Path(__file__).resolve().parent / "favicon.png")  # served by the app itself: no icon font from outside
+log = logging.getLogger("dpf.pages")
 
 
 # Less empty space around the page; big numbers that scale with the screen (1024 to 1920 wide)
@@ -112,12 +120,33 @@ def prepare_store(url: str) -> str:
 
 
 def main() -> None:
-    st.set_page_config(
-        page_title="县残联工作看板", page_icon=":material/accessible:", layout="wide", initial_sidebar_state="collapsed"
-    )
+    st.set_page_config(page_title="县残联工作看板", page_icon=FAVICON, layout="wide", initial_sidebar_state="collapsed")
     # Less empty space above the title: on a projector every line counts.
     st.html(f"<style>{CSS}</style>")
+    try:
+        run_page()
+    except ScriptControlException:
+        raise  # st.rerun, st.stop and st.switch_page travel as exceptions
+    except StoreVanished:
+        show_recovery()
+    except StoreUnavailable as exc:
+        st.error(exc.message, icon=":material/error:")
+    except Exception:
+        # One error boundary: the traceback goes to the server log under a reference a person can quote;
+        # the page says what happened in Chinese (Streamlit's own message is English).
+        reference = uuid.uuid4().hex[:8].upper()
+        log.exception("page failed, reference %s", reference)
+        st.error(
+            f"这个页面出错了，已记录在服务器日志中（编号 {reference}）。请刷新页面重试；"
+            "如果再次出现，请把编号告诉管理员。没有保存成功的内容请重新填写。",
+            icon=":material/error:",
+        )
+
+
+def run_page() -> None:
     url = prepare_store(settings.database_url())
+    if not guard.intact(url):
+        raise StoreVanished(guard.VANISHED)
     pages = _pages()
     st.session_state["pages_by_path"] = {p.url_path: p for section in pages.values() for p in section}
     nav = st.navigation(pages, position="top")
@@ -128,6 +157,22 @@ def main() -> None:
         status_line(ctx)
     publish(ctx)
     nav.run()
+
+
+def show_recovery() -> None:
+    """The store that held entered data is missing or another: say so, and write nothing."""
+    st.title("数据库不见了")
+    st.error(guard.VANISHED, icon=":material/error:")
+    where = guard.sqlite_file(settings.database_url()) or "DATABASE_URL 所指的数据库"
+    st.markdown(
+        f"""系统记得这个地址上的数据库保存过录入的数据，但现在它不在了，或已被换成另一个数据库：
+
+**{escape_markdown(str(where))}**
+
+1. 请先不要再录入数据（现在也保存不了）。
+2. 请管理员把最近的备份复制回上面的位置，然后刷新本页。
+3. 如果确实要改用一个新的数据库，管理员在服务器上执行 `python -m data_layer accept-store`，再刷新本页。"""
+    )
 
 
 def handover(module_name: str) -> None:
