@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from data_layer import migrate, settings, store
+from data_layer import guard, migrate, settings, store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,10 +25,20 @@ def main(argv: list[str] | None = None) -> int:
     p_reset.add_argument("--yes", action="store_true", help="确认清空")
     p_rev = sub.add_parser("revision", help="开发用：按模型变化自动生成迁移脚本")
     p_rev.add_argument("-m", "--message", required=True)
+    sub.add_parser("accept-store", help="确认当前地址上的数据库就是要使用的（恢复备份或改用新库之后）")
     args = parser.parse_args(argv)
 
     url = settings.database_url()
-    if args.command == "migrate":
+    if args.command in ("migrate", "seed"):
+        try:
+            guard.check_on_start(url)
+        except guard.StoreVanished as exc:
+            print(f"{exc}\n如确实要改用这个数据库，请执行 python -m data_layer accept-store", file=sys.stderr)
+            return 1
+    if args.command == "accept-store":
+        guard.accept(url, guard.store_id(url))
+        print(f"已确认使用：{url}")
+    elif args.command == "migrate":
         migrate.upgrade(url)
         print(f"已升级：{url}")
     elif args.command == "seed":

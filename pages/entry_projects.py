@@ -84,7 +84,7 @@ SPEC = EntrySpec(
     units=townships,
     fields=fields,
     services=services_for(service.PROGRESS),
-    records=Records(load=projects.entry, describe=describe, recent=recent, deleted=deleted),
+    records=Records(load=projects.entry, describe=describe, recent=recent, deleted=deleted, table="progressentry"),
     grid=GridSpec(
         columns=lambda item: [f for f in fields(item) if not f.keep],
         day=Field("entry_date", "记录日期", "date"),

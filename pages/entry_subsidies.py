@@ -131,7 +131,9 @@ SPEC = EntrySpec(
     fixed=lambda ctx, kind: {"county_id": county_id(ctx)},
     preview=preview,
     services=services_for(service.DISBURSEMENT),
-    records=Records(load=subsidies.disbursement, describe=describe, recent=recent, deleted=deleted),
+    records=Records(
+        load=subsidies.disbursement, describe=describe, recent=recent, deleted=deleted, table="disbursement"
+    ),
     grid=GridSpec(
         columns=lambda kind: [f for f in typed_fields(kind) if f.name != "standard_fen"],
         day=Field("paid_date", "发放日期", "date"),

@@ -7,7 +7,7 @@ import streamlit as st
 from data_layer.queries import levy
 from pages.common import charts
 from pages.common.context import ViewContext, current
-from pages.common.fmt import cn_date, num, pct
+from pages.common.fmt import cn_date, escape_markdown, num, pct
 from pages.common.frame import handover
 from pages.common.ui import empty, township_names, township_order
 
@@ -35,7 +35,8 @@ def render_campaigns(ctx: ViewContext) -> None:
     st.subheader("专项执法检查")
     for r in rows.itertuples():
         st.markdown(
-            f"**{r.campaign}**（{r.document}），{cn_date(r.start_date)}至{cn_date(r.end_date)}："
+            f"**{escape_markdown(r.campaign)}**（{escape_markdown(r.document)}），"
+            f"{cn_date(r.start_date)}至{cn_date(r.end_date)}："
             f"检查用人单位 **{num(r.inspected)}** 家，其中现场检查 **{num(r.onsite)}** 家。"
         )
 

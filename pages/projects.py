@@ -13,7 +13,7 @@ from data_layer.scope import time_elapsed
 from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.entry_fields import edit_link
-from pages.common.fmt import num, pct, wan
+from pages.common.fmt import escape_markdown, num, pct, wan
 from pages.common.frame import handover
 from pages.common.ui import big_number, empty, short_project_name, township_order
 
@@ -40,7 +40,7 @@ def render_project_cards(summary: pd.DataFrame) -> None:
     cols = st.columns(len(summary), gap="medium")
     for col, row in zip(cols, summary.itertuples(), strict=True):
         with col.container(border=True):
-            st.markdown(f"#### {short_project_name(row.project)}")
+            st.markdown(f"#### {escape_markdown(short_project_name(row.project))}")
             big_number("完成进度", pct(row.completion), "", f"序时进度 {pct(row.elapsed)}")
             colour = charts.STATUS_COLOURS[row.status]
             st.markdown(
@@ -100,7 +100,7 @@ def render_item_detail(ctx: ViewContext, items: pd.DataFrame, key: str, threshol
     row = items[(items.project_code == project_code) & (items.item_code == item_code)].iloc[0]
     left, right = st.columns(2, gap="large")
     with left:
-        st.subheader(f"{row['item']}：逐月累计")
+        st.subheader(escape_markdown(f"{row['item']}：逐月累计"))
         monthly = projects.monthly_progress(ctx.url, ctx.scope, project_code, item_code)
         target = row["target"]
         if math.isnan(target) or not target:
@@ -114,7 +114,7 @@ def render_item_detail(ctx: ViewContext, items: pd.DataFrame, key: str, threshol
             charts.line_vs_pace(monthly["month"], monthly["cumulative"], pace, unit=row["unit"]), "projects_monthly"
         )
     with right:
-        st.subheader(f"{row['item']}：分乡镇（滞后的在前）")
+        st.subheader(escape_markdown(f"{row['item']}：分乡镇（滞后的在前）"))
         render_by_township(ctx, project_code, item_code, row, thresholds)
 
 

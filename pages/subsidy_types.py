@@ -10,6 +10,7 @@ from data_layer.errors import ValidationFailed
 from data_layer.queries import subsidies
 from data_layer.services import subsidies as service
 from pages.common.context import current
+from pages.common.fmt import escape_markdown
 from pages.common.forms import actor, field_error, to_fen
 from pages.common.frame import handover
 from pages.common.ui import empty
@@ -23,7 +24,7 @@ def render() -> None:
     ctx = current()
     message = st.session_state.pop("st_toast", None)
     if message:
-        st.toast(message, icon=":material/check_circle:")
+        st.toast(escape_markdown(message), icon=":material/check_circle:")
     name = actor()
     types = subsidies.types_and_standards(ctx.url)
     if types.empty:
@@ -51,7 +52,7 @@ def render() -> None:
         with st.form("st_standard"):
             type_id = st.selectbox("补贴类型", list(labels), format_func=labels.__getitem__, key="st_type")
             start = st.date_input("生效日期", value=date(ctx.spec.year, 1, 1), format="YYYY-MM-DD", key="st_from")
-            amount = st.number_input("标准（元）", min_value=0.0, value=None, format="%.2f", key="st_amount")
+            amount = st.number_input("标准（元）", value=None, format="%.2f", key="st_amount")
             field_error(errors, "amount_fen", "effective_from", "actor")
             if st.form_submit_button("保存标准", type="primary"):
                 try:
@@ -94,7 +95,7 @@ def render() -> None:
                         standard_basis=basis,
                     )
                 except ValidationFailed as exc:
-                    st.error(str(exc))
+                    st.error(escape_markdown(exc))
                     return
                 st.session_state.st_toast = f"已保存：{new_name}"
                 st.rerun()

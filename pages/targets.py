@@ -10,7 +10,7 @@ from data_layer.errors import ValidationFailed
 from data_layer.queries import org, projects
 from data_layer.services import projects as service
 from pages.common.context import ViewContext, current
-from pages.common.fmt import num
+from pages.common.fmt import escape_markdown, num
 from pages.common.forms import actor, field_error, to_fen
 from pages.common.frame import handover
 from pages.common.ui import GRID_ROW_PX, empty, grid_height, short_project_name
@@ -20,7 +20,7 @@ def render() -> None:
     ctx = current()
     message = st.session_state.pop("tg_toast", None)
     if message:
-        st.toast(message, icon=":material/check_circle:")
+        st.toast(escape_markdown(message), icon=":material/check_circle:")
     name = actor()
     items = projects.items_for_entry(ctx.url, ctx.spec.year, ctx.scope.county_ids)
     if items.empty:
@@ -44,13 +44,14 @@ def render_item_form(ctx: ViewContext, item: pd.Series, name: str) -> None:
     with st.form(f"tg_item_{item['item_id']}"):
         item_name = st.text_input("名称", value=item["item"], max_chars=80)
         unit = st.text_input("计量单位", value=item["unit"], max_chars=10)
-        target = st.number_input(f"年度目标（{item['unit']}）", min_value=0, step=1, value=int(item["annual_target"]))
-        field_error(errors, "annual_target")
-        budget = st.number_input(
-            "预算（元，可空）", min_value=0.0, value=fen_or_none(item["budget_fen"]), format="%.2f"
+        # No min_value: Streamlit's out-of-range tooltip is English; the service refuses a negative in Chinese.
+        target = st.number_input(
+            f"年度目标（{escape_markdown(item['unit'])}）", step=1, value=int(item["annual_target"])
         )
-        low = st.number_input("合理单价下限（元，可空）", min_value=0.0, value=fen_or_none(item["cost_min_fen"]))
-        high = st.number_input("合理单价上限（元，可空）", min_value=0.0, value=fen_or_none(item["cost_max_fen"]))
+        field_error(errors, "annual_target")
+        budget = st.number_input("预算（元，可空）", value=fen_or_none(item["budget_fen"]), format="%.2f")
+        low = st.number_input("合理单价下限（元，可空）", value=fen_or_none(item["cost_min_fen"]))
+        high = st.number_input("合理单价上限（元，可空）", value=fen_or_none(item["cost_max_fen"]))
         field_error(errors, "unit_cost_max_fen", "name", "unit", "actor")
         if st.form_submit_button("保存", type="primary"):
             try:
@@ -112,13 +113,12 @@ def render_township_targets(ctx: ViewContext, item: pd.Series, name: str) -> Non
         column_order=["乡镇", "目标"],
         row_height=GRID_ROW_PX,
         height=grid_height(len(base)),
-        column_config={"目标": st.column_config.NumberColumn(f"目标（{item['unit']}）", min_value=0, step=1)},
+        column_config={"目标": st.column_config.NumberColumn(f"目标（{item['unit']}）", step=1)},
     )
     total = edited["目标"].fillna(0).sum()
-    st.caption(
-        f"分解合计 {num(total)} {item['unit']}，全县年度目标 {num(item['annual_target'])} {item['unit']}"
-        + ("" if total == item["annual_target"] else "（不一致）")
-    )
+    unit = item["unit"]
+    split = f"分解合计 {num(total)} {unit}，全县年度目标 {num(item['annual_target'])} {unit}"
+    st.caption(escape_markdown(split + ("" if total == item["annual_target"] else "（不一致）")))
     if st.button("保存乡镇目标", key="tg_save_towns", type="primary"):
         new = {int(r.township_id): int(r.目标) for r in edited.itertuples() if r.目标 == r.目标 and r.目标 is not None}
         try:
@@ -126,7 +126,7 @@ def render_township_targets(ctx: ViewContext, item: pd.Series, name: str) -> Non
                 db_url=ctx.url, actor=name, item_id=int(item["item_id"]), targets=new
             )
         except ValidationFailed as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(exc))
             return
         st.session_state.tg_toast = f"已保存 {changed} 个乡镇的目标"
         st.rerun()
@@ -139,15 +139,11 @@ def render_thresholds(ctx: ViewContext, name: str) -> None:
         cols = st.columns(2)
         behind = cols[0].number_input(
             "滞后：完成进度落后序时进度超过（百分点）",
-            min_value=0.0,
-            max_value=99.0,
             value=current_values.behind * 100,
             step=1.0,
         )
         far = cols[1].number_input(
             "严重滞后：落后超过（百分点）",
-            min_value=0.0,
-            max_value=99.0,
             value=current_values.far_behind * 100,
             step=1.0,
         )
@@ -155,7 +151,7 @@ def render_thresholds(ctx: ViewContext, name: str) -> None:
             try:
                 app_settings.set_pace_thresholds(db_url=ctx.url, actor=name, behind=behind / 100, far_behind=far / 100)
             except ValidationFailed as exc:
-                st.error(str(exc))
+                st.error(escape_markdown(exc))
                 return
             st.session_state.tg_toast = "已保存预警阈值"
             st.rerun()

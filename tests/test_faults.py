@@ -135,3 +135,16 @@ def test_a_failing_page_shows_a_chinese_message_with_a_reference(demo_url, monke
     assert not at.exception
     assert "这个页面出错了" in at.error[0].value and "编号" in at.error[0].value
     assert "boom" not in at.error[0].value
+
+
+def test_the_command_line_refuses_a_vanished_store_until_an_administrator_accepts(used_store, monkeypatch, capsys):
+    from data_layer.__main__ import main
+
+    url, path = used_store
+    dispose_engines()
+    remove(path)
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["migrate"]) == 1 and "数据库文件不见了" in capsys.readouterr().err
+    assert not path.exists()
+    assert main(["accept-store"]) == 0
+    assert main(["migrate"]) == 0 and path.exists()

@@ -73,3 +73,16 @@ def townships_in_scope(url: str, scope: Scope) -> pd.DataFrame:
     if scope.township_ids:
         towns = towns[towns["township_id"].isin(scope.township_ids)]
     return towns.reset_index(drop=True)
+
+
+@cached_query
+def recent_writes(url: str, actor: str, table: str, limit: int = 3) -> pd.DataFrame:
+    """What ``actor`` last created in ``table``, newest first (the audit log): after a lost connection,
+    the entry page shows it so nobody has to guess whether the last 保存 went through."""
+    stmt = (
+        select(AuditLog.row_id, AuditLog.at)
+        .where(AuditLog.actor == actor, AuditLog.table_name == table, AuditLog.action == "create")
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .limit(limit)
+    )
+    return frame(url, stmt, ["row_id", "at"])

@@ -15,6 +15,7 @@ import streamlit as st
 
 from data_layer.errors import Problems
 from data_layer.links import RECORD_PARAM
+from data_layer.queries import org
 from pages.common.context import ViewContext, current
 from pages.common.entry_edit import render_edit
 from pages.common.entry_fields import (
@@ -32,6 +33,7 @@ from pages.common.entry_fields import (
 )
 from pages.common.entry_grid import render_grid
 from pages.common.entry_spec import EntrySpec, Field, Preview
+from pages.common.fmt import cn_datetime, escape_markdown
 from pages.common.forms import actor, confirm_block, field_error, other_errors
 from pages.common.ui import empty
 
@@ -46,6 +48,7 @@ def render_entry(spec: EntrySpec) -> None:
         return
     show_announcement(spec)
     name = actor()
+    last_saves(spec, ctx, name)
     open_linked_record(spec)
     mode_key = key(spec, "mode")
     st.session_state.setdefault(mode_key, "quick")
@@ -56,6 +59,23 @@ def render_entry(spec: EntrySpec) -> None:
         or "quick"
     )
     {"quick": render_quick, "grid": render_grid, "edit": render_edit}[mode](spec, ctx, subjects, name)
+
+
+def last_saves(spec: EntrySpec, ctx: ViewContext, name: str) -> None:
+    """The person's last saves of this record type, from the audit log: after the connection was lost
+    right after 保存, this says whether it went through."""
+    if not name or spec.records.table is None:
+        return
+    saved = org.recent_writes(ctx.url, name, spec.records.table)
+    if saved.empty:
+        return
+    parts = []
+    for row_id, at in zip(saved["row_id"], saved["at"], strict=True):
+        record = spec.records.load(ctx.url, int(row_id))
+        if record is not None:
+            parts.append(f"#{row_id} {spec.records.describe(ctx, record)}（{cn_datetime(at)} 保存）")
+    if parts:
+        st.caption(escape_markdown(f"{name}最近保存的{spec.words.noun}：" + "；".join(parts)))
 
 
 def open_linked_record(spec: EntrySpec) -> None:
@@ -124,7 +144,8 @@ def render_quick(spec: EntrySpec, ctx: ViewContext, subjects, name: str) -> None
             on_cancel=lambda: forget(spec, "problems", "pending"),
         )
     recent = spec.records.recent(ctx, subject)
-    title = f"**最近录入**（{spec.subject.name(subject)}，{ctx.spec.year}年共 {len(recent)} 条，最新的在上）"
+    about = escape_markdown(spec.subject.name(subject))
+    title = f"**最近录入**（{about}，{ctx.spec.year}年共 {len(recent)} 条，最新的在上）"
     linked_table(ctx, spec, recent.head(8), "修改", title)
 
 

@@ -21,7 +21,7 @@ from pages.common.entry_fields import (
     widget,
 )
 from pages.common.entry_spec import EntrySpec
-from pages.common.fmt import cn_datetime
+from pages.common.fmt import cn_datetime, escape_markdown
 from pages.common.forms import confirm_block, field_error, other_errors
 
 PER_ROW = 4  # fields per row of the correction form (it must fit a 1024-wide screen)
@@ -33,11 +33,12 @@ def render_edit(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame, name:
         try:
             record_id = parse_count(typed, "记录编号")
         except ValueError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_markdown(exc), icon=":material/error:")
         else:
             record = spec.records.load(ctx.url, record_id) if record_id else None
             if record is None:
-                st.error(f"没有编号为 {typed.strip()} 的{spec.words.noun}", icon=":material/error:")
+                missing = f"没有编号为 {typed.strip()} 的{spec.words.noun}"
+                st.error(escape_markdown(missing), icon=":material/error:")
             else:
                 render_record(spec, ctx, record, name)
     deleted = spec.records.deleted(ctx)
@@ -47,11 +48,11 @@ def render_edit(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame, name:
 
 def render_record(spec: EntrySpec, ctx: ViewContext, record: dict, name: str) -> None:
     record_id = int(record["id"])
-    line = f"**#{record_id}** {spec.records.describe(ctx, record)} · 录入人 {record['created_by']} · 录入时间 "
+    line = f"{spec.records.describe(ctx, record)} · 录入人 {record['created_by']} · 录入时间 "
     line += cn_datetime(record["created_at"])
     if record.get("warning_note"):
         line += f" · 核实说明：{record['warning_note']}"
-    st.markdown(line)
+    st.markdown(f"**#{record_id}** {escape_markdown(line)}")
     if record["deleted_at"] is not None:
         st.warning("这条记录已删除，不计入任何统计。", icon=":material/delete:")
         if st.button("恢复这条记录", key=key(spec, f"restore_{record_id}"), icon=":material/restore_from_trash:"):

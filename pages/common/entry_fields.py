@@ -19,6 +19,7 @@ from data_layer.links import record_link
 from data_layer.queries import org
 from pages.common.context import ViewContext
 from pages.common.entry_spec import COUNTY_WIDE, EntrySpec, Field
+from pages.common.fmt import escape_markdown
 from pages.common.forms import field_error
 
 
@@ -51,14 +52,15 @@ def as_text(f: Field, value: Any) -> str:
 
 def widget(f: Field, widget_key: str, *, value: Any = None, year: int) -> Any:
     """The input for ``f``: numbers are typed as text and read exactly (see data_layer/inputs.py)."""
+    label = escape_markdown(f.label)  # labels read markdown; a unit or an item name is stored text
     if f.kind == "date":
-        return st.date_input(f.label, value=value, key=widget_key, format="YYYY-MM-DD", help=f.help)
+        return st.date_input(label, value=value, key=widget_key, format="YYYY-MM-DD", help=f.help)
     if f.kind == "month":
         index = value.month - 1 if isinstance(value, date) else 0
         return st.selectbox(
-            f.label, range(1, 13), index=index, key=widget_key, format_func=lambda m: f"{year}年{m}月", help=f.help
+            label, range(1, 13), index=index, key=widget_key, format_func=lambda m: f"{year}年{m}月", help=f.help
         )
-    return st.text_input(f.label, value=as_text(f, value), key=widget_key, placeholder=f.placeholder, help=f.help)
+    return st.text_input(label, value=as_text(f, value), key=widget_key, placeholder=f.placeholder, help=f.help)
 
 
 def read(fields: list[Field], raw: dict[str, Any], year: int) -> tuple[dict, dict[str, str]]:
@@ -106,7 +108,7 @@ def announce(spec: EntrySpec, message: str) -> None:
 def show_announcement(spec: EntrySpec) -> None:
     message = st.session_state.pop(key(spec, "toast"), None)
     if message:
-        st.toast(message, icon=":material/check_circle:", duration="long")
+        st.toast(escape_markdown(message), icon=":material/check_circle:", duration="long")
 
 
 def saved_text(spec: EntrySpec, ctx: ViewContext, record_id: int) -> str:
@@ -127,7 +129,7 @@ def choose_subject(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame) ->
     chosen = st.selectbox(spec.words.subject, ids, format_func=names.__getitem__, key=widget_key)
     subject = subjects[subjects[spec.subject.key] == chosen].iloc[0]
     if spec.subject.caption is not None:
-        st.caption(spec.subject.caption(ctx, subject))
+        st.caption(escape_markdown(spec.subject.caption(ctx, subject)))
     return subject
 
 

@@ -86,6 +86,7 @@ class Records:
     describe: Callable[[ViewContext, dict], str]  # in words: township, item, amount, date (the toast)
     recent: Callable[[ViewContext, pd.Series], pd.DataFrame]  # under the form, newest first; has 编号
     deleted: Callable[[ViewContext], pd.DataFrame]  # the 回收站; has 编号
+    table: str | None = None  # the table in the audit log (a person's last saves after a lost connection)
 
 
 @dataclass(frozen=True)

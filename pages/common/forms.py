@@ -9,6 +9,7 @@ from urllib.parse import unquote
 import streamlit as st
 
 from data_layer.money import yuan_to_fen
+from pages.common.fmt import escape_markdown
 
 ACTOR_COOKIE = "dpf_actor"
 
@@ -53,20 +54,21 @@ def field_error(errors: dict[str, str], *fields: str) -> None:
     """The message for a field, right under it."""
     for name in fields:
         if name in errors:
-            st.error(errors[name], icon=":material/error:")
+            st.error(escape_markdown(errors[name]), icon=":material/error:")
 
 
 def other_errors(errors: dict[str, str], shown: set[str]) -> None:
     for name, message in errors.items():
         if name not in shown:
-            st.error(message, icon=":material/error:")
+            st.error(escape_markdown(message), icon=":material/error:")
 
 
 def confirm_block(warnings: dict[str, str], *, key: str, on_confirm: Callable, on_cancel: Callable) -> None:
     """Suspicious values: list them, ask for a note, save only on an explicit confirmation."""
     with st.container(border=True):
         st.warning(
-            "以下数值可能有误，请核实：\n\n" + "\n".join(f"- {w}" for w in warnings.values()), icon=":material/warning:"
+            "以下数值可能有误，请核实：\n\n" + "\n".join(f"- {escape_markdown(w)}" for w in warnings.values()),
+            icon=":material/warning:",
         )
         st.text_input("核实说明（例如“已电话核实”）", key=f"{key}_note")
         left, right = st.columns(2)

@@ -8,12 +8,12 @@ import streamlit as st
 
 from data_layer.queries import org
 from pages.common.context import ViewContext
-from pages.common.fmt import cn_datetime
+from pages.common.fmt import cn_datetime, escape_markdown
 
 
 def status_line(ctx: ViewContext) -> None:
     """The filter in words, when the numbers were taken, and the demo badge (kept on screenshots)."""
-    parts = [f"**{ctx.label()}**", f"数据截至 {cn_datetime(org.last_write(ctx.url))}"]
+    parts = [f"**{escape_markdown(ctx.label())}**", f"数据截至 {cn_datetime(org.last_write(ctx.url))}"]
     if org.demo_present(ctx.url):
         parts.append(":orange-badge[演示数据]")
     st.markdown(" · ".join(parts))
@@ -46,7 +46,7 @@ def card_title(title: str, url_path: str, link_label: str, ctx: ViewContext) -> 
 
 
 def empty(message: str) -> None:
-    st.info(message, icon=":material/info:")
+    st.info(escape_markdown(message), icon=":material/info:")
 
 
 def short_project_name(name: str) -> str:
