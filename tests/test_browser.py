@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -45,14 +46,34 @@ def app(store_file, tmp_path_factory):
 
 def open_page(browser, url: str, size=(1920, 1080)):
     page = browser.new_page(viewport={"width": size[0], "height": size[1]}, locale="zh-CN")
+    lan_only(page)
     page.goto(url)
     wait_for_app(page)
     return page
 
 
+def lan_only(page) -> None:
+    """The county LAN has no internet: block every request that is not to the app, and remember it, and
+    every request that failed, so a test can say nothing on the page needed the outside world."""
+    page.outside, page.failed = [], []
+
+    def route(request_route) -> None:
+        host = urlparse(request_route.request.url).hostname
+        if host in ("127.0.0.1", "localhost") or request_route.request.url.startswith(("data:", "blob:")):
+            request_route.continue_()
+        else:
+            page.outside.append(request_route.request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("requestfailed", lambda request: page.failed.append(request.url))
+
+
 def assert_healthy(page) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.get_by_text("Page not found")).to_have_count(0)
+    assert page.outside == [], f"requests outside the LAN: {page.outside}"
+    assert [u for u in page.failed if "_stcore/stream" not in u] == [], page.failed
 
 
 @pytest.mark.parametrize("path", ["overview", "projects"])
@@ -184,6 +205,7 @@ def test_progress_entry_as_a_new_user(browser, demo_template, tmp_path):
 
         context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
         page = context.new_page()
+        lan_only(page)
         page.goto(f"{base}/entry_projects?year=2023&period=h1")
         wait_for_app(page)
         assert_healthy(page)

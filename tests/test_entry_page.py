@@ -210,3 +210,13 @@ def test_a_repeat_through_the_form(reference_url):
     fill(at, qty=3, amount="1350", gen=1)
     assert len(progress(reference_url)) == 1
     assert any("7 天内已有一条相同的记录" in w.value for w in at.warning)
+
+
+def test_after_a_lost_connection_the_page_shows_my_last_saves(reference_url):
+    at = entry_page(reference_url)
+    at.selectbox(key="pe_unit").select_index(3).run()  # 鲁村镇
+    fill(at, qty=3, amount="1350")
+    entry_id = progress(reference_url)[0]["id"]
+    again = entry_page(reference_url)  # a new session: the server restarted, the page reconnected
+    again.text_input(key="actor").input("张三").run()
+    assert any(f"#{entry_id} 鲁村镇 · 捐赠轮椅 3 台" in c.value for c in again.caption)
