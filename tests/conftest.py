@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import sqlite3
 from datetime import UTC, date, datetime
@@ -165,3 +166,8 @@ def _as_sqlite(value):
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of a markdown text the app escaped (``\\#1`` reads as ``#1``)."""
+    return re.sub(r"\\(.)", r"\1", markdown)

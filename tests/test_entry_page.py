@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import rows
+from tests.conftest import rows, shown
 from tests.test_pages import PAGE_SCRIPT
 
 YEAR = "k_entry_date_20230101_20231231"  # the kept date's key under the 2023 (whole year) filter
@@ -61,7 +61,7 @@ def test_quick_entry_saves_and_keeps_item_township_and_date(reference_url):
     assert saved[0]["township_id"] == chosen and saved[0]["entry_date"] == "2023-05-20"
     # the toast names the township, the item, the quantity and the money
     toast = f"已保存 #{saved[0]['id']}：鲁村镇 · 捐赠轮椅 3 台，1,350.00 元（2023-05-20）"
-    assert [t.value for t in at.toast] == [toast]
+    assert [shown(t.value) for t in at.toast] == [toast]
     assert at.selectbox(key="pe_unit").value == chosen  # kept for the next entry
     assert at.date_input(key=f"pe_{YEAR}").value == date(2023, 5, 20)  # the date too: a batch shares it
     assert at.text_input(key="pe_f_quantity_1").value == ""  # a fresh, empty form
@@ -174,7 +174,7 @@ def test_the_month_grid_saves_every_filled_row(reference_url):
         (2, 90_000, "2023-06-30"),
         (1, 45_000, "2023-06-30"),
     ]
-    assert "已保存 2 条" in at.toast[0].value and "数量（台） 3" in at.toast[0].value
+    assert "已保存 2 条" in shown(at.toast[0].value) and "数量（台） 3" in shown(at.toast[0].value)
 
 
 def test_a_grid_row_that_cannot_be_read_writes_nothing(reference_url):
@@ -219,4 +219,4 @@ def test_after_a_lost_connection_the_page_shows_my_last_saves(reference_url):
     entry_id = progress(reference_url)[0]["id"]
     again = entry_page(reference_url)  # a new session: the server restarted, the page reconnected
     again.text_input(key="actor").input("张三").run()
-    assert any(f"#{entry_id} 鲁村镇 · 捐赠轮椅 3 台" in c.value for c in again.caption)
+    assert any(f"#{entry_id} 鲁村镇 · 捐赠轮椅 3 台" in shown(c.value) for c in again.caption)
