@@ -67,5 +67,6 @@ def reset(url: str) -> None:
         if sa_inspect(conn).has_table("alembic_version"):
             conn.exec_driver_sql("DROP TABLE alembic_version")
     dispose_engines()
+    guard.accept(url, None)  # emptied on purpose: the store the guard remembered is gone by decision
     migrate.upgrade(url)
     clear_reads()

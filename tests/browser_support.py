@@ -46,7 +46,8 @@ def free_port() -> int:
 def running_app(database_url: str, log_path: Path, *, timeout: float = 120) -> Iterator[str]:
     """Start ``streamlit run dashboard.py`` against ``database_url``; yield its base URL."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url}
+    # The store guard's ledger beside the log, not beside the repository's data folder.
+    env = {**os.environ, "DATABASE_URL": database_url, "DPF_LEDGER": str(log_path.parent / "stores.json")}
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [

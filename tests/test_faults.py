@@ -148,3 +148,10 @@ def test_the_command_line_refuses_a_vanished_store_until_an_administrator_accept
     assert not path.exists()
     assert main(["accept-store"]) == 0
     assert main(["migrate"]) == 0 and path.exists()
+
+
+def test_a_reset_on_purpose_is_not_a_vanished_store(used_store):
+    url, path = used_store
+    store.reset(url)
+    store.ensure_ready(url, seed_if_empty=False)
+    assert path.exists()
