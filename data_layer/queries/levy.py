@@ -52,7 +52,12 @@ def coverage(url: str, scope: Scope, by_township: bool = False) -> pd.DataFrame:
     )
     where = (e.registered_on <= scope.end, in_units(scope, e.township_id, e.county_id))
     if by_township:
-        stmt = select(e.township_id, *measures).where(*where).group_by(e.township_id)
+        stmt = (
+            select(e.township_id, *measures)
+            .where(*where)
+            .group_by(e.township_id)
+            .order_by(e.township_id.nulls_last())  # one order on both engines
+        )
         out = with_township_ids(frame(url, stmt, ["township_id", *COVERAGE_COLUMNS[:-1]]))
     else:
         out = frame(url, select(*measures).where(*where), COVERAGE_COLUMNS[:-1])

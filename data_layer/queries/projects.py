@@ -201,6 +201,7 @@ def township_progress(url: str, scope: Scope) -> pd.DataFrame:
             in_units(scope, e.township_id, Project.county_id),
         )
         .group_by(e.township_id, Project.code, ProjectItem.code)
+        .order_by(e.township_id.nulls_last(), Project.code, ProjectItem.code)
     )
     return with_township_ids(frame(url, stmt, ["township_id", "project_code", "item_code", "done_period", "done_ytd"]))
 
@@ -214,6 +215,7 @@ def township_targets(url: str, scope: Scope) -> pd.DataFrame:
         .join(ProjectItem, ProjectItem.id == t.item_id)
         .join(Project, Project.id == ProjectItem.project_id)
         .where(Project.year == scope.year, in_units(scope, t.township_id, Project.county_id))
+        .order_by(t.township_id, Project.code, ProjectItem.code)
     )
     return frame(url, stmt, ["township_id", "project_code", "item_code", "target"])
 
@@ -237,6 +239,7 @@ def monthly_progress(url: str, scope: Scope, project_code: str, item_code: str) 
             in_units(scope, e.township_id, Project.county_id),
         )
         .group_by(month)
+        .order_by(month)
     )
     done = {int(m): float(v) for m, v in frame(url, stmt, ["month", "done"]).itertuples(index=False)}
     months = list(range(1, scope.end.month + 1))

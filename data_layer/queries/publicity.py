@@ -43,6 +43,7 @@ def by_level(url: str, scope: Scope) -> pd.DataFrame:
         select(Outlet.level, func.count(Article.id))
         .join(Article, and_(Article.outlet_id == Outlet.id, _articles_in(scope)))
         .group_by(Outlet.level)
+        .order_by(Outlet.level)
     )
     targets = (
         select(PublicityTarget.level, func.sum(PublicityTarget.target))
@@ -51,6 +52,7 @@ def by_level(url: str, scope: Scope) -> pd.DataFrame:
             PublicityTarget.county_id.in_(scope.county_ids) if scope.county_ids else PublicityTarget.year == scope.year,
         )
         .group_by(PublicityTarget.level)
+        .order_by(PublicityTarget.level)
     )
     got = dict(frame(url, counts, ["level", "n"]).itertuples(index=False))
     goal = dict(frame(url, targets, ["level", "t"]).itertuples(index=False))
@@ -71,6 +73,6 @@ def by_month(url: str, scope: Scope) -> pd.DataFrame:
         .join(Outlet, Outlet.id == Article.outlet_id)
         .where(_articles_in(scope))
         .group_by(month, Outlet.level)
-        .order_by(month)
+        .order_by(month, Outlet.level)
     )
     return frame(url, stmt, ["month", "level", "articles"])

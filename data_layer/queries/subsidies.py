@@ -79,6 +79,7 @@ def totals_by_township(url: str, scope: Scope) -> pd.DataFrame:
         .join(SubsidyType, SubsidyType.id == d.type_id)
         .where(_in_scope(scope))
         .group_by(d.township_id, SubsidyType.code, SubsidyType.payment)
+        .order_by(d.township_id.nulls_last(), SubsidyType.code)
     )
     return with_township_ids(frame(url, stmt, ["township_id", "type_code", "amount_fen", "recipients"]))
 
