@@ -18,7 +18,7 @@ from pydantic import ConfigDict, ValidationError, create_model
 
 from data_layer.errors import ValidationFailed, label_of
 
-_SKIP = {"session", "db_url", "kind"}  # the transaction and the record type are the caller's, not input
+_SKIP = {"session", "db_url"}  # the transaction is the caller's, not input
 _ALLOWED_FORMAT = {"\u200d"}  # the zero-width joiner inside emoji sequences
 _WORDS = {
     "int_type": "应填写整数",
