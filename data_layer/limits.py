@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-EARLIEST = date(2000, 1, 1)  # no record of this store is older
+EARLIEST = date(2000, 1, 1)  # no record of this store is older ...
+EARLIEST_BY_FIELD = {"registered_on": date(1949, 10, 1)}  # ... but an employer may have registered long ago
 PLAN_AHEAD_YEARS = 1  # projects, targets and standards at most for next year
 ARREARS_MONTHS = 24  # a payment may cover months up to two years before the day it is paid
 

@@ -20,7 +20,7 @@ from data_layer import guard
 from data_layer.cache import clear_reads
 from data_layer.db import session_scope
 from data_layer.errors import Checks, GridRejected, Problems, ValidationFailed, label_of
-from data_layer.limits import EARLIEST, MAXIMUM, latest_year, maximum_in_words
+from data_layer.limits import EARLIEST, EARLIEST_BY_FIELD, MAXIMUM, latest_year, maximum_in_words
 from data_layer.models import AuditLog
 from data_layer.services._inputs import checked
 from data_layer.store_errors import integrity_failed, store_unavailable
@@ -135,7 +135,8 @@ def row_problems(row: SQLModel) -> dict[str, str]:
             errors[column.name] = f"{label_of(column.name)}超出合理范围：一条记录最多 {maximum_in_words(column.name)}"
         elif _outside_window(column.name, value):
             last = latest_year(date.today())
-            errors[column.name] = f"{label_of(column.name)}应在 {EARLIEST.year} 年到 {last} 年之间"
+            first = EARLIEST_BY_FIELD.get(column.name, EARLIEST).year
+            errors[column.name] = f"{label_of(column.name)}应在 {first} 年到 {last} 年之间"
     return errors
 
 
@@ -143,7 +144,7 @@ def _outside_window(name: str, value: object) -> bool:
     """Dates and years this store can plausibly hold (a 1900 standard, a 2100 project are typos)."""
     last = latest_year(date.today())
     if isinstance(value, date) and not isinstance(value, datetime):
-        return not EARLIEST <= value <= date(last, 12, 31)
+        return not EARLIEST_BY_FIELD.get(name, EARLIEST) <= value <= date(last, 12, 31)
     return name == "year" and isinstance(value, int) and not EARLIEST.year <= value <= last
 
 
