@@ -1,5 +1,9 @@
-"""县残联工作看板 — the entry: ``streamlit run dashboard.py``. The frame is in pages/common/frame.py."""
+"""县残联工作看板 — the entry: ``streamlit run dashboard.py``.
 
-from pages.common.frame import main
+An ASGI app (``st.App``): Streamlit serves the frame script (pages/common/frame.py), which is not
+beside the ``pages/`` folder, so deep links work on the first request after a restart.
+"""
 
-main()
+import streamlit as st
+
+app = st.App("pages/common/frame.py")

@@ -12,7 +12,6 @@ from pages.common.entry import render_entry
 from pages.common.entry_fields import month_scope, township_choices, unit_choice, whole_year
 from pages.common.entry_spec import EntrySpec, Field, GridSpec, Records, Subject, Words
 from pages.common.fmt import num, yuan
-from pages.common.frame import handover
 from pages.common.ui import short_project_name, township_names
 
 
@@ -96,6 +95,3 @@ SPEC = EntrySpec(
 
 def render() -> None:
     render_entry(SPEC)
-
-
-handover(__name__)

@@ -13,7 +13,6 @@ from pages.common.entry import render_entry
 from pages.common.entry_fields import township_choices, unit_choice, whole_year
 from pages.common.entry_spec import EntrySpec, Field, GridSpec, Preview, Records, Subject, Words
 from pages.common.fmt import month_span, num, yuan
-from pages.common.frame import handover
 from pages.common.ui import township_names
 
 UNIT = {"household": "户", "person": "人"}
@@ -146,6 +145,3 @@ SPEC = EntrySpec(
 
 def render() -> None:
     render_entry(SPEC)
-
-
-handover(__name__)

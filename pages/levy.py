@@ -8,7 +8,6 @@ from data_layer.queries import levy
 from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.fmt import cn_date, escape_markdown, num, pct
-from pages.common.frame import handover
 from pages.common.ui import empty, township_names, township_order
 
 
@@ -72,6 +71,3 @@ def render_by_township(ctx: ViewContext) -> None:
         width="stretch",
         column_config={"覆盖率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
     )
-
-
-handover(__name__)

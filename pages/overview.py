@@ -11,7 +11,6 @@ from data_layer.queries import levy, projects, publicity, subsidies
 from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.fmt import num, pct
-from pages.common.frame import handover
 from pages.common.ui import big_number, card_title, empty, short_project_name
 
 
@@ -110,6 +109,3 @@ def render_publicity(ctx: ViewContext) -> None:
         height=160,
     )
     charts.show(fig, "overview_publicity")
-
-
-handover(__name__)

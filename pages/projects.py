@@ -14,7 +14,6 @@ from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.entry_fields import edit_link
 from pages.common.fmt import escape_markdown, num, pct, wan
-from pages.common.frame import handover
 from pages.common.ui import big_number, empty, short_project_name, township_order
 
 STATUS_BG = {"on_track": "#dcfce7", "behind": "#fef3c7", "far_behind": "#fee2e2", "no_target": "#f3f4f6"}
@@ -231,6 +230,3 @@ def render_entries(ctx: ViewContext, key: str) -> None:
             "金额": st.column_config.TextColumn("金额（元）"),
         },
     )
-
-
-handover(__name__)

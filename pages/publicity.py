@@ -8,7 +8,6 @@ from data_layer.queries import publicity
 from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.fmt import num
-from pages.common.frame import handover
 from pages.common.ui import empty
 
 
@@ -56,6 +55,3 @@ def render_by_month(ctx: ViewContext) -> None:
     charts.show(
         charts.stacked_bars([f"{int(m[5:])}月" for m in months], series, y_title="篇", height=380), "publicity_by_month"
     )
-
-
-handover(__name__)

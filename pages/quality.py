@@ -6,7 +6,6 @@ import streamlit as st
 
 from data_layer import checks
 from pages.common.context import current
-from pages.common.frame import handover
 from pages.common.ui import big_number, empty
 
 
@@ -48,6 +47,3 @@ def render() -> None:
             "记录": st.column_config.TextColumn(width="large"),
         },
     )
-
-
-handover(__name__)

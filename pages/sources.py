@@ -6,7 +6,6 @@ import streamlit as st
 
 from data_layer.queries import org, provenance
 from pages.common.context import current
-from pages.common.frame import handover
 from pages.common.ui import empty
 
 
@@ -59,6 +58,3 @@ def render() -> None:
             "原文": st.column_config.TextColumn(width="large"),
         },
     )
-
-
-handover(__name__)

@@ -12,7 +12,6 @@ from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.entry_fields import edit_link
 from pages.common.fmt import month_span, num
-from pages.common.frame import handover
 from pages.common.ui import big_number, empty, township_names, township_order
 
 UNIT_LABELS = {"household": "户", "person": "人"}
@@ -201,6 +200,3 @@ def render_records(ctx: ViewContext) -> None:
             "金额": st.column_config.NumberColumn("金额（元）", format="%.2f"),
         },
     )
-
-
-handover(__name__)

@@ -12,7 +12,6 @@ from data_layer.services import subsidies as service
 from pages.common.context import current
 from pages.common.fmt import escape_markdown
 from pages.common.forms import actor, field_error, to_fen
-from pages.common.frame import handover
 from pages.common.ui import empty
 
 UNIT = {"household": "户", "person": "人"}
@@ -99,6 +98,3 @@ def render() -> None:
                     return
                 st.session_state.st_toast = f"已保存：{new_name}"
                 st.rerun()
-
-
-handover(__name__)

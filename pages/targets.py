@@ -12,7 +12,6 @@ from data_layer.services import projects as service
 from pages.common.context import ViewContext, current
 from pages.common.fmt import escape_markdown, num
 from pages.common.forms import actor, field_error, to_fen
-from pages.common.frame import handover
 from pages.common.ui import GRID_ROW_PX, empty, grid_height, short_project_name
 
 
@@ -155,6 +154,3 @@ def render_thresholds(ctx: ViewContext, name: str) -> None:
                 return
             st.session_state.tg_toast = "已保存预警阈值"
             st.rerun()
-
-
-handover(__name__)

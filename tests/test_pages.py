@@ -18,7 +18,7 @@ from pages.common.fmt import num, pct, wan
 from tests.conftest import ENGINES, rows
 
 REPO = Path(__file__).resolve().parent.parent
-ENTRY = str(REPO / "dashboard.py")
+ENTRY = str(REPO / "pages" / "common" / "frame.py")  # the Streamlit script dashboard.py serves
 PAGE_MODULES = [
     "overview",
     "projects",

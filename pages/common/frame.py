@@ -1,21 +1,22 @@
 """The frame every page runs in: page config, start-up, the shared filter, navigation.
 
-Page modules in ``pages/`` are named after their URL paths and end with
-``handover(__name__)``. Why: while a ``pages/`` folder exists, the first request after a
-server start runs in Streamlit's legacy mode, which executes ``pages/<url path>.py``
-directly. ``handover`` then runs this frame, whose ``st.navigation`` switches Streamlit
-out of legacy mode and serves the requested page with its filter from the URL. Run as an
-app of its own (``streamlit run pages/overview.py``), a page module renders nothing.
+This file is the Streamlit script; ``dashboard.py`` serves it as an ASGI app (``st.App``), with
+the app's own HTTP routes beside it. Because the script is not beside the ``pages/`` folder,
+Streamlit never enters its legacy multipage mode: a bookmark such as
+``/projects?year=2023&township=鲁村镇`` opened first after a restart shows this frame and that page.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import uuid
 from pathlib import Path
 
-import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
+# Streamlit puts this script's folder on the path; the packages live at the repository's root.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import streamlit as st  # noqa: E402
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from data_layer import guard, settings, store
@@ -25,7 +26,6 @@ from pages.common.context import current, publish, render_filters
 from pages.common.fmt import escape_markdown
 from pages.common.ui import status_line
 
-ENTRY = settings.REPO_ROOT / "dashboard.py"
 FAVICON = str(Path(__file__).resolve().parent / "favicon.png")  # served by the app itself: no icon font from outside
 log = logging.getLogger("dpf.pages")
 
@@ -175,10 +175,5 @@ def show_recovery() -> None:
     )
 
 
-def handover(module_name: str) -> None:
-    """At the end of a page module: if Streamlit's legacy mode ran it for our app, run the frame instead."""
-    if module_name != "__main__":
-        return  # imported by the frame: only definitions
-    ctx = get_script_run_ctx()
-    if ctx is not None and Path(ctx.main_script_path).resolve() == ENTRY:
-        main()
+if __name__ == "__main__":  # run by Streamlit as the app's script
+    main()
