@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import time
 
-from data_layer import guard, migrate, settings, store
+from data_layer import audit, auth, guard, migrate, settings, store
+from data_layer.errors import ValidationFailed
+from data_layer.queries import org
+from data_layer.roles import AREAS, ROLES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +30,18 @@ def main(argv: list[str] | None = None) -> int:
     p_rev = sub.add_parser("revision", help="开发用：按模型变化自动生成迁移脚本")
     p_rev.add_argument("-m", "--message", required=True)
     sub.add_parser("accept-store", help="确认当前地址上的数据库就是要使用的（恢复备份或改用新库之后）")
+    p_user = sub.add_parser("user", help="账号：add 新增 / passwd 重设密码 / disable 停用 / enable 启用")
+    p_user.add_argument("action", choices=["add", "passwd", "disable", "enable"])
+    p_user.add_argument("--username", required=True)
+    p_user.add_argument("--name", help="姓名（add）")
+    p_user.add_argument(
+        "--role", choices=list(ROLES), help="leader 领导 / staff 科室人员 / township 乡镇专职干事 / admin 管理员"
+    )
+    p_user.add_argument("--areas", default="", help="可录入的业务，逗号分隔：" + ",".join(AREAS))
+    p_user.add_argument("--township", help="乡镇专职干事所属乡镇的名称")
+    p_user.add_argument("--password", help="不填则提示输入（不会显示）")
+    p_audit = sub.add_parser("audit", help="verify：检查操作记录是否被改动或删除")
+    p_audit.add_argument("action", choices=["verify"])
     args = parser.parse_args(argv)
 
     url = settings.database_url()
@@ -35,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         except guard.StoreVanished as exc:
             print(f"{exc}\n如确实要改用这个数据库，请执行 python -m data_layer accept-store", file=sys.stderr)
             return 1
+    if args.command == "user":
+        return user_command(url, args)
+    if args.command == "audit":
+        verdict = audit.verify(url)
+        print(verdict.reason, file=sys.stdout if verdict.whole else sys.stderr)
+        return 0 if verdict.whole else 1
     if args.command == "accept-store":
         guard.accept(url, guard.store_id(url))
         print(f"已确认使用：{url}")
@@ -66,6 +88,41 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "revision":
         migrate.make_revision(url, args.message)
     return 0
+
+
+def user_command(url: str, args) -> int:
+    """Accounts from the server's command line (the first administrator is made this way)."""
+    migrate.upgrade(url)
+    try:
+        if args.action in ("disable", "enable"):
+            auth.set_active(url, username=args.username, active=args.action == "enable")
+        else:
+            password = args.password or getpass.getpass("密码（至少 8 位）：")
+            if args.action == "passwd":
+                auth.set_password(url, username=args.username, password=password)
+            else:
+                auth.create_account(
+                    url,
+                    username=args.username,
+                    display_name=args.name or args.username,
+                    role=args.role or "staff",
+                    password=password,
+                    areas=tuple(a for a in args.areas.split(",") if a),
+                    township_id=township_id(url, args.township),
+                )
+    except ValidationFailed as exc:
+        print("；".join(exc.errors.values()), file=sys.stderr)
+        return 1
+    print(f"已完成：{args.action} {args.username}")
+    return 0
+
+
+def township_id(url: str, name: str | None) -> int | None:
+    if not name:
+        return None
+    towns = org.townships(url)
+    found = towns[towns["township"] == name]
+    return None if found.empty else int(found["township_id"].iloc[0])
 
 
 if __name__ == "__main__":

@@ -374,6 +374,39 @@ class AppSetting(SQLModel, table=True):
     value: str = Field(max_length=200)
 
 
+# --- accounts ----------------------------------------------------------------------
+
+
+class Account(SQLModel, table=True):
+    """A person who signs in. The role and areas say what they may do (data_layer/roles.py)."""
+
+    __table_args__ = (CheckConstraint(_in("role", ("leader", "staff", "township", "admin")), name="role_known"),)
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=40, unique=True)
+    display_name: str = Field(max_length=40)
+    role: str = Field(max_length=10)
+    areas: str = Field(default="", max_length=80, description="comma-separated area codes they may enter")
+    township_id: int | None = Field(default=None, foreign_key="township.id")
+    active: bool = True
+    password_hash: str = Field(max_length=200)
+    failed_sign_ins: int = 0
+    locked_until: datetime | None = None  # repeated failures: no attempt before this
+    is_demo: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SignIn(SQLModel, table=True):
+    """A signed-in browser: the SHA-256 of its opaque token (the cookie holds the token), until it expires or
+    the person signs out."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    ended_at: datetime | None = None
+
+
 # --- audit and provenance -------------------------------------------------------------
 
 
@@ -387,6 +420,8 @@ class AuditLog(SQLModel, table=True):
     row_id: str = Field(max_length=40)
     before: str | None = Field(default=None, sa_column=Column(Text))
     after: str | None = Field(default=None, sa_column=Column(Text))
+    # Tamper evidence: a hash over this row's content and the previous row's hash (data_layer/audit.py).
+    chain: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
 
 
 class SeedFigure(SQLModel, table=True):

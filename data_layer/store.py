@@ -7,7 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel
 
-from data_layer import guard, migrate
+from data_layer import audit, auth, guard, migrate
 from data_layer.cache import clear_reads
 from data_layer.db import dispose_engines, get_engine, session_scope
 from data_layer.models import AppSetting
@@ -45,8 +45,11 @@ def ensure_ready(url: str, *, seed_if_empty: bool = True) -> None:
     guard.check_on_start(url)
     migrate.upgrade(url)
     name_store(url)
+    audit.seal(url)  # rows from before the audit chain existed
     if seed_if_empty and is_empty(url):
         seed(url)
+    if not auth.has_real_admin(url):
+        print(auth.FIRST_ADMIN, flush=True)  # the server's console: how to make the first administrator
 
 
 def name_store(url: str) -> str:

@@ -614,6 +614,7 @@ def seed_demo(
     others = _other_counties(rng, SCALES[scale])
     total = 1 + len(others)
     CountyDemo(session, home, shared, rng, 1.0, home_county()["code"]).run()
+    demo_accounts(session, home)
     if progress:
         progress(1, total, home.name)
     made = [home]
@@ -633,6 +634,33 @@ def seed_demo(
         if progress:
             progress(order + 1, total, county["name"])
     return made
+
+
+# One demo account per role (README lists them); a real store has none until an administrator adds them.
+DEMO_ACCOUNTS = (
+    ("lingdao", "演示领导", "leader", (), None, "lingdao-2023"),
+    ("keshi", "演示科室人员", "staff", ("projects", "subsidies", "levy", "publicity", "other"), None, "keshi-2023"),
+    ("lucun", "演示鲁村镇干事", "township", ("projects", "subsidies", "publicity", "other"), "鲁村镇", "lucun-2023"),
+    ("admin", "演示管理员", "admin", (), None, "admin-2023"),
+)
+
+
+def demo_accounts(session: Session, home: CountyRefs) -> None:
+    from data_layer.auth import create_account
+
+    for username, name, role, areas, township, password in DEMO_ACCOUNTS:
+        township_id = home.township_ids[home.township_names.index(township)] if township else None
+        create_account(
+            "",
+            username=username,
+            display_name=name,
+            role=role,
+            password=password,
+            areas=areas,
+            township_id=township_id,
+            is_demo=True,
+            session=session,
+        )
 
 
 def any_county(session: Session) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, InternalError, OperationalError
 from sqlmodel import Session, SQLModel
 
 from data_layer import guard
+from data_layer.audit import append
 from data_layer.cache import clear_reads
 from data_layer.db import session_scope
 from data_layer.errors import Checks, GridRejected, Problems, ValidationFailed, label_of
@@ -71,7 +72,8 @@ def snapshot(row: SQLModel) -> str:
 
 def audit(session: Session, *, actor: str, action: str, row: SQLModel, before: str | None = None) -> None:
     """Write the audit entry for ``row`` in the caller's transaction."""
-    session.add(
+    append(
+        session,
         AuditLog(
             actor=actor,
             action=action,
@@ -79,7 +81,7 @@ def audit(session: Session, *, actor: str, action: str, row: SQLModel, before: s
             row_id=str(row_key(row)),
             before=before,
             after=None if action == "delete" else snapshot(row),
-        )
+        ),
     )
 
 
