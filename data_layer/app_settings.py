@@ -9,9 +9,10 @@ from data_layer.db import get_engine
 from data_layer.errors import Checks
 from data_layer.models import AppSetting
 from data_layer.pacing import PaceThresholds
+from data_layer.roles import Actor
 from data_layer.services._core import audit, check_actor, service, snapshot
 
-DEFAULTS = {"pace.behind": "0.05", "pace.far_behind": "0.20", "subsidy.jump": "0.3"}
+DEFAULTS = {"pace.behind": "0.05", "pace.far_behind": "0.20", "subsidy.jump": "0.3", "boards.public": "1"}
 LABELS = {"pace.behind": "滞后阈值（完成进度落后序时进度超过）", "pace.far_behind": "严重滞后阈值"}
 
 
@@ -27,8 +28,8 @@ def pace_thresholds(url: str) -> PaceThresholds:
     return PaceThresholds(behind=float(values["pace.behind"]), far_behind=float(values["pace.far_behind"]))
 
 
-@service
-def set_pace_thresholds(*, session: Session, actor: str, behind: float, far_behind: float) -> None:
+@service(admin=True)
+def set_pace_thresholds(*, session: Session, actor: Actor, behind: float, far_behind: float) -> None:
     """Change how far completion may trail time elapsed before it is 滞后 / 严重滞后 (shares, e.g. 0.05)."""
     checks = Checks()
     check_actor(checks, actor)
@@ -48,3 +49,23 @@ def set_pace_thresholds(*, session: Session, actor: str, behind: float, far_behi
         session.add(row)
         session.flush()
         audit(session, actor=actor, action="update" if before else "create", row=row, before=before)
+
+
+def boards_public(url: str) -> bool:
+    """Whether 总览 and the area boards open without signing in (the meeting-room PC); on by default."""
+    return all_settings(url).get("boards.public", "1") == "1"
+
+
+@service(admin=True)
+def set_boards_public(*, session: Session, actor: Actor, public: bool) -> None:
+    """An administrator opens the boards to the LAN, or closes them to signed-in accounts only."""
+    checks = Checks()
+    check_actor(checks, actor)
+    checks.raise_if_any()
+    row = session.get(AppSetting, "boards.public")
+    before = snapshot(row) if row else None
+    row = row or AppSetting(key="boards.public", value="1")
+    row.value = "1" if public else "0"
+    session.add(row)
+    session.flush()
+    audit(session, actor=actor, action="update" if before else "create", row=row, before=before)

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from data_layer import credit_code
 from data_layer.levy_rules import Policy, levy_due_fen
 from data_layer.models import County, LevyPolicy, ProjectItem, SubsidyType
+from data_layer.roles import Actor
 from data_layer.rules import expected_amount_fen, months_between
 from data_layer.services import indicators, levy, projects, publicity, subsidies
 from seeds.reference import (
@@ -29,7 +30,7 @@ from seeds.reference import (
     load_publicity_targets,
 )
 
-DEMO_ACTOR = "演示数据"
+DEMO_ACTOR = Actor(username="demo", name="演示数据", role="admin")
 SEED = 20230630
 TODAY = date(2026, 11, 28)  # demo rows are all long past; fixed so the store is reproducible
 

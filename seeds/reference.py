@@ -10,10 +10,11 @@ from typing import Any
 import yaml
 from sqlmodel import Session
 
+from data_layer.roles import Actor
 from data_layer.services import indicators, levy, org, projects, provenance, publicity, subsidies
 
 HERE = Path(__file__).resolve().parent
-ACTOR = "系统初始化"
+ACTOR = Actor(username="system", name="系统初始化", role="admin")  # the seed is the system, not a person
 
 
 def read_yaml(name: str) -> Any:

@@ -14,7 +14,9 @@ import pytest
 import streamlit as st
 
 from data_layer import migrate, store
+from data_layer.auth import SignedIn
 from data_layer.db import dispose_engines
+from data_layer.roles import ROLES, Actor
 from tests import postgres_support
 
 ENGINES = ["sqlite", "postgresql"]  # every store fixture runs each test on both
@@ -171,3 +173,18 @@ def _as_sqlite(value):
 def shown(markdown: str) -> str:
     """What a reader sees of a markdown text the app escaped (``\\#1`` reads as ``#1``)."""
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def person(name: str = "张三", role: str = "admin", township_id: int | None = None, areas=None) -> Actor:
+    """Someone acting in a test: by default an administrator (every area, every township)."""
+    from data_layer.roles import AREAS
+
+    return Actor(
+        username=name, name=name, role=role, areas=tuple(AREAS) if areas is None else areas, township_id=township_id
+    )
+
+
+def signed_in_as(
+    name: str = "张三", role: str = "admin", township_id: int | None = None, township=None, areas=None
+) -> SignedIn:
+    return SignedIn(person(name, role, township_id, areas), ROLES[role].name, township)

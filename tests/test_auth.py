@@ -142,6 +142,8 @@ def test_the_audit_chain_is_whole_until_a_row_is_touched(staff):
 
 
 def test_the_demo_has_one_account_per_role(demo_url):
-    found = {r["username"]: r["role"] for r in rows(demo_url, "SELECT username, role FROM account WHERE is_demo = TRUE")}
+    found = {
+        r["username"]: r["role"] for r in rows(demo_url, "SELECT username, role FROM account WHERE is_demo = TRUE")
+    }
     assert sorted(found.values()) == sorted(ROLES)
     assert auth.signed_in(demo_url, auth.sign_in(demo_url, "lucun", "lucun-2023")).township == "鲁村镇"

@@ -16,11 +16,12 @@ from datetime import date
 from data_layer.scope import FilterSpec, make_scope
 from pages.common.context import ViewContext, publish
 from pages.common.entry import render_entry
+from tests.conftest import signed_in_as
 from tests.toy_entry import SPEC, TODAY
 
 spec = FilterSpec(2023, "h1", townships=("乙镇",))
 publish(ViewContext(url="toy", spec=spec, scope=make_scope(spec, [2]), today=TODAY, counties=(),
-                    townships=spec.townships, multi_county=False))
+                    townships=spec.townships, multi_county=False, who=signed_in_as("张三")))
 render_entry(SPEC)
 """
 KEPT_DAY = "toy_k_day_20230101_20230630"
@@ -52,7 +53,6 @@ def save(at: AppTest, parcels: str, gen: int, note: str = "") -> AppTest:
 
 def test_a_save_keeps_subject_township_and_date_and_names_the_record():
     at = app()
-    at.text_input(key="actor").input("张三")
     assert at.selectbox(key="toy_unit").value == 2  # the township chosen in the filter
     assert at.date_input(key=KEPT_DAY).value == date(2023, 6, 30)  # today, clamped into the filtered period
     at.selectbox(key="toy_subject").select(11)
@@ -85,7 +85,6 @@ def test_a_save_keeps_subject_township_and_date_and_names_the_record():
 )
 def test_bad_input_gets_a_message_beside_the_field_and_nothing_is_saved(typed, message):
     at = app()
-    at.text_input(key="actor").input("张三")
     save(at, typed, gen=0)
     assert toy.STORE == {}
     assert len(at.error) == 1 and message in at.error[0].value
@@ -94,14 +93,12 @@ def test_bad_input_gets_a_message_beside_the_field_and_nothing_is_saved(typed, m
 
 def test_unreadable_numbers_never_reach_the_service():
     at = app()
-    at.text_input(key="actor").input("张三")
     save(at, "三件", gen=0)
     assert toy.CALLS == [] and toy.STORE == {}
 
 
 def test_full_width_digits_and_separators_are_read_as_meant():
     at = app()
-    at.text_input(key="actor").input("张三")
     save(at, "１２ ", gen=0)  # typed with a Chinese input method
     save(at, "7件", gen=1)
     assert [r["parcels"] for r in toy.STORE.values()] == [12, 7]
@@ -109,7 +106,6 @@ def test_full_width_digits_and_separators_are_read_as_meant():
 
 def test_a_warning_is_saved_only_once_confirmed_with_its_note():
     at = app()
-    at.text_input(key="actor").input("张三")
     save(at, "150", gen=0)
     assert toy.STORE == {} and "件数 150 超过 100" in at.warning[0].value
     at.text_input(key="toy_confirm_note").input("春节集中发放")
@@ -120,7 +116,6 @@ def test_a_warning_is_saved_only_once_confirmed_with_its_note():
 
 def test_going_back_from_a_warning_saves_nothing():
     at = app()
-    at.text_input(key="actor").input("张三")
     save(at, "150", gen=0)
     at.button(key="toy_confirm_no").click().run()
     assert toy.STORE == {} and not at.warning
@@ -128,7 +123,6 @@ def test_going_back_from_a_warning_saves_nothing():
 
 def test_the_grid_saves_all_rows_or_none_and_shows_each_rows_problem():
     at = app()
-    at.text_input(key="actor").input("张三")
     at.segmented_control(key="toy_mode").set_value("grid").run()
     assert at.selectbox(key="toy_g_month_20230101_20230630").value == 6  # the filter's period, not December
     grid = at.dataframe[0].value if at.dataframe else None
@@ -168,7 +162,6 @@ def stored(township_id: int) -> None:
 def test_edit_delete_and_restore_through_a_link():
     stored(3)
     at = app(record="1")
-    at.text_input(key="actor").input("王五").run()
     assert at.segmented_control(key="toy_mode").value == "edit"
     assert at.text_input(key="toy_e_parcels_1_0").value == "5"
     at.text_input(key="toy_e_parcels_1_0").input("6")
@@ -184,7 +177,6 @@ def test_edit_delete_and_restore_through_a_link():
 def test_an_edit_keeps_a_township_that_is_no_longer_listed():
     stored(9)  # a township the choices no longer list
     at = app(record="1")
-    at.text_input(key="actor").input("王五").run()
     assert at.selectbox(key="toy_e_unit_1_0").value == 9
     at.form_submit_button[0].click().run()
     assert toy.STORE[1]["township_id"] == 9  # saving never moves the record to another township

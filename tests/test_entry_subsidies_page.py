@@ -9,13 +9,13 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import rows, shown
 from tests.test_entry_page import township_id
-from tests.test_pages import PAGE_SCRIPT
+from tests.test_pages import page_script
 
 YEAR = "20230101_20231231"
 
 
 def page(url: str, **params) -> AppTest:
-    at = AppTest.from_string(PAGE_SCRIPT.format(module="entry_subsidies", url=url), default_timeout=60)
+    at = AppTest.from_string(page_script("entry_subsidies", url), default_timeout=60)
     at.query_params["year"] = "2023"
     for key, value in params.items():
         at.query_params[key] = value
@@ -25,7 +25,6 @@ def page(url: str, **params) -> AppTest:
 
 
 def fill(at: AppTest, *, count=None, amount=None, gen=0, month=7) -> AppTest:
-    at.text_input(key="actor").input("张三")
     at.selectbox(key=f"ps_k_month_from_{YEAR}").select(month)
     at.selectbox(key=f"ps_k_month_to_{YEAR}").select(month)
     at.date_input(key=f"ps_k_paid_date_{YEAR}").set_value(date(2023, month, 10))
@@ -104,7 +103,6 @@ def test_a_changed_amount_is_saved_with_its_reason(reference_url):
 
 def test_the_grid(reference_url):
     at = page(reference_url)
-    at.text_input(key="actor").input("张三")
     at.segmented_control(key="ps_mode").set_value("grid").run()
     month = at.selectbox(key=f"ps_g_month_{YEAR}").value
     key = f"ps_g_editor_0_{at.selectbox(key='ps_subject').value}_{month}"
@@ -131,7 +129,6 @@ def test_a_correction_keeps_the_township_and_recomputes_nothing_unasked(referenc
     fill(at, count=20)
     record = disbursements(reference_url)[0]
     at = page(reference_url, record=str(record["id"]))
-    at.text_input(key="actor").input("王五").run()
     suffix = f"{record['id']}_0"
     assert at.selectbox(key=f"ps_e_unit_{suffix}").value == record["township_id"]
     at.text_input(key=f"ps_e_recipients_{suffix}").input("21")

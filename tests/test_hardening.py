@@ -11,7 +11,7 @@ import pytest
 from data_layer.errors import NeedsConfirmation, StoreUnavailable, ValidationFailed
 from data_layer.services import org, projects, subsidies
 from data_layer.services.records import services_for
-from tests.conftest import rows
+from tests.conftest import person, rows
 from tests.test_services import TODAY, ids
 
 TABLES = ("progressentry", "disbursement", "subsidytype", "subsidystandard", "project", "township", "auditlog")
@@ -24,7 +24,7 @@ def counts(url: str) -> dict[str, int]:
 
 def progress(i: dict, **over) -> dict:
     good = dict(
-        actor="李四",
+        actor=person("李四"),
         item_id=i["item"],
         township_id=i["township"],
         entry_date=date(2023, 5, 20),
@@ -38,7 +38,7 @@ def progress(i: dict, **over) -> dict:
 
 def disbursement(i: dict, **over) -> dict:
     good = dict(
-        actor="李四",
+        actor=person("李四"),
         type_id=i["type"],
         county_id=i["county"],
         township_id=i["township"],
@@ -52,20 +52,20 @@ def disbursement(i: dict, **over) -> dict:
 
 
 def standard(i: dict, **over) -> dict:
-    return {**dict(actor="管理员", type_id=i["type"], effective_from=date(2023, 8, 1), amount_fen=4000), **over}
+    return {**dict(actor=person("管理员"), type_id=i["type"], effective_from=date(2023, 8, 1), amount_fen=4000), **over}
 
 
 def project(i: dict, **over) -> dict:
-    return {**dict(actor="管理员", county_id=i["county"], year=2024, code="newproj", name="新工程"), **over}
+    return {**dict(actor=person("管理员"), county_id=i["county"], year=2024, code="newproj", name="新工程"), **over}
 
 
 def subsidy_type(i: dict, **over) -> dict:
-    good = dict(actor="管理员", code="visit", name="走访慰问", unit="household", payment="one_off")
+    good = dict(actor=person("管理员"), code="visit", name="走访慰问", unit="household", payment="one_off")
     return {**good, **over}
 
 
 def township(i: dict, **over) -> dict:
-    return {**dict(actor="管理员", county_id=i["county"], name="新城街道", kind="街道"), **over}
+    return {**dict(actor=person("管理员"), county_id=i["county"], name="新城街道", kind="街道"), **over}
 
 
 BIG = 9 * 10**18  # 9e16 元 in fen: past SQLite's 64-bit sum
@@ -155,7 +155,7 @@ def test_a_unique_clash_is_a_message_on_the_field(reference_url, call, good, fie
 
 def test_text_is_trimmed_and_normalised_once(reference_url):
     i = ids(reference_url)
-    entry_id = projects.add_progress(db_url=reference_url, **progress(i, note="  助残日  ", actor=" 李四 "))
+    entry_id = projects.add_progress(db_url=reference_url, **progress(i, note="  助残日  ", actor=person("李四")))
     saved = rows(reference_url, "SELECT note, created_by FROM progressentry WHERE id = ?", (entry_id,))[0]
     assert saved == {"note": "助残日", "created_by": "李四"}
     decomposed = "Cafe\u0301"  # é as e + a combining accent: stored as the one composed character
@@ -167,7 +167,7 @@ def test_a_budget_above_21_million_yuan_is_stored_on_both_engines(reference_url)
     i = ids(reference_url)
     projects.update_item(
         db_url=reference_url,
-        actor="管理员",
+        actor=person("管理员"),
         item_id=i["item"],
         name="捐赠轮椅",
         unit="台",
@@ -229,7 +229,7 @@ def test_grid_rows_refused_by_the_hard_limits_write_nothing(reference_url):
     with pytest.raises(GridRejected) as err:
         grid.add_rows(
             db_url=reference_url,
-            actor="李四",
+            actor=person("李四"),
             shared={"item_id": i["item"], "entry_date": date(2023, 5, 31)},
             rows=[
                 {"township_id": i["township"], "quantity": 2, "amount_fen": 90_000},

@@ -146,9 +146,19 @@ PAGE_SCRIPT = """
 import streamlit as st
 from pages.common.context import publish, render_filters
 from pages import {module}
-publish(render_filters({url!r}))
+from tests.conftest import signed_in_as
+publish(render_filters({url!r}, signed_in_as({who!r}, {role!r}, {township_id!r}, {township!r}, {areas!r})))
 {module}.render()
 """
+
+
+def page_script(
+    module: str, url: str, who: str = "张三", role: str = "admin", township_id=None, township=None, areas=None
+) -> str:
+    """A page's render() after the filter row, as a signed-in person (an administrator by default)."""
+    return PAGE_SCRIPT.format(
+        module=module, url=url, who=who, role=role, township_id=township_id, township=township, areas=areas
+    )
 
 
 @pytest.mark.parametrize("module", PAGE_MODULES)
@@ -157,7 +167,7 @@ publish(render_filters({url!r}))
 def test_every_page_renders(module, store, engine, make_store):
     """Each page's render() on the demo, on reference data only, and on an empty store, on both engines."""
     url = make_store(store, engine)
-    at = AppTest.from_string(PAGE_SCRIPT.format(module=module, url=url), default_timeout=60)
+    at = AppTest.from_string(page_script(module, url), default_timeout=60)
     at.query_params["year"] = "2023"
     at.query_params["period"] = "h1"
     at.run()
@@ -175,7 +185,7 @@ def test_page_module_on_its_own_renders_nothing(module):
 
 
 def test_sources_page_lists_every_figure_with_its_check(demo_url):
-    at = AppTest.from_string(PAGE_SCRIPT.format(module="sources", url=demo_url), default_timeout=60).run()
+    at = AppTest.from_string(page_script("sources", demo_url), default_timeout=60).run()
     table = at.dataframe[0].value
     assert len(table) == len(rows(demo_url, "SELECT * FROM seedfigure"))
     assert set(table["核对"]) <= {"一致", "—"}

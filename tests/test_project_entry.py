@@ -14,7 +14,7 @@ from data_layer.queries import projects as q
 from data_layer.scope import FilterSpec, make_scope
 from data_layer.services import projects as service
 from data_layer.services.records import services_for
-from tests.conftest import rows
+from tests.conftest import person, rows
 from tests.test_services import TODAY, count, ids
 
 YEAR = make_scope(FilterSpec(2023))
@@ -23,7 +23,7 @@ PROGRESS = services_for(service.PROGRESS)
 
 def add(url, i, **over):
     values = dict(
-        actor="李四",
+        actor=person("李四"),
         item_id=i["item"],
         township_id=i["township"],
         entry_date=date(2023, 5, 20),
@@ -71,7 +71,7 @@ def test_a_repeat_within_seven_days_is_a_warning(reference_url):
 def test_the_township_target_is_the_one_that_counts(reference_url):
     i = ids(reference_url)
     service.set_township_target(
-        db_url=reference_url, actor="管理员", item_id=i["item"], township_id=i["township"], target=10
+        db_url=reference_url, actor=person("管理员"), item_id=i["item"], township_id=i["township"], target=10
     )
     with pytest.raises(NeedsConfirmation) as err:  # 25 > 2 × 10, though far below the county's 300
         add(reference_url, i, quantity=25, amount_fen=25 * 45_000)
@@ -83,7 +83,7 @@ def test_edit_is_audited_and_read(reference_url):
     entry_id = add(reference_url, i)
     service.update_progress(
         db_url=reference_url,
-        actor="王五",
+        actor=person("王五"),
         entry_id=entry_id,
         township_id=i["township"],
         entry_date=date(2023, 5, 21),
@@ -106,7 +106,7 @@ def test_bad_edit_writes_nothing(reference_url):
     with pytest.raises(ValidationFailed) as err:
         service.update_progress(
             db_url=reference_url,
-            actor="王五",
+            actor=person("王五"),
             entry_id=entry_id,
             township_id=i["township"],
             entry_date=date(2023, 5, 21),
@@ -122,15 +122,15 @@ def test_bad_edit_writes_nothing(reference_url):
 def test_delete_and_restore(reference_url):
     i = ids(reference_url)
     entry_id = add(reference_url, i)
-    PROGRESS.delete(db_url=reference_url, actor="王五", record_id=entry_id)
+    PROGRESS.delete(db_url=reference_url, actor=person("王五"), record_id=entry_id)
     assert wheelchairs_done(reference_url) == 0
     assert list(q.entries(reference_url, YEAR, deleted=True)["id"]) == [entry_id]
     with pytest.raises(ValidationFailed):
-        PROGRESS.delete(db_url=reference_url, actor="王五", record_id=entry_id)
+        PROGRESS.delete(db_url=reference_url, actor=person("王五"), record_id=entry_id)
     with pytest.raises(ValidationFailed):
         service.update_progress(
             db_url=reference_url,
-            actor="王五",
+            actor=person("王五"),
             entry_id=entry_id,
             township_id=i["township"],
             entry_date=date(2023, 5, 21),
@@ -138,7 +138,7 @@ def test_delete_and_restore(reference_url):
             amount_fen=45_000,
             today=TODAY,
         )
-    PROGRESS.restore(db_url=reference_url, actor="王五", record_id=entry_id)
+    PROGRESS.restore(db_url=reference_url, actor=person("王五"), record_id=entry_id)
     assert wheelchairs_done(reference_url) == 3
     actions = [
         a["action"] for a in rows(reference_url, "SELECT action FROM auditlog WHERE table_name = 'progressentry'")
@@ -159,7 +159,7 @@ def test_grid_is_all_or_nothing(reference_url):
     with pytest.raises(GridRejected) as err:
         PROGRESS.add_rows(
             db_url=reference_url,
-            actor="李四",
+            actor=person("李四"),
             shared={"item_id": i["item"], "entry_date": date(2023, 5, 31)},
             rows=rows_in,
             today=TODAY,
@@ -175,7 +175,7 @@ def test_grid_warnings_need_confirmation(reference_url):
     with pytest.raises(GridRejected) as err:
         PROGRESS.add_rows(
             db_url=reference_url,
-            actor="李四",
+            actor=person("李四"),
             shared={"item_id": i["item"], "entry_date": date(2023, 5, 31)},
             rows=rows_in,
             today=TODAY,
@@ -183,7 +183,7 @@ def test_grid_warnings_need_confirmation(reference_url):
     assert "unit_cost" in err.value.problems[1].warnings and not err.value.problems[1].errors
     ids_ = PROGRESS.add_rows(
         db_url=reference_url,
-        actor="李四",
+        actor=person("李四"),
         shared={"item_id": i["item"], "entry_date": date(2023, 5, 31)},
         rows=rows_in,
         confirm=True,
@@ -199,7 +199,7 @@ def test_item_and_township_targets_are_data(reference_url):
     i = ids(reference_url)
     service.update_item(
         db_url=reference_url,
-        actor="管理员",
+        actor=person("管理员"),
         item_id=i["item"],
         name="捐赠轮椅",
         unit="台",
@@ -213,7 +213,7 @@ def test_item_and_township_targets_are_data(reference_url):
     with pytest.raises(ValidationFailed) as err:
         service.update_item(
             db_url=reference_url,
-            actor="管理员",
+            actor=person("管理员"),
             item_id=i["item"],
             name="捐赠轮椅",
             unit="台",
@@ -224,12 +224,15 @@ def test_item_and_township_targets_are_data(reference_url):
         )
     assert "unit_cost_max_fen" in err.value.errors
     changed = service.set_township_targets(
-        db_url=reference_url, actor="管理员", item_id=i["item"], targets={i["township"]: 40, i["township"] + 1: 25}
+        db_url=reference_url,
+        actor=person("管理员"),
+        item_id=i["item"],
+        targets={i["township"]: 40, i["township"] + 1: 25},
     )
     assert changed == 2
     assert (
         service.set_township_targets(
-            db_url=reference_url, actor="管理员", item_id=i["item"], targets={i["township"]: 40}
+            db_url=reference_url, actor=person("管理员"), item_id=i["item"], targets={i["township"]: 40}
         )
         == 0
     )
@@ -237,10 +240,10 @@ def test_item_and_township_targets_are_data(reference_url):
 
 def test_pace_thresholds_are_settings(reference_url):
     assert app_settings.pace_thresholds(reference_url) == PaceThresholds(0.05, 0.20)
-    app_settings.set_pace_thresholds(db_url=reference_url, actor="管理员", behind=0.1, far_behind=0.3)
+    app_settings.set_pace_thresholds(db_url=reference_url, actor=person("管理员"), behind=0.1, far_behind=0.3)
     assert app_settings.pace_thresholds(reference_url) == PaceThresholds(0.1, 0.3)
     with pytest.raises(ValidationFailed) as err:
-        app_settings.set_pace_thresholds(db_url=reference_url, actor="管理员", behind=0.3, far_behind=0.1)
+        app_settings.set_pace_thresholds(db_url=reference_url, actor=person("管理员"), behind=0.3, far_behind=0.1)
     assert "far_behind" in err.value.errors
     assert count(reference_url, "auditlog WHERE table_name = 'appsetting'") == 2
 
@@ -252,7 +255,7 @@ def test_an_inactive_township_takes_no_new_entries_but_its_entries_can_be_correc
     entry_id = add(reference_url, i)
     org.update_township(
         db_url=reference_url,
-        actor="管理员",
+        actor=person("管理员"),
         township_id=i["township"],
         name="鲁村镇",
         kind="镇",
@@ -264,7 +267,7 @@ def test_an_inactive_township_takes_no_new_entries_but_its_entries_can_be_correc
     assert "已停用" in err.value.errors["township_id"]
     service.update_progress(
         db_url=reference_url,
-        actor="王五",
+        actor=person("王五"),
         entry_id=entry_id,
         township_id=i["township"],
         entry_date=date(2023, 5, 20),

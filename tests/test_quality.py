@@ -10,7 +10,7 @@ from data_layer import checks
 from data_layer.errors import NeedsConfirmation
 from data_layer.services import projects as service
 from data_layer.services.records import services_for
-from tests.conftest import rows
+from tests.conftest import person, rows
 from tests.test_services import TODAY, ids
 
 
@@ -66,7 +66,7 @@ def test_a_confirmed_entry_is_listed_with_its_note(reference_url):
     i = ids(reference_url)
     entry_id = service.add_progress(
         db_url=reference_url,
-        actor="李四",
+        actor=person("李四"),
         item_id=i["item"],
         township_id=i["township"],
         entry_date=date(2023, 5, 20),
@@ -80,7 +80,7 @@ def test_a_confirmed_entry_is_listed_with_its_note(reference_url):
     row = found[(found["check"] == "progress.unit_cost")].iloc[0]
     assert f"#{entry_id}" in row["record"] and row["note"] == "捐赠的二手轮椅"
     assert row["link"] == f"entry_projects?record={entry_id}"
-    services_for(service.PROGRESS).delete(db_url=reference_url, actor="李四", record_id=entry_id)
+    services_for(service.PROGRESS).delete(db_url=reference_url, actor=person("李四"), record_id=entry_id)
     assert checks.findings(reference_url).query("check == 'progress.unit_cost'").empty
 
 
@@ -89,7 +89,7 @@ def test_repeats_and_over_target_entries(reference_url):
     for day in (date(2023, 5, 20), date(2023, 5, 24)):
         service.add_progress(
             db_url=reference_url,
-            actor="李四",
+            actor=person("李四"),
             item_id=i["item"],
             township_id=i["township"],
             entry_date=day,
@@ -100,7 +100,7 @@ def test_repeats_and_over_target_entries(reference_url):
         )
     service.add_progress(
         db_url=reference_url,
-        actor="李四",
+        actor=person("李四"),
         item_id=i["item"],
         township_id=i["township"],
         entry_date=date(2023, 6, 20),
@@ -137,7 +137,7 @@ def test_the_form_and_the_finding_agree_on_which_entry_overshot(reference_url):
     def add(township_id, day, **kw):
         return service.add_progress(
             db_url=reference_url,
-            actor="李四",
+            actor=person("李四"),
             item_id=doorbells["id"],
             township_id=township_id,
             entry_date=day,

@@ -17,7 +17,7 @@ from data_layer.queries import publicity as publicity_q
 from data_layer.queries import subsidies as subsidies_q
 from data_layer.scope import FilterSpec, make_scope
 from data_layer.services import indicators, levy, org, projects, provenance, publicity, subsidies
-from tests.conftest import rows
+from tests.conftest import person, rows
 
 TODAY = date(2026, 11, 28)
 
@@ -255,7 +255,7 @@ def test_bad_input_writes_nothing(reference_url, service, table, good, bad, fiel
     }
     before = count(reference_url, table), count(reference_url, "auditlog")
     with pytest.raises(ValidationFailed) as err:
-        service(db_url=reference_url, actor="张三", **kwargs)
+        service(db_url=reference_url, actor=person("张三"), **kwargs)
     assert field in err.value.errors, err.value.errors
     message = err.value.errors[field]
     assert message and any("\u4e00" <= ch <= "\u9fff" for ch in message)  # a Chinese message
@@ -270,7 +270,7 @@ def test_bad_input_writes_nothing(reference_url, service, table, good, bad, fiel
 def test_good_input_writes_one_row_and_one_audit_entry(reference_url, service, table, good):
     i = ids(reference_url)
     before = count(reference_url, table), count(reference_url, "auditlog")
-    new_id = service(db_url=reference_url, actor="张三", **good(i))
+    new_id = service(db_url=reference_url, actor=person("张三"), **good(i))
     assert (count(reference_url, table), count(reference_url, "auditlog")) == (before[0] + 1, before[1] + 1)
     entry = rows(reference_url, "SELECT * FROM auditlog ORDER BY id DESC LIMIT 1")[0]
     assert (entry["actor"], entry["action"], entry["table_name"], entry["row_id"]) == (
@@ -287,7 +287,7 @@ def test_missing_actor_is_an_error(reference_url):
     with pytest.raises(ValidationFailed) as err:
         projects.add_progress(
             db_url=reference_url,
-            actor=" ",
+            actor=person(" "),
             item_id=i["item"],
             township_id=i["township"],
             entry_date=date(2023, 5, 1),
@@ -302,7 +302,7 @@ def test_several_errors_are_reported_together(reference_url):
     with pytest.raises(ValidationFailed) as err:
         projects.add_progress(
             db_url=reference_url,
-            actor="张三",
+            actor=person("张三"),
             item_id=i["item"],
             township_id=i["township"],
             entry_date=date(2027, 1, 1),
@@ -322,7 +322,7 @@ def test_progress_shows_in_next_read(reference_url):
     before = projects_q.item_progress(reference_url, scope_2023(i["township"]))
     projects.add_progress(
         db_url=reference_url,
-        actor="张三",
+        actor=person("张三"),
         item_id=i["item"],
         township_id=i["township"],
         entry_date=date(2023, 5, 20),
@@ -339,7 +339,7 @@ def test_disbursement_shows_in_next_read(reference_url):
     i = ids(reference_url)
     subsidies.add_disbursement(
         db_url=reference_url,
-        actor="张三",
+        actor=person("张三"),
         type_id=i["type"],
         county_id=i["county"],
         township_id=i["township"],
@@ -357,11 +357,11 @@ def test_disbursement_shows_in_next_read(reference_url):
 
 def test_employer_review_and_inspection_show_in_coverage(reference_url):
     i = ids(reference_url)
-    employer = levy.create_employer(db_url=reference_url, actor="张三", **employer_kwargs(i))
+    employer = levy.create_employer(db_url=reference_url, actor=person("张三"), **employer_kwargs(i))
     assert levy_q.coverage(reference_url, scope_2023()).iloc[0]["covered"] == 0
     levy.add_inspection(
         db_url=reference_url,
-        actor="张三",
+        actor=person("张三"),
         employer_id=employer,
         campaign_id=None,
         inspected_on=date(2023, 6, 1),
@@ -373,18 +373,18 @@ def test_employer_review_and_inspection_show_in_coverage(reference_url):
 
 def test_duplicate_credit_code_is_refused(reference_url):
     i = ids(reference_url)
-    levy.create_employer(db_url=reference_url, actor="张三", **employer_kwargs(i))
+    levy.create_employer(db_url=reference_url, actor=person("张三"), **employer_kwargs(i))
     with pytest.raises(ValidationFailed) as err:
-        levy.create_employer(db_url=reference_url, actor="张三", **employer_kwargs(i, name="另一家"))
+        levy.create_employer(db_url=reference_url, actor=person("张三"), **employer_kwargs(i, name="另一家"))
     assert "已登记" in err.value.errors["credit_code"]
 
 
 def test_inspection_outside_campaign_is_refused(reference_url):
     i = ids(reference_url)
-    employer = levy.create_employer(db_url=reference_url, actor="张三", **employer_kwargs(i))
+    employer = levy.create_employer(db_url=reference_url, actor=person("张三"), **employer_kwargs(i))
     campaign = levy.create_campaign(
         db_url=reference_url,
-        actor="张三",
+        actor=person("张三"),
         county_id=i["county"],
         name="专项检查",
         document="",
@@ -394,7 +394,7 @@ def test_inspection_outside_campaign_is_refused(reference_url):
     with pytest.raises(ValidationFailed) as err:
         levy.add_inspection(
             db_url=reference_url,
-            actor="张三",
+            actor=person("张三"),
             employer_id=employer,
             campaign_id=campaign,
             inspected_on=date(2023, 7, 2),
@@ -407,7 +407,7 @@ def test_article_shows_in_next_read(reference_url):
     i = ids(reference_url)
     publicity.add_article(
         db_url=reference_url,
-        actor="张三",
+        actor=person("张三"),
         county_id=i["county"],
         outlet_id=i["outlet"],
         title="稿件",
@@ -421,7 +421,7 @@ def test_township_update_is_audited_and_read(reference_url):
     i = ids(reference_url)
     org.update_township(
         db_url=reference_url,
-        actor="管理员",
+        actor=person("管理员"),
         township_id=i["township"],
         name="鲁村镇（新）",
         kind="镇",

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import rows
-from tests.test_pages import PAGE_MODULES, PAGE_SCRIPT
+from tests.test_pages import PAGE_MODULES, page_script
 
 IMAGE = "![i](http://h/b.png)"  # a 录入人 like this made every viewer's browser fetch the URL
 SHORT = "![i](x)"  # fits a 10-character unit
@@ -67,7 +67,7 @@ def poisoned(demo_template, tmp_path) -> tuple[str, dict[str, int]]:
 @pytest.mark.parametrize("module", PAGE_MODULES)
 def test_no_page_renders_stored_markdown_or_html(poisoned, module):
     url, records = poisoned
-    at = AppTest.from_string(PAGE_SCRIPT.format(module=module, url=url), default_timeout=60)
+    at = AppTest.from_string(page_script(module, url), default_timeout=60)
     at.query_params["year"] = "2023"
     if module in records:  # the record header, the 录入人 and the notes of an opened record
         at.query_params["record"] = str(records[module])
@@ -79,10 +79,9 @@ def test_no_page_renders_stored_markdown_or_html(poisoned, module):
 
 def test_a_toast_naming_a_poisoned_township_shows_it_as_text(poisoned):
     url, _ = poisoned
-    at = AppTest.from_string(PAGE_SCRIPT.format(module="entry_projects", url=url), default_timeout=60)
+    at = AppTest.from_string(page_script("entry_projects", url, who=IMAGE), default_timeout=60)
     at.query_params["year"] = "2023"
     at.run()
-    at.text_input(key="actor").input(IMAGE)
     at.selectbox(key="pe_unit").select_index(0)  # the first township, whose name carries the image
     at.text_input(key="pe_f_quantity_0").input("2")
     at.text_input(key="pe_f_amount_fen_0").input("900")

@@ -18,7 +18,7 @@ from data_layer.queries import subsidies as q
 from data_layer.scope import FilterSpec, make_scope
 from data_layer.services import subsidies as service
 from data_layer.services.records import services_for
-from tests.conftest import rows
+from tests.conftest import person, rows
 from tests.test_services import TODAY, count, ids
 
 YEAR = make_scope(FilterSpec(2023))
@@ -33,7 +33,7 @@ def july(i: dict) -> dict:
 
 def disburse(url, i, **over):
     values = dict(
-        actor="李四",
+        actor=person("李四"),
         type_id=i["type"],
         county_id=i["county"],
         township_id=i["township"],
@@ -59,7 +59,11 @@ def test_standard_and_amount_default_from_the_rules(reference_url):
 def test_a_mid_year_standard_change_applies_from_its_date(reference_url):
     i = ids(reference_url)
     service.add_standard(
-        db_url=reference_url, actor="管理员", type_id=i["type"], effective_from=date(2023, 8, 1), amount_fen=4000
+        db_url=reference_url,
+        actor=person("管理员"),
+        type_id=i["type"],
+        effective_from=date(2023, 8, 1),
+        amount_fen=4000,
     )
     july = saved(reference_url, disburse(reference_url, i))
     august = saved(
@@ -139,7 +143,7 @@ def test_edit_delete_restore_are_audited(reference_url):
     row_id = disburse(reference_url, i)
     service.update_disbursement(
         db_url=reference_url,
-        actor="王五",
+        actor=person("王五"),
         disbursement_id=row_id,
         township_id=i["township"],
         month_from=date(2023, 7, 1),
@@ -150,9 +154,9 @@ def test_edit_delete_restore_are_audited(reference_url):
         paid_date=date(2023, 7, 10),
         today=TODAY,
     )
-    DISBURSEMENT.delete(db_url=reference_url, actor="王五", record_id=row_id)
+    DISBURSEMENT.delete(db_url=reference_url, actor=person("王五"), record_id=row_id)
     assert q.totals_by_type(reference_url, YEAR).set_index("type_code").at["tekun", "amount_fen"] == 0
-    DISBURSEMENT.restore(db_url=reference_url, actor="王五", record_id=row_id)
+    DISBURSEMENT.restore(db_url=reference_url, actor=person("王五"), record_id=row_id)
     assert q.totals_by_type(reference_url, YEAR).set_index("type_code").at["tekun", "amount_fen"] == 63_000
     audit = rows(reference_url, "SELECT * FROM auditlog WHERE table_name = 'disbursement' ORDER BY id")
     assert [a["action"] for a in audit] == ["create", "update", "delete", "restore"]
@@ -169,7 +173,7 @@ def test_the_grid_is_all_or_nothing(reference_url):
     with pytest.raises(GridRejected) as err:
         DISBURSEMENT.add_rows(
             db_url=reference_url,
-            actor="李四",
+            actor=person("李四"),
             shared=july(i),
             rows=grid,
             today=TODAY,
@@ -180,7 +184,7 @@ def test_the_grid_is_all_or_nothing(reference_url):
     grid[1]["recipients"] = 12
     made = DISBURSEMENT.add_rows(
         db_url=reference_url,
-        actor="李四",
+        actor=person("李四"),
         shared=july(i),
         rows=grid,
         confirm=True,

@@ -55,22 +55,22 @@ def _store(values: dict, warnings: dict, note: str) -> int:
 
 def create(*, db_url, actor, values, confirm=False, warning_note="", today=None) -> int:
     CALLS.append("create")
-    values = {**values, "actor": actor}
+    values = {**values, "actor": actor.name}
     _problems(values).raise_for(confirm)
     return _store(values, _problems(values).warnings, warning_note)
 
 
 def add_rows(*, db_url, actor, shared, rows, confirm=False, warning_note="", today=None) -> list[int]:
     CALLS.append("add_rows")
-    found = {i: p for i, r in enumerate(rows) if (p := _problems({**r, "actor": actor}))}
+    found = {i: p for i, r in enumerate(rows) if (p := _problems({**r, "actor": actor.name}))}
     if any(p.errors for p in found.values()) or (found and not confirm):
         raise GridRejected(found)
-    return [_store({**r, **shared, "actor": actor}, {}, warning_note) for r in rows]
+    return [_store({**r, **shared, "actor": actor.name}, {}, warning_note) for r in rows]
 
 
 def update(*, db_url, actor, record_id, values, confirm=False, warning_note="", today=None) -> None:
     record = STORE[record_id]
-    _problems({**record, **values, "actor": actor}).raise_for(confirm)
+    _problems({**record, **values, "actor": actor.name}).raise_for(confirm)
     record.update(values)
 
 
@@ -120,7 +120,12 @@ SPEC = EntrySpec(
     unit_names=lambda ctx: {**TOWNS, 9: "丁镇"},
     fields=fields,
     services=RecordServices(
-        create=create, update=update, delete=set_deleted(True), restore=set_deleted(False), add_rows=add_rows
+        create=create,
+        update=update,
+        delete=set_deleted(True),
+        restore=set_deleted(False),
+        add_rows=add_rows,
+        area="other",
     ),
     records=Records(
         load=load,

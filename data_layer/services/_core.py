@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import zlib
 from collections.abc import Callable
@@ -23,28 +24,41 @@ from data_layer.db import session_scope
 from data_layer.errors import Checks, GridRejected, Problems, ValidationFailed, label_of
 from data_layer.limits import EARLIEST, EARLIEST_BY_FIELD, MAXIMUM, latest_year, maximum_in_words
 from data_layer.models import AuditLog
+from data_layer.roles import AREAS, Actor
 from data_layer.services._inputs import checked
 from data_layer.store_errors import integrity_failed, store_unavailable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def service(fn: F) -> F:
+def service(fn: F | None = None, *, admin: bool = False, area: str | None = None) -> Any:
     """Run ``fn`` in the caller's session, or in a transaction of its own on ``db_url``.
 
     Seeds and bulk imports pass ``session=`` to write many rows in one transaction; a
     form passes ``db_url=``. Either way the row and its audit entry commit together.
+    ``admin``: only an administrator may call it; ``area``: only accounts that enter that area.
+    A ``township_id`` argument must be the acting township officer's own.
     """
+    if fn is None:
+        return lambda f: service(f, admin=admin, area=area)
+    # a township left out falls back to the service's default (None: 县本级), which is a township too
+    township_param = inspect.signature(fn).parameters.get("township_id")
+    township_default = (
+        ANY if township_param is None or township_param.default is inspect.Parameter.empty else township_param.default
+    )
 
     @functools.wraps(fn)
     def wrapper(*, session: Session | None = None, db_url: str | None = None, **kwargs: Any) -> Any:
         kwargs = checked(fn, kwargs)  # types and text, before anything touches the store
+        permitted(kwargs.get("actor"), admin=admin, area=area, township_id=kwargs.get("township_id", township_default))
         if session is not None:
+            still_allowed(session, kwargs.get("actor"))
             return fn(session=session, **kwargs)
         if db_url is None:
             raise TypeError(f"{fn.__name__} needs session= or db_url=")
         try:
             with session_scope(db_url) as own:
+                still_allowed(own, kwargs.get("actor"))
                 result = fn(session=own, **kwargs)
         except IntegrityError as exc:  # a race the checks could not see: another tab saved the same first
             raise integrity_failed(exc) from exc
@@ -55,6 +69,36 @@ def service(fn: F) -> F:
         return result
 
     return wrapper  # type: ignore[return-value]
+
+
+ANY = object()  # no township named: nothing to check
+
+
+def permitted(actor: Actor | None, *, admin: bool = False, area: str | None = None, township_id: Any = ANY) -> None:
+    """What the acting account's role allows (data_layer/roles.py); raises ``ValidationFailed`` on "actor"."""
+    if actor is None:
+        return  # a service without an actor (reads of the store's own bookkeeping)
+    if admin and not actor.kind.admin:
+        raise ValidationFailed({"actor": f"只有管理员可以做这项修改（您是{actor.kind.name}）"})
+    if area is not None and not actor.may_enter(area):
+        if not actor.kind.enters:
+            raise ValidationFailed({"actor": f"{actor.kind.name}账号只能查看，不能录入或修改"})
+        raise ValidationFailed({"actor": f"您的账号没有“{AREAS[area]}”的录入权限，请联系管理员"})
+    if township_id is not ANY and not actor.township_allowed(township_id):
+        raise ValidationFailed({"township_id": "乡镇专职干事只能录入和修改本乡镇的数据"})
+
+
+def still_allowed(session: Session, actor: Actor | None) -> None:
+    """A signed-in account is read again inside the write: one disabled (or changed) since sign-in is refused."""
+    if actor is None or actor.account_id is None:
+        return
+    from data_layer.models import Account
+
+    account = session.get(Account, actor.account_id)
+    if account is None or not account.active:
+        raise ValidationFailed({"actor": "这个账号已停用，不能再保存，请联系管理员"})
+    if account.role != actor.role or (account.township_id or None) != actor.township_id:
+        raise ValidationFailed({"actor": "账号的角色或所属乡镇已变，请重新登录"})
 
 
 def _plain(value: Any) -> Any:
@@ -70,12 +114,12 @@ def snapshot(row: SQLModel) -> str:
     return json.dumps({k: _plain(v) for k, v in row.model_dump().items()}, ensure_ascii=False)
 
 
-def audit(session: Session, *, actor: str, action: str, row: SQLModel, before: str | None = None) -> None:
+def audit(session: Session, *, actor: Actor, action: str, row: SQLModel, before: str | None = None) -> None:
     """Write the audit entry for ``row`` in the caller's transaction."""
     append(
         session,
         AuditLog(
-            actor=actor,
+            actor=actor.username,
             action=action,
             table_name=row.__tablename__,  # type: ignore[attr-defined]
             row_id=str(row_key(row)),
@@ -91,7 +135,7 @@ def row_key(row: SQLModel) -> Any:
     return identity[0] if identity else None
 
 
-def insert(session: Session, row: SQLModel, *, actor: str) -> Any:
+def insert(session: Session, row: SQLModel, *, actor: Actor) -> Any:
     """Add ``row``, flush for its key, audit it; return the key."""
     check_row(row)
     session.add(row)
@@ -103,9 +147,10 @@ def insert(session: Session, row: SQLModel, *, actor: str) -> Any:
     return row_key(row)
 
 
-def check_actor(checks: Checks, actor: str) -> None:
-    if checks.require(actor and actor.strip(), "actor", "请填写录入人"):
-        checks.require(len(actor) <= 40, "actor", f"录入人不能超过 40 个字（现有 {len(actor)} 个字）")
+def check_actor(checks: Checks, actor: Actor) -> None:
+    """A person to write as: a signed-in account (or the system); its name is what 录入人 shows."""
+    if checks.require(isinstance(actor, Actor) and actor.name.strip(), "actor", "请先登录再保存"):
+        checks.require(len(actor.name) <= 40, "actor", f"录入人不能超过 40 个字（现有 {len(actor.name)} 个字）")
 
 
 def check_text(checks: Checks, field: str, value: str | None, label: str, max_len: int) -> None:
@@ -159,7 +204,7 @@ def exists(session: Session, model: type[SQLModel], key: object) -> bool:
     return key is not None and session.get(model, key) is not None
 
 
-def change_row(session: Session, row: SQLModel, actor: str, action: str, **changes: Any) -> None:
+def change_row(session: Session, row: SQLModel, actor: Actor, action: str, **changes: Any) -> None:
     """Update (or delete / restore) ``row`` and audit it with its values before."""
     before = snapshot(row)
     for name, value in changes.items():
@@ -170,7 +215,9 @@ def change_row(session: Session, row: SQLModel, actor: str, action: str, **chang
     audit(session, actor=actor, action=action, row=row, before=before)
 
 
-def set_deleted(session: Session, model: type[SQLModel], row_id: int, *, actor: str, field: str, deleted: bool) -> None:
+def set_deleted(
+    session: Session, model: type[SQLModel], row_id: int, *, actor: Actor, field: str, deleted: bool
+) -> None:
     """Soft-delete (or restore) a row: it stays in the store, marked, and the change is audited."""
     from data_layer.models import utcnow
 
@@ -181,6 +228,7 @@ def set_deleted(session: Session, model: type[SQLModel], row_id: int, *, actor: 
         already = (row.deleted_at is not None) == deleted  # type: ignore[attr-defined]
         checks.require(not already, field, "记录已删除" if deleted else "记录未被删除")
     checks.raise_if_any()
+    permitted(actor, township_id=getattr(row, "township_id", ANY))
     change_row(session, row, actor, "delete" if deleted else "restore", deleted_at=utcnow() if deleted else None)
 
 
@@ -200,6 +248,7 @@ class RecordType:
     """
 
     model: type[SQLModel]
+    area: str  # the area of work it belongs to (data_layer/roles.py): who may enter it
     id_field: str  # the field a missing or deleted record's message is reported under (entry_id…)
     validate: Callable[..., dict]
     warnings: Callable[[Session, list[int]], dict[int, dict[str, str]]]
@@ -228,7 +277,7 @@ def create_rows(
     session: Session,
     kind: RecordType,
     *,
-    actor: str,
+    actor: Actor,
     rows: list[dict],
     confirm: bool = False,
     warning_note: str = "",
@@ -244,6 +293,7 @@ def create_rows(
     check_actor(checks, actor)
     _check_note(checks, warning_note)
     checks.raise_if_any()
+    permitted(actor, area=kind.area)
     one_writer_at_a_time(session, kind)
     today = today or date.today()
     problems: dict[int, Problems] = {}
@@ -251,10 +301,12 @@ def create_rows(
     for index, values in enumerate(rows):
         row_checks = Checks()
         stored = kind.validate(session, row_checks, values, today=today, current=None)
+        if "township_id" in stored and not actor.township_allowed(stored["township_id"]):
+            row_checks.require(False, "township_id", "乡镇专职干事只能录入本乡镇的数据")
         if row_checks.errors:
             problems[index] = Problems(errors=row_checks.errors)
             continue
-        row = kind.model(**stored, created_by=actor)
+        row = kind.model(**stored, created_by=actor.name)
         if errors := row_problems(row):
             problems[index] = Problems(errors=errors)
             continue
@@ -290,7 +342,7 @@ def update_one(
     kind: RecordType,
     row_id: int,
     *,
-    actor: str,
+    actor: Actor,
     values: dict,
     confirm: bool = False,
     warning_note: str = "",
@@ -304,8 +356,11 @@ def update_one(
     if checks.require(row is not None, kind.id_field, "记录不存在"):
         checks.require(row.deleted_at is None, kind.id_field, "记录已删除，请先恢复")  # type: ignore[attr-defined]
     checks.raise_if_any()
+    permitted(actor, area=kind.area, township_id=getattr(row, "township_id", ANY))
     one_writer_at_a_time(session, kind)
     stored = kind.validate(session, checks, {**row.model_dump(), **values}, today=today or date.today(), current=row)
+    if "township_id" in stored and not actor.township_allowed(stored["township_id"]):
+        checks.require(False, "township_id", "乡镇专职干事只能录入和修改本乡镇的数据")
     checks.raise_if_any()
     before = snapshot(row)
     for name, value in stored.items():

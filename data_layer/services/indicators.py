@@ -8,12 +8,13 @@ from sqlmodel import Session, select
 
 from data_layer.errors import Checks
 from data_layer.models import County, Indicator, IndicatorValue, Township
+from data_layer.roles import Actor
 from data_layer.services._core import check_actor, check_count, check_text, insert, service
 
 
-@service
+@service(admin=True)
 def create_indicator(
-    *, session: Session, actor: str, code: str, name: str, unit: str, category: str, sort_order: int = 0
+    *, session: Session, actor: Actor, code: str, name: str, unit: str, category: str, sort_order: int = 0
 ) -> int:
     checks = Checks()
     check_actor(checks, actor)
@@ -28,11 +29,11 @@ def create_indicator(
     return insert(session, row, actor=actor)
 
 
-@service
+@service(area="other")
 def add_indicator_value(
     *,
     session: Session,
-    actor: str,
+    actor: Actor,
     indicator_id: int,
     county_id: int,
     township_id: int | None,
@@ -61,6 +62,6 @@ def add_indicator_value(
         value=value,
         note=note,
         is_demo=is_demo,
-        created_by=actor,
+        created_by=actor.name,
     )
     return insert(session, row, actor=actor)

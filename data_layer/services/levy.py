@@ -22,14 +22,15 @@ from data_layer.models import (
     LevyPolicy,
     Township,
 )
+from data_layer.roles import Actor
 from data_layer.services._core import check_actor, check_count, check_text, insert, service
 
 
-@service
+@service(admin=True)
 def set_levy_policy(
     *,
     session: Session,
-    actor: str,
+    actor: Actor,
     year: int,
     quota_ratio: Decimal,
     exempt_max_staff: int,
@@ -66,11 +67,11 @@ def set_levy_policy(
     return insert(session, row, actor=actor)
 
 
-@service
+@service(area="levy")
 def create_employer(
     *,
     session: Session,
-    actor: str,
+    actor: Actor,
     county_id: int,
     township_id: int | None,
     name: str,
@@ -117,11 +118,11 @@ def create_employer(
     return insert(session, row, actor=actor)
 
 
-@service
+@service(area="levy")
 def create_campaign(
     *,
     session: Session,
-    actor: str,
+    actor: Actor,
     county_id: int,
     name: str,
     document: str,
@@ -147,11 +148,11 @@ def create_campaign(
     return insert(session, row, actor=actor)
 
 
-@service
+@service(area="levy")
 def add_annual_review(
     *,
     session: Session,
-    actor: str,
+    actor: Actor,
     employer_id: int,
     year: int,
     notified_on: date,
@@ -185,11 +186,11 @@ def add_annual_review(
     return insert(session, row, actor=actor)
 
 
-@service
+@service(area="levy")
 def add_inspection(
     *,
     session: Session,
-    actor: str,
+    actor: Actor,
     employer_id: int,
     campaign_id: int | None,
     inspected_on: date,
@@ -222,11 +223,11 @@ def add_inspection(
     return insert(session, row, actor=actor)
 
 
-@service
+@service(area="levy")
 def add_levy_assessment(
     *,
     session: Session,
-    actor: str,
+    actor: Actor,
     employer_id: int,
     year: int,
     assessed_on: date,
@@ -245,9 +246,9 @@ def add_levy_assessment(
     return insert(session, row, actor=actor)
 
 
-@service
+@service(area="levy")
 def add_levy_payment(
-    *, session: Session, actor: str, assessment_id: int, paid_on: date, amount_fen: int, is_demo: bool = False
+    *, session: Session, actor: Actor, assessment_id: int, paid_on: date, amount_fen: int, is_demo: bool = False
 ) -> int:
     checks = Checks()
     check_actor(checks, actor)

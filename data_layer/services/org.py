@@ -6,13 +6,14 @@ from sqlmodel import Session, select
 
 from data_layer.errors import Checks
 from data_layer.models import County, Township
+from data_layer.roles import Actor
 from data_layer.services._core import audit, check_actor, check_text, insert, service, snapshot
 
 TOWNSHIP_KINDS = ("镇", "街道", "乡", "开发区")
 
 
-@service
-def create_county(*, session: Session, actor: str, name: str, code: str, sort_order: int = 0) -> int:
+@service(admin=True)
+def create_county(*, session: Session, actor: Actor, name: str, code: str, sort_order: int = 0) -> int:
     checks = Checks()
     check_actor(checks, actor)
     check_text(checks, "name", name, "县区名称", 40)
@@ -34,9 +35,9 @@ def _check_township(session: Session, checks: Checks, county_id: int, name: str,
         checks.require(clash is None or clash.id == own_id, "name", f"“{name.strip()}”已存在")
 
 
-@service
+@service(admin=True)
 def create_township(
-    *, session: Session, actor: str, county_id: int, name: str, kind: str = "镇", sort_order: int = 0
+    *, session: Session, actor: Actor, county_id: int, name: str, kind: str = "镇", sort_order: int = 0
 ) -> int:
     checks = Checks()
     check_actor(checks, actor)
@@ -46,9 +47,9 @@ def create_township(
     return insert(session, row, actor=actor)
 
 
-@service
+@service(admin=True)
 def update_township(
-    *, session: Session, actor: str, township_id: int, name: str, kind: str, sort_order: int, active: bool
+    *, session: Session, actor: Actor, township_id: int, name: str, kind: str, sort_order: int, active: bool
 ) -> None:
     checks = Checks()
     check_actor(checks, actor)

@@ -19,6 +19,7 @@ from data_layer.models import (
     Township,
 )
 from data_layer.queries.rule_context import progress_context
+from data_layer.roles import Actor
 from data_layer.services._core import (
     RecordType,
     audit,
@@ -34,9 +35,9 @@ from data_layer.services._core import (
 )
 
 
-@service
+@service(admin=True)
 def create_project(
-    *, session: Session, actor: str, county_id: int, year: int, code: str, name: str, sort_order: int = 0
+    *, session: Session, actor: Actor, county_id: int, year: int, code: str, name: str, sort_order: int = 0
 ) -> int:
     checks = Checks()
     check_actor(checks, actor)
@@ -50,11 +51,11 @@ def create_project(
     return insert(session, row, actor=actor)
 
 
-@service
+@service(admin=True)
 def create_item(
     *,
     session: Session,
-    actor: str,
+    actor: Actor,
     project_id: int,
     code: str,
     name: str,
@@ -99,8 +100,8 @@ def create_item(
     return insert(session, row, actor=actor)
 
 
-@service
-def set_township_target(*, session: Session, actor: str, item_id: int, township_id: int, target: int) -> int:
+@service(admin=True)
+def set_township_target(*, session: Session, actor: Actor, item_id: int, township_id: int, target: int) -> int:
     """Create or change an item's target for one township."""
     checks = Checks()
     check_actor(checks, actor)
@@ -171,14 +172,16 @@ def progress_warnings(session: Session, entry_ids: list[int]) -> dict[int, dict[
     return {i: rules.progress_warnings(c) for i, c in progress_context(session, entry_ids).items()}
 
 
-PROGRESS = RecordType(model=ProgressEntry, id_field="entry_id", validate=validate_progress, warnings=progress_warnings)
+PROGRESS = RecordType(
+    model=ProgressEntry, area="projects", id_field="entry_id", validate=validate_progress, warnings=progress_warnings
+)
 
 
 @service
 def add_progress(
     *,
     session: Session,
-    actor: str,
+    actor: Actor,
     item_id: int,
     township_id: int | None,
     entry_date: date,
@@ -216,7 +219,7 @@ def add_progress(
 def update_progress(
     *,
     session: Session,
-    actor: str,
+    actor: Actor,
     entry_id: int,
     township_id: int | None,
     entry_date: date,
@@ -242,11 +245,11 @@ def update_progress(
     )
 
 
-@service
+@service(admin=True)
 def update_item(
     *,
     session: Session,
-    actor: str,
+    actor: Actor,
     item_id: int,
     name: str,
     unit: str,
@@ -286,8 +289,8 @@ def update_item(
     )
 
 
-@service
-def set_township_targets(*, session: Session, actor: str, item_id: int, targets: dict[int, int]) -> int:
+@service(admin=True)
+def set_township_targets(*, session: Session, actor: Actor, item_id: int, targets: dict[int, int]) -> int:
     """Set several townships' targets for an item at once (all or nothing); returns how many changed."""
     changed = 0
     for township_id, target in targets.items():

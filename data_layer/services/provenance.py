@@ -9,14 +9,15 @@ from sqlmodel import Session, select
 
 from data_layer.errors import Checks
 from data_layer.models import SeedFigure
+from data_layer.roles import Actor
 from data_layer.services._core import check_actor, check_text, insert, service
 
 
-@service
+@service(admin=True)
 def add_seed_figure(
     *,
     session: Session,
-    actor: str,
+    actor: Actor,
     code: str,
     source: str,
     area: str,

@@ -8,11 +8,12 @@ from sqlmodel import Session, select
 
 from data_layer.errors import Checks
 from data_layer.models import AREA_LEVELS, Article, County, Outlet, PublicityTarget, Township
+from data_layer.roles import Actor
 from data_layer.services._core import audit, check_actor, check_count, check_text, insert, service, snapshot
 
 
-@service
-def create_outlet(*, session: Session, actor: str, name: str, level: str, medium: str, sort_order: int = 0) -> int:
+@service(admin=True)
+def create_outlet(*, session: Session, actor: Actor, name: str, level: str, medium: str, sort_order: int = 0) -> int:
     checks = Checks()
     check_actor(checks, actor)
     check_text(checks, "name", name, "媒体名称", 60)
@@ -24,11 +25,11 @@ def create_outlet(*, session: Session, actor: str, name: str, level: str, medium
     return insert(session, Outlet(name=name.strip(), level=level, medium=medium, sort_order=sort_order), actor=actor)
 
 
-@service
+@service(area="publicity")
 def add_article(
     *,
     session: Session,
-    actor: str,
+    actor: Actor,
     county_id: int,
     outlet_id: int,
     title: str,
@@ -57,13 +58,13 @@ def add_article(
         township_id=township_id,
         link=link,
         is_demo=is_demo,
-        created_by=actor,
+        created_by=actor.name,
     )
     return insert(session, row, actor=actor)
 
 
-@service
-def set_publicity_target(*, session: Session, actor: str, county_id: int, year: int, level: str, target: int) -> int:
+@service(admin=True)
+def set_publicity_target(*, session: Session, actor: Actor, county_id: int, year: int, level: str, target: int) -> int:
     checks = Checks()
     check_actor(checks, actor)
     checks.require(session.get(County, county_id) is not None, "county_id", "请选择县区")

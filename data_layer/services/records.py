@@ -14,7 +14,8 @@ from functools import partial
 
 from sqlmodel import Session
 
-from data_layer.services._core import RecordType, create_one, create_rows, service, set_deleted, update_one
+from data_layer.roles import Actor
+from data_layer.services._core import RecordType, create_one, create_rows, permitted, service, set_deleted, update_one
 
 
 @service
@@ -22,7 +23,7 @@ def create_record(
     *,
     session: Session,
     kind: RecordType,
-    actor: str,
+    actor: Actor,
     values: dict,
     confirm: bool = False,
     warning_note: str = "",
@@ -47,7 +48,7 @@ def update_record(
     session: Session,
     kind: RecordType,
     record_id: int,
-    actor: str,
+    actor: Actor,
     values: dict,
     confirm: bool = False,
     warning_note: str = "",
@@ -67,13 +68,15 @@ def update_record(
 
 
 @service
-def delete_record(*, session: Session, kind: RecordType, record_id: int, actor: str) -> None:
+def delete_record(*, session: Session, kind: RecordType, record_id: int, actor: Actor) -> None:
     """Delete a record: it stays in the store, marked deleted, out of every figure, and can be restored."""
+    permitted(actor, area=kind.area)
     set_deleted(session, kind.model, record_id, actor=actor, field=kind.id_field, deleted=True)
 
 
 @service
-def restore_record(*, session: Session, kind: RecordType, record_id: int, actor: str) -> None:
+def restore_record(*, session: Session, kind: RecordType, record_id: int, actor: Actor) -> None:
+    permitted(actor, area=kind.area)
     set_deleted(session, kind.model, record_id, actor=actor, field=kind.id_field, deleted=False)
 
 
@@ -82,7 +85,7 @@ def add_records(
     *,
     session: Session,
     kind: RecordType,
-    actor: str,
+    actor: Actor,
     shared: dict,
     rows: list[dict],
     confirm: bool = False,
@@ -113,6 +116,7 @@ class RecordServices:
     delete: Callable[..., None]
     restore: Callable[..., None]
     add_rows: Callable[..., list[int]]
+    area: str  # the area of work an account needs to write these (data_layer.roles.AREAS)
 
 
 def services_for(kind: RecordType) -> RecordServices:
@@ -122,4 +126,5 @@ def services_for(kind: RecordType) -> RecordServices:
         delete=partial(delete_record, kind=kind),
         restore=partial(restore_record, kind=kind),
         add_rows=partial(add_records, kind=kind),
+        area=kind.area,
     )

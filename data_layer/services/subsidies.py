@@ -20,6 +20,7 @@ from data_layer.models import (
 )
 from data_layer.queries import rule_context
 from data_layer.queries.rule_context import disbursement_context
+from data_layer.roles import Actor
 from data_layer.services._core import (
     RecordType,
     change_row,
@@ -33,11 +34,11 @@ from data_layer.services._core import (
 )
 
 
-@service
+@service(admin=True)
 def create_subsidy_type(
     *,
     session: Session,
-    actor: str,
+    actor: Actor,
     code: str,
     name: str,
     unit: str,
@@ -61,9 +62,9 @@ def create_subsidy_type(
     return insert(session, row, actor=actor)
 
 
-@service
+@service(admin=True)
 def add_standard(
-    *, session: Session, actor: str, type_id: int, effective_from: date, amount_fen: int, note: str = ""
+    *, session: Session, actor: Actor, type_id: int, effective_from: date, amount_fen: int, note: str = ""
 ) -> int:
     checks = Checks()
     check_actor(checks, actor)
@@ -138,7 +139,11 @@ def disbursement_warnings(session: Session, ids: list[int]) -> dict[int, dict[st
 
 
 DISBURSEMENT = RecordType(
-    id_field="disbursement_id", model=Disbursement, validate=validate_disbursement, warnings=disbursement_warnings
+    area="subsidies",
+    id_field="disbursement_id",
+    model=Disbursement,
+    validate=validate_disbursement,
+    warnings=disbursement_warnings,
 )
 
 
@@ -146,7 +151,7 @@ DISBURSEMENT = RecordType(
 def add_disbursement(
     *,
     session: Session,
-    actor: str,
+    actor: Actor,
     type_id: int,
     county_id: int,
     township_id: int | None,
@@ -192,7 +197,7 @@ def add_disbursement(
 def update_disbursement(
     *,
     session: Session,
-    actor: str,
+    actor: Actor,
     disbursement_id: int,
     township_id: int | None,
     month_from: date,
@@ -229,9 +234,9 @@ def update_disbursement(
     )
 
 
-@service
+@service(admin=True)
 def update_subsidy_type(
-    *, session: Session, actor: str, type_id: int, name: str, unit: str, payment: str, standard_basis: str
+    *, session: Session, actor: Actor, type_id: int, name: str, unit: str, payment: str, standard_basis: str
 ) -> None:
     checks = Checks()
     check_actor(checks, actor)

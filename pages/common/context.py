@@ -12,9 +12,11 @@ from datetime import date, datetime
 
 import streamlit as st
 
+from data_layer.auth import SignedIn
 from data_layer.queries import org
+from data_layer.roles import Actor
 from data_layer.scope import PERIODS, FilterSpec, Scope, make_scope, parse_params, to_params
-from pages.common.fmt import CHINA
+from pages.common.fmt import CHINA, escape_markdown
 
 _KEYS = ("f_year", "f_period", "f_months", "f_townships", "f_counties")
 
@@ -28,6 +30,11 @@ class ViewContext:
     counties: tuple[str, ...]
     townships: tuple[str, ...]
     multi_county: bool
+    who: SignedIn | None = None  # the signed-in account (None: a visitor of the public boards)
+
+    @property
+    def actor(self) -> Actor | None:
+        return self.who.actor if self.who else None
 
     def units_label(self) -> str:
         """“全县”, or the chosen townships (and counties)."""
@@ -63,8 +70,11 @@ def _init_state(url: str, years: list[int], today: date) -> None:
     st.session_state.f_townships = [t for t in spec.townships if t in set(towns["township"])]
 
 
-def render_filters(url: str) -> ViewContext:
-    """Draw the filter row, keep the URL in step, and return the context for this run."""
+def render_filters(url: str, who: SignedIn | None = None) -> ViewContext:
+    """Draw the filter row, keep the URL in step, and return the context for this run.
+
+    A township officer's filter is their own township, whatever the URL asks: every read a page makes
+    goes through this scope, so no page or download shows another township's rows."""
     today = today_in_china()
     years = org.years(url) or [today.year]
     if "f_year" not in st.session_state or st.session_state.f_year not in years:
@@ -83,9 +93,19 @@ def render_filters(url: str) -> ViewContext:
     chosen_counties = st.session_state.get("f_counties") or []
     if chosen_counties:
         towns = towns[towns["county"].isin(chosen_counties)]
+    own = who is not None and not who.actor.kind.every_township
+    if own:  # the officer's own township only
+        towns = org.townships(url)
+        towns = towns[towns["township_id"] == who.actor.township_id]
+        asked = [t for t in st.session_state.f_townships if t not in set(towns["township"])]
+        st.session_state.f_townships = list(towns["township"])
     options = list(towns["township"])
     st.session_state.f_townships = [t for t in st.session_state.f_townships if t in options]
-    row[-1].multiselect("乡镇（街道）", options, key="f_townships", placeholder="全县（全部乡镇）")
+    row[-1].multiselect("乡镇（街道）", options, key="f_townships", placeholder="全县（全部乡镇）", disabled=own)
+    if own and asked:
+        st.caption(
+            escape_markdown(f"乡镇专职干事只能查看本乡镇的数据：显示的是{who.township}，不是{'、'.join(asked)}。")
+        )
     if st.session_state.f_period == "range":
         st.select_slider("月份", options=list(range(1, 13)), key="f_months", format_func=lambda m: f"{m}月")
     m0, m1 = st.session_state.f_months
@@ -109,6 +129,7 @@ def render_filters(url: str) -> ViewContext:
         counties=tuple(chosen_counties),
         townships=spec.townships,
         multi_county=multi,
+        who=who,
     )
 
 

@@ -16,6 +16,7 @@ import streamlit as st
 from data_layer.errors import Problems
 from data_layer.links import RECORD_PARAM
 from data_layer.queries import org
+from data_layer.roles import AREAS, Actor
 from pages.common.context import ViewContext, current
 from pages.common.entry_edit import render_edit
 from pages.common.entry_fields import (
@@ -34,7 +35,7 @@ from pages.common.entry_fields import (
 from pages.common.entry_grid import render_grid
 from pages.common.entry_spec import EntrySpec, Field, Preview
 from pages.common.fmt import cn_datetime, escape_markdown
-from pages.common.forms import actor, confirm_block, field_error, other_errors
+from pages.common.forms import confirm_block, field_error, other_errors
 from pages.common.ui import empty
 
 OLD_RECORD_PARAM = "entry"  # bookmarks made before every entry page used ?record=
@@ -47,8 +48,16 @@ def render_entry(spec: EntrySpec) -> None:
         empty(spec.words.missing)
         return
     show_announcement(spec)
-    name = actor()
-    last_saves(spec, ctx, name)
+    actor = ctx.actor
+    if actor is None or not actor.may_enter(spec.services.area):  # the navigation hides such pages anyway
+        area = AREAS[spec.services.area]
+        st.warning(
+            "请先登录" if actor is None else f"您的账号（{actor.kind.name}）不能录入{area}的数据",
+            icon=":material/lock:",
+        )
+        return
+    st.caption(escape_markdown(f"录入人：{actor.name}（{actor.kind.name}）"))
+    last_saves(spec, ctx, actor)
     open_linked_record(spec)
     mode_key = key(spec, "mode")
     st.session_state.setdefault(mode_key, "quick")
@@ -58,15 +67,15 @@ def render_entry(spec: EntrySpec) -> None:
         )
         or "quick"
     )
-    {"quick": render_quick, "grid": render_grid, "edit": render_edit}[mode](spec, ctx, subjects, name)
+    {"quick": render_quick, "grid": render_grid, "edit": render_edit}[mode](spec, ctx, subjects, actor)
 
 
-def last_saves(spec: EntrySpec, ctx: ViewContext, name: str) -> None:
+def last_saves(spec: EntrySpec, ctx: ViewContext, actor: Actor) -> None:
     """The person's last saves of this record type, from the audit log: after the connection was lost
     right after 保存, this says whether it went through."""
-    if not name or spec.records.table is None:
+    if spec.records.table is None:
         return
-    saved = org.recent_writes(ctx.url, name, spec.records.table)
+    saved = org.recent_writes(ctx.url, actor.username, spec.records.table)
     if saved.empty:
         return
     parts = []
@@ -75,7 +84,7 @@ def last_saves(spec: EntrySpec, ctx: ViewContext, name: str) -> None:
         if record is not None:
             parts.append(f"#{row_id} {spec.records.describe(ctx, record)}（{cn_datetime(at)} 保存）")
     if parts:
-        st.caption(escape_markdown(f"{name}最近保存的{spec.words.noun}：" + "；".join(parts)))
+        st.caption(escape_markdown(f"{actor.name}最近保存的{spec.words.noun}：" + "；".join(parts)))
 
 
 def open_linked_record(spec: EntrySpec) -> None:
@@ -89,7 +98,7 @@ def open_linked_record(spec: EntrySpec) -> None:
 # --- the quick form ---------------------------------------------------------------------------------------
 
 
-def render_quick(spec: EntrySpec, ctx: ViewContext, subjects, name: str) -> None:
+def render_quick(spec: EntrySpec, ctx: ViewContext, subjects, actor: Actor) -> None:
     problems: Problems = st.session_state.get(key(spec, "problems")) or Problems()
     errors = problems.errors
     # One kept field (a date) shares the top row; more (months and a date) get a row of their own.
@@ -132,7 +141,7 @@ def render_quick(spec: EntrySpec, ctx: ViewContext, subjects, name: str) -> None
             "township_id": township_id,
             **values,
         }
-        submit(spec, ctx, name, values, unreadable)
+        submit(spec, ctx, actor, values, unreadable)
         st.rerun()
     warnings = problems.warnings
     pending = st.session_state.get(key(spec, "pending"))
@@ -165,7 +174,7 @@ def render_kept(spec: EntrySpec, ctx: ViewContext, kept: list[Field], errors: di
     return raw
 
 
-def submit(spec: EntrySpec, ctx: ViewContext, name: str, values: dict, unreadable: dict, confirm: bool = False):
+def submit(spec: EntrySpec, ctx: ViewContext, actor: Actor, values: dict, unreadable: dict, confirm: bool = False):
     """Save a new record; keep what the service said for the next run, or start a fresh form."""
     if unreadable:  # nothing goes to the service until every number can be read
         st.session_state[key(spec, "problems")] = Problems(errors=unreadable)
@@ -173,11 +182,11 @@ def submit(spec: EntrySpec, ctx: ViewContext, name: str, values: dict, unreadabl
     note = st.session_state.get(key(spec, "confirm_note"), "") if confirm else ""
     new_id, problems = attempt(
         lambda: spec.services.create(
-            db_url=ctx.url, actor=name, values=values, confirm=confirm, warning_note=note, today=ctx.today
+            db_url=ctx.url, actor=actor, values=values, confirm=confirm, warning_note=note, today=ctx.today
         )
     )
     st.session_state[key(spec, "problems")] = problems
-    st.session_state[key(spec, "pending")] = {"actor": name, "values": values} if problems.warnings else None
+    st.session_state[key(spec, "pending")] = {"actor": actor, "values": values} if problems.warnings else None
     if new_id is not None:
         forget(spec, "problems", "pending", "confirm_note")
         st.session_state[key(spec, "gen")] = st.session_state.get(key(spec, "gen"), 0) + 1  # a fresh, empty form

@@ -9,6 +9,7 @@ import streamlit as st
 
 from data_layer.errors import Problems
 from data_layer.inputs import parse_count
+from data_layer.roles import Actor
 from pages.common.context import ViewContext
 from pages.common.entry_fields import (
     announce,
@@ -27,7 +28,7 @@ from pages.common.forms import confirm_block, field_error, other_errors
 PER_ROW = 4  # fields per row of the correction form (it must fit a 1024-wide screen)
 
 
-def render_edit(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame, name: str) -> None:
+def render_edit(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame, actor: Actor) -> None:
     typed = st.text_input("记录编号", key=key(spec, "e_id"), placeholder="在列表中点“修改”会自动带出编号")
     if typed and typed.strip():
         try:
@@ -40,13 +41,13 @@ def render_edit(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame, name:
                 missing = f"没有编号为 {typed.strip()} 的{spec.words.noun}"
                 st.error(escape_markdown(missing), icon=":material/error:")
             else:
-                render_record(spec, ctx, record, name)
+                render_record(spec, ctx, record, actor)
     deleted = spec.records.deleted(ctx)
     title = f"**回收站：已删除的{spec.words.noun}**（{ctx.spec.year}年，{len(deleted)} 条；打开后可恢复）"
     linked_table(ctx, spec, deleted, "查看/恢复", title)
 
 
-def render_record(spec: EntrySpec, ctx: ViewContext, record: dict, name: str) -> None:
+def render_record(spec: EntrySpec, ctx: ViewContext, record: dict, actor: Actor) -> None:
     record_id = int(record["id"])
     line = f"{spec.records.describe(ctx, record)} · 录入人 {record['created_by']} · 录入时间 "
     line += cn_datetime(record["created_at"])
@@ -56,7 +57,7 @@ def render_record(spec: EntrySpec, ctx: ViewContext, record: dict, name: str) ->
     if record["deleted_at"] is not None:
         st.warning("这条记录已删除，不计入任何统计。", icon=":material/delete:")
         if st.button("恢复这条记录", key=key(spec, f"restore_{record_id}"), icon=":material/restore_from_trash:"):
-            change(spec, ctx, spec.services.restore, f"已恢复 #{record_id}", actor=name, record_id=record_id)
+            change(spec, ctx, spec.services.restore, f"已恢复 #{record_id}", actor=actor, record_id=record_id)
             st.rerun()
         return
     subject = spec.subject.of_record(ctx, record)
@@ -84,19 +85,19 @@ def render_record(spec: EntrySpec, ctx: ViewContext, record: dict, name: str) ->
     if submitted:
         values, unreadable = read(fields, raw, year)
         values = {"township_id": unit_id(town), **values}
-        save_change(spec, ctx, name, record_id, values, unreadable)
+        save_change(spec, ctx, actor, record_id, values, unreadable)
         st.rerun()
     pending = st.session_state.get(key(spec, "e_pending"))
     if problems.warnings and pending:
         confirm_block(
             problems.warnings,
             key=key(spec, "e_confirm"),
-            on_confirm=lambda: save_change(spec, ctx, name, record_id, pending, {}, confirm=True),
+            on_confirm=lambda: save_change(spec, ctx, actor, record_id, pending, {}, confirm=True),
             on_cancel=lambda: st.session_state.pop(key(spec, "e_problems"), None),
         )
     if st.button("删除这条记录", key=key(spec, f"delete_{record_id}"), icon=":material/delete:"):
         done = f"已删除 #{record_id}（可在回收站恢复）"
-        change(spec, ctx, spec.services.delete, done, actor=name, record_id=record_id)
+        change(spec, ctx, spec.services.delete, done, actor=actor, record_id=record_id)
         st.rerun()
 
 
@@ -112,7 +113,7 @@ def choose_township(spec: EntrySpec, ctx: ViewContext, subject, record: dict, na
     )
 
 
-def save_change(spec, ctx, name: str, record_id: int, values: dict, unreadable: dict, confirm: bool = False):
+def save_change(spec, ctx, actor: Actor, record_id: int, values: dict, unreadable: dict, confirm: bool = False):
     if unreadable:
         st.session_state[key(spec, "e_problems")] = Problems(errors=unreadable)
         return
@@ -123,7 +124,7 @@ def save_change(spec, ctx, name: str, record_id: int, values: dict, unreadable: 
         ctx,
         spec.services.update,
         f"已修改 #{record_id}",
-        actor=name,
+        actor=actor,
         record_id=record_id,
         values=values,
         confirm=confirm,

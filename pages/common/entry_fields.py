@@ -186,5 +186,7 @@ def township_choices(ctx: ViewContext, county_id: int, *, townships: bool = True
     """What a new record may name: the county's active townships (in the admin's order), and/or 县本级."""
     towns = org.townships(ctx.url)
     towns = towns[towns["active"] & (towns["county_id"] == county_id)]
+    if ctx.actor is not None and not ctx.actor.kind.every_township:  # a township officer: their own only
+        towns, county_wide = towns[towns["township_id"] == ctx.actor.township_id], False
     choices = dict(zip(towns["township_id"], towns["township"], strict=True)) if townships else {}
     return {**choices, COUNTY_WIDE: "县本级"} if county_wide else choices

@@ -10,6 +10,7 @@ import streamlit as st
 
 from data_layer.errors import GridRejected, Problems, StoreUnavailable, ValidationFailed
 from data_layer.inputs import is_blank
+from data_layer.roles import Actor
 from pages.common.context import ViewContext
 from pages.common.entry_fields import (
     announce,
@@ -27,7 +28,7 @@ from pages.common.ui import GRID_ROW_PX, grid_height
 NUMERIC = ("count", "money")
 
 
-def render_grid(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame, name: str) -> None:
+def render_grid(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame, actor: Actor) -> None:
     g = spec.grid
     year = ctx.spec.year
     period = f"{ctx.scope.start:%Y%m%d}_{ctx.scope.end:%Y%m%d}"
@@ -75,7 +76,7 @@ def render_grid(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame, name:
         st.text_input("核实说明（例如“已电话核实”）", key=key(spec, "g_note"))
     other_errors(st.session_state.get(key(spec, "g_errors"), {}), set())
     if st.button("保存本月数据", type="primary", key=key(spec, "g_save")):
-        save_grid(spec, ctx, subject, first, day, columns, edited, name)
+        save_grid(spec, ctx, subject, first, day, columns, edited, actor)
 
 
 def grid_frame(units: dict[int, str], recorded: dict[int, str], columns: list[Field], problems: dict) -> pd.DataFrame:
@@ -91,7 +92,7 @@ def grid_frame(units: dict[int, str], recorded: dict[int, str], columns: list[Fi
     )
 
 
-def save_grid(spec, ctx, subject, month: date, day: date, columns: list[Field], edited: pd.DataFrame, name: str):
+def save_grid(spec, ctx, subject, month: date, day: date, columns: list[Field], edited: pd.DataFrame, actor: Actor):
     rows, units, unreadable = [], [], {}
     for _, r in edited.iterrows():
         raw = {f.name: r[f.label] for f in columns}
@@ -113,7 +114,7 @@ def save_grid(spec, ctx, subject, month: date, day: date, columns: list[Field], 
     try:
         spec.services.add_rows(
             db_url=ctx.url,
-            actor=name,
+            actor=actor,
             shared=spec.grid.shared(ctx, subject, month, day),
             rows=rows,
             confirm=st.session_state.get(key(spec, "g_confirm"), False),

@@ -16,12 +16,15 @@ from pathlib import Path
 # Streamlit puts this script's folder on the path; the packages live at the repository's root.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from html import escape
+
 import streamlit as st  # noqa: E402
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from data_layer import guard, settings, store
+from data_layer import app_settings, auth, guard, settings, store
 from data_layer.errors import StoreUnavailable
 from data_layer.guard import StoreVanished
+from pages.common import navigation
 from pages.common.context import current, publish, render_filters
 from pages.common.fmt import escape_markdown
 from pages.common.ui import status_line
@@ -48,68 +51,29 @@ CSS = """
 [data-testid="stLayoutWrapper"]:has(> .st-key-quiet-scripts) {display: none}
 """
 
-# The headline of each page (the navigation shows the short titles).
-HEADLINES = {
-    "overview": "县残联工作总览",
-    "projects": "三项重点工程",
-    "subsidies": "社会保障补贴发放",
-    "levy": "按比例安排残疾人就业 · 残保金征收",
-    "publicity": "信息宣传",
-    "sources": "数据来源：上半年工作报告中的数字",
-    "entry_projects": "重点工程进度录入",
-    "quality": "数据质量",
-    "targets": "目标任务与预警阈值",
-    "entry_subsidies": "补贴发放录入",
-    "subsidy_types": "补贴类型与标准",
-}
-
-
-def _pages() -> dict[str, list]:
-    from pages import (
-        entry_projects,
-        entry_subsidies,
-        levy,
-        overview,
-        projects,
-        publicity,
-        quality,
-        sources,
-        subsidies,
-        subsidy_types,
-        targets,
-    )
-
-    return {
-        # "" keeps the boards as plain links in the top bar; the other sections are menus.
-        "": [
-            st.Page(_home, title="首页", url_path="home", default=True, visibility="hidden"),
-            st.Page(overview.render, title="总览", icon=":material/dashboard:", url_path="overview"),
-            st.Page(projects.render, title="重点工程", icon=":material/flag:", url_path="projects"),
-            st.Page(subsidies.render, title="补贴发放", icon=":material/payments:", url_path="subsidies"),
-            st.Page(levy.render, title="残保金征收", icon=":material/work:", url_path="levy"),
-            st.Page(publicity.render, title="信息宣传", icon=":material/campaign:", url_path="publicity"),
-        ],
-        "数据录入": [
-            st.Page(
-                entry_projects.render, title="重点工程进度录入", icon=":material/edit_note:", url_path="entry_projects"
-            ),
-            st.Page(
-                entry_subsidies.render, title="补贴发放录入", icon=":material/payments:", url_path="entry_subsidies"
-            ),
-        ],
-        "数据管理": [
-            st.Page(quality.render, title="数据质量", icon=":material/rule:", url_path="quality"),
-            st.Page(sources.render, title="数据来源", icon=":material/fact_check:", url_path="sources"),
-            st.Page(targets.render, title="目标任务", icon=":material/tune:", url_path="targets"),
-            st.Page(subsidy_types.render, title="补贴类型与标准", icon=":material/tune:", url_path="subsidy_types"),
-        ],
-    }
-
 
 def _home() -> None:
-    """The root URL forwards to 总览 with the filter: the default page's own URL is always "/",
-    and 总览 must keep a real path (/overview) for bookmarks."""
-    st.switch_page(st.session_state["pages_by_path"]["overview"], query_params=current().query_params())
+    """The root URL forwards to 总览 with the filter (or, where the boards need a sign-in, to 登录): the default
+    page's own URL is always "/", and 总览 must keep a real path (/overview) for bookmarks."""
+    target = "overview" if current().who is not None or boards_open(settings.database_url()) else "signin"
+    st.switch_page(st.session_state["pages_by_path"][target], query_params=current().query_params())
+
+
+def boards_open(url: str) -> bool:
+    return app_settings.boards_public(url)
+
+
+def request_token() -> str | None:
+    """The sign-in cookie the browser sent with this session's first request (HttpOnly: only the server sees it)."""
+    value = st.context.cookies.get(auth.COOKIE)
+    return value if isinstance(value, str) else None
+
+
+SIGN_OUT = """<form method="post" action="/auth/logout" class="signout"><span>{who}</span>
+<button type="submit">退出</button></form>
+<style>.signout {{display:flex; gap:.6rem; align-items:center; justify-content:flex-end; font-size:1rem}}
+.signout button {{border:1px solid #9ca3af; background:#fff; border-radius:.35rem; padding:.15rem .7rem}}
+</style>"""
 
 
 @st.cache_resource(show_spinner="首次启动：正在建立数据库并生成演示数据，约需半分钟……")
@@ -147,13 +111,18 @@ def run_page() -> None:
     url = prepare_store(settings.database_url())
     if not guard.intact(url):
         raise StoreVanished(guard.VANISHED)
-    pages = _pages()
+    who = auth.signed_in(url, request_token())
+    pages = navigation.build(who, boards_open(url), _home)
     st.session_state["pages_by_path"] = {p.url_path: p for section in pages.values() for p in section}
     nav = st.navigation(pages, position="top")
     title, status = st.columns([3, 2], vertical_alignment="bottom")
-    title.title(HEADLINES.get(nav.url_path, nav.title))
-    ctx = render_filters(url)
+    definition = navigation.BY_PATH.get(nav.url_path)
+    title.title(definition.headline if definition else nav.title)
+    ctx = render_filters(url, who)
     with status:
+        if who is not None:
+            named = f"{who.actor.name}（{who.role_name}{'，' + who.township if who.township else ''}）"
+            st.html(SIGN_OUT.format(who=escape(named)))
         status_line(ctx)
     publish(ctx)
     nav.run()

@@ -1,0 +1,137 @@
+"""Every page, who may open it, and the navigation each person gets.
+
+A page someone may not open is not in their navigation; opened by its URL it shows why (or, for a
+visitor, the sign-in form that leads back to it), never the page. The write services and the read
+scope enforce the same roles again (data_layer/roles.py), so this is the door, not the only lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from data_layer.auth import SignedIn
+from data_layer.roles import AREAS
+
+# Who may open a page: "board" (anyone, if the boards are public; else anyone signed in), "signed",
+# "desk" (signed in, every township: leaders, staff, administrators), "report" (those who enter data),
+# "admin", or "enter:<area>".
+Need = str
+
+
+@dataclass(frozen=True)
+class PageDef:
+    path: str
+    title: str
+    headline: str
+    icon: str
+    section: str  # "" keeps the boards as plain links in the top bar; the other sections are menus
+    module: str  # pages/<module>.py, whose render() draws it
+    need: Need
+
+
+PAGES = [
+    PageDef("overview", "总览", "县残联工作总览", ":material/dashboard:", "", "overview", "board"),
+    PageDef("projects", "重点工程", "三项重点工程", ":material/flag:", "", "projects", "board"),
+    PageDef("subsidies", "补贴发放", "社会保障补贴发放", ":material/payments:", "", "subsidies", "board"),
+    PageDef("levy", "残保金征收", "按比例安排残疾人就业 · 残保金征收", ":material/work:", "", "levy", "board"),
+    PageDef("publicity", "信息宣传", "信息宣传", ":material/campaign:", "", "publicity", "board"),
+    PageDef(
+        "entry_projects",
+        "重点工程进度录入",
+        "重点工程进度录入",
+        ":material/edit_note:",
+        "数据录入",
+        "entry_projects",
+        "enter:projects",
+    ),
+    PageDef(
+        "entry_subsidies",
+        "补贴发放录入",
+        "补贴发放录入",
+        ":material/payments:",
+        "数据录入",
+        "entry_subsidies",
+        "enter:subsidies",
+    ),
+    PageDef("quality", "数据质量", "数据质量", ":material/rule:", "数据管理", "quality", "desk"),
+    PageDef(
+        "sources",
+        "数据来源",
+        "数据来源：上半年工作报告中的数字",
+        ":material/fact_check:",
+        "数据管理",
+        "sources",
+        "board",
+    ),
+    PageDef("targets", "目标任务", "目标任务与预警阈值", ":material/tune:", "数据管理", "targets", "admin"),
+    PageDef(
+        "subsidy_types", "补贴类型与标准", "补贴类型与标准", ":material/tune:", "数据管理", "subsidy_types", "admin"
+    ),
+]
+BY_PATH = {p.path: p for p in PAGES}
+
+
+def allowed(need: Need, who: SignedIn | None, boards_public: bool) -> bool:
+    if need == "board":
+        return boards_public or who is not None
+    if who is None:
+        return False
+    role = who.actor.kind
+    if need.startswith("enter:"):
+        return who.actor.may_enter(need.split(":", 1)[1])
+    return {"signed": True, "desk": role.every_township, "report": role.enters, "admin": role.admin}[need]
+
+
+def refusal(need: Need, who: SignedIn) -> str:
+    role = who.actor.kind.name
+    if need.startswith("enter:"):
+        if not who.actor.kind.enters:
+            return f"{role}账号只能查看，不能录入。"
+        return f"您的账号没有“{AREAS[need.split(':', 1)[1]]}”的录入权限，请联系管理员。"
+    if need == "admin":
+        return f"只有管理员可以打开这个页面（您是{role}）。"
+    return f"{role}账号不能打开这个页面。"
+
+
+def page_of(definition: PageDef, who: SignedIn | None, boards_public: bool) -> Callable[[], None]:
+    """What the page's URL shows this person: the page, a refusal, or the sign-in form."""
+    import importlib
+
+    if allowed(definition.need, who, boards_public):
+        return importlib.import_module(f"pages.{definition.module}").render
+
+    def refused() -> None:
+        from pages import signin
+
+        if who is None:
+            signin.render(next_path=f"/{definition.path}", reason="请先登录：这个页面只对登录的工作人员开放。")
+        else:
+            st.warning(refusal(definition.need, who), icon=":material/block:")
+
+    return refused
+
+
+def build(who: SignedIn | None, boards_public: bool, home: Callable[[], None]) -> dict[str, list]:
+    """The sections of the top navigation for this person. Pages they may not open stay registered but
+    hidden (in the unnamed section, so no empty menu shows), and their URL explains."""
+    from pages import signin
+
+    sections: dict[str, list] = {"": [st.Page(home, title="首页", url_path="home", default=True, visibility="hidden")]}
+    for d in PAGES:
+        shown = allowed(d.need, who, boards_public)
+        page = st.Page(
+            page_of(d, who, boards_public),
+            title=d.title,
+            icon=d.icon,
+            url_path=d.path,
+            visibility="visible" if shown else "hidden",
+        )
+        sections.setdefault(d.section if shown else "", []).append(page)
+    sign_in = "visible" if who is None else "hidden"
+    sections[""].append(
+        st.Page(signin.render, title="登录", icon=":material/login:", url_path="signin", visibility=sign_in)
+    )
+    return sections
