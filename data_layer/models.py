@@ -407,6 +407,28 @@ class SignIn(SQLModel, table=True):
     ended_at: datetime | None = None
 
 
+class PeriodLock(SQLModel, table=True):
+    """A closed month (结账): once reported, entries dated in it are refused for everyone but an
+    administrator, whose changes are recorded as made after closing (``LockOverride``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: date = Field(unique=True, description="the month's first day")
+    locked_by: str = Field(max_length=40)
+    locked_at: datetime = Field(default_factory=utcnow)
+    note: str = Field(default="", max_length=200)
+
+
+class LockOverride(SQLModel, table=True):
+    """An administrator's change to a record dated in a closed month, with the reason given."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: int = Field(foreign_key="auditlog.id", index=True)
+    month: date
+    table_name: str = Field(max_length=40)
+    row_id: str = Field(max_length=40)
+    reason: str = Field(max_length=200)
+
+
 # --- audit and provenance -------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from data_layer.queries import subsidies
 from data_layer.services import subsidies as service
 from pages.common.context import current
 from pages.common.fmt import escape_markdown
-from pages.common.forms import actor, field_error, to_fen
+from pages.common.forms import field_error, to_fen
 from pages.common.ui import empty
 
 UNIT = {"household": "户", "person": "人"}
@@ -24,7 +24,7 @@ def render() -> None:
     message = st.session_state.pop("st_toast", None)
     if message:
         st.toast(escape_markdown(message), icon=":material/check_circle:")
-    name = actor()
+    name = ctx.actor  # an administrator (the navigation opens this page to no one else)
     types = subsidies.types_and_standards(ctx.url)
     if types.empty:
         empty("尚未设置补贴类型")

@@ -8,10 +8,11 @@ import streamlit as st
 from data_layer import app_settings
 from data_layer.errors import ValidationFailed
 from data_layer.queries import org, projects
+from data_layer.roles import Actor
 from data_layer.services import projects as service
 from pages.common.context import ViewContext, current
 from pages.common.fmt import escape_markdown, num
-from pages.common.forms import actor, field_error, to_fen
+from pages.common.forms import field_error, to_fen
 from pages.common.ui import GRID_ROW_PX, empty, grid_height, short_project_name
 
 
@@ -20,7 +21,7 @@ def render() -> None:
     message = st.session_state.pop("tg_toast", None)
     if message:
         st.toast(escape_markdown(message), icon=":material/check_circle:")
-    name = actor()
+    name = ctx.actor  # an administrator (the navigation opens this page to no one else)
     items = projects.items_for_entry(ctx.url, ctx.spec.year, ctx.scope.county_ids)
     if items.empty:
         empty(f"{ctx.spec.year}年尚未设置重点工程")
@@ -37,7 +38,7 @@ def render() -> None:
     render_thresholds(ctx, name)
 
 
-def render_item_form(ctx: ViewContext, item: pd.Series, name: str) -> None:
+def render_item_form(ctx: ViewContext, item: pd.Series, name: Actor) -> None:
     st.subheader("指标与年度目标")
     errors = st.session_state.get("tg_errors", {})
     with st.form(f"tg_item_{item['item_id']}"):
@@ -77,7 +78,7 @@ def fen_or_none(value) -> float | None:
     return None if value is None or value != value else float(value) / 100
 
 
-def render_township_targets(ctx: ViewContext, item: pd.Series, name: str) -> None:
+def render_township_targets(ctx: ViewContext, item: pd.Series, name: Actor) -> None:
     st.subheader("目标分解到乡镇")
     if item["scope"] == "county":
         st.caption("该指标只按县本级统计，不分解到乡镇。")
@@ -131,7 +132,7 @@ def render_township_targets(ctx: ViewContext, item: pd.Series, name: str) -> Non
         st.rerun()
 
 
-def render_thresholds(ctx: ViewContext, name: str) -> None:
+def render_thresholds(ctx: ViewContext, name: Actor) -> None:
     st.subheader("进度预警阈值")
     current_values = app_settings.pace_thresholds(ctx.url)
     with st.form("tg_thresholds"):

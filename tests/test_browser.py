@@ -178,10 +178,15 @@ def input_hint(page) -> str:
     )
 
 
-def sign_in_as(page, name: str) -> None:
-    field = page.get_by_role("textbox", name="录入人")
-    field.fill(name)
-    field.press("Enter")
+DEMO_PASSWORDS = {"lingdao": "lingdao-2023", "keshi": "keshi-2023", "lucun": "lucun-2023", "admin": "admin-2023"}
+
+
+def sign_in_as(page, username: str) -> None:
+    """Through the sign-in form a page shows when it needs an account (it comes back to the same page)."""
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORDS[username])
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
     wait_for_app(page)
 
 
@@ -209,7 +214,7 @@ def test_progress_entry_as_a_new_user(browser, demo_template, tmp_path):
         page.goto(f"{base}/entry_projects?year=2023&period=h1")
         wait_for_app(page)
         assert_healthy(page)
-        sign_in_as(page, "张三")
+        sign_in_as(page, "keshi")
         choose(page, "乡镇（街道）", "鲁村镇")
         quantity = page.get_by_role("textbox", name="数量（台）")
         amount = page.get_by_role("textbox", name="金额（元）")
@@ -251,15 +256,15 @@ def test_progress_entry_as_a_new_user(browser, demo_template, tmp_path):
         page.set_viewport_size({"width": 1024, "height": 768})
         page.wait_for_timeout(500)
         page.screenshot(path=str(SHOTS / "entry_projects_1024x768.png"))
-        # the name stays on another page and in a new tab of the same browser
+        # the account stays signed in on another page and in a new tab of the same browser
         page.get_by_test_id("stTopNav").get_by_text("数据录入").click()
         page.get_by_text("补贴发放录入", exact=True).click()
         wait_for_app(page)
-        expect(page.get_by_role("textbox", name="录入人")).to_have_value("张三")
+        expect(page.get_by_text("录入人：演示科室人员（科室人员）")).to_be_visible()
         tab = context.new_page()
         tab.goto(f"{base}/entry_subsidies?year=2023")
         wait_for_app(tab)
-        expect(tab.get_by_role("textbox", name="录入人")).to_have_value("张三")
+        expect(tab.get_by_text("录入人：演示科室人员（科室人员）")).to_be_visible()
         context.close()
 
         page = open_page(browser, board)
@@ -290,7 +295,7 @@ def test_disbursement_entry_and_excel_download(browser, demo_template, tmp_path)
         page.close()
 
         page = open_page(browser, f"{base}/entry_subsidies?year=2023&period=h2&township=东里镇")
-        sign_in_as(page, "张三")
+        sign_in_as(page, "keshi")
         township = page.get_by_test_id("stSelectbox").filter(has_text="乡镇（街道）").get_by_role("combobox")
         expect(township).to_have_value("东里镇")  # from the filter
         choose(page, "补贴类型", "房屋修缮补助")
@@ -340,6 +345,7 @@ def test_disbursement_entry_and_excel_download(browser, demo_template, tmp_path)
 def test_the_month_grid_shows_every_township_without_scrolling(browser, app, path):
     for size in ((1920, 1080), (1024, 768)):
         page = open_page(browser, f"{app}/{path}?year=2023&period=h1", size)
+        sign_in_as(page, "keshi")
         page.get_by_text("按月批量录入").click()
         wait_for_app(page)
         scroller = page.get_by_test_id("stDataFrame").first.locator(".dvn-scroller")
@@ -360,4 +366,84 @@ def test_picking_a_township_in_the_matrix_narrows_the_page(browser, app):
     wait_for_app(page)
     expect(page).to_have_url(re.compile(r"township=%E9%B2%81%E6%9D%91%E9%95%87"))
     expect(page.get_by_text("2023年上半年 · 鲁村镇")).to_be_visible()
+    page.close()
+
+
+def main_text(page) -> str:
+    return page.get_by_test_id("stMain").inner_text()
+
+
+def test_a_sign_in_lasts_across_reloads_and_tabs_and_ends_everywhere_on_sign_out(browser, app):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{app}/entry_projects?year=2023")
+    wait_for_app(page)
+    expect(page.get_by_role("button", name="登录")).to_be_visible()  # entry needs an account
+    sign_in_as(page, "keshi")
+    expect(page).to_have_url(re.compile(r"/entry_projects\?year=2023"))  # back where the person was
+    signed_in = page.get_by_text("录入人：演示科室人员（科室人员）")
+    expect(signed_in).to_be_visible()
+    cookie = next(c for c in context.cookies() if c["name"] == "dpf_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    page.reload()
+    wait_for_app(page)
+    expect(signed_in).to_be_visible()
+    tab = context.new_page()
+    tab.goto(f"{app}/entry_subsidies?year=2023")
+    wait_for_app(tab)
+    expect(tab.get_by_text("录入人：演示科室人员（科室人员）")).to_be_visible()
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_load_state()
+    wait_for_app(page)
+    expect(page.get_by_role("link", name="登录")).to_be_visible()
+    tab.reload()  # the other tab is signed out too
+    wait_for_app(tab)
+    expect(tab.get_by_role("button", name="登录")).to_be_visible()
+    context.close()
+    # the old cookie, replayed by another browser, is nobody
+    thief = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    thief.add_cookies([{k: cookie[k] for k in ("name", "value", "domain", "path")}])
+    page = thief.new_page()
+    page.goto(f"{app}/entry_projects?year=2023")
+    wait_for_app(page)
+    expect(page.get_by_role("button", name="登录")).to_be_visible()
+    expect(page.get_by_text("录入人")).to_have_count(0)
+    thief.close()
+
+
+def test_a_wrong_password_says_so_in_chinese_and_signs_nobody_in(browser, app):
+    page = open_page(browser, f"{app}/signin?next=/entry_projects")
+    page.get_by_label("用户名").fill("keshi")
+    page.get_by_label("密码").fill("not-the-password")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    wait_for_app(page)
+    expect(page.get_by_text("用户名或密码不对")).to_be_visible()
+    assert [c for c in page.context.cookies() if c["name"] == "dpf_session"] == []
+    assert english_on_screen(page) == []
+    page.close()
+
+
+def test_a_township_officer_sees_only_their_own_township(browser, app):
+    page = open_page(browser, f"{app}/signin?next=/subsidies%3Fyear%3D2023%26township%3D东里镇")
+    sign_in_as(page, "lucun")
+    assert_healthy(page)
+    expect(page.get_by_text("乡镇专职干事只能查看本乡镇的数据：显示的是鲁村镇，不是东里镇。")).to_be_visible()
+    expect(page.get_by_text("2023年全年 · 鲁村镇")).to_be_visible()
+    shown = main_text(page).replace("不是东里镇", "")
+    others = [t for t in ("东里镇", "南麻街道", "悦庄镇", "燕崖镇") if t in shown]
+    assert others == [], f"another township on a township officer's page: {others}"
+    page.close()
+
+
+def test_a_leader_has_no_entry_page(browser, app):
+    page = open_page(browser, f"{app}/signin?next=/overview")
+    sign_in_as(page, "lingdao")
+    nav = page.get_by_test_id("stTopNav")
+    expect(nav).to_contain_text("总览")
+    expect(nav.get_by_text("数据录入")).to_have_count(0)
+    page.goto(f"{app}/entry_projects?year=2023")
+    wait_for_app(page)
+    expect(page.get_by_text("领导账号只能查看，不能录入。")).to_be_visible()
+    expect(page.get_by_role("button", name="保存")).to_have_count(0)
     page.close()

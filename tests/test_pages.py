@@ -15,23 +15,12 @@ from streamlit.testing.v1 import AppTest
 from data_layer.queries import levy, publicity, subsidies
 from data_layer.scope import FilterSpec, make_scope
 from pages.common.fmt import num, pct, wan
+from pages.common.navigation import PAGES
 from tests.conftest import ENGINES, rows
 
 REPO = Path(__file__).resolve().parent.parent
 ENTRY = str(REPO / "pages" / "common" / "frame.py")  # the Streamlit script dashboard.py serves
-PAGE_MODULES = [
-    "overview",
-    "projects",
-    "subsidies",
-    "levy",
-    "publicity",
-    "sources",
-    "entry_projects",
-    "quality",
-    "targets",
-    "entry_subsidies",
-    "subsidy_types",
-]
+PAGE_MODULES = [page.module for page in PAGES]
 
 
 def run_app(url: str, monkeypatch, **params: str | list[str]) -> AppTest:

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, InternalError, OperationalError
 from sqlmodel import Session, SQLModel
 
-from data_layer import guard
+from data_layer import guard, period_locks
 from data_layer.audit import append
 from data_layer.cache import clear_reads
 from data_layer.db import session_scope
@@ -114,19 +114,18 @@ def snapshot(row: SQLModel) -> str:
     return json.dumps({k: _plain(v) for k, v in row.model_dump().items()}, ensure_ascii=False)
 
 
-def audit(session: Session, *, actor: Actor, action: str, row: SQLModel, before: str | None = None) -> None:
+def audit(session: Session, *, actor: Actor, action: str, row: SQLModel, before: str | None = None) -> AuditLog:
     """Write the audit entry for ``row`` in the caller's transaction."""
-    append(
-        session,
-        AuditLog(
-            actor=actor.username,
-            action=action,
-            table_name=row.__tablename__,  # type: ignore[attr-defined]
-            row_id=str(row_key(row)),
-            before=before,
-            after=None if action == "delete" else snapshot(row),
-        ),
+    entry = AuditLog(
+        actor=actor.username,
+        action=action,
+        table_name=row.__tablename__,  # type: ignore[attr-defined]
+        row_id=str(row_key(row)),
+        before=before,
+        after=None if action == "delete" else snapshot(row),
     )
+    append(session, entry)
+    return entry
 
 
 def row_key(row: SQLModel) -> Any:
@@ -204,7 +203,7 @@ def exists(session: Session, model: type[SQLModel], key: object) -> bool:
     return key is not None and session.get(model, key) is not None
 
 
-def change_row(session: Session, row: SQLModel, actor: Actor, action: str, **changes: Any) -> None:
+def change_row(session: Session, row: SQLModel, actor: Actor, action: str, **changes: Any) -> AuditLog:
     """Update (or delete / restore) ``row`` and audit it with its values before."""
     before = snapshot(row)
     for name, value in changes.items():
@@ -212,13 +211,23 @@ def change_row(session: Session, row: SQLModel, actor: Actor, action: str, **cha
     check_row(row)
     session.add(row)
     session.flush()
-    audit(session, actor=actor, action=action, row=row, before=before)
+    return audit(session, actor=actor, action=action, row=row, before=before)
 
 
 def set_deleted(
-    session: Session, model: type[SQLModel], row_id: int, *, actor: Actor, field: str, deleted: bool
+    session: Session,
+    model: type[SQLModel],
+    row_id: int,
+    *,
+    actor: Actor,
+    field: str,
+    deleted: bool,
+    date_field: str | None = None,
+    confirm: bool = False,
+    reason: str = "",
 ) -> None:
-    """Soft-delete (or restore) a row: it stays in the store, marked, and the change is audited."""
+    """Soft-delete (or restore) a row: it stays in the store, marked, and the change is audited. A row
+    dated in a closed month (``date_field``) is refused, or for an administrator needs a reason."""
     from data_layer.models import utcnow
 
     checks = Checks()
@@ -229,7 +238,14 @@ def set_deleted(
         checks.require(not already, field, "记录已删除" if deleted else "记录未被删除")
     checks.raise_if_any()
     permitted(actor, township_id=getattr(row, "township_id", ANY))
-    change_row(session, row, actor, "delete" if deleted else "restore", deleted_at=utcnow() if deleted else None)
+    days = [getattr(row, date_field)] if date_field else []
+    locked = period_locks.closed_months(session, days, actor, field)
+    period_locks.require_reason(locked, confirm, reason)
+    entry = change_row(
+        session, row, actor, "delete" if deleted else "restore", deleted_at=utcnow() if deleted else None
+    )
+    if locked:
+        period_locks.record_override(session, entry, days, reason)
 
 
 # --- records entered through the entry forms: one way to create, correct and check them -----------
@@ -250,6 +266,7 @@ class RecordType:
     model: type[SQLModel]
     area: str  # the area of work it belongs to (data_layer/roles.py): who may enter it
     id_field: str  # the field a missing or deleted record's message is reported under (entry_id…)
+    date_field: str  # the date that puts a record in a month, for 结账 (data_layer/period_locks.py)
     validate: Callable[..., dict]
     warnings: Callable[[Session, list[int]], dict[int, dict[str, str]]]
 
@@ -298,11 +315,19 @@ def create_rows(
     today = today or date.today()
     problems: dict[int, Problems] = {}
     written: list[tuple[int, SQLModel]] = []
+    locked: dict[int, dict[str, str]] = {}  # rows dated in a closed month (an administrator's, to confirm)
     for index, values in enumerate(rows):
         row_checks = Checks()
         stored = kind.validate(session, row_checks, values, today=today, current=None)
         if "township_id" in stored and not actor.township_allowed(stored["township_id"]):
             row_checks.require(False, "township_id", "乡镇专职干事只能录入本乡镇的数据")
+        if not row_checks.errors:
+            try:
+                locked[index] = period_locks.closed_months(
+                    session, [stored.get(kind.date_field)], actor, kind.date_field
+                )
+            except ValidationFailed as refused:
+                row_checks.errors.update(refused.errors)
         if row_checks.errors:
             problems[index] = Problems(errors=row_checks.errors)
             continue
@@ -315,15 +340,19 @@ def create_rows(
     session.flush()
     found = kind.warnings(session, [row.id for _, row in written]) if written else {}
     for index, row in written:
-        warnings = found.get(row.id, {})
+        warnings = {**found.get(row.id, {}), **locked.get(index, {})}
         if warnings and not confirm:
             problems[index] = Problems(warnings=warnings)
+        elif locked.get(index) and not warning_note.strip():
+            problems[index] = Problems(errors={"warning_note": "结账后修改必须写明原因"})
         row.warning_note = kept_note(warnings, warning_note)
     if problems:
         raise GridRejected(problems)
-    for _, row in written:
+    for index, row in written:
         session.add(row)
-        audit(session, actor=actor, action="create", row=row)
+        entry = audit(session, actor=actor, action="create", row=row)
+        if locked.get(index):
+            period_locks.record_override(session, entry, [getattr(row, kind.date_field)], warning_note)
     return [row_key(row) for _, row in written]
 
 
@@ -362,14 +391,19 @@ def update_one(
     if "township_id" in stored and not actor.township_allowed(stored["township_id"]):
         checks.require(False, "township_id", "乡镇专职干事只能录入和修改本乡镇的数据")
     checks.raise_if_any()
+    days = [getattr(row, kind.date_field), stored.get(kind.date_field)]  # moved out of or into a closed month
+    locked = period_locks.closed_months(session, days, actor, kind.date_field)
     before = snapshot(row)
     for name, value in stored.items():
         setattr(row, name, value)
     check_row(row)
     session.add(row)
     session.flush()
-    warnings = kind.warnings(session, [row_id]).get(row_id, {})
+    warnings = {**kind.warnings(session, [row_id]).get(row_id, {}), **locked}
     Problems(warnings=warnings).raise_for(confirm)
+    period_locks.require_reason(locked, confirm, warning_note)
     row.warning_note = kept_note(warnings, warning_note)
     session.add(row)
-    audit(session, actor=actor, action="update", row=row, before=before)
+    entry = audit(session, actor=actor, action="update", row=row, before=before)
+    if locked:
+        period_locks.record_override(session, entry, days, warning_note)

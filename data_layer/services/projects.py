@@ -173,7 +173,12 @@ def progress_warnings(session: Session, entry_ids: list[int]) -> dict[int, dict[
 
 
 PROGRESS = RecordType(
-    model=ProgressEntry, area="projects", id_field="entry_id", validate=validate_progress, warnings=progress_warnings
+    model=ProgressEntry,
+    area="projects",
+    id_field="entry_id",
+    date_field="entry_date",
+    validate=validate_progress,
+    warnings=progress_warnings,
 )
 
 

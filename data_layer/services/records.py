@@ -68,16 +68,34 @@ def update_record(
 
 
 @service
-def delete_record(*, session: Session, kind: RecordType, record_id: int, actor: Actor) -> None:
-    """Delete a record: it stays in the store, marked deleted, out of every figure, and can be restored."""
-    permitted(actor, area=kind.area)
-    set_deleted(session, kind.model, record_id, actor=actor, field=kind.id_field, deleted=True)
+def delete_record(
+    *, session: Session, kind: RecordType, record_id: int, actor: Actor, confirm: bool = False, warning_note: str = ""
+) -> None:
+    """Delete a record: it stays in the store, marked deleted, out of every figure, and can be restored.
+    In a closed month only an administrator may, confirming with a reason (``warning_note``)."""
+    _set_deleted(session, kind, record_id, actor, True, confirm, warning_note)
 
 
 @service
-def restore_record(*, session: Session, kind: RecordType, record_id: int, actor: Actor) -> None:
+def restore_record(
+    *, session: Session, kind: RecordType, record_id: int, actor: Actor, confirm: bool = False, warning_note: str = ""
+) -> None:
+    _set_deleted(session, kind, record_id, actor, False, confirm, warning_note)
+
+
+def _set_deleted(session, kind: RecordType, record_id: int, actor: Actor, deleted: bool, confirm: bool, reason: str):
     permitted(actor, area=kind.area)
-    set_deleted(session, kind.model, record_id, actor=actor, field=kind.id_field, deleted=False)
+    set_deleted(
+        session,
+        kind.model,
+        record_id,
+        actor=actor,
+        field=kind.id_field,
+        deleted=deleted,
+        date_field=kind.date_field,
+        confirm=confirm,
+        reason=reason,
+    )
 
 
 @service

@@ -141,6 +141,7 @@ def disbursement_warnings(session: Session, ids: list[int]) -> dict[int, dict[st
 DISBURSEMENT = RecordType(
     area="subsidies",
     id_field="disbursement_id",
+    date_field="paid_date",
     model=Disbursement,
     validate=validate_disbursement,
     warnings=disbursement_warnings,

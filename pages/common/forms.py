@@ -1,53 +1,13 @@
-"""Pieces every form shares: who is entering, errors beside fields, warnings to confirm."""
+"""Pieces every form shares: errors beside fields, warnings to confirm."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from urllib.parse import unquote
 
 import streamlit as st
 
 from data_layer.money import yuan_to_fen
 from pages.common.fmt import escape_markdown
-
-ACTOR_COOKIE = "dpf_actor"
-
-
-def actor() -> str:
-    """The name of the person entering records: typed once, kept on every page of the tab and, through a
-    browser-session cookie, in new tabs until the browser closes (until accounts replace it)."""
-    if "actor" not in st.session_state:
-        st.session_state.actor = remembered_name()
-    name = st.text_input(
-        "录入人",
-        key="actor",
-        placeholder="请填写您的姓名",
-        help="每条记录都会记下录入人和时间，便于核对；本浏览器关闭前不必再填",
-        persist_state="session",
-    ).strip()
-    remember(name)
-    return name
-
-
-def remembered_name() -> str:
-    """The name the browser's cookie brought with this session's first request ("" without one)."""
-    value = st.context.cookies.get(ACTOR_COOKIE)
-    return unquote(value) if isinstance(value, str) else ""
-
-
-def remember(name: str) -> None:
-    """Keep the name in a session cookie the next tab's first request brings along. Not a sign-in:
-    anyone may type any name here; accounts come with the access-control issue."""
-    if name == remembered_name():
-        return
-    value = json.dumps(name).replace("<", "\\u003c")
-    with st.container(key="quiet-scripts"):
-        st.html(
-            f"<script>document.cookie = '{ACTOR_COOKIE}=' + encodeURIComponent({value}) + '; path=/; SameSite=Lax';"
-            "</script>",
-            unsafe_allow_javascript=True,
-        )
 
 
 def field_error(errors: dict[str, str], *fields: str) -> None:

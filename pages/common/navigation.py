@@ -70,6 +70,7 @@ PAGES = [
     PageDef(
         "subsidy_types", "补贴类型与标准", "补贴类型与标准", ":material/tune:", "数据管理", "subsidy_types", "admin"
     ),
+    PageDef("audit", "操作记录", "操作记录", ":material/history:", "系统管理", "audit", "admin"),
 ]
 BY_PATH = {p.path: p for p in PAGES}
 
@@ -107,11 +108,19 @@ def page_of(definition: PageDef, who: SignedIn | None, boards_public: bool) -> C
         from pages import signin
 
         if who is None:
-            signin.render(next_path=f"/{definition.path}", reason="请先登录：这个页面只对登录的工作人员开放。")
+            signin.render(next_path=here(definition), reason="请先登录：这个页面只对登录的工作人员开放。")
         else:
             st.warning(refusal(definition.need, who), icon=":material/block:")
 
     return refused
+
+
+def here(definition: PageDef) -> str:
+    """This page with its filter, to come back to after signing in."""
+    from urllib.parse import urlencode
+
+    params = [(name, value) for name in st.query_params for value in st.query_params.get_all(name)]
+    return f"/{definition.path}" + (f"?{urlencode(params)}" if params else "")
 
 
 def build(who: SignedIn | None, boards_public: bool, home: Callable[[], None]) -> dict[str, list]:

@@ -1,0 +1,186 @@
+"""操作记录: the audit log as an administrator reads it — who did what to which record, and the fields
+before → after — filtered by person, table, township and date."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
+
+import pandas as pd
+from sqlalchemy import func, or_, select
+
+from data_layer.errors import label_of
+from data_layer.links import record_link
+from data_layer.models import Account, AuditLog, LockOverride
+from data_layer.queries._sql import frame
+
+BEIJING = timezone(timedelta(hours=8))  # the log keeps UTC; people read and filter in Beijing time
+
+ACTIONS = {
+    "create": "新增",
+    "update": "修改",
+    "delete": "删除",
+    "restore": "恢复",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "logout": "退出",
+    "lock": "结账",
+    "unlock": "取消结账",
+    "after_lock": "结账后修改",
+    "backup_restore": "恢复备份",
+}
+TABLES = {
+    "progressentry": "重点工程进度",
+    "disbursement": "补贴发放",
+    "project": "重点工程",
+    "projectitem": "工程指标",
+    "townshiptarget": "乡镇目标",
+    "subsidytype": "补贴类型",
+    "subsidystandard": "补贴标准",
+    "county": "县区",
+    "township": "乡镇",
+    "employer": "用人单位",
+    "annualreview": "年审",
+    "inspection": "检查",
+    "levyassessment": "核定",
+    "levypayment": "缴纳",
+    "levypolicy": "残保金政策",
+    "campaign": "专项行动",
+    "article": "宣传稿件",
+    "outlet": "媒体",
+    "publicitytarget": "宣传目标",
+    "indicator": "其他指标",
+    "indicatorvalue": "其他指标数值",
+    "account": "账号",
+    "appsetting": "系统设置",
+    "periodlock": "结账",
+    "seedfigure": "报告数字",
+}
+# the entry page that opens a record of a table (?record=<id>)
+RECORD_PAGES = {"progressentry": "entry_projects", "disbursement": "entry_subsidies"}
+NOT_SHOWN = {"created_at", "created_by", "is_demo", "id"}  # bookkeeping every row has; no one reads it as a change
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    start: date | None = None
+    end: date | None = None
+    actor: str | None = None  # a username
+    table: str | None = None
+    township_id: int | None = None
+
+
+def _fields(text: str | None) -> dict:
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return {"内容": text}
+    return value if isinstance(value, dict) else {"内容": value}
+
+
+def changes(before: str | None, after: str | None) -> str:
+    """“数量：3 → 4；金额：…” for the fields that differ (every field of a new row, none of a deleted one)."""
+    old, new = _fields(before), _fields(after)
+    parts = []
+    for field in dict.fromkeys([*old, *new]):
+        if field in NOT_SHOWN or old.get(field) == new.get(field):
+            continue
+        label = label_of(field) if label_of(field) != "这一项" else field
+        if not old:
+            parts.append(f"{label}：{new[field]}")
+        elif field in new:
+            parts.append(f"{label}：{_shown(old.get(field))} → {_shown(new[field])}")
+    return "；".join(parts)
+
+
+def _shown(value: object) -> str:
+    return "（空）" if value in (None, "") else str(value)
+
+
+def _township_mentioned(township_id: int):
+    """Rows whose before or after names the township. The snapshots are ``json.dumps`` of a row (services
+    /_core.py ``snapshot``), so the key is written exactly one way; a LIKE works alike on both engines."""
+    patterns = [f'%"township_id": {township_id},%', f'%"township_id": {township_id}}}%']
+    return or_(*(column.like(p) for column in (AuditLog.after, AuditLog.before) for p in patterns))
+
+
+def entries(url: str, chosen: AuditFilter, limit: int = 2000) -> tuple[pd.DataFrame, int]:
+    """The newest ``limit`` entries that match (and how many match in all), with names, changes and links."""
+    conditions = []
+    if chosen.start is not None:
+        conditions.append(AuditLog.at >= datetime.combine(chosen.start, time(), BEIJING))
+    if chosen.end is not None:
+        conditions.append(AuditLog.at < datetime.combine(chosen.end + timedelta(days=1), time(), BEIJING))
+    if chosen.actor:
+        conditions.append(AuditLog.actor == chosen.actor)
+    if chosen.table:
+        conditions.append(AuditLog.table_name == chosen.table)
+    if chosen.township_id is not None:
+        conditions.append(_township_mentioned(chosen.township_id))
+    total = frame(url, select(func.count()).select_from(AuditLog).where(*conditions), ["n"])["n"].iloc[0]
+    stmt = (
+        select(
+            AuditLog.id,
+            AuditLog.at,
+            AuditLog.actor,
+            Account.display_name,
+            AuditLog.action,
+            AuditLog.table_name,
+            AuditLog.row_id,
+            AuditLog.before,
+            AuditLog.after,
+            LockOverride.reason,
+        )
+        .outerjoin(Account, Account.username == AuditLog.actor)
+        .outerjoin(LockOverride, LockOverride.audit_id == AuditLog.id)
+        .where(*conditions)
+        .order_by(AuditLog.id.desc())
+        .limit(limit)
+    )
+    found = frame(
+        url, stmt, ["id", "at", "actor", "name", "action", "table", "row_id", "before", "after", "after_lock"]
+    )
+    found["at"] = [_local(moment) for moment in found["at"]]
+    found["who"] = [who(a, n) for a, n in zip(found["actor"], found["name"], strict=True)]
+    found["action_name"] = found["action"].map(lambda a: ACTIONS.get(a, a))
+    found["table_name"] = found["table"].map(lambda t: TABLES.get(t, t))
+    found["changes"] = [
+        (f"【结账后修改，原因：{why}】" if isinstance(why, str) else "") + changes(b, a)
+        for b, a, why in zip(found["before"], found["after"], found["after_lock"], strict=True)
+    ]
+    found["link"] = [
+        record_link(RECORD_PAGES[t], int(r)) if t in RECORD_PAGES and str(r).isdigit() else None
+        for t, r in zip(found["table"], found["row_id"], strict=True)
+    ]
+    return found, int(total)
+
+
+def who(username: str, name: object) -> str:
+    """“演示科室人员（keshi）”; a name without an account (the system, an early entry) as it was written."""
+    return f"{name}（{username}）" if isinstance(name, str) and name else username
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(BEIJING).replace(tzinfo=None)
+
+
+def people(url: str) -> pd.DataFrame:
+    """Everyone the log names (username, and the account's name where there is one)."""
+    stmt = (
+        select(AuditLog.actor, func.max(Account.display_name))
+        .outerjoin(Account, Account.username == AuditLog.actor)
+        .group_by(AuditLog.actor)
+        .order_by(AuditLog.actor)
+    )
+    found = frame(url, stmt, ["username", "name"])
+    found["label"] = [who(u, n) for u, n in zip(found["username"], found["name"], strict=True)]
+    return found
+
+
+def tables(url: str) -> list[str]:
+    stmt = select(AuditLog.table_name).distinct().order_by(AuditLog.table_name)
+    return list(frame(url, stmt, ["table"])["table"])

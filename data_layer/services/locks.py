@@ -1,0 +1,54 @@
+"""结账 and 取消结账: an administrator closes months once reported, and may reopen one with a reason.
+Both are audited; what a closed month means for a write is data_layer/period_locks.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from data_layer.errors import Checks
+from data_layer.models import PeriodLock
+from data_layer.period_locks import REASON_MAX, first_of, month_name
+from data_layer.roles import Actor
+from data_layer.services._core import audit, check_actor, service, snapshot
+
+
+@service(admin=True)
+def close_months(*, session: Session, actor: Actor, months: list[date], note: str = "") -> list[int]:
+    """Close each month (any day of it); months already closed are left as they are."""
+    checks = Checks()
+    check_actor(checks, actor)
+    checks.require(bool(months), "months", "请选择要结账的月份")
+    checks.require(len(note.strip()) <= REASON_MAX, "note", f"说明不能超过 {REASON_MAX} 字")
+    today = date.today()
+    late = [m for m in months if first_of(m) > first_of(today)]
+    checks.require(not late, "months", f"{'、'.join(month_name(m) for m in late)}还没到，不能结账")
+    checks.raise_if_any()
+    closed = []
+    for month in sorted({first_of(m) for m in months}):
+        if session.exec(select(PeriodLock).where(PeriodLock.month == month)).first() is not None:
+            continue
+        lock = PeriodLock(month=month, locked_by=actor.name, note=note.strip())
+        session.add(lock)
+        session.flush()
+        audit(session, actor=actor, action="lock", row=lock)
+        closed.append(lock.id)
+    return closed
+
+
+@service(admin=True)
+def reopen_month(*, session: Session, actor: Actor, month: date, reason: str) -> None:
+    """Reopen a closed month (a late report, a correction round); the reason stays in the audit log."""
+    checks = Checks()
+    check_actor(checks, actor)
+    lock = session.exec(select(PeriodLock).where(PeriodLock.month == first_of(month))).first()
+    checks.require(lock is not None, "month", f"{month_name(first_of(month))}没有结账")
+    if checks.require(bool(reason.strip()), "reason", "请写明取消结账的原因"):
+        checks.require(len(reason.strip()) <= REASON_MAX, "reason", f"原因不能超过 {REASON_MAX} 字")
+    checks.raise_if_any()
+    before = snapshot(lock)
+    lock.note = f"取消结账：{reason.strip()}"[:REASON_MAX]  # what the audit entry's "after" shows
+    audit(session, actor=actor, action="unlock", row=lock, before=before)
+    session.delete(lock)
+    session.flush()
