@@ -7,8 +7,9 @@ The file format (``.dpfbak``) is the same on both engines: gzip-compressed UTF-8
      "data": {name: {"columns": [...], "rows": [[value, ...], ...]}, ...}}
 
 Tables come in the metadata's ``sorted_tables`` order (parents first). JSON numbers, strings, booleans and
-null are stored as they are; dates and datetimes as ISO text, Decimals as text, bytes as base64. A restore
-turns them back by the column's type in the models, so every value round-trips exactly.
+null are stored as they are; dates and datetimes as ISO text (datetimes with their offset), Decimals as
+text, bytes as base64. A restore turns them back by the column's type in the models, so every value
+round-trips exactly.
 
 Why one portable format rather than a copy of the SQLite file or pg_dump: one file restores on either engine
 (a county moving from the embedded SQLite file to PostgreSQL restores its SQLite backup there), a dry run can
@@ -319,7 +320,10 @@ def restore_backup(url: str, data: bytes, *, actor: Actor) -> RestoreResult:
     backup = _load(data)  # a damaged file is refused before anything is written, even the safety copy
     with get_engine(url).connect() as conn:
         _check_store(conn)
-    saved_first = write_backup(url, _new_path("before-restore"))
+    try:
+        saved_first = write_backup(url, _new_path("before-restore"))
+    except OSError as exc:  # no copy of the store as it is: no restore either
+        raise BackupRefused(f"无法先备份当前数据库（{exc.strerror or exc}），没有恢复，数据库保持原样。") from exc
     try:
         with session_scope(url) as session:
             conn = session.connection()

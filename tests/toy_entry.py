@@ -75,7 +75,7 @@ def update(*, db_url, actor, record_id, values, confirm=False, warning_note="", 
 
 
 def set_deleted(deleted: bool):
-    def change(*, db_url, actor, record_id) -> None:
+    def change(*, db_url, actor, record_id, confirm=False, warning_note="") -> None:
         if not actor:
             raise ValidationFailed({"actor": "请填写录入人"})
         if (STORE[record_id]["deleted_at"] is not None) == deleted:

@@ -71,9 +71,11 @@ class AuditFilter:
     township_id: int | None = None
 
 
-def _fields(text: str | None) -> dict:
+def _fields(text: object) -> dict:
+    if not isinstance(text, str) or not text:  # no snapshot (None, or NaN in a column of none)
+        return {}
     try:
-        value = json.loads(text) if text else {}
+        value = json.loads(text)
     except ValueError:
         return {"内容": text}
     return value if isinstance(value, dict) else {"内容": value}

@@ -57,8 +57,9 @@ def render_record(spec: EntrySpec, ctx: ViewContext, record: dict, actor: Actor)
     if record["deleted_at"] is not None:
         st.warning("这条记录已删除，不计入任何统计。", icon=":material/delete:")
         if st.button("恢复这条记录", key=key(spec, f"restore_{record_id}"), icon=":material/restore_from_trash:"):
-            change(spec, ctx, spec.services.restore, f"已恢复 #{record_id}", actor=actor, record_id=record_id)
+            mark(spec, ctx, actor, record_id, "restore")
             st.rerun()
+        confirm_pending(spec, ctx, actor, record_id)
         return
     subject = spec.subject.of_record(ctx, record)
     if subject is None:
@@ -87,18 +88,40 @@ def render_record(spec: EntrySpec, ctx: ViewContext, record: dict, actor: Actor)
         values = {"township_id": unit_id(town), **values}
         save_change(spec, ctx, actor, record_id, values, unreadable)
         st.rerun()
-    pending = st.session_state.get(key(spec, "e_pending"))
-    if problems.warnings and pending:
-        confirm_block(
-            problems.warnings,
-            key=key(spec, "e_confirm"),
-            on_confirm=lambda: save_change(spec, ctx, actor, record_id, pending, {}, confirm=True),
-            on_cancel=lambda: st.session_state.pop(key(spec, "e_problems"), None),
-        )
+    confirm_pending(spec, ctx, actor, record_id)
     if st.button("删除这条记录", key=key(spec, f"delete_{record_id}"), icon=":material/delete:"):
-        done = f"已删除 #{record_id}（可在回收站恢复）"
-        change(spec, ctx, spec.services.delete, done, actor=actor, record_id=record_id)
+        mark(spec, ctx, actor, record_id, "delete")
         st.rerun()
+
+
+def confirm_pending(spec: EntrySpec, ctx: ViewContext, actor: Actor, record_id: int) -> None:
+    """A change that raised warnings (a suspicious value, a closed month) waits here for confirmation."""
+    problems: Problems = st.session_state.get(key(spec, "e_problems")) or Problems()
+    pending = st.session_state.get(key(spec, "e_pending"))
+    if not (problems.warnings and pending):
+        return
+
+    def confirmed() -> None:
+        if pending in ("delete", "restore"):
+            mark(spec, ctx, actor, record_id, pending, confirm=True)
+        else:
+            save_change(spec, ctx, actor, record_id, pending, {}, confirm=True)
+
+    confirm_block(
+        problems.warnings,
+        key=key(spec, "e_confirm"),
+        on_confirm=confirmed,
+        on_cancel=lambda: st.session_state.pop(key(spec, "e_problems"), None),
+    )
+
+
+def mark(spec: EntrySpec, ctx: ViewContext, actor: Actor, record_id: int, action: str, confirm: bool = False):
+    """Delete or restore (in a closed month an administrator confirms with a reason)."""
+    note = st.session_state.get(key(spec, "e_confirm_note"), "") if confirm else ""
+    st.session_state[key(spec, "e_pending")] = action
+    done = f"已删除 #{record_id}（可在回收站恢复）" if action == "delete" else f"已恢复 #{record_id}"
+    service = spec.services.delete if action == "delete" else spec.services.restore
+    change(spec, ctx, service, done, actor=actor, record_id=record_id, confirm=confirm, warning_note=note)
 
 
 def choose_township(spec: EntrySpec, ctx: ViewContext, subject, record: dict, name: str) -> int:

@@ -25,12 +25,16 @@ def other_errors(errors: dict[str, str], shown: set[str]) -> None:
 
 def confirm_block(warnings: dict[str, str], *, key: str, on_confirm: Callable, on_cancel: Callable) -> None:
     """Suspicious values: list them, ask for a note, save only on an explicit confirmation."""
+    after_closing = "locked" in warnings  # a closed month (data_layer/period_locks.py): the note is the reason
     with st.container(border=True):
+        heading = "请确认：" if after_closing else "以下数值可能有误，请核实："
         st.warning(
-            "以下数值可能有误，请核实：\n\n" + "\n".join(f"- {escape_markdown(w)}" for w in warnings.values()),
+            heading + "\n\n" + "\n".join(f"- {escape_markdown(w)}" for w in warnings.values()),
             icon=":material/warning:",
         )
-        st.text_input("核实说明（例如“已电话核实”）", key=f"{key}_note")
+        st.text_input(
+            "结账后修改的原因（必填）" if after_closing else "核实说明（例如“已电话核实”）", key=f"{key}_note"
+        )
         left, right = st.columns(2)
         left.button("已核实，确认保存", key=f"{key}_yes", type="primary", on_click=on_confirm)
         right.button("返回修改", key=f"{key}_no", on_click=on_cancel)
