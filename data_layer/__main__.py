@@ -6,6 +6,7 @@ import argparse
 import getpass
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 from data_layer import audit, auth, backup, guard, migrate, settings, store
@@ -156,9 +157,14 @@ def backup_command(url: str, args) -> int:
 
 def print_plan(plan: backup.BackupPlan) -> None:
     print(f"备份时间：{plan.made_at.astimezone():%Y-%m-%d %H:%M:%S}（{plan.engine}，结构版本 {plan.revision}）")
-    print(f"{'表':<12}{'备份中':>10}{'当前':>10}")
+    print(f"{padded('表')}{'备份中':>7}{'当前':>8}")  # each of these characters takes two places
     for row in plan.tables:
-        print(f"{row.name:<12}{row.in_backup:>10}{row.in_store:>10}")
+        print(f"{padded(row.name)}{row.in_backup:>10}{row.in_store:>10}")
+
+
+def padded(name: str, width: int = 16) -> str:
+    """A column of Chinese names lines up in a terminal: each Chinese character takes two places."""
+    return name + " " * max(0, width - sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in name))
 
 
 def township_id(url: str, name: str | None) -> int | None:

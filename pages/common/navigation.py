@@ -56,6 +56,7 @@ PAGES = [
         "entry_subsidies",
         "enter:subsidies",
     ),
+    PageDef("reporting", "填报情况", "填报情况与结账", ":material/checklist:", "数据录入", "reporting", "report"),
     PageDef("quality", "数据质量", "数据质量", ":material/rule:", "数据管理", "quality", "desk"),
     PageDef(
         "sources",

@@ -1,0 +1,59 @@
+"""填报情况: the township × month table against a count made directly in SQL; a township officer sees their
+own row; an administrator closes a month on the page and the column says 已结账."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from streamlit.testing.v1 import AppTest
+
+from data_layer.queries import reporting
+from data_layer.scope import FilterSpec, make_scope
+from tests.conftest import rows
+from tests.test_pages import page_script
+
+
+def test_the_counts_are_those_of_the_store(demo_url):
+    scope = make_scope(FilterSpec(2023, "h1"), [])
+    found = reporting.entered_by_month(demo_url, scope)
+    sources = {
+        "重点工程": ("progressentry", "entry_date"),
+        "补贴发放": ("disbursement", "paid_date"),
+        "信息宣传": ("article", "published_on"),
+        "其他工作": ("indicatorvalue", "period_start"),
+    }
+    for area, (table, day) in sources.items():
+        deleted = "AND deleted_at IS NULL" if table != "indicatorvalue" else ""
+        raw = rows(
+            demo_url,
+            f"SELECT t.name AS township, {day} AS day FROM {table} x JOIN township t ON t.id = x.township_id "
+            f"WHERE {day} >= '2023-01-01' AND {day} <= '2023-06-30' {deleted}",
+        )
+        expected = Counter((r["township"], int(str(r["day"])[5:7])) for r in raw)
+        mine = found[found["area"] == area]
+        assert dict(zip(zip(mine["township"], mine["month"]), mine["entries"])) == expected, area
+
+
+def page(url: str, **who) -> AppTest:
+    at = AppTest.from_string(page_script("reporting", url, **who), default_timeout=60)
+    at.query_params["year"] = "2023"
+    at.query_params["period"] = "h1"
+    return at.run()
+
+
+def test_a_township_officer_sees_only_their_own_row(demo_url):
+    lucun = rows(demo_url, "SELECT id FROM township WHERE name = '鲁村镇'")[0]["id"]
+    at = page(demo_url, who="鲁村干事", role="township", township_id=lucun, township="鲁村镇")
+    assert not at.exception, at.exception
+    assert list(at.dataframe[0].value["乡镇"]) == ["鲁村镇"]
+    assert not any(b.label == "结账" for b in at.button)  # closing months is for administrators
+
+
+def test_an_administrator_closes_a_month_and_the_column_says_so(demo_url):
+    at = page(demo_url)
+    at.multiselect(key="rp_months").set_value([date(2023, 5, 1)])
+    next(b for b in at.button if b.label == "结账").click().run()
+    assert not at.exception, at.exception
+    assert [str(r["month"]) for r in rows(demo_url, "SELECT month FROM periodlock")] == ["2023-05-01"]
+    assert "5月（已结账）" in at.dataframe[0].value.columns
