@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from data_layer.db import session_scope
 from data_layer.errors import Checks, ValidationFailed
 from data_layer.models import Account, AuditLog, SignIn, Township, utcnow
-from data_layer.roles import AREAS, ROLES, Actor
+from data_layer.roles import AREAS, ROLES, SYSTEM, Actor
 
 PASSWORD_MIN = 8
 SIGN_IN_HOURS = 12  # a working day: reloads and new tabs stay signed in
@@ -194,8 +194,11 @@ def create_account(
     township_id: int | None = None,
     is_demo: bool = False,
     session: Session | None = None,
+    by: Actor = SYSTEM,
 ) -> int:
-    """Add an account (the password is stored only as its argon2id hash)."""
+    """Add an account (the password is stored only as its argon2id hash). ``by``: the administrator doing it
+    (the command line and the seeds act as the system)."""
+    _admin_only(by)
     checks = Checks()
     name = (username or "").strip()
     checks.require(0 < len(name) <= 40 and name.isprintable(), "username", "用户名应为 1–40 个可见字符")
@@ -219,7 +222,7 @@ def create_account(
         )
         s.add(row)
         s.flush()
-        _audit(s, "system", "create", row.id, f"账号 {name}（{ROLES[role].name}）")
+        _audit(s, by.username, "create", row.id, f"账号 {name}（{ROLES[role].name}）")
         return row.id
 
     if session is not None:
@@ -228,7 +231,8 @@ def create_account(
         return write(own)
 
 
-def set_password(url: str, *, username: str, password: str) -> None:
+def set_password(url: str, *, username: str, password: str, by: Actor = SYSTEM) -> None:
+    _admin_only(by)
     checks = Checks()
     _check_password(checks, password)
     checks.raise_if_any()
@@ -237,17 +241,25 @@ def set_password(url: str, *, username: str, password: str) -> None:
         account.password_hash, account.failed_sign_ins, account.locked_until = hash_password(password), 0, None
         session.add(account)
         _end_sign_ins(session, account.id)
-        _audit(session, "system", "update", account.id, "重设密码")
+        _audit(session, by.username, "update", account.id, "重设密码")
 
 
-def set_active(url: str, *, username: str, active: bool) -> None:
+def set_active(url: str, *, username: str, active: bool, by: Actor = SYSTEM) -> None:
+    _admin_only(by)
     with session_scope(url) as session:
         account = _account(session, username)
+        if not active and account.username == by.username:
+            raise ValidationFailed({"username": "不能停用自己正在使用的账号"})
         account.active = active
         session.add(account)
         if not active:
             _end_sign_ins(session, account.id)
-        _audit(session, "system", "update", account.id, "启用账号" if active else "停用账号")
+        _audit(session, by.username, "update", account.id, "启用账号" if active else "停用账号")
+
+
+def _admin_only(by: Actor) -> None:
+    if not by.kind.admin:
+        raise ValidationFailed({"actor": f"只有管理员可以管理账号（您是{by.kind.name}）"})
 
 
 def _account(session: Session, username: str) -> Account:

@@ -52,40 +52,11 @@ from data_layer.errors import StoreUnavailable, ValidationFailed
 from data_layer.models import AppSetting, AuditLog, metadata
 from data_layer.roles import Actor
 from data_layer.store_errors import GONE, store_unavailable
+from data_layer.table_names import TABLE_NAMES
 
 FORMAT, VERSION, SUFFIX = "dpf-backup", 1, ".dpfbak"
 KEEP_DAILY = 14
 
-TABLE_NAMES = {
-    "county": "县区",
-    "township": "乡镇（街道）",
-    "project": "重点工程",
-    "projectitem": "工程项目",
-    "itemtownshiptarget": "乡镇目标",
-    "progressentry": "工程进度",
-    "subsidytype": "补贴类型",
-    "subsidystandard": "补贴标准",
-    "disbursement": "补贴发放",
-    "levypolicy": "残保金政策",
-    "employer": "用人单位",
-    "campaign": "执法检查",
-    "annualreview": "年审",
-    "inspection": "检查记录",
-    "levyassessment": "残保金核定",
-    "levypayment": "残保金缴纳",
-    "outlet": "媒体",
-    "article": "宣传稿件",
-    "publicitytarget": "宣传目标",
-    "indicator": "其他工作指标",
-    "indicatorvalue": "指标数值",
-    "appsetting": "系统设置",
-    "account": "账号",
-    "signin": "登录记录",
-    "periodlock": "结账月份",
-    "lockoverride": "结账后修改",
-    "auditlog": "操作记录",
-    "seedfigure": "报告数字",
-}
 
 DAMAGED = "备份文件已损坏或不完整（无法读出全部内容），没有恢复，数据库保持原样。"
 NOT_OURS = "这不是本系统的备份文件，没有恢复，数据库保持原样。"

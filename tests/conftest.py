@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import sqlite3
+import tempfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +20,9 @@ from data_layer.auth import SignedIn
 from data_layer.db import dispose_engines
 from data_layer.roles import ROLES, Actor
 from tests import postgres_support
+
+# The app's daily backups (pages/common/frame.py) go to a scratch folder, never the repository's data folder.
+os.environ.setdefault("DPF_BACKUP_DIR", tempfile.mkdtemp(prefix="dpf-backups-"))
 
 ENGINES = ["sqlite", "postgresql"]  # every store fixture runs each test on both
 

@@ -22,3 +22,55 @@ def test_thresholds_are_saved_by_the_signed_in_administrator(reference_url):
     assert (saved["pace.behind"], saved["pace.far_behind"]) == ("0.08", "0.25")
     audit = rows(reference_url, "SELECT actor FROM auditlog WHERE table_name = 'appsetting' ORDER BY id DESC")
     assert audit[0]["actor"] == "王管理"
+
+
+def accounts_page(url: str) -> AppTest:
+    at = AppTest.from_string(page_script("accounts", url, who="王管理"), default_timeout=60)
+    at.query_params["year"] = "2023"
+    return at.run()
+
+
+def test_an_administrator_adds_an_account_and_a_short_password_is_refused_beside_the_field(reference_url):
+    at = accounts_page(reference_url)
+    form = {t.label: t for t in at.text_input}
+    form["用户名（登录用，字母或数字）"].input("zhangsan")
+    form["姓名"].input("张三")
+    form["初始密码"].input("123")
+    next(b for b in at.button if b.label == "新增").click().run()
+    assert any("密码" in e.value for e in at.error)
+    assert rows(reference_url, "SELECT COUNT(*) AS n FROM account WHERE username = 'zhangsan'")[0]["n"] == 0
+    {t.label: t for t in at.text_input}["初始密码"].input("张三的密码-2023")
+    next(b for b in at.button if b.label == "新增").click().run()
+    assert not at.exception, at.exception
+    made = rows(reference_url, "SELECT display_name, role, password_hash FROM account WHERE username = 'zhangsan'")
+    assert made[0]["display_name"] == "张三" and made[0]["password_hash"].startswith("$argon2id$")
+    audit = rows(reference_url, "SELECT actor FROM auditlog WHERE table_name = 'account' ORDER BY id DESC")
+    assert audit[0]["actor"] == "王管理"
+
+
+def test_only_an_administrator_manages_accounts(reference_url):
+    import pytest
+
+    from data_layer import auth
+    from data_layer.errors import ValidationFailed
+    from tests.conftest import person
+
+    with pytest.raises(ValidationFailed, match="只有管理员"):
+        auth.create_account(
+            reference_url,
+            username="x1",
+            display_name="某",
+            role="admin",
+            password="够长的密码-2023",
+            by=person("科员", "staff"),
+        )
+    assert rows(reference_url, "SELECT COUNT(*) AS n FROM account")[0]["n"] == 0
+
+
+def test_the_boards_setting_closes_the_boards_to_visitors(reference_url):
+    from data_layer import app_settings
+
+    at = accounts_page(reference_url)
+    at.button(key="ac_boards").click().run()
+    assert not at.exception, at.exception
+    assert app_settings.boards_public(reference_url) is False

@@ -32,7 +32,8 @@ def test_the_counts_are_those_of_the_store(demo_url):
         )
         expected = Counter((r["township"], int(str(r["day"])[5:7])) for r in raw)
         mine = found[found["area"] == area]
-        assert dict(zip(zip(mine["township"], mine["month"]), mine["entries"])) == expected, area
+        cells = zip(mine["township"], mine["month"], strict=True)
+        assert dict(zip(cells, mine["entries"], strict=True)) == expected, area
 
 
 def page(url: str, **who) -> AppTest:

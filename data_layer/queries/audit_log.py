@@ -14,6 +14,7 @@ from data_layer.errors import label_of
 from data_layer.links import record_link
 from data_layer.models import Account, AuditLog, LockOverride
 from data_layer.queries._sql import frame
+from data_layer.table_names import TABLE_NAMES
 
 BEIJING = timezone(timedelta(hours=8))  # the log keeps UTC; people read and filter in Beijing time
 
@@ -28,35 +29,8 @@ ACTIONS = {
     "lock": "结账",
     "unlock": "取消结账",
     "after_lock": "结账后修改",
-    "backup_restore": "恢复备份",
 }
-TABLES = {
-    "progressentry": "重点工程进度",
-    "disbursement": "补贴发放",
-    "project": "重点工程",
-    "projectitem": "工程指标",
-    "townshiptarget": "乡镇目标",
-    "subsidytype": "补贴类型",
-    "subsidystandard": "补贴标准",
-    "county": "县区",
-    "township": "乡镇",
-    "employer": "用人单位",
-    "annualreview": "年审",
-    "inspection": "检查",
-    "levyassessment": "核定",
-    "levypayment": "缴纳",
-    "levypolicy": "残保金政策",
-    "campaign": "专项行动",
-    "article": "宣传稿件",
-    "outlet": "媒体",
-    "publicitytarget": "宣传目标",
-    "indicator": "其他指标",
-    "indicatorvalue": "其他指标数值",
-    "account": "账号",
-    "appsetting": "系统设置",
-    "periodlock": "结账",
-    "seedfigure": "报告数字",
-}
+TABLES = TABLE_NAMES
 # the entry page that opens a record of a table (?record=<id>)
 RECORD_PAGES = {"progressentry": "entry_projects", "disbursement": "entry_subsidies"}
 NOT_SHOWN = {"created_at", "created_by", "is_demo", "id"}  # bookkeeping every row has; no one reads it as a change

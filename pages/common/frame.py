@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 import uuid
+from datetime import date
 from pathlib import Path
 
 # Streamlit puts this script's folder on the path; the packages live at the repository's root.
@@ -21,7 +22,7 @@ from html import escape
 import streamlit as st  # noqa: E402
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from data_layer import app_settings, auth, guard, settings, store
+from data_layer import app_settings, auth, backup, guard, settings, store
 from data_layer.errors import StoreUnavailable
 from data_layer.guard import StoreVanished
 from pages.common import navigation
@@ -83,6 +84,18 @@ def prepare_store(url: str) -> str:
     return url
 
 
+@st.cache_data(ttl=3600, show_spinner=False)
+def daily_backup(url: str, day: str) -> str:
+    """Once a day (checked at most hourly per process): the day's backup into the backup folder, keeping the
+    last 14 (data_layer/backup.py). A failure is logged and shown on 备份与恢复, never in the way of a page."""
+    try:
+        made = backup.daily_backup_if_due(url)
+    except Exception:
+        log.exception("daily backup failed")
+        return "failed"
+    return str(made or "")
+
+
 def main() -> None:
     st.set_page_config(page_title="县残联工作看板", page_icon=FAVICON, layout="wide", initial_sidebar_state="collapsed")
     # Less empty space above the title: on a projector every line counts.
@@ -111,6 +124,7 @@ def run_page() -> None:
     url = prepare_store(settings.database_url())
     if not guard.intact(url):
         raise StoreVanished(guard.VANISHED)
+    daily_backup(url, date.today().isoformat())
     who = auth.signed_in(url, request_token())
     pages = navigation.build(who, boards_open(url), _home)
     st.session_state["pages_by_path"] = {p.url_path: p for section in pages.values() for p in section}

@@ -71,7 +71,9 @@ PAGES = [
     PageDef(
         "subsidy_types", "补贴类型与标准", "补贴类型与标准", ":material/tune:", "数据管理", "subsidy_types", "admin"
     ),
+    PageDef("accounts", "账号与权限", "账号与权限", ":material/manage_accounts:", "系统管理", "accounts", "admin"),
     PageDef("audit", "操作记录", "操作记录", ":material/history:", "系统管理", "audit", "admin"),
+    PageDef("backup_restore", "备份与恢复", "备份与恢复", ":material/backup:", "系统管理", "backup_restore", "admin"),
 ]
 BY_PATH = {p.path: p for p in PAGES}
 

@@ -1,0 +1,33 @@
+"""Every table's name as people read it (the audit view, the backup's dry run)."""
+
+TABLE_NAMES = {
+    "county": "县区",
+    "township": "乡镇（街道）",
+    "project": "重点工程",
+    "projectitem": "工程项目",
+    "itemtownshiptarget": "乡镇目标",
+    "progressentry": "重点工程进度",
+    "subsidytype": "补贴类型",
+    "subsidystandard": "补贴标准",
+    "disbursement": "补贴发放",
+    "levypolicy": "残保金政策",
+    "employer": "用人单位",
+    "campaign": "执法检查",
+    "annualreview": "年审",
+    "inspection": "检查记录",
+    "levyassessment": "残保金核定",
+    "levypayment": "残保金缴纳",
+    "outlet": "媒体",
+    "article": "宣传稿件",
+    "publicitytarget": "宣传目标",
+    "indicator": "其他工作指标",
+    "indicatorvalue": "指标数值",
+    "appsetting": "系统设置",
+    "account": "账号",
+    "signin": "登录记录",
+    "periodlock": "结账月份",
+    "lockoverride": "结账后修改",
+    "auditlog": "操作记录",
+    "seedfigure": "报告数字",
+    "backup": "整个数据库（恢复备份）",  # the audit entry of a restore
+}
