@@ -1,6 +1,7 @@
 """Screenshots of every page at projector and small-screen sizes, for people to look at.
 
     python scripts/screenshots.py [--out artifacts/screenshots] [--query "year=2023&period=h1"]
+                                  [--user keshi --password keshi-2023]
 
 Uses the store at DATABASE_URL (default: the app's SQLite file), started with `streamlit run`.
 """
@@ -29,6 +30,10 @@ PAGES = [
     "quality",
     "targets",
     "subsidy_types",
+    "reporting",
+    "accounts",
+    "audit",
+    "backup_restore",
 ]
 SIZES = {"1920x1080": (1920, 1080), "1024x768": (1024, 768)}
 
@@ -39,6 +44,8 @@ def main() -> None:
     parser.add_argument("--query", default="year=2023&period=h1")
     parser.add_argument("--pages", nargs="*", default=PAGES)
     parser.add_argument("--scroll", type=int, default=0, help="also shoot N screens further down each page")
+    parser.add_argument("--user", help="sign in as this account first (a demo account: see the README)")
+    parser.add_argument("--password")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -49,21 +56,34 @@ def main() -> None:
         browser = launch(p)
         for size, (w, h) in SIZES.items():
             page = browser.new_page(viewport={"width": w, "height": h}, locale="zh-CN")
+            if args.user:
+                sign_in(page, base, args.user, args.password)
+            prefix = f"{args.user}_" if args.user else ""
             for name in args.pages:
                 page.goto(f"{base}/{name}?{args.query}")
                 wait_for_app(page)
-                path = out / f"{name}_{size}.png"
+                path = out / f"{prefix}{name}_{size}.png"
                 page.screenshot(path=str(path))
                 print(path)
                 for n in range(1, args.scroll + 1):
                     page.mouse.move(w / 2, h / 2)
                     page.mouse.wheel(0, h - 150)  # the app scrolls inside its main section
                     page.wait_for_timeout(700)
-                    path = out / f"{name}_{size}_{n}.png"
+                    path = out / f"{prefix}{name}_{size}_{n}.png"
                     page.screenshot(path=str(path))
                     print(path)
             page.close()
         browser.close()
+
+
+def sign_in(page, base: str, username: str, password: str) -> None:
+    page.goto(f"{base}/signin")
+    wait_for_app(page)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    wait_for_app(page)
 
 
 if __name__ == "__main__":

@@ -193,3 +193,17 @@ def signed_in_as(
     name: str = "张三", role: str = "admin", township_id: int | None = None, township=None, areas=None
 ) -> SignedIn:
     return SignedIn(person(name, role, township_id, areas), ROLES[role].name, township)
+
+
+PASSWORD = "correct-horse"
+
+
+@pytest.fixture
+def staff(reference_url) -> str:
+    """The reference store with one account: zhangsan (科室人员, 重点工程), password ``PASSWORD``."""
+    from data_layer import auth
+
+    auth.create_account(
+        reference_url, username="zhangsan", display_name="张三", role="staff", password=PASSWORD, areas=("projects",)
+    )
+    return reference_url

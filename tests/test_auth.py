@@ -9,17 +9,7 @@ import pytest
 from data_layer import audit, auth
 from data_layer.errors import ValidationFailed
 from data_layer.roles import ROLES
-from tests.conftest import rows
-
-PASSWORD = "correct-horse"
-
-
-@pytest.fixture
-def staff(reference_url) -> str:
-    auth.create_account(
-        reference_url, username="zhangsan", display_name="张三", role="staff", password=PASSWORD, areas=("projects",)
-    )
-    return reference_url
+from tests.conftest import PASSWORD, rows
 
 
 def test_a_password_is_stored_only_as_an_argon2id_hash(staff):
