@@ -13,7 +13,7 @@ from data_layer.roles import AREAS, ROLES
 from pages.common.context import ViewContext, current
 from pages.common.fmt import escape_markdown
 from pages.common.forms import field_error
-from pages.common.ui import grid_height
+from pages.common.ui import GRID_ROW_PX, grid_height
 
 
 def render() -> None:
@@ -33,7 +33,7 @@ def render() -> None:
             "演示账号": ["是" if d else "" for d in found["is_demo"]],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch", height=grid_height(len(table)))
+    st.dataframe(table, hide_index=True, width="stretch", height=grid_height(len(table)), row_height=GRID_ROW_PX)
     left, right = st.columns(2, gap="large")
     with left:
         render_new(ctx)

@@ -25,7 +25,7 @@ COLUMNS = {
     "table_name": "数据表",
     "row_id": "记录",
     "changes": "改动（原值 → 新值）",
-    "link": "打开",
+    "link": "打开记录",
 }
 
 
@@ -40,6 +40,7 @@ def render() -> None:
     shown = f"共 {num(total)} 条" + (f"，显示最新的 {num(len(found))} 条（请缩小条件）" if total > len(found) else "")
     st.markdown(f"**{escape_markdown(label(ctx, chosen))}** · {shown}")
     table = found[list(COLUMNS)].rename(columns=COLUMNS)
+    table["打开记录"] = table["打开记录"].fillna("")
     st.dataframe(
         table,
         hide_index=True,
@@ -48,14 +49,15 @@ def render() -> None:
         column_config={
             "时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
             "改动（原值 → 新值）": st.column_config.TextColumn(width="large"),
-            "打开": st.column_config.LinkColumn(display_text="打开"),
+            # a record an entry page opens shows its number as the link; the others stay empty
+            "打开记录": st.column_config.LinkColumn(display_text=r"record=(\d+)$"),
             "序号": st.column_config.NumberColumn(format="%d"),
         },
     )
     st.download_button(
         "下载 Excel",
         to_xlsx(
-            table.drop(columns=["打开"]),
+            table.drop(columns=["打开记录"]),
             title="操作记录",
             filter_label=label(ctx, chosen),
             taken_at=datetime.now(CHINA),

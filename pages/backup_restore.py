@@ -11,7 +11,7 @@ from data_layer import backup
 from data_layer.errors import ValidationFailed
 from pages.common.context import ViewContext, current
 from pages.common.fmt import CHINA, escape_markdown, num
-from pages.common.ui import grid_height
+from pages.common.ui import GRID_ROW_PX, grid_height
 
 MIME = "application/octet-stream"
 KINDS = {"daily": "每日自动", "before-restore": "恢复前自动", "backup": "手动", "other": "其他"}
@@ -27,6 +27,7 @@ def render() -> None:
         render_download(ctx)
     with right:
         render_daily()
+    render_files()
     st.divider()
     render_restore(ctx)
 
@@ -63,6 +64,9 @@ def render_daily() -> None:
     else:
         st.markdown(f"最近一次每日备份：**{local(latest.made_at)}**，保留最近 {backup.KEEP_DAILY} 天。")
     st.caption(escape_markdown(f"备份文件夹：{folder}"))
+
+
+def render_files() -> None:
     files = backup.list_backups()[:20]
     if files:
         table = pd.DataFrame(
@@ -73,7 +77,9 @@ def render_daily() -> None:
                 "大小（KB）": [round(f.size / 1024) for f in files],
             }
         )
-        st.dataframe(table, hide_index=True, width="stretch", height=grid_height(min(len(table), 8)))
+        st.dataframe(
+            table, hide_index=True, width="stretch", height=grid_height(min(len(table), 8)), row_height=GRID_ROW_PX
+        )
 
 
 def render_restore(ctx: ViewContext) -> None:
@@ -100,7 +106,7 @@ def render_restore(ctx: ViewContext) -> None:
             "变化": [t.in_backup - t.in_store for t in plan.tables],
         }
     )
-    st.dataframe(counts, hide_index=True, width="stretch", height=grid_height(len(counts)))
+    st.dataframe(counts, hide_index=True, width="stretch", height=grid_height(len(counts)), row_height=GRID_ROW_PX)
     sure = st.checkbox("我已核对，用这个备份替换当前全部数据", key="br_sure")
     if st.button("恢复", type="primary", disabled=not sure, icon=":material/restore:", key="br_restore"):
         try:

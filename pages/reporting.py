@@ -14,7 +14,7 @@ from data_layer.queries import reporting
 from data_layer.services import locks
 from pages.common.context import ViewContext, current
 from pages.common.fmt import escape_markdown
-from pages.common.ui import empty, grid_height, township_order
+from pages.common.ui import GRID_ROW_PX, empty, grid_height, township_order
 
 DONE, MISSING, NOT_YET = "✓ {n} 条", "✗ 未报", "—"
 
@@ -75,6 +75,7 @@ def render_matrix(ctx: ViewContext, entered, towns: list[str], months: list[int]
         hide_index=True,
         width="stretch",
         height=grid_height(len(table)),
+        row_height=GRID_ROW_PX,
         column_config={"未报月数": st.column_config.NumberColumn(format="%d")},
     )
 
@@ -118,7 +119,7 @@ def render_locks(ctx: ViewContext, closed: pd.DataFrame) -> None:
             ],
             说明=closed["note"],
         )[["月份", "结账人", "结账时间", "说明"]]
-        st.dataframe(shown, hide_index=True, width="stretch", height=grid_height(len(shown)))
+        st.dataframe(shown, hide_index=True, width="stretch", height=grid_height(len(shown)), row_height=GRID_ROW_PX)
         with st.form("rp_reopen"):
             month = st.selectbox("取消结账的月份", list(closed["month"]), format_func=month_name)
             reason = st.text_input("原因（必填）", placeholder="例如：东里镇补报 5 月数据")

@@ -47,7 +47,7 @@ def test_a_correction_shows_the_fields_before_and_after_with_a_link(reference_ur
     assert len(found) == 1
     change = found.iloc[0]
     assert (change["action_name"], change["table_name"], change["row_id"]) == ("修改", "重点工程进度", str(record))
-    assert "数量：3 → 4" in change["changes"] and "金额：135000 → 180000" in change["changes"]
+    assert "数量：3 → 4" in change["changes"] and "金额：1,350.00 元 → 1,800.00 元" in change["changes"]
     assert change["link"] == f"entry_projects?record={record}"
 
 

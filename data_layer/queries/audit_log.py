@@ -33,7 +33,9 @@ ACTIONS = {
 TABLES = TABLE_NAMES
 # the entry page that opens a record of a table (?record=<id>)
 RECORD_PAGES = {"progressentry": "entry_projects", "disbursement": "entry_subsidies"}
-NOT_SHOWN = {"created_at", "created_by", "is_demo", "id"}  # bookkeeping every row has; no one reads it as a change
+# bookkeeping every row has, and secrets: no one reads them as a change
+NOT_SHOWN = {"created_at", "created_by", "is_demo", "id", "password_hash", "token_hash", "chain"}
+WRITERS = {"system": "系统", "demo": "演示数据"}  # who wrote rows without an account (seeds, the command line)
 
 
 @dataclass(frozen=True)
@@ -64,14 +66,20 @@ def changes(before: str | None, after: str | None) -> str:
             continue
         label = label_of(field) if label_of(field) != "这一项" else field
         if not old:
-            parts.append(f"{label}：{new[field]}")
+            parts.append(f"{label}：{_shown(field, new[field])}")
         elif field in new:
-            parts.append(f"{label}：{_shown(old.get(field))} → {_shown(new[field])}")
+            parts.append(f"{label}：{_shown(field, old.get(field))} → {_shown(field, new[field])}")
     return "；".join(parts)
 
 
-def _shown(value: object) -> str:
-    return "（空）" if value in (None, "") else str(value)
+def _shown(field: str, value: object) -> str:
+    if value in (None, ""):
+        return "（空）"
+    if field.endswith("_fen") and isinstance(value, int):
+        return f"{value / 100:,.2f} 元"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
 
 
 def _township_mentioned(township_id: int):
@@ -134,7 +142,9 @@ def entries(url: str, chosen: AuditFilter, limit: int = 2000) -> tuple[pd.DataFr
 
 def who(username: str, name: object) -> str:
     """“演示科室人员（keshi）”; a name without an account (the system, an early entry) as it was written."""
-    return f"{name}（{username}）" if isinstance(name, str) and name else username
+    if isinstance(name, str) and name:
+        return f"{name}（{username}）"
+    return WRITERS.get(username, username)
 
 
 def _local(moment: datetime | None) -> datetime | None:
