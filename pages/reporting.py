@@ -69,7 +69,8 @@ def render_matrix(ctx: ViewContext, entered, towns: list[str], months: list[int]
             icon=":material/notifications:",
         )
     else:
-        st.success(f"{last}月各乡镇都已录入{area}数据", icon=":material/task_alt:")
+        who = towns[0] if len(towns) == 1 else "各乡镇都"
+        st.success(escape_markdown(f"{last}月{who}已录入{area}数据"), icon=":material/task_alt:")
     st.dataframe(
         table,
         hide_index=True,

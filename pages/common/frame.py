@@ -73,7 +73,9 @@ def request_token() -> str | None:
 SIGN_OUT = """<form method="post" action="/auth/logout" class="signout"><span>{who}</span>
 <button type="submit">退出</button></form>
 <style>.signout {{display:flex; gap:.6rem; align-items:center; justify-content:flex-end; font-size:1rem}}
-.signout button {{border:1px solid #9ca3af; background:#fff; border-radius:.35rem; padding:.15rem .7rem}}
+.signout span {{white-space:nowrap; overflow:hidden; text-overflow:ellipsis; min-width:0}}
+.signout button {{border:1px solid #9ca3af; background:#fff; border-radius:.35rem; padding:.15rem .7rem;
+  white-space:nowrap; flex:none}}
 </style>"""
 
 
