@@ -49,7 +49,7 @@ from data_layer.audit import append
 from data_layer.cache import clear_reads
 from data_layer.db import get_engine, session_scope
 from data_layer.errors import StoreUnavailable, ValidationFailed
-from data_layer.models import AppSetting, AuditLog, metadata
+from data_layer.models import Account, AppSetting, AuditLog, SignIn, metadata
 from data_layer.roles import Actor
 from data_layer.store_errors import GONE, store_unavailable
 from data_layer.table_names import TABLE_NAMES
@@ -303,6 +303,7 @@ def restore_backup(url: str, data: bytes, *, actor: Actor) -> RestoreResult:
                 conn.execute(text(f"LOCK TABLE {names} IN EXCLUSIVE MODE"))
             before = _store_counts(conn)
             own_id = conn.execute(select(AppSetting.value).where(AppSetting.key == guard.STORE_ID)).scalar()
+            live = _live_sign_ins(conn)
             for table in reversed(metadata.sorted_tables):  # children first, so no foreign key is left dangling
                 conn.execute(table.delete())
             for table in metadata.sorted_tables:  # parents first
@@ -313,6 +314,7 @@ def restore_backup(url: str, data: bytes, *, actor: Actor) -> RestoreResult:
                     conn.execute(table.insert(), rows)
             if conn.dialect.name == "postgresql":
                 _reset_sequences(conn)
+            _keep_sign_ins(conn, live)
             restored = _store_counts(conn)
             # After the restored audit rows (the chain continues from the backup's last row), in this transaction.
             append(
@@ -336,6 +338,29 @@ def restore_backup(url: str, data: bytes, *, actor: Actor) -> RestoreResult:
     clear_reads()
     guard.entered(url)  # the store holds entered data again: never silently replaced by a demo
     return RestoreResult(backup.made_at, restored, saved_first)
+
+
+def _live_sign_ins(conn: Connection) -> list:
+    query = (
+        select(SignIn.token_hash, Account.username, SignIn.created_at, SignIn.expires_at)
+        .join(Account, Account.id == SignIn.account_id)
+        .where(SignIn.ended_at.is_(None))
+    )
+    return list(conn.execute(query))
+
+
+def _keep_sign_ins(conn: Connection, live: list) -> None:
+    """Sign-ins are not the office's data: whoever is signed in now (the administrator restoring, above all)
+    stays signed in if the backup has their account; ``signed_in`` still checks it is active."""
+    accounts = dict(conn.execute(select(Account.username, Account.id)).all())
+    known = set(conn.execute(select(SignIn.token_hash)).scalars())
+    keep = [
+        {"token_hash": t, "account_id": accounts[u], "created_at": c, "expires_at": e}
+        for t, u, c, e in live
+        if u in accounts and t not in known
+    ]
+    if keep:
+        conn.execute(SignIn.__table__.insert(), keep)
 
 
 def _reset_sequences(conn: Connection) -> None:

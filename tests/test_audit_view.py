@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
 from data_layer.queries import audit_log
@@ -78,6 +79,7 @@ def test_the_page_says_the_chain_is_whole_and_names_a_row_changed_in_the_databas
     assert any("防篡改校验：完整" in shown(s.value) for s in at.success)
     assert len(at.dataframe[0].value) == rows(reference_url, "SELECT COUNT(*) AS n FROM auditlog")[0]["n"]
     tampered = rows(reference_url, "SELECT MIN(id) AS id FROM auditlog")[0]["id"]
-    rows(reference_url, "UPDATE auditlog SET actor = '县长' WHERE id = ?", (tampered,))
+    with create_engine(reference_url).begin() as conn:  # a SQL client, behind the app's back
+        conn.execute(text("UPDATE auditlog SET actor = '县长' WHERE id = :id"), {"id": tampered})
     at = page(reference_url)
     assert any(f"第 {tampered} 条" in shown(e.value) for e in at.error)

@@ -408,6 +408,7 @@ def test_a_sign_in_lasts_across_reloads_and_tabs_and_ends_everywhere_on_sign_out
     wait_for_app(page)
     expect(page.get_by_role("button", name="登录")).to_be_visible()
     expect(page.get_by_text("录入人")).to_have_count(0)
+    expect(page.get_by_text("登录已失效")).to_be_visible()
     thief.close()
 
 
@@ -447,3 +448,39 @@ def test_a_leader_has_no_entry_page(browser, app):
     expect(page.get_by_text("领导账号只能查看，不能录入。")).to_be_visible()
     expect(page.get_by_role("button", name="保存")).to_have_count(0)
     page.close()
+
+
+def test_backup_download_and_restore_through_the_page(browser, demo_template, tmp_path):
+    """An administrator downloads a backup, data changes, the backup is restored after its dry run: the store
+    holds what it held at the backup, and a copy of the changed store was kept first."""
+    store = tmp_path / "backup.sqlite3"
+    shutil.copy(demo_template, store)
+    entries = "SELECT COUNT(*) FROM progressentry"
+    with running_app(sqlite_url(store), tmp_path / "server.log") as base:
+        page = open_page(browser, f"{base}/signin?next=/backup_restore")
+        sign_in_as(page, "admin")
+        page.get_by_role("button", name="生成备份文件").click()
+        wait_for_app(page)
+        with page.expect_download() as download:
+            page.get_by_role("button", name=re.compile("^下载（")).click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.suffix == ".dpfbak"
+        at_backup = count_rows(store, entries)
+        import sqlite3
+
+        with sqlite3.connect(store) as conn:  # a change after the backup: 10 entries gone
+            conn.execute("DELETE FROM progressentry WHERE id IN (SELECT id FROM progressentry LIMIT 10)")
+        assert count_rows(store, entries) == at_backup - 10
+        page.locator("input[type=file]").set_input_files(str(saved))
+        wait_for_app(page)
+        expect(page.get_by_text("下表是恢复后与现在各表的行数")).to_be_visible()
+        page.get_by_text("我已核对，用这个备份替换当前全部数据").click()
+        wait_for_app(page)
+        page.get_by_role("button", name="恢复", exact=True).click()
+        wait_for_app(page)
+        expect(page.get_by_text(re.compile("已恢复到 .* 的备份"))).to_be_visible()
+        assert english_on_screen(page) == []
+        page.screenshot(path=str(SHOTS / "backup_restore_1920x1080.png"))
+        page.close()
+    assert count_rows(store, entries) == at_backup

@@ -139,6 +139,8 @@ def run_page() -> None:
         if who is not None:
             named = f"{who.actor.name}（{who.role_name}{'，' + who.township if who.township else ''}）"
             st.html(SIGN_OUT.format(who=escape(named)))
+        elif request_token():  # a cookie that no longer signs anyone in: ended, expired, altered, or disabled
+            st.caption("登录已失效（已退出、超过一个工作日或账号已停用），需要时请重新登录")
         status_line(ctx)
     publish(ctx)
     nav.run()
