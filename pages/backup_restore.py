@@ -45,7 +45,7 @@ def render_download(ctx: ViewContext) -> None:
     if made:
         data, at = made
         st.download_button(
-            f"下载（{at:%Y-%m-%d %H:%M} 生成，{num(len(data) / 1024, '')} KB）",
+            f"下载（{at:%Y-%m-%d %H:%M} 生成，{num(len(data) / 1024, '')} 千字节）",
             data,
             file_name=f"县残联看板备份_{at:%Y%m%d_%H%M}{backup.SUFFIX}",
             mime=MIME,
@@ -56,14 +56,14 @@ def render_download(ctx: ViewContext) -> None:
 
 
 def render_daily() -> None:
-    st.subheader("自动备份")
-    latest = backup.latest_daily()
     folder = backup.backup_folder()
+    st.subheader("自动备份", help=f"备份文件夹：{folder}")
+    latest = backup.latest_daily()
     if latest is None:
         st.warning("还没有自动备份：系统每天第一次打开时自动备份一次。", icon=":material/warning:")
     else:
         st.markdown(f"最近一次每日备份：**{local(latest.made_at)}**，保留最近 {backup.KEEP_DAILY} 天。")
-    st.caption(escape_markdown(f"备份文件夹：{folder}"))
+    st.caption("备份文件保存在服务器的备份文件夹中（位置见标题旁的问号）。")
 
 
 def render_files() -> None:
@@ -73,8 +73,7 @@ def render_files() -> None:
             {
                 "时间": [local(f.made_at) for f in files],
                 "类型": [KINDS.get(f.kind, f.kind) for f in files],
-                "文件": [f.path.name for f in files],
-                "大小（KB）": [round(f.size / 1024) for f in files],
+                "大小（千字节）": [round(f.size / 1024) for f in files],
             }
         )
         st.dataframe(
@@ -85,7 +84,8 @@ def render_files() -> None:
 def render_restore(ctx: ViewContext) -> None:
     st.subheader("从备份恢复")
     st.caption("先检查备份文件，核对各表的行数；确认后用备份替换当前全部数据。恢复前系统会自动再备份一次当前数据。")
-    uploaded = st.file_uploader("选择备份文件（.dpfbak）", type=[backup.SUFFIX.lstrip(".")], key="br_upload")
+    generation = st.session_state.get("br_generation", 0)  # a new, empty uploader after each restore
+    uploaded = st.file_uploader("选择备份文件", type=[backup.SUFFIX.lstrip(".")], key=f"br_upload_{generation}")
     if uploaded is None:
         return
     data = uploaded.getvalue()
@@ -115,8 +115,8 @@ def render_restore(ctx: ViewContext) -> None:
             st.error(escape_markdown(str(refused)), icon=":material/error:")
             return
         st.session_state.pop("br_sure", None)
+        st.session_state.br_generation = generation + 1
         st.session_state.br_done = (
-            f"已恢复到 {local(result.made_at)} 的备份；恢复前的数据已另存为 {result.saved_first.name}。"
-            "如页面要求，请重新登录。"
+            f"已恢复到 {local(result.made_at)} 的备份；恢复前的数据已另存到备份文件夹（类型“恢复前自动”）。"
         )
         st.rerun()

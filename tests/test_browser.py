@@ -157,7 +157,10 @@ def english_on_screen(page) -> list[str]:
     text = page.evaluate(
         """() => {
           const main = document.querySelector('[data-testid="stMain"]').cloneNode(true);
+          // Streamlit's English hints and the uploader's button are replaced by Chinese through CSS (frame.py)
           const hidden = '[data-testid="InputInstructions"], [data-testid="stDataFrame"], ' +
+            '[data-testid="stFileUploaderDropzoneInstructions"], ' +
+            '[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"], ' +
             '[aria-hidden="true"][translate="no"], script, style';  // an icon: "error" draws ⓘ
           main.querySelectorAll(hidden).forEach(e => e.remove());
           return main.innerText;
@@ -475,6 +478,7 @@ def test_backup_download_and_restore_through_the_page(browser, demo_template, tm
         page.locator("input[type=file]").set_input_files(str(saved))
         wait_for_app(page)
         expect(page.get_by_text("下表是恢复后与现在各表的行数")).to_be_visible()
+        page.screenshot(path=str(SHOTS / "backup_restore_dry_run_1920x1080.png"), full_page=True)
         page.get_by_text("我已核对，用这个备份替换当前全部数据").click()
         wait_for_app(page)
         page.get_by_role("button", name="恢复", exact=True).click()

@@ -48,6 +48,10 @@ CSS = """
 [data-testid="InputInstructions"] > span:first-child::after {content: "按回车键确认"; font-size: 12px}
 [data-testid="stForm"] [data-testid="InputInstructions"] > span:first-child::after {content: "按回车键保存"}
 .entry-preview {font-size: 1.05rem; color: #111827}
+/* The file uploader's own words are English ("Upload", "200MB per file"): a Chinese button, no size line. */
+[data-testid="stFileUploaderDropzoneInstructions"] {display: none}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] {font-size: 0; white-space: nowrap}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"]::after {content: "选择文件"; font-size: 1rem}
 /* Scripts that only set a cookie take no room. */
 [data-testid="stLayoutWrapper"]:has(> .st-key-quiet-scripts) {display: none}
 """
