@@ -21,6 +21,7 @@ from data_layer.db import session_scope
 from data_layer.errors import Checks, ValidationFailed
 from data_layer.models import Account, AuditLog, SignIn, Township, utcnow
 from data_layer.roles import AREAS, ROLES, SYSTEM, Actor
+from data_layer.services._core import permitted
 
 PASSWORD_MIN = 8
 SIGN_IN_HOURS = 12  # a working day: reloads and new tabs stay signed in
@@ -258,8 +259,7 @@ def set_active(url: str, *, username: str, active: bool, by: Actor = SYSTEM) -> 
 
 
 def _admin_only(by: Actor) -> None:
-    if not by.kind.admin:
-        raise ValidationFailed({"actor": f"只有管理员可以管理账号（您是{by.kind.name}）"})
+    permitted(by, admin=True)  # the write services' own role check
 
 
 def _account(session: Session, username: str) -> Account:

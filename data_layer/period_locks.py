@@ -14,6 +14,7 @@ from data_layer.models import AuditLog, LockOverride, PeriodLock
 from data_layer.roles import Actor
 
 REASON_MAX = 200
+REASON_NEEDED = "结账后修改必须写明原因"
 
 
 def month_name(month: date) -> str:
@@ -60,7 +61,7 @@ def require_reason(warnings: dict[str, str], confirm: bool, reason: str) -> None
     if not confirm:
         raise NeedsConfirmation(warnings)
     if not (reason or "").strip():
-        raise ValidationFailed({"warning_note": "结账后修改必须写明原因"})
+        raise ValidationFailed({"warning_note": REASON_NEEDED})
     if len(reason.strip()) > REASON_MAX:
         raise ValidationFailed({"warning_note": f"原因不能超过 {REASON_MAX} 字"})
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta, timezone
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+CHINA = timezone(timedelta(hours=8))  # the office's clock: Beijing time (no daylight saving); the store keeps UTC
 
 
 def data_dir() -> Path:

@@ -13,6 +13,7 @@ import streamlit as st
 from data_layer import audit
 from data_layer.export import to_xlsx
 from data_layer.queries import audit_log
+from data_layer.table_names import TABLE_NAMES
 from pages.common.context import ViewContext, current
 from pages.common.fmt import CHINA, escape_markdown, num
 from pages.common.ui import empty
@@ -101,7 +102,7 @@ def choose(ctx: ViewContext) -> audit_log.AuditFilter:
         "数据表",
         tables,
         index=None,
-        format_func=lambda t: audit_log.TABLES.get(t, t),
+        format_func=lambda t: TABLE_NAMES.get(t, t),
         placeholder="全部数据表",
         key="audit_table",
     )
@@ -118,5 +119,5 @@ def label(ctx: ViewContext, chosen: audit_log.AuditFilter) -> str:
     if chosen.actor:
         parts.append(f"操作人 {chosen.actor}")
     if chosen.table:
-        parts.append(f"数据表 {audit_log.TABLES.get(chosen.table, chosen.table)}")
+        parts.append(f"数据表 {TABLE_NAMES.get(chosen.table, chosen.table)}")
     return " · ".join(parts)

@@ -10,7 +10,7 @@ import streamlit as st
 from data_layer import backup
 from data_layer.errors import ValidationFailed
 from pages.common.context import ViewContext, current
-from pages.common.fmt import CHINA, escape_markdown, num
+from pages.common.fmt import CHINA, cn_datetime, escape_markdown, num
 from pages.common.ui import GRID_ROW_PX, grid_height
 
 MIME = "application/octet-stream"
@@ -30,10 +30,6 @@ def render() -> None:
     render_files()
     st.divider()
     render_restore(ctx)
-
-
-def local(moment: datetime) -> str:
-    return f"{moment.astimezone(CHINA):%Y-%m-%d %H:%M}"
 
 
 def render_download(ctx: ViewContext) -> None:
@@ -62,7 +58,7 @@ def render_daily() -> None:
     if latest is None:
         st.warning("还没有自动备份：系统每天第一次打开时自动备份一次。", icon=":material/warning:")
     else:
-        st.markdown(f"最近一次每日备份：**{local(latest.made_at)}**，保留最近 {backup.KEEP_DAILY} 天。")
+        st.markdown(f"最近一次每日备份：**{cn_datetime(latest.made_at)}**，保留最近 {backup.KEEP_DAILY} 天。")
     st.caption("备份文件保存在服务器的备份文件夹中（位置见标题旁的问号）。")
 
 
@@ -71,7 +67,7 @@ def render_files() -> None:
     if files:
         table = pd.DataFrame(
             {
-                "时间": [local(f.made_at) for f in files],
+                "时间": [cn_datetime(f.made_at) for f in files],
                 "类型": [KINDS.get(f.kind, f.kind) for f in files],
                 "大小（千字节）": [round(f.size / 1024) for f in files],
             }
@@ -94,8 +90,9 @@ def render_restore(ctx: ViewContext) -> None:
     except backup.BackupRefused as refused:
         st.error(escape_markdown(str(refused)), icon=":material/error:")
         return
+    made_on = "内置文件" if plan.engine == "sqlite" else "数据库服务器"
     st.markdown(
-        f"备份时间 **{local(plan.made_at)}**，数据库 {'内置文件' if plan.engine == 'sqlite' else 'PostgreSQL'}，"
+        f"备份时间 **{cn_datetime(plan.made_at)}**，数据库 {made_on}，"
         f"结构版本 {plan.revision}。下表是恢复后与现在各表的行数："
     )
     counts = pd.DataFrame(
@@ -117,6 +114,6 @@ def render_restore(ctx: ViewContext) -> None:
         st.session_state.pop("br_sure", None)
         st.session_state.br_generation = generation + 1
         st.session_state.br_done = (
-            f"已恢复到 {local(result.made_at)} 的备份；恢复前的数据已另存到备份文件夹（类型“恢复前自动”）。"
+            f"已恢复到 {cn_datetime(result.made_at)} 的备份；恢复前的数据已另存到备份文件夹（类型“恢复前自动”）。"
         )
         st.rerun()

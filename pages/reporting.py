@@ -13,7 +13,7 @@ from data_layer.period_locks import month_name
 from data_layer.queries import reporting
 from data_layer.services import locks
 from pages.common.context import ViewContext, current
-from pages.common.fmt import escape_markdown
+from pages.common.fmt import cn_datetime, escape_markdown
 from pages.common.ui import GRID_ROW_PX, empty, grid_height, township_order
 
 DONE, MISSING, NOT_YET = "✓ {n} 条", "✗ 未报", "—"
@@ -61,7 +61,7 @@ def matrix(entered: pd.DataFrame, towns: list[str], months: list[int], closed: s
 def render_matrix(ctx: ViewContext, entered, towns: list[str], months: list[int], closed: set[int], area: str):
     table = matrix(entered, towns, months, closed)
     last = months[-1]
-    chase = [t for t in towns if (t, last) not in {(r.township, r.month) for r in entered.itertuples()}]
+    chase = reporting.not_reported(entered, towns, last)
     st.markdown(f"**{escape_markdown(ctx.label())} · {area}** · ✓ 已录入，✗ 未报")
     if chase:
         st.warning(
@@ -101,7 +101,7 @@ def render_locks(ctx: ViewContext, closed: pd.DataFrame) -> None:
         note = st.text_input("说明（可空）", placeholder="例如：上半年报表已上报县政府")
         if st.form_submit_button("结账", type="primary"):
             try:
-                locks.close_months(db_url=ctx.url, actor=ctx.actor, months=chosen, note=note)
+                locks.close_months(db_url=ctx.url, actor=ctx.actor, months=chosen, note=note, today=ctx.today)
             except ValidationFailed as refused:
                 st.error(escape_markdown(refused), icon=":material/error:")
             else:
@@ -114,10 +114,7 @@ def render_locks(ctx: ViewContext, closed: pd.DataFrame) -> None:
         shown = closed.assign(
             月份=[month_name(m) for m in closed["month"]],
             结账人=closed["locked_by"],
-            结账时间=[
-                f"{t:%Y-%m-%d %H:%M}"
-                for t in pd.to_datetime(closed["locked_at"], utc=True).dt.tz_convert("Asia/Shanghai")
-            ],
+            结账时间=[cn_datetime(t) for t in closed["locked_at"]],
             说明=closed["note"],
         )[["月份", "结账人", "结账时间", "说明"]]
         st.dataframe(shown, hide_index=True, width="stretch", height=grid_height(len(shown)), row_height=GRID_ROW_PX)

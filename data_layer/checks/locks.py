@@ -9,7 +9,8 @@ from data_layer.links import record_link
 from data_layer.models import AuditLog, LockOverride
 from data_layer.period_locks import month_name
 from data_layer.queries._sql import frame
-from data_layer.queries.audit_log import ACTIONS, RECORD_PAGES, TABLES, who
+from data_layer.queries.audit_log import ACTIONS, RECORD_PAGES, who
+from data_layer.table_names import TABLE_NAMES
 
 
 @check("locks.after_closing", "结账后修改", "结账")
@@ -33,7 +34,7 @@ def changed_after_closing(url: str) -> list[Finding]:
             "locks.after_closing",
             "结账后修改",
             "结账",
-            f"{TABLES.get(r.table, r.table)} #{r.row_id}",
+            f"{TABLE_NAMES.get(r.table, r.table)} #{r.row_id}",
             f"{ACTIONS.get(r.action, r.action)}，{who(r.actor, None)}，{r.at:%Y-%m-%d %H:%M}",
             f"{month_name(r.month)}已结账后由管理员{ACTIONS.get(r.action, r.action)}",
             record_link(RECORD_PAGES[r.table], int(r.row_id)) if r.table in RECORD_PAGES else "audit",

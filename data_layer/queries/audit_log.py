@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 from sqlalchemy import func, or_, select
@@ -14,9 +14,8 @@ from data_layer.errors import label_of
 from data_layer.links import record_link
 from data_layer.models import Account, AuditLog, LockOverride
 from data_layer.queries._sql import frame
+from data_layer.settings import CHINA
 from data_layer.table_names import TABLE_NAMES
-
-BEIJING = timezone(timedelta(hours=8))  # the log keeps UTC; people read and filter in Beijing time
 
 ACTIONS = {
     "create": "新增",
@@ -30,7 +29,6 @@ ACTIONS = {
     "unlock": "取消结账",
     "after_lock": "结账后修改",
 }
-TABLES = TABLE_NAMES
 # the entry page that opens a record of a table (?record=<id>)
 RECORD_PAGES = {"progressentry": "entry_projects", "disbursement": "entry_subsidies"}
 # bookkeeping every row has, and secrets: no one reads them as a change
@@ -93,9 +91,9 @@ def entries(url: str, chosen: AuditFilter, limit: int = 2000) -> tuple[pd.DataFr
     """The newest ``limit`` entries that match (and how many match in all), with names, changes and links."""
     conditions = []
     if chosen.start is not None:
-        conditions.append(AuditLog.at >= datetime.combine(chosen.start, time(), BEIJING))
+        conditions.append(AuditLog.at >= datetime.combine(chosen.start, time(), CHINA))
     if chosen.end is not None:
-        conditions.append(AuditLog.at < datetime.combine(chosen.end + timedelta(days=1), time(), BEIJING))
+        conditions.append(AuditLog.at < datetime.combine(chosen.end + timedelta(days=1), time(), CHINA))
     if chosen.actor:
         conditions.append(AuditLog.actor == chosen.actor)
     if chosen.table:
@@ -128,7 +126,7 @@ def entries(url: str, chosen: AuditFilter, limit: int = 2000) -> tuple[pd.DataFr
     found["at"] = [_local(moment) for moment in found["at"]]
     found["who"] = [who(a, n) for a, n in zip(found["actor"], found["name"], strict=True)]
     found["action_name"] = found["action"].map(lambda a: ACTIONS.get(a, a))
-    found["table_name"] = found["table"].map(lambda t: TABLES.get(t, t))
+    found["table_name"] = found["table"].map(lambda t: TABLE_NAMES.get(t, t))
     found["changes"] = [
         (f"【结账后修改，原因：{why}】" if isinstance(why, str) else "") + changes(b, a)
         for b, a, why in zip(found["before"], found["after"], found["after_lock"], strict=True)
@@ -151,7 +149,7 @@ def _local(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(BEIJING).replace(tzinfo=None)
+    return aware.astimezone(CHINA).replace(tzinfo=None)
 
 
 def people(url: str) -> pd.DataFrame:

@@ -55,6 +55,12 @@ def entered_by_month(url: str, scope: Scope) -> pd.DataFrame:
     return found
 
 
+def not_reported(entered: pd.DataFrame, towns: list[str], month: int) -> list[str]:
+    """The townships (in ``towns``' order) with no record of ``entered`` (one area) in ``month``: whom to chase."""
+    reported = set(entered.loc[entered["month"] == month, "township"])
+    return [t for t in towns if t not in reported]
+
+
 def closed_months(url: str) -> pd.DataFrame:
     """Every closed month, oldest first: the month's first day, who closed it, when, and the note."""
     stmt = select(PeriodLock.month, PeriodLock.locked_by, PeriodLock.locked_at, PeriodLock.note).order_by(

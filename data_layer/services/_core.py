@@ -344,7 +344,7 @@ def create_rows(
         if warnings and not confirm:
             problems[index] = Problems(warnings=warnings)
         elif locked.get(index) and not warning_note.strip():
-            problems[index] = Problems(errors={"warning_note": "结账后修改必须写明原因"})
+            problems[index] = Problems(errors={"warning_note": period_locks.REASON_NEEDED})
         row.warning_note = kept_note(warnings, warning_note)
     if problems:
         raise GridRejected(problems)

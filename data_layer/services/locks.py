@@ -15,13 +15,15 @@ from data_layer.services._core import audit, check_actor, service, snapshot
 
 
 @service(admin=True)
-def close_months(*, session: Session, actor: Actor, months: list[date], note: str = "") -> list[int]:
+def close_months(
+    *, session: Session, actor: Actor, months: list[date], note: str = "", today: date | None = None
+) -> list[int]:
     """Close each month (any day of it); months already closed are left as they are."""
     checks = Checks()
     check_actor(checks, actor)
     checks.require(bool(months), "months", "请选择要结账的月份")
     checks.require(len(note.strip()) <= REASON_MAX, "note", f"说明不能超过 {REASON_MAX} 字")
-    today = date.today()
+    today = today or date.today()
     late = [m for m in months if first_of(m) > first_of(today)]
     checks.require(not late, "months", f"{'、'.join(month_name(m) for m in late)}还没到，不能结账")
     checks.raise_if_any()

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 
 from data_layer.money import fen_to_wan
-
-CHINA = timezone(timedelta(hours=8))
+from data_layer.settings import CHINA
 
 
 def wan(fen: float | int | None, places: int = 2) -> str:
