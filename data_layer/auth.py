@@ -22,8 +22,11 @@ from data_layer.errors import Checks, ValidationFailed
 from data_layer.models import Account, AuditLog, SignIn, Township, utcnow
 from data_layer.roles import AREAS, ROLES, SYSTEM, Actor
 from data_layer.services._core import permitted
+from data_layer.services._inputs import clean_text
+from data_layer.store_errors import writing
 
 PASSWORD_MIN = 8
+PASSWORD_MAX = 128  # argon2 takes any length; a cap keeps a pasted book out of the hasher
 SIGN_IN_HOURS = 12  # a working day: reloads and new tabs stay signed in
 FREE_FAILURES = 3  # after these, each failure doubles the wait before the next attempt (capped)
 MAX_WAIT_SECONDS = 300
@@ -80,7 +83,7 @@ def sign_in(url: str, username: object, password: object) -> str:
         raise SignInRefused("请填写用户名和密码")
     if len(name) > 40 or any(not c.isprintable() for c in name):
         raise SignInRefused(WRONG)
-    with session_scope(url) as session:
+    with writing(url) as session:
         account = session.exec(select(Account).where(Account.username == name)).first()
         if account is None:
             _hasher.hash(password)  # the same time as a wrong password: no hint that the name is unknown
@@ -126,7 +129,7 @@ def sign_out(url: str, token: str | None) -> None:
     """End the signed-in browser (every tab that shares its cookie)."""
     if not token:
         return
-    with session_scope(url) as session:
+    with writing(url) as session:
         found = session.exec(select(SignIn).where(SignIn.token_hash == token_hash(token))).first()
         if found is not None and found.ended_at is None:
             found.ended_at = _now()
@@ -181,7 +184,8 @@ def _validate(session: Session, checks: Checks, *, role: str, areas: tuple[str, 
 
 def _check_password(checks: Checks, password: object) -> None:
     ok = isinstance(password, str) and len(password) >= PASSWORD_MIN
-    checks.require(ok, "password", f"密码至少 {PASSWORD_MIN} 位")
+    if checks.require(ok, "password", f"密码至少 {PASSWORD_MIN} 位"):
+        checks.require(len(password) <= PASSWORD_MAX, "password", f"密码不能超过 {PASSWORD_MAX} 位")
 
 
 def create_account(
@@ -204,6 +208,7 @@ def create_account(
     name = (username or "").strip()
     checks.require(0 < len(name) <= 40 and name.isprintable(), "username", "用户名应为 1–40 个可见字符")
     checks.require(0 < len((display_name or "").strip()) <= 40, "display_name", "姓名应为 1–40 个字")
+    clean_text(display_name, "display_name", checks.errors)  # no control characters (as every stored text)
     _check_password(checks, password)
 
     def write(s: Session) -> int:
@@ -228,7 +233,7 @@ def create_account(
 
     if session is not None:
         return write(session)
-    with session_scope(url) as own:
+    with writing(url) as own:
         return write(own)
 
 
@@ -237,7 +242,7 @@ def set_password(url: str, *, username: str, password: str, by: Actor = SYSTEM) 
     checks = Checks()
     _check_password(checks, password)
     checks.raise_if_any()
-    with session_scope(url) as session:
+    with writing(url) as session:
         account = _account(session, username)
         account.password_hash, account.failed_sign_ins, account.locked_until = hash_password(password), 0, None
         session.add(account)
@@ -247,7 +252,7 @@ def set_password(url: str, *, username: str, password: str, by: Actor = SYSTEM) 
 
 def set_active(url: str, *, username: str, active: bool, by: Actor = SYSTEM) -> None:
     _admin_only(by)
-    with session_scope(url) as session:
+    with writing(url) as session:
         account = _account(session, username)
         if not active and account.username == by.username:
             raise ValidationFailed({"username": "不能停用自己正在使用的账号"})

@@ -4,8 +4,11 @@ cannot take the write (busy, read-only, full, gone) a message that says nothing 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InternalError, OperationalError
+from sqlmodel import Session
 
 from data_layer.errors import StoreUnavailable, ValidationFailed, label_of
 from data_layer.models import metadata
@@ -66,3 +69,18 @@ def store_unavailable(exc: DBAPIError) -> StoreUnavailable:
     if "full" in text or "no space" in text:
         return StoreUnavailable(FULL)
     return StoreUnavailable(GONE)
+
+
+@contextmanager
+def writing(url: str) -> Iterator[Session]:
+    """A transaction on ``url`` whose database errors come out in words: a clash a check could not see (another
+    tab saved the same first) on its field, a store that cannot take the write as ``StoreUnavailable``."""
+    from data_layer.db import session_scope
+
+    try:
+        with session_scope(url) as session:
+            yield session
+    except IntegrityError as exc:
+        raise integrity_failed(exc) from exc
+    except (OperationalError, InternalError) as exc:  # busy past the timeout, read-only, disk full, gone
+        raise store_unavailable(exc) from exc

@@ -105,6 +105,8 @@ def test_disabling_an_account_ends_its_sign_ins_and_refuses_new_ones(staff):
         ({"role": "township"}, "township_id"),  # a township officer belongs to a township
         ({"username": "zhangsan"}, "username"),  # taken
         ({"username": "a\x00b"}, "username"),
+        ({"display_name": "李\x00四"}, "display_name"),
+        ({"password": "p" * 129}, "password"),
     ],
 )
 def test_bad_accounts_are_refused(staff, over, field):
@@ -137,3 +139,40 @@ def test_the_demo_has_one_account_per_role(demo_url):
     }
     assert sorted(found.values()) == sorted(ROLES)
     assert auth.signed_in(demo_url, auth.sign_in(demo_url, "lucun", "lucun-2023")).township == "鲁村镇"
+
+
+def test_the_same_account_made_from_two_tabs_at_once_is_made_once_and_the_other_told(staff):
+    import threading
+
+    outcomes: list[object] = []
+
+    def make() -> None:
+        try:
+            outcomes.append(
+                auth.create_account(staff, username="twin", display_name="双", role="staff", password=PASSWORD)
+            )
+        except ValidationFailed as refused:
+            outcomes.append(refused.errors)
+
+    threads = [threading.Thread(target=make) for _ in range(6)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sum(isinstance(o, int) for o in outcomes) == 1
+    assert all("username" in o for o in outcomes if isinstance(o, dict))
+    assert rows(staff, "SELECT COUNT(*) AS n FROM account WHERE username = 'twin'")[0]["n"] == 1
+
+
+def test_a_read_only_store_refuses_sign_in_and_account_changes_in_words(staff):
+    from data_layer.errors import StoreUnavailable
+    from data_layer.store_errors import READ_ONLY
+    from tests.test_faults import read_only
+
+    read_only(staff)
+    for attempt in (
+        lambda: auth.sign_in(staff, "zhangsan", PASSWORD),
+        lambda: auth.set_password(staff, username="zhangsan", password="另一个密码-2023"),
+        lambda: auth.create_account(staff, username="lisi", display_name="李四", role="leader", password=PASSWORD),
+    ):
+        with pytest.raises(StoreUnavailable) as err:
+            attempt()
+        assert err.value.message == READ_ONLY

@@ -71,3 +71,12 @@ def test_a_sign_in_posted_from_another_site_is_refused(store):
         auth_routes.sign_in, {"username": "zhangsan", "password": PASSWORD}, headers={"origin": "http://evil.example"}
     )
     assert response.status_code == 403 and "set-cookie" not in response.headers
+
+
+def test_a_store_that_cannot_be_written_sends_back_to_the_form_with_a_message(store):
+    from tests.test_faults import read_only
+
+    read_only(store)
+    response = call(auth_routes.sign_in, {"username": "zhangsan", "password": PASSWORD, "next": "/overview"})
+    assert response.headers["location"] == "/signin?error=store&next=/overview"
+    assert "set-cookie" not in response.headers and "不能写入" in auth_routes.REFUSALS["store"]

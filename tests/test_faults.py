@@ -84,8 +84,9 @@ def test_a_store_that_never_held_entered_data_is_rebuilt_as_before(reference_tem
     assert path.exists()
 
 
-def test_a_read_only_store_says_so_and_keeps_nothing(reference_url):
-    engine = get_engine(reference_url)
+def read_only(url: str) -> None:
+    """Make the store at ``url`` read-only for every new connection."""
+    engine = get_engine(url)
     if engine.dialect.name == "sqlite":  # root ignores file permissions: make the connections read-only
         event.listen(engine, "connect", lambda conn, _: conn.cursor().execute("PRAGMA query_only = ON"))
     else:
@@ -93,6 +94,10 @@ def test_a_read_only_store_says_so_and_keeps_nothing(reference_url):
             conn.exec_driver_sql(f'ALTER DATABASE "{engine.url.database}" SET default_transaction_read_only = on')
             conn.commit()
     engine.dispose()
+
+
+def test_a_read_only_store_says_so_and_keeps_nothing(reference_url):
+    read_only(reference_url)
     with pytest.raises(StoreUnavailable) as err:
         projects.add_progress(db_url=reference_url, **progress(ids(reference_url)))
     assert err.value.message == READ_ONLY

@@ -14,19 +14,17 @@ from typing import Any, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError, InternalError, OperationalError
 from sqlmodel import Session, SQLModel
 
 from data_layer import guard, period_locks
 from data_layer.audit import append
 from data_layer.cache import clear_reads
-from data_layer.db import session_scope
 from data_layer.errors import Checks, GridRejected, Problems, ValidationFailed, label_of
 from data_layer.limits import EARLIEST, EARLIEST_BY_FIELD, MAXIMUM, latest_year, maximum_in_words
 from data_layer.models import AuditLog
 from data_layer.roles import AREAS, Actor
 from data_layer.services._inputs import checked
-from data_layer.store_errors import integrity_failed, store_unavailable
+from data_layer.store_errors import writing
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,14 +54,9 @@ def service(fn: F | None = None, *, admin: bool = False, area: str | None = None
             return fn(session=session, **kwargs)
         if db_url is None:
             raise TypeError(f"{fn.__name__} needs session= or db_url=")
-        try:
-            with session_scope(db_url) as own:
-                still_allowed(own, kwargs.get("actor"))
-                result = fn(session=own, **kwargs)
-        except IntegrityError as exc:  # a race the checks could not see: another tab saved the same first
-            raise integrity_failed(exc) from exc
-        except (OperationalError, InternalError) as exc:  # busy past the timeout, read-only, disk full, gone
-            raise store_unavailable(exc) from exc
+        with writing(db_url) as own:
+            still_allowed(own, kwargs.get("actor"))
+            result = fn(session=own, **kwargs)
         clear_reads()
         guard.entered(db_url)  # a person's write: this store must never be silently replaced
         return result

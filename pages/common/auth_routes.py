@@ -6,6 +6,7 @@ The sign-in form posts here; a right password sets an HttpOnly, SameSite cookie 
 
 from __future__ import annotations
 
+from contextlib import suppress
 from urllib.parse import quote, urlparse
 
 from starlette.concurrency import run_in_threadpool
@@ -14,6 +15,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse
 from starlette.routing import Route
 
 from data_layer import auth, settings
+from data_layer.errors import StoreUnavailable
 
 # What the sign-in page says after a refusal (a code in the URL, never free text a link could forge).
 REFUSALS = {
@@ -22,6 +24,7 @@ REFUSALS = {
     "disabled": "这个账号已停用，请联系管理员",
     "wait": "失败次数太多，请稍后再试",
     "gone": "登录已失效，请重新登录",
+    "store": "数据库现在不能写入，暂时无法登录。请稍后再试，或联系管理员。",
 }
 
 
@@ -55,6 +58,8 @@ async def sign_in(request: Request):
         token = await run_in_threadpool(auth.sign_in, url, form.get("username"), form.get("password"))
     except auth.SignInRefused as refused:
         return RedirectResponse(f"/signin?error={_code(refused.message)}&next={quote(target)}", status_code=303)
+    except StoreUnavailable:  # a sign-in is a write (the token, the audit): read-only, busy or gone
+        return RedirectResponse(f"/signin?error=store&next={quote(target)}", status_code=303)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(auth.COOKIE, token, max_age=auth.SIGN_IN_HOURS * 3600, httponly=True, samesite="lax", path="/")
     return response
@@ -63,7 +68,8 @@ async def sign_in(request: Request):
 async def sign_out(request: Request):
     if not _same_site(request):
         return PlainTextResponse("请从本系统退出", status_code=403)
-    await run_in_threadpool(auth.sign_out, settings.database_url(), request.cookies.get(auth.COOKIE))
+    with suppress(StoreUnavailable):  # the token cannot be ended now; the cookie still goes from this browser
+        await run_in_threadpool(auth.sign_out, settings.database_url(), request.cookies.get(auth.COOKIE))
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(auth.COOKIE, path="/")
     return response
