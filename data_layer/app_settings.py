@@ -13,7 +13,13 @@ from data_layer.roles import Actor
 from data_layer.services._core import audit, check_actor, service, snapshot
 
 DEFAULTS = {"pace.behind": "0.05", "pace.far_behind": "0.20", "subsidy.jump": "0.3", "boards.public": "1"}
-LABELS = {"pace.behind": "滞后阈值（完成进度落后序时进度超过）", "pace.far_behind": "严重滞后阈值"}
+LABELS = {
+    "pace.behind": "滞后阈值（完成进度落后序时进度超过）",
+    "pace.far_behind": "严重滞后阈值",
+    "subsidy.jump": "补贴环比变动提醒阈值",
+    "boards.public": "看板免登录",
+    "store.id": "数据库标识",
+}
 
 
 @cached_query

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pandas as pd
 from sqlalchemy import func, or_, select
 
+from data_layer.app_settings import LABELS as SETTING_LABELS
 from data_layer.errors import label_of
 from data_layer.links import record_link
 from data_layer.models import Account, AuditLog, LockOverride
@@ -60,8 +61,8 @@ def changes(before: str | None, after: str | None) -> str:
     old, new = _fields(before), _fields(after)
     parts = []
     for field in dict.fromkeys([*old, *new]):
-        if field in NOT_SHOWN or old.get(field) == new.get(field):
-            continue
+        if field in NOT_SHOWN or field == "key" or old.get(field) == new.get(field):
+            continue  # a setting's key is already its record
         label = label_of(field) if label_of(field) != "这一项" else field
         if not old:
             parts.append(f"{label}：{_shown(field, new[field])}")
@@ -127,6 +128,8 @@ def entries(url: str, chosen: AuditFilter, limit: int = 2000) -> tuple[pd.DataFr
     found["who"] = [who(a, n) for a, n in zip(found["actor"], found["name"], strict=True)]
     found["action_name"] = found["action"].map(lambda a: ACTIONS.get(a, a))
     found["table_name"] = found["table"].map(lambda t: TABLE_NAMES.get(t, t))
+    setting = found["table"] == "appsetting"  # a setting's key is its record: name it in words
+    found.loc[setting, "row_id"] = found.loc[setting, "row_id"].map(lambda k: SETTING_LABELS.get(k, k))
     found["changes"] = [
         (f"【结账后修改，原因：{why}】" if isinstance(why, str) else "") + changes(b, a)
         for b, a, why in zip(found["before"], found["after"], found["after_lock"], strict=True)
