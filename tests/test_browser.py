@@ -475,6 +475,9 @@ def test_backup_download_and_restore_through_the_page(browser, demo_template, tm
         with sqlite3.connect(store) as conn:  # a change after the backup: 10 entries gone
             conn.execute("DELETE FROM progressentry WHERE id IN (SELECT id FROM progressentry LIMIT 10)")
         assert count_rows(store, entries) == at_backup - 10
+        upload = page.get_by_test_id("stFileUploaderDropzone").get_by_test_id("stBaseButton-secondary")
+        shown = upload.evaluate("b => [b.innerText.trim(), getComputedStyle(b, '::after').content]")
+        assert shown == ["", '"选择文件"'], shown  # Streamlit's "Upload" is hidden, a Chinese word shown instead
         page.locator("input[type=file]").set_input_files(str(saved))
         wait_for_app(page)
         expect(page.get_by_text("下表是恢复后与现在各表的行数")).to_be_visible()
@@ -484,6 +487,8 @@ def test_backup_download_and_restore_through_the_page(browser, demo_template, tm
         page.get_by_role("button", name="恢复", exact=True).click()
         wait_for_app(page)
         expect(page.get_by_text(re.compile("已恢复到 .* 的备份"))).to_be_visible()
+        wait_for_app(page)  # the run after the restore has replaced the dry run's elements
+        expect(page.get_by_text("下表是恢复后与现在各表的行数")).to_have_count(0)
         assert english_on_screen(page) == []
         page.screenshot(path=str(SHOTS / "backup_restore_1920x1080.png"))
         page.close()

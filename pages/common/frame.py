@@ -50,9 +50,9 @@ CSS = """
 .entry-preview {font-size: 1.05rem; color: #111827}
 /* The file uploader's own words are English ("Upload", "200MB per file"): a Chinese button, no size line. */
 [data-testid="stFileUploaderDropzoneInstructions"] {display: none}
-[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] {font-size: 0; white-space: nowrap}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] > * {display: none}
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"]::after {
-  content: "选择文件"; font-size: 1rem}
+  content: "选择文件"; font-size: 1rem; white-space: nowrap}
 /* Scripts that only set a cookie take no room. */
 [data-testid="stLayoutWrapper"]:has(> .st-key-quiet-scripts) {display: none}
 """
