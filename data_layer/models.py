@@ -27,6 +27,9 @@ AREA_LEVELS = ("national", "provincial", "municipal", "county")
 SUBSIDY_UNITS = ("household", "person")
 PAYMENT_MODES = ("monthly", "yearly", "one_off")
 INSPECTION_MODES = ("onsite", "documentary")
+INSPECTION_RESULTS = ("meets", "below", "undeclared", "other")  # 达标 / 未达标 / 未申报 / 其他
+REVIEW_STATES = ("notified", "declared", "returned", "approved")  # 已通知 / 已申报 / 退回 / 审核通过
+DISABILITY_CATEGORIES = (1, 2, 3, 4, 5, 6, 7)  # 视力 听力 言语 肢体 智力 精神 多重
 SIZE_CLASSES = ("large", "medium", "small", "micro")
 ITEM_SCOPES = ("township", "county", "any")
 
@@ -233,6 +236,24 @@ class Employer(SQLModel, table=True):
     registered_on: date = Field(description="first registered with the DPF")
     is_demo: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+    created_by: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
+    updated_at: datetime | None = None
+
+
+class LevyYear(SQLModel, table=True):
+    """A county's levy year: the collection task (征收任务) and the annual review's deadline. An employer whose
+    review is not approved by the deadline counts as employing no disabled people that year."""
+
+    __table_args__ = (
+        UniqueConstraint("county_id", "year", name="uq_levyyear_county_year"),
+        CheckConstraint("task_fen >= 0", name="task_nonneg"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    county_id: int = Field(foreign_key="county.id", index=True)
+    year: int
+    task_fen: int = Field(default=0, sa_type=BigInteger, description="征收任务")
+    review_deadline: date | None = Field(default=None, description="年审截止日期")
+    is_demo: bool = False
 
 
 class Campaign(SQLModel, table=True):
@@ -250,26 +271,65 @@ class AnnualReview(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("employer_id", "year", name="uq_annualreview_employer_year"),
         CheckConstraint("staff >= 0 AND disabled_staff >= 0", name="counts_nonneg"),
+        CheckConstraint(_in("status", REVIEW_STATES), name="status_known"),
     )
     id: int | None = Field(default=None, primary_key=True)
     employer_id: int = Field(foreign_key="employer.id", index=True)
-    year: int = Field(index=True)
+    year: int = Field(index=True, description="the review year; it declares the year before's staff and wages")
+    status: str = Field(default="notified", max_length=10, sa_column_kwargs={"server_default": "notified"})
     notified_on: date
-    reviewed_on: date | None = None
-    staff: int | None = Field(default=None, sa_type=BigInteger)
-    disabled_staff: int | None = Field(default=None, sa_type=BigInteger)
+    declared_on: date | None = None
+    reviewed_on: date | None = Field(default=None, description="the latest decision: approved or returned")
+    return_reason: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    resubmissions: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    staff: int | None = Field(default=None, sa_type=BigInteger, description="在职职工人数 (上年, monthly average)")
+    disabled_staff: int | None = Field(default=None, sa_type=BigInteger, description="the disabled staff claimed")
+    avg_wage_fen: int | None = Field(default=None, sa_type=BigInteger, description="上年职工年平均工资")
     is_demo: bool = False
+    updated_at: datetime | None = None
+
+
+class RosterPerson(SQLModel, table=True):
+    """One disabled employee on an employer's annual-review roster (personal data: shown masked)."""
+
+    __table_args__ = (
+        UniqueConstraint("review_id", "id_number", name="uq_rosterperson_review_id_number"),
+        CheckConstraint("grade BETWEEN 1 AND 4", name="grade_range"),
+        CheckConstraint("category BETWEEN 1 AND 7", name="category_range"),
+        CheckConstraint("months BETWEEN 1 AND 12", name="months_range"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="annualreview.id", index=True)
+    name: str = Field(max_length=40)
+    id_number: str = Field(max_length=18, index=True, description="身份证号 (GB 11643)")
+    cert_number: str = Field(max_length=20, description="残疾人证号: the ID number + category + grade")
+    category: int
+    grade: int
+    contract_ok: bool = Field(description="labour contract of a year or more")
+    insurance_ok: bool = Field(description="social insurance paid in full")
+    months: int = Field(default=12, description="months employed in the year declared")
+    is_demo: bool = False
+    created_by: str = Field(default="", max_length=40)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Inspection(SQLModel, table=True):
-    __table_args__ = (CheckConstraint(_in("mode", INSPECTION_MODES), name="mode_known"),)
+    __table_args__ = (
+        CheckConstraint(_in("mode", INSPECTION_MODES), name="mode_known"),
+        CheckConstraint(_in("result", INSPECTION_RESULTS), name="result_known"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     employer_id: int = Field(foreign_key="employer.id", index=True)
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
     inspected_on: date = Field(index=True)
     mode: str = Field(max_length=12)
-    finding: str = Field(default="", max_length=200)
+    result: str = Field(default="other", max_length=12, sa_column_kwargs={"server_default": "other"})
+    finding: str = Field(default="", max_length=200, description="what the inspectors wrote")
+    inspectors: str = Field(default="", max_length=60, sa_column_kwargs={"server_default": ""})
+    follow_up_due: date | None = Field(default=None, description="整改期限 for a finding to follow up")
+    closed_on: date | None = None
     is_demo: bool = False
+    created_by: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
 
 
 class LevyAssessment(SQLModel, table=True):
@@ -279,10 +339,18 @@ class LevyAssessment(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     employer_id: int = Field(foreign_key="employer.id", index=True)
-    year: int = Field(index=True, description="the year the levy is for (staff of that year)")
+    year: int = Field(index=True, description="the review year it follows (staff and wages of the year before)")
     assessed_on: date
     amount_fen: int = Field(sa_type=BigInteger)
     is_demo: bool = False
+    # What the amount was computed from, so "why this amount" reads the same later (levy_rules.explain).
+    review_id: int | None = Field(default=None, foreign_key="annualreview.id", index=True)
+    due_on: date | None = Field(default=None, description="缴纳期限")
+    staff: int | None = Field(default=None, sa_type=BigInteger)
+    disabled_weighted: Decimal | None = Field(default=None, sa_type=Numeric(12, 4))
+    avg_wage_fen: int | None = Field(default=None, sa_type=BigInteger)
+    basis: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
+    created_by: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
 
 
 class LevyPayment(SQLModel, table=True):
@@ -292,6 +360,21 @@ class LevyPayment(SQLModel, table=True):
     paid_on: date
     amount_fen: int = Field(sa_type=BigInteger)
     is_demo: bool = False
+    created_by: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
+
+
+class FileLog(SQLModel, table=True):
+    """A file that came in (an import) or went out with personal data (an unmasked export): who, when, what."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=30, description="import.employer / export.roster_unmasked …")
+    file_name: str = Field(max_length=120)
+    actor: str = Field(max_length=40)
+    at: datetime = Field(default_factory=utcnow)
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    detail: str = Field(default="", max_length=200)
 
 
 # --- publicity ----------------------------------------------------------------------

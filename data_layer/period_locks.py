@@ -75,3 +75,13 @@ def record_override(session: Session, entry: AuditLog, days: list[date | None], 
             audit_id=entry.id, month=month, table_name=entry.table_name, row_id=entry.row_id, reason=reason.strip()
         )
     )
+
+
+def check_write(
+    session: Session, actor: Actor, days: list[date | None], field: str, confirm: bool, reason: str
+) -> bool:
+    """For a writer outside the shared record path (the levy's inspections and payments): refuse, or ask an
+    administrator for a reason. True when the write is after closing (then ``record_override`` it)."""
+    warnings = closed_months(session, days, actor, field)
+    require_reason(warnings, confirm, reason)
+    return bool(warnings)

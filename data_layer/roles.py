@@ -22,6 +22,7 @@ AREA_OF_TABLE = {
     "inspection": "levy",
     "levyassessment": "levy",
     "levypayment": "levy",
+    "rosterperson": "levy",
     "article": "publicity",
     "indicatorvalue": "other",
 }

@@ -15,12 +15,12 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from data_layer import credit_code
-from data_layer.levy_rules import Policy, levy_due_fen
-from data_layer.models import County, LevyPolicy, ProjectItem, SubsidyType
+from data_layer import credit_code, id_number
+from data_layer.models import AnnualReview, County, Employer, LevyAssessment, ProjectItem, SubsidyType
 from data_layer.roles import Actor
 from data_layer.rules import expected_amount_fen, months_between
-from data_layer.services import indicators, levy, projects, publicity, subsidies
+from data_layer.services import employers as registry
+from data_layer.services import indicators, levy, levy_collection, levy_reviews, projects, publicity, subsidies
 from seeds.reference import (
     ACTOR,
     CountyRefs,
@@ -397,36 +397,231 @@ class CountyDemo:
         in_campaign = [e for e in employers if e["registered_on"] <= c_start]
         onsite = set(rng.sample([e["id"] for e in in_campaign if e["above"]], self.scaled(ONSITE_2023)))
         for e in in_campaign:
-            mode = "onsite" if e["id"] in onsite else "documentary"
-            finding = (
-                rng.choice(["已按比例安排", "未达比例，已告知申报缴纳", "资料齐全"]) if mode == "onsite" else "书面自查"
-            )
-            levy.add_inspection(
-                session=self.s,
-                actor=DEMO_ACTOR,
-                employer_id=e["id"],
-                campaign_id=campaign,
-                inspected_on=_day(rng, c_start, c_end),
-                mode=mode,
-                finding=finding,
-                is_demo=True,
-            )
+            if e["id"] in onsite:
+                self._inspection(e, campaign, _day(rng, c_start, c_end), "onsite")
+            else:
+                self._inspection(e, campaign, _day(rng, c_start, c_end), "documentary")
         # 2022: routine on-site checks, no campaign.
         for e in rng.sample(
             [e for e in employers if e["above"] and e["registered_on"] < date(2022, 9, 1)], self.scaled(120)
         ):
-            levy.add_inspection(
+            self._inspection(e, None, _day(rng, date(2022, 9, 1), date(2022, 11, 30)), "onsite")
+        self._never_inspected = [e for e in employers if e["id"] not in onsite and e["above"]]
+        for year in (2022, 2023):
+            self._reviews(employers, year)
+            self._assessments(year)
+
+    INSPECTION_FINDINGS = {
+        "meets": "已按比例安排残疾人就业，资料齐全",
+        "below": "未达到安排比例，已告知申报缴纳残保金",
+        "undeclared": "未参加年审申报，已责令限期申报",
+        "other": "书面自查，资料已收",
+    }
+
+    def _inspection(self, e: dict, campaign: int | None, day: date, mode: str) -> None:
+        rng = self.rng
+        if mode == "documentary":
+            result = "other"
+        else:
+            result = rng.choices(["meets", "below", "undeclared"], weights=[5, 3, 1])[0]
+        follow_up = day + timedelta(days=30) if result in ("below", "undeclared") else None
+        inspection = levy.add_inspection(
+            session=self.s,
+            actor=DEMO_ACTOR,
+            employer_id=e["id"],
+            campaign_id=campaign,
+            inspected_on=day,
+            mode=mode,
+            result=result,
+            finding=self.INSPECTION_FINDINGS[result],
+            inspectors="演示检查组" if mode == "onsite" else "",
+            follow_up_due=follow_up,
+            is_demo=True,
+            today=TODAY,
+        )
+        if follow_up is not None and rng.random() < 0.75:  # most findings were followed up; the rest are open
+            levy.close_inspection(
                 session=self.s,
                 actor=DEMO_ACTOR,
-                employer_id=e["id"],
-                campaign_id=None,
-                inspected_on=_day(rng, date(2022, 9, 1), date(2022, 11, 30)),
-                mode="onsite",
-                finding="日常检查",
-                is_demo=True,
+                inspection_id=inspection,
+                closed_on=follow_up - timedelta(days=rng.randint(0, 20)),
+                today=TODAY,
             )
-        for year in (2022, 2023):
-            self._reviews_and_levy(employers, year)
+
+    # The fate of a year's reviews (shares of the notified employers), in the order they are drawn.
+    FATES = {
+        2022: {"approved": 0.93, "resubmitted": 0.03, "returned": 0.01, "declared": 0.0, "silent": 0.03},
+        2023: {"approved": 0.82, "resubmitted": 0.06, "returned": 0.03, "declared": 0.02, "silent": 0.07},
+    }
+
+    def _reviews(self, employers: list[dict], year: int) -> None:
+        """Notices at the end of June; declarations in July and August; decisions until the deadline, a few
+        after it; some returned and resubmitted, some returned and silent, some never declared."""
+        rng = self.rng
+        deadline = date(year, 9, 30)
+        notify_start = date(year, 6, 26)
+        notified = [e for e in employers if e["registered_on"] < notify_start]
+        for offset in range(5):  # the notices went out over five days
+            batch = [e["id"] for e in notified[offset::5]]
+            if batch:
+                levy_reviews.notify_reviews(
+                    session=self.s,
+                    actor=DEMO_ACTOR,
+                    year=year,
+                    notified_on=notify_start + timedelta(days=offset),
+                    employer_ids=batch,
+                    is_demo=True,
+                    today=TODAY,
+                )
+        reviews = {
+            r.employer_id: r.id
+            for r in self.s.exec(
+                select(AnnualReview).where(
+                    AnnualReview.year == year, AnnualReview.employer_id.in_([e["id"] for e in notified])
+                )
+            )
+        }
+        fates = self.FATES[year]
+        shared = None  # 2023: one person on two employers' rosters (the check has something to show)
+        for e in notified:
+            fate = rng.choices(list(fates), weights=list(fates.values()))[0]
+            if fate == "silent":
+                continue
+            review = reviews[e["id"]]
+            staff = max(1, round(e["staff"] * rng.uniform(0.92, 1.05)))
+            people = e.setdefault("people", [self._person() for _ in range(e["disabled"])])[:staff]
+            declared = _day(rng, date(year, 7, 1), date(year, 8, 20))
+            wage = rng.randint(42_000, 120_000) * 100
+            self._declare(review, declared, staff, wage, len(people))
+            for person in people:
+                self._on_roster(review, person)
+            if year == 2023 and people and shared is None:
+                shared = people[0]
+            elif year == 2023 and people and shared is not False:
+                self._on_roster(review, shared)
+                shared = False
+            decided = declared + timedelta(days=rng.randint(5, 30))
+            if fate == "declared":
+                continue
+            if fate in ("returned", "resubmitted"):
+                levy_reviews.return_review(
+                    session=self.s,
+                    actor=DEMO_ACTOR,
+                    review_id=review,
+                    reviewed_on=decided,
+                    reason=rng.choice(self.RETURN_REASONS),
+                    today=TODAY,
+                )
+                if fate == "returned":
+                    continue
+                declared = decided + timedelta(days=rng.randint(3, 10))
+                self._declare(review, declared, staff, wage, len(people))
+                decided = declared + timedelta(days=rng.randint(3, 12))
+            late = rng.random() < 0.02
+            day = deadline + timedelta(days=rng.randint(3, 20)) if late else min(decided, deadline)
+            levy_reviews.approve_review(
+                session=self.s, actor=DEMO_ACTOR, review_id=review, reviewed_on=day, confirm=True, today=TODAY
+            )
+
+    RETURN_REASONS = (
+        "残疾人证复印件不清晰，请重新提供",
+        "缺少社会保险缴费证明",
+        "劳动合同期限不足一年，请补充材料",
+        "职工人数与社保参保人数不一致，请核实",
+    )
+
+    def _declare(self, review: int, day: date, staff: int, wage: int, claimed: int) -> None:
+        levy_reviews.declare_review(
+            session=self.s,
+            actor=DEMO_ACTOR,
+            review_id=review,
+            declared_on=day,
+            staff=staff,
+            avg_wage_fen=wage,
+            disabled_staff=claimed,
+            today=TODAY,
+        )
+
+    def _person(self) -> dict:
+        """A synthetic disabled employee: a clearly fake name, an ID number with a valid check digit (unique)."""
+        rng = self.rng
+        used = self.__dict__.setdefault("_ids", set())
+        while True:
+            born = _day(rng, date(1965, 1, 1), date(2000, 12, 31))
+            number = id_number.make(f"{self.division}{born:%Y%m%d}{rng.randint(0, 999):03d}")
+            if number not in used:
+                used.add(number)
+                break
+        category, grade = rng.choice(list(id_number.CATEGORIES)), rng.choices([1, 2, 3, 4], weights=[1, 2, 4, 4])[0]
+        return dict(
+            name=f"演示职工{len(used):05d}",
+            id_number=number,
+            cert_number=f"{number}{category}{grade}",
+            category=category,
+            grade=grade,
+            contract_ok=rng.random() < 0.95,
+            insurance_ok=rng.random() < 0.94,
+            months=12 if rng.random() < 0.8 else rng.randint(3, 11),
+        )
+
+    def _on_roster(self, review: int, person: dict) -> None:
+        levy_reviews.add_roster_person(
+            session=self.s, actor=DEMO_ACTOR, review_id=review, **person, confirm=True, is_demo=True
+        )
+
+    def _assessments(self, year: int) -> None:
+        """The year's levy years, the batch assessment after the deadline, payments leaving some arrears."""
+        rng = self.rng
+        county = self.refs.county_id
+        levy.set_levy_year(
+            session=self.s, actor=DEMO_ACTOR, county_id=county, year=year, task_fen=0, review_deadline=date(year, 9, 30)
+        )
+        assessed_on = date(year, 10, 10)
+        result = levy_collection.assess_year(
+            session=self.s,
+            actor=DEMO_ACTOR,
+            county_id=county,
+            year=year,
+            assessed_on=assessed_on,
+            due_on=date(year, 11, 30),
+            is_demo=True,
+            today=assessed_on,
+        )
+        # the task the county was given: about what the batch assessed, in round 万元
+        task = max(10_000_00, round(result["total_fen"] * 0.97 / 10_000_00) * 10_000_00)
+        levy.set_levy_year(
+            session=self.s,
+            actor=DEMO_ACTOR,
+            county_id=county,
+            year=year,
+            task_fen=task,
+            review_deadline=date(year, 9, 30),
+        )
+        rows = self.s.exec(
+            select(LevyAssessment).where(
+                LevyAssessment.year == year,
+                LevyAssessment.employer_id.in_(select(Employer.id).where(Employer.county_id == county)),
+            )
+        ).all()
+        for a in rows:
+            fate = rng.random()
+            if fate < 0.84:
+                parts = [a.amount_fen]
+            elif fate < 0.92:
+                parts = [a.amount_fen // 2]  # half paid: arrears
+            else:
+                continue  # unpaid
+            for amount in parts:
+                if amount > 0:
+                    levy_collection.record_payment(
+                        session=self.s,
+                        actor=DEMO_ACTOR,
+                        assessment_id=a.id,
+                        paid_on=_day(rng, date(year, 10, 15), date(year, 11, 28)),
+                        amount_fen=amount,
+                        is_demo=True,
+                        today=TODAY,
+                    )
 
     def _employer(self, i: int, above: bool) -> dict:
         rng = self.rng
@@ -441,13 +636,13 @@ class CountyDemo:
             registered = _day(rng, date(2023, 1, 1), date(2023, 6, 25))
         township = rng.choices(self.refs.township_ids, weights=self.weights)[0]
         code = self._credit_code()
-        employer_id = levy.create_employer(
+        employer_id = registry.create_employer(
             session=self.s,
             actor=DEMO_ACTOR,
             county_id=self.refs.county_id,
             township_id=township,
             name=self._company_name(i),
-            credit_code_=code,
+            credit_code=code,
             staff=staff,
             disabled_staff=min(disabled, staff),
             avg_wage_fen=rng.randint(42_000, 120_000) * 100,
@@ -527,61 +722,6 @@ class CountyDemo:
                 return credit_code.make("91", self.division, org8)
             except ValueError:
                 continue
-
-    def _reviews_and_levy(self, employers: list[dict], year: int) -> None:
-        rng = self.rng
-        notify_start = date(year, 6, 26)
-        policy_row = self.s.get(LevyPolicy, year)
-        policy = Policy(
-            policy_row.quota_ratio,
-            policy_row.exempt_max_staff,
-            policy_row.tier_ratio,
-            policy_row.tier_high_share,
-            policy_row.tier_low_share,
-            policy_row.wage_cap_multiple,
-            policy_row.local_avg_wage_fen,
-        )
-        for e in employers:
-            if e["registered_on"] > notify_start - timedelta(days=1):
-                continue
-            reviewed = rng.random() < 0.93
-            staff = max(1, round(e["staff"] * rng.uniform(0.92, 1.05)))
-            disabled = min(staff, e["disabled"])
-            levy.add_annual_review(
-                session=self.s,
-                actor=DEMO_ACTOR,
-                employer_id=e["id"],
-                year=year,
-                notified_on=_day(rng, notify_start, date(year, 6, 30)),
-                reviewed_on=_day(rng, date(year, 7, 5), date(year, 9, 30)) if reviewed else None,
-                staff=staff if reviewed else None,
-                disabled_staff=disabled if reviewed else None,
-                is_demo=True,
-            )
-            if not reviewed:
-                continue
-            wage = rng.randint(42_000, 120_000) * 100
-            due = levy_due_fen(policy, staff=staff, disabled_staff=disabled, avg_wage_fen=wage)
-            if due == 0:
-                continue
-            assessment = levy.add_levy_assessment(
-                session=self.s,
-                actor=DEMO_ACTOR,
-                employer_id=e["id"],
-                year=year,
-                assessed_on=_day(rng, date(year, 10, 8), date(year, 10, 31)),
-                amount_fen=due,
-                is_demo=True,
-            )
-            if rng.random() < 0.86:
-                levy.add_levy_payment(
-                    session=self.s,
-                    actor=DEMO_ACTOR,
-                    assessment_id=assessment,
-                    paid_on=_day(rng, date(year, 11, 1), date(year, 12, 28)),
-                    amount_fen=due,
-                    is_demo=True,
-                )
 
 
 def _other_counties(rng: random.Random, scale: Scale) -> list[dict]:

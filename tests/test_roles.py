@@ -10,7 +10,7 @@ import pytest
 from data_layer import auth
 from data_layer.errors import ValidationFailed
 from data_layer.roles import ROLES, Actor
-from data_layer.services import indicators, levy, org, projects, publicity, subsidies
+from data_layer.services import employers, indicators, levy, org, projects, publicity, subsidies
 from data_layer.services.projects import PROGRESS
 from data_layer.services.records import services_for
 from tests.conftest import person, rows
@@ -81,7 +81,7 @@ SERVICES = {
         paid_date=date(2023, 7, 10),
         today=TODAY,
     ),
-    "录入用人单位": lambda url, i, who: levy.create_employer(db_url=url, actor=who, **employer_kwargs(i)),
+    "录入用人单位": lambda url, i, who: employers.create_employer(db_url=url, actor=who, **employer_kwargs(i)),
     "录入本镇稿件": lambda url, i, who: publicity.add_article(
         db_url=url,
         actor=who,

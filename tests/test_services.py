@@ -16,7 +16,7 @@ from data_layer.queries import projects as projects_q
 from data_layer.queries import publicity as publicity_q
 from data_layer.queries import subsidies as subsidies_q
 from data_layer.scope import FilterSpec, make_scope
-from data_layer.services import indicators, levy, org, projects, provenance, publicity, subsidies
+from data_layer.services import employers, indicators, levy, org, projects, provenance, publicity, subsidies
 from tests.conftest import person, rows
 
 TODAY = date(2026, 11, 28)
@@ -52,7 +52,7 @@ def employer_kwargs(i: dict, **over) -> dict:
         county_id=i["county"],
         township_id=i["township"],
         name="沂源测试机械有限公司",
-        credit_code_="91350100M000100Y43",
+        credit_code="91350100M000100Y43",
         staff=120,
         disabled_staff=1,
         avg_wage_fen=6_000_000,
@@ -167,11 +167,11 @@ CASES = [
         [({"amount_fen": -1}, "amount_fen"), ({"effective_from": None}, "effective_from")],
     ),
     (
-        levy.create_employer,
+        employers.create_employer,
         "employer",
         lambda i: employer_kwargs(i),
         [
-            ({"credit_code_": "91350100M000100Y44"}, "credit_code"),
+            ({"credit_code": "91350100M000100Y44"}, "credit_code"),
             ({"disabled_staff": 121}, "disabled_staff"),
             ({"staff": -2}, "staff"),
             ({"size_class": "huge"}, "size_class"),
@@ -357,7 +357,7 @@ def test_disbursement_shows_in_next_read(reference_url):
 
 def test_employer_review_and_inspection_show_in_coverage(reference_url):
     i = ids(reference_url)
-    employer = levy.create_employer(db_url=reference_url, actor=person("张三"), **employer_kwargs(i))
+    employer = employers.create_employer(db_url=reference_url, actor=person("张三"), **employer_kwargs(i))
     assert levy_q.coverage(reference_url, scope_2023()).iloc[0]["covered"] == 0
     levy.add_inspection(
         db_url=reference_url,
@@ -373,15 +373,15 @@ def test_employer_review_and_inspection_show_in_coverage(reference_url):
 
 def test_duplicate_credit_code_is_refused(reference_url):
     i = ids(reference_url)
-    levy.create_employer(db_url=reference_url, actor=person("张三"), **employer_kwargs(i))
+    employers.create_employer(db_url=reference_url, actor=person("张三"), **employer_kwargs(i))
     with pytest.raises(ValidationFailed) as err:
-        levy.create_employer(db_url=reference_url, actor=person("张三"), **employer_kwargs(i, name="另一家"))
+        employers.create_employer(db_url=reference_url, actor=person("张三"), **employer_kwargs(i, name="另一家"))
     assert "已登记" in err.value.errors["credit_code"]
 
 
 def test_inspection_outside_campaign_is_refused(reference_url):
     i = ids(reference_url)
-    employer = levy.create_employer(db_url=reference_url, actor=person("张三"), **employer_kwargs(i))
+    employer = employers.create_employer(db_url=reference_url, actor=person("张三"), **employer_kwargs(i))
     campaign = levy.create_campaign(
         db_url=reference_url,
         actor=person("张三"),

@@ -1,4 +1,4 @@
-"""Employers, levy policy, the annual review, inspections, levy assessments and payments."""
+"""Levy policy and the county's levy year, enforcement campaigns and inspections."""
 
 from __future__ import annotations
 
@@ -7,23 +7,33 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from data_layer import credit_code
+from data_layer import period_locks
 from data_layer.errors import Checks
 from data_layer.models import (
     INSPECTION_MODES,
-    SIZE_CLASSES,
-    AnnualReview,
+    INSPECTION_RESULTS,
     Campaign,
     County,
     Employer,
     Inspection,
-    LevyAssessment,
-    LevyPayment,
     LevyPolicy,
-    Township,
+    LevyYear,
 )
 from data_layer.roles import Actor
-from data_layer.services._core import check_actor, check_count, check_text, insert, service
+from data_layer.services._core import (
+    audit,
+    change_row,
+    check_actor,
+    check_count,
+    check_row,
+    check_text,
+    insert,
+    permitted,
+    service,
+)
+
+MODE_NAMES = {"onsite": "现场检查", "documentary": "书面检查"}
+RESULT_NAMES = {"meets": "达标", "below": "未达标", "undeclared": "未申报", "other": "其他"}
 
 
 @service(admin=True)
@@ -67,55 +77,38 @@ def set_levy_policy(
     return insert(session, row, actor=actor)
 
 
-@service(area="levy")
-def create_employer(
+@service(admin=True)
+def set_levy_year(
     *,
     session: Session,
     actor: Actor,
     county_id: int,
-    township_id: int | None,
-    name: str,
-    credit_code_: str,
-    staff: int,
-    disabled_staff: int,
-    avg_wage_fen: int,
-    size_class: str,
-    above_designated_size: bool,
-    registered_on: date,
+    year: int,
+    task_fen: int,
+    review_deadline: date | None,
     is_demo: bool = False,
-) -> int:
+) -> None:
+    """The county's collection task (征收任务) and annual-review deadline for a year (created or changed)."""
     checks = Checks()
     check_actor(checks, actor)
     checks.require(session.get(County, county_id) is not None, "county_id", "请选择县区")
-    if township_id is not None:
-        checks.require(session.get(Township, township_id) is not None, "township_id", "乡镇不存在")
-    check_text(checks, "name", name, "单位名称", 80)
-    code = (credit_code_ or "").strip().upper()
-    if checks.require(credit_code.is_valid(code), "credit_code", "统一社会信用代码应为 18 位且校验位正确"):
-        clash = session.exec(select(Employer).where(Employer.credit_code == code)).first()
-        checks.require(clash is None, "credit_code", f"统一社会信用代码 {code} 已登记")
-    check_count(checks, "staff", staff, "职工人数")
-    check_count(checks, "disabled_staff", disabled_staff, "残疾职工人数")
-    if isinstance(staff, int) and isinstance(disabled_staff, int):
-        checks.require(disabled_staff <= staff, "disabled_staff", "残疾职工人数不能多于职工人数")
-    check_count(checks, "avg_wage_fen", avg_wage_fen, "年平均工资")
-    checks.require(size_class in SIZE_CLASSES, "size_class", "规模应为 大型 / 中型 / 小型 / 微型")
-    checks.require(isinstance(registered_on, date), "registered_on", "请填写登记日期")
+    check_count(checks, "task_fen", task_fen, "征收任务")
+    if review_deadline is not None:
+        checks.require(
+            review_deadline.year in (year, year + 1), "review_deadline", f"截止日期应在 {year} 年内（或次年年初）"
+        )
     checks.raise_if_any()
-    row = Employer(
-        county_id=county_id,
-        township_id=township_id,
-        name=name.strip(),
-        credit_code=code,
-        staff=staff,
-        disabled_staff=disabled_staff,
-        avg_wage_fen=avg_wage_fen,
-        size_class=size_class,
-        above_designated_size=above_designated_size,
-        registered_on=registered_on,
-        is_demo=is_demo,
-    )
-    return insert(session, row, actor=actor)
+    row = session.exec(select(LevyYear).where(LevyYear.county_id == county_id, LevyYear.year == year)).first()
+    if row is None:
+        insert(
+            session,
+            LevyYear(
+                county_id=county_id, year=year, task_fen=task_fen, review_deadline=review_deadline, is_demo=is_demo
+            ),
+            actor=actor,
+        )
+    else:
+        change_row(session, row, actor, "update", task_fen=task_fen, review_deadline=review_deadline)
 
 
 @service(area="levy")
@@ -149,44 +142,6 @@ def create_campaign(
 
 
 @service(area="levy")
-def add_annual_review(
-    *,
-    session: Session,
-    actor: Actor,
-    employer_id: int,
-    year: int,
-    notified_on: date,
-    reviewed_on: date | None = None,
-    staff: int | None = None,
-    disabled_staff: int | None = None,
-    is_demo: bool = False,
-) -> int:
-    checks = Checks()
-    check_actor(checks, actor)
-    checks.require(session.get(Employer, employer_id) is not None, "employer_id", "用人单位不存在")
-    checks.require(isinstance(notified_on, date), "notified_on", "请填写通知日期")
-    if reviewed_on is not None and isinstance(notified_on, date):
-        checks.require(reviewed_on >= notified_on, "reviewed_on", "审核日期不能早于通知日期")
-    check_count(checks, "staff", staff, "职工人数", allow_none=True)
-    check_count(checks, "disabled_staff", disabled_staff, "残疾职工人数", allow_none=True)
-    clash = session.exec(
-        select(AnnualReview).where(AnnualReview.employer_id == employer_id, AnnualReview.year == year)
-    ).first()
-    checks.require(clash is None, "year", f"该单位 {year} 年的年审已登记")
-    checks.raise_if_any()
-    row = AnnualReview(
-        employer_id=employer_id,
-        year=year,
-        notified_on=notified_on,
-        reviewed_on=reviewed_on,
-        staff=staff,
-        disabled_staff=disabled_staff,
-        is_demo=is_demo,
-    )
-    return insert(session, row, actor=actor)
-
-
-@service(area="levy")
 def add_inspection(
     *,
     session: Session,
@@ -195,69 +150,80 @@ def add_inspection(
     campaign_id: int | None,
     inspected_on: date,
     mode: str,
+    result: str = "other",
     finding: str = "",
+    inspectors: str = "",
+    follow_up_due: date | None = None,
+    confirm: bool = False,
+    reason: str = "",
     is_demo: bool = False,
+    today: date | None = None,
 ) -> int:
+    """One inspection. A finding to follow up (未达标 / 未申报) needs a due date; a closed month refuses it."""
     checks = Checks()
     check_actor(checks, actor)
-    checks.require(session.get(Employer, employer_id) is not None, "employer_id", "用人单位不存在")
+    employer = session.get(Employer, employer_id) if employer_id is not None else None
+    checks.require(employer is not None, "employer_id", "请选择用人单位")
     campaign = session.get(Campaign, campaign_id) if campaign_id is not None else None
     checks.require(campaign_id is None or campaign is not None, "campaign_id", "检查活动不存在")
-    if checks.require(isinstance(inspected_on, date), "inspected_on", "请填写检查日期") and campaign:
-        checks.require(
-            campaign.start_date <= inspected_on <= campaign.end_date,
-            "inspected_on",
-            f"检查日期应在活动期间 {campaign.start_date}–{campaign.end_date} 内",
-        )
+    if checks.require(isinstance(inspected_on, date), "inspected_on", "请填写检查日期"):
+        checks.require(inspected_on <= (today or date.today()), "inspected_on", "检查日期不能晚于今天")
+        if campaign:
+            checks.require(
+                campaign.start_date <= inspected_on <= campaign.end_date,
+                "inspected_on",
+                f"检查日期应在活动期间 {campaign.start_date:%Y-%m-%d} 至 {campaign.end_date:%Y-%m-%d} 内",
+            )
     checks.require(mode in INSPECTION_MODES, "mode", "检查方式应为 现场检查 或 书面检查")
-    checks.require(len(finding or "") <= 200, "finding", "检查结论不能超过 200 字")
+    checks.require(result in INSPECTION_RESULTS, "result", "检查结果应为 达标 / 未达标 / 未申报 / 其他")
+    if result in ("below", "undeclared"):
+        checks.require(follow_up_due is not None, "follow_up_due", "未达标或未申报的单位需要填写整改期限")
+    if follow_up_due is not None and isinstance(inspected_on, date):
+        checks.require(follow_up_due >= inspected_on, "follow_up_due", "整改期限不能早于检查日期")
+    checks.require(len(finding or "") <= 200, "finding", "检查情况不能超过 200 字")
+    checks.require(len(inspectors or "") <= 60, "inspectors", "检查人员不能超过 60 字")
     checks.raise_if_any()
+    permitted(actor, township_id=employer.township_id)
+    after_closing = period_locks.check_write(session, actor, [inspected_on], "inspected_on", confirm, reason)
     row = Inspection(
         employer_id=employer_id,
         campaign_id=campaign_id,
         inspected_on=inspected_on,
         mode=mode,
+        result=result,
         finding=finding,
+        inspectors=inspectors,
+        follow_up_due=follow_up_due,
         is_demo=is_demo,
+        created_by=actor.name,
     )
-    return insert(session, row, actor=actor)
+    return insert_dated(session, row, actor, [inspected_on], reason if after_closing else None)
 
 
 @service(area="levy")
-def add_levy_assessment(
-    *,
-    session: Session,
-    actor: Actor,
-    employer_id: int,
-    year: int,
-    assessed_on: date,
-    amount_fen: int,
-    is_demo: bool = False,
-) -> int:
+def close_inspection(
+    *, session: Session, actor: Actor, inspection_id: int, closed_on: date, today: date | None = None
+) -> None:
+    """The finding was followed up (整改完成 / 已缴纳): the inspection leaves the worklist."""
     checks = Checks()
     check_actor(checks, actor)
-    checks.require(session.get(Employer, employer_id) is not None, "employer_id", "用人单位不存在")
-    checks.require(isinstance(assessed_on, date), "assessed_on", "请填写核定日期")
-    check_count(checks, "amount_fen", amount_fen, "核定金额")
+    row = session.get(Inspection, inspection_id) if inspection_id is not None else None
+    if checks.require(row is not None, "inspection_id", "检查记录不存在"):
+        checks.require(row.closed_on is None, "inspection_id", "这条检查已办结")
+        if checks.require(isinstance(closed_on, date), "closed_on", "请填写办结日期"):
+            checks.require(closed_on >= row.inspected_on, "closed_on", "办结日期不能早于检查日期")
+            checks.require(closed_on <= (today or date.today()), "closed_on", "办结日期不能晚于今天")
     checks.raise_if_any()
-    row = LevyAssessment(
-        employer_id=employer_id, year=year, assessed_on=assessed_on, amount_fen=amount_fen, is_demo=is_demo
-    )
-    return insert(session, row, actor=actor)
+    permitted(actor, township_id=session.get(Employer, row.employer_id).township_id)
+    change_row(session, row, actor, "update", closed_on=closed_on)
 
 
-@service(area="levy")
-def add_levy_payment(
-    *, session: Session, actor: Actor, assessment_id: int, paid_on: date, amount_fen: int, is_demo: bool = False
-) -> int:
-    checks = Checks()
-    check_actor(checks, actor)
-    checks.require(session.get(LevyAssessment, assessment_id) is not None, "assessment_id", "核定记录不存在")
-    checks.require(isinstance(paid_on, date), "paid_on", "请填写缴纳日期")
-    checks.require(isinstance(amount_fen, int) and amount_fen > 0, "amount_fen", "缴纳金额应大于 0")
-    checks.raise_if_any()
-    return insert(
-        session,
-        LevyPayment(assessment_id=assessment_id, paid_on=paid_on, amount_fen=amount_fen, is_demo=is_demo),
-        actor=actor,
-    )
+def insert_dated(session: Session, row, actor: Actor, days: list[date], reason: str | None) -> int:
+    """Insert and audit ``row``; with a ``reason``, the write was after closing and is recorded so."""
+    check_row(row)
+    session.add(row)
+    session.flush()
+    entry = audit(session, actor=actor, action="create", row=row)
+    if reason is not None:
+        period_locks.record_override(session, entry, days, reason)
+    return row.id
