@@ -32,7 +32,15 @@ MAXIMUM: dict[str, int] = {
     "value": 100_000_000_000,
     "task_fen": 10_000_000_000_00,  # 100 亿元 a county's levy task
 }
-MONEY = {"amount_fen", "standard_fen", "budget_fen", "unit_cost_min_fen", "unit_cost_max_fen", "avg_wage_fen", "task_fen"}
+MONEY = {
+    "amount_fen",
+    "standard_fen",
+    "budget_fen",
+    "unit_cost_min_fen",
+    "unit_cost_max_fen",
+    "avg_wage_fen",
+    "task_fen",
+}
 
 
 def latest_year(today: date) -> int:

@@ -10,7 +10,7 @@ import pytest
 from data_layer import auth
 from data_layer.errors import ValidationFailed
 from data_layer.roles import ROLES, Actor
-from data_layer.services import employers, indicators, levy, org, projects, publicity, subsidies
+from data_layer.services import employers, indicators, org, projects, publicity, subsidies
 from data_layer.services.projects import PROGRESS
 from data_layer.services.records import services_for
 from tests.conftest import person, rows
