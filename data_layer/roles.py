@@ -63,6 +63,11 @@ class Actor:
     def may_enter(self, area: str) -> bool:
         return self.kind.enters and (self.kind.admin or area in self.areas)
 
+    def sees_people(self) -> bool:
+        """Names, ID and certificate numbers of disabled people in full: only accounts that enter the levy
+        area (the rosters are theirs to check); everyone else sees them masked (data_layer/id_number.py)."""
+        return self.may_enter("levy")
+
     def township_allowed(self, township_id: int | None) -> bool:
         """A township officer writes and reads only their own township (and never 县本级)."""
         return self.kind.every_township or (township_id is not None and township_id == self.township_id)

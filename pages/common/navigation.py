@@ -56,6 +56,36 @@ PAGES = [
         "entry_subsidies",
         "enter:subsidies",
     ),
+    PageDef(
+        "levy_registry", "用人单位名录", "用人单位名录", ":material/domain:", "数据录入", "levy_registry", "enter:levy"
+    ),
+    PageDef(
+        "levy_reviews",
+        "年审与名册",
+        "按比例就业年审与残疾职工名册",
+        ":material/assignment_turned_in:",
+        "数据录入",
+        "levy_reviews",
+        "enter:levy",
+    ),
+    PageDef(
+        "levy_inspections",
+        "执法检查录入",
+        "残保金执法检查录入",
+        ":material/fact_check:",
+        "数据录入",
+        "levy_inspections",
+        "enter:levy",
+    ),
+    PageDef(
+        "levy_collection",
+        "残保金核定与缴纳",
+        "残保金核定与缴纳",
+        ":material/calculate:",
+        "数据录入",
+        "levy_collection",
+        "enter:levy",
+    ),
     PageDef("reporting", "填报情况", "填报情况与结账", ":material/checklist:", "数据录入", "reporting", "report"),
     PageDef("quality", "数据质量", "数据质量", ":material/rule:", "数据管理", "quality", "desk"),
     PageDef(

@@ -1,0 +1,56 @@
+import pytest
+
+from data_layer import id_number
+
+# Published examples: GB 11643-1999's own (…002X), and ones used in the standard's explanations.
+VALID = ["11010519491231002X", "440524188001010014", "370323199901116031"]
+
+
+@pytest.mark.parametrize("number", VALID)
+def test_known_valid_numbers(number):
+    assert id_number.id_problem(number) is None
+
+
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [
+        ("110105194912310021", "校验位"),  # check character should be X
+        ("11010519491231002", "18 位"),
+        ("1101051949123100222", "18 位"),
+        ("11010519491331002X", "出生日期"),  # month 13
+        ("1101051949123100AX", "数字"),
+        ("11010519491231002x", "数字"),  # lower-case x is not normalised here (normalize() does that)
+        ("", "18 位"),
+    ],
+)
+def test_invalid_numbers(number, words):
+    assert words in id_number.id_problem(number)
+
+
+def test_normalize_makes_lowercase_x_valid():
+    assert id_number.id_problem(id_number.normalize(" 11010519491231002x ")) is None
+
+
+@pytest.mark.parametrize(
+    ("cert", "category", "grade", "words"),
+    [
+        ("11010519491231002X42", 4, 2, None),
+        ("11010519491231002X42", None, None, None),
+        ("11010519491231002X4", 4, 2, "20 位"),
+        ("44052418800101001442", 4, 2, "前 18 位"),  # another person's number
+        ("11010519491231002X82", None, None, "类别"),  # category 8 does not exist
+        ("11010519491231002X45", None, None, "等级"),  # grade 5 does not exist
+        ("11010519491231002X42", 5, 2, "类别"),
+        ("11010519491231002X42", 4, 3, "等级"),
+    ],
+)
+def test_certificate_numbers(cert, category, grade, words):
+    problem = id_number.cert_problem(cert, "11010519491231002X", category, grade)
+    assert problem is None if words is None else words in problem
+
+
+def test_masking_keeps_only_region_and_last_four():
+    assert id_number.mask("370323199901116031") == "370323********6031"
+    assert id_number.mask("370323199901116031" + "42") == "370323**********3142"
+    assert id_number.mask_name("演示职工") == "演***"
+    assert id_number.mask("") == "" and id_number.mask_name("") == ""
