@@ -75,3 +75,7 @@ def mask_name(name: str) -> str:
 def make(first17: str) -> str:
     """A valid number from 17 digits (the demo's synthetic people)."""
     return first17 + check_char(first17)
+
+
+# The columns that hold personal data, per table, and how each is shown to those who may not see it.
+PERSONAL_FIELDS = {"rosterperson": {"name": mask_name, "id_number": mask, "cert_number": mask}}

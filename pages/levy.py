@@ -1,35 +1,166 @@
-"""残保金征收: how far the review and the inspections reached the registered employers."""
+"""残保金征收: the year's review, inspections and collection as of the period's end — four ratios that mean
+what a leader means, the funnel, townships and sizes, the campaign by day, and today's worklist."""
 
 from __future__ import annotations
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from data_layer.queries import levy
 from pages.common import charts
 from pages.common.context import ViewContext, current
-from pages.common.fmt import cn_date, escape_markdown, num, pct
-from pages.common.ui import empty, township_names, township_order
+from pages.common.fmt import cn_date, escape_markdown, num, pct, wan, yuan
+from pages.common.ui import big_number, empty, grid_height, township_names, township_order
+
+SPLIT_COLOUR = "#60a5fa"  # the three parts of 审核通过, lighter than the steps of the funnel
 
 
 def render() -> None:
     ctx = current()
-    total = levy.coverage(ctx.url, ctx.scope).iloc[0]
+    total = levy.summary(ctx.url, ctx.scope).iloc[0]
+    render_headline(ctx)
     if int(total["registered"]) == 0:
-        empty("没有登记的用人单位")
+        empty("没有登记的用人单位。用人单位在“数据录入 → 用人单位名录”中登记或导入。")
         return
-    cols = st.columns(5)
-    cols[0].metric("覆盖率", pct(total["coverage"]))
-    cols[1].metric("登记用人单位", f"{num(total['registered'])} 家")
-    cols[2].metric("年审通知", f"{num(total['notified'])} 家")
-    cols[3].metric("执法检查", f"{num(total['inspected'])} 家")
-    cols[4].metric("现场检查", f"{num(total['onsite'])} 家")
+    render_funnel(ctx, total)
+    render_by_township(ctx, total)
+    render_by_size(ctx)
     render_campaigns(ctx)
-    render_by_township(ctx)
+    render_worklist(ctx)
+
+
+def ratio_parts(r: levy.Ratio) -> str:
+    """The line under a ratio: what it was computed from, or why it cannot be."""
+    if r.unit == "分":
+        collected = f"已征收 {wan(r.numerator)}"
+        return f"{collected} ÷ 任务 {wan(r.denominator)}" if r.value is not None else f"{collected}；{r.why_none}"
+    if r.value is None:
+        return r.why_none
+    return f"{num(r.numerator)} ÷ {num(r.denominator)} 家"
+
+
+def render_headline(ctx: ViewContext) -> None:
+    st.caption(f"{ctx.scope.end.year}年度，截至{cn_date(ctx.scope.end)}（所选期间的最后一天）")
+    ratios = levy.headline(ctx.url, ctx.scope)
+    for col, r in zip(st.columns(len(ratios)), ratios, strict=True):
+        with col:
+            big_number(r.label, pct(r.value), "", ratio_parts(r))
+            st.caption(escape_markdown(r.definition))
+
+
+def render_funnel(ctx: ViewContext, t: pd.Series) -> None:
+    st.subheader(f"{ctx.scope.end.year}年度年审与征收进度")
+    steps = [
+        ("登记", t["registered"], ""),
+        ("已通知", t["notified"], ""),
+        ("已申报", t["declared"], ""),
+        ("审核通过", t["approved"], ""),
+        ("其中：达标", t["meets"], ""),
+        ("其中：应缴纳", t["owes"], ""),
+        ("其中：免征", t["approved_exempt"], ""),
+        ("已核定", t["assessed"], f" · {wan(t['assessed_fen'])}"),
+        ("已缴清", t["paid_up"], f" · 已缴入 {wan(t['collected_fen'])}"),
+    ]
+    values = [int(v) for _, v, _ in steps]
+    fig = charts.hbar(
+        [label for label, _, _ in steps],
+        values,
+        text=[f"{num(v)} 家{extra}" for (_, _, extra), v in zip(steps, values, strict=True)],
+        colours=[SPLIT_COLOUR if label.startswith("其中") else charts.PRIMARY for label, _, _ in steps],
+        x_max=max(values) * 1.75,
+        height=40 + 40 * len(steps),
+    )
+    charts.show(fig, "levy_funnel")
+    st.caption(
+        f"审核通过的单位分为达标、应缴纳和免征三类；另有退回待重新申报 {num(t['returned'])} 家。"
+        "已缴清：核定金额截至期末已全部缴入。"
+    )
+
+
+MEASURES = {  # what the township chart can show: column, label, and how a value reads
+    "review_rate": ("年审完成率", pct),
+    "inspection_rate": ("检查覆盖率", pct),
+    "quota_rate": ("达标率", pct),
+    "collected_fen": ("已征收", wan),
+}
+
+
+TABLE_NOTE = (
+    "应年审：期末已登记、不属于免征的单位；已通过：其中年审审核通过的；已检查：本期接受过执法检查的；"
+    "核定金额、已征收：本年度，截至期末。"
+)
+
+
+# Counts with thousands separators (the browser's zh-CN locale writes 1,536).
+COUNTS = {c: st.column_config.NumberColumn(format="localized") for c in ("登记单位", "应年审", "已通过", "已检查")}
+
+
+def table(rows: pd.DataFrame, first: str, names: pd.Series) -> pd.DataFrame:
+    """The measures of each row as a leader reads them (rates as %, “—” where there is nothing to divide)."""
+    return pd.DataFrame(
+        {
+            first: list(names),
+            "登记单位": rows["registered"].astype(int),
+            "应年审": rows["liable"].astype(int),
+            "已通过": rows["approved_liable"].astype(int),
+            "年审完成率": rows["review_rate"].map(pct),
+            "已检查": rows["inspected"].astype(int),
+            "检查覆盖率": rows["inspection_rate"].map(pct),
+            "达标率": rows["quota_rate"].map(pct),
+            "核定金额": rows["assessed_fen"].map(yuan),
+            "已征收": rows["collected_fen"].map(yuan),
+        }
+    )
+
+
+def render_by_township(ctx: ViewContext, total: pd.Series) -> None:
+    st.subheader("分乡镇")
+    rows = levy.by_township(ctx.url, ctx.scope)
+    rows = rows.assign(township=rows["township_id"].map(township_names(ctx)))
+    order = [t for t in township_order(ctx) + ["县本级"] if t in set(rows["township"])]
+    rows = rows.set_index("township").reindex(order).reset_index()
+    pick = st.segmented_control(
+        "图中显示", list(MEASURES), default="review_rate", format_func=lambda m: MEASURES[m][0], key="levy_measure"
+    )
+    column = pick or "review_rate"
+    label, shown = MEASURES[column]
+    ranked = rows.sort_values(column, na_position="last", kind="stable")
+    values = ranked[column].fillna(0)
+    rates = column.endswith("_rate")
+    scale = 100 if rates else 1 / 1e6  # rates in %, money in 万元
+    top = 100.0 if rates else max(float(values.max() * scale), 1.0)  # a rate's bar is measured against 100 %
+    fig = charts.hbar(
+        list(ranked["township"]),
+        list(values * scale),
+        text=[shown(v) for v in ranked[column]],
+        x_max=top * 1.3,
+        height=60 + 34 * len(ranked),
+    )
+    charts.show(fig, "levy_by_township")
+    st.caption(f"{label}，由低到高；“—”表示没有可计算的单位。")
+    with_total = pd.concat([rows, pd.DataFrame([total]).assign(township="合计")], ignore_index=True)
+    st.dataframe(
+        table(with_total, "乡镇（街道）", with_total["township"]),
+        hide_index=True,
+        width="stretch",
+        height=grid_height(len(with_total)) + 16,  # the 合计 row must never hide below a scroll
+        column_config=COUNTS,
+    )
+    st.caption(TABLE_NOTE)
+
+
+def render_by_size(ctx: ViewContext) -> None:
+    st.subheader("分企业规模")
+    rows = levy.by_size(ctx.url, ctx.scope)
+    shown = table(rows, "企业规模", rows["size"])
+    st.dataframe(shown, hide_index=True, width="stretch", height=grid_height(len(rows)) + 16, column_config=COUNTS)
 
 
 def render_campaigns(ctx: ViewContext) -> None:
     rows = levy.campaigns(ctx.url, ctx.scope)
-    if rows.empty:
+    days = levy.campaign_by_day(ctx.url, ctx.scope)
+    if rows.empty and days.empty:
         return
     st.subheader("专项执法检查")
     for r in rows.itertuples():
@@ -38,36 +169,89 @@ def render_campaigns(ctx: ViewContext) -> None:
             f"{cn_date(r.start_date)}至{cn_date(r.end_date)}："
             f"检查用人单位 **{num(r.inspected)}** 家，其中现场检查 **{num(r.onsite)}** 家。"
         )
+    for campaign_id, one in days.groupby("campaign_id", sort=False):
+        charts.show(campaign_chart(one), f"levy_campaign_{campaign_id}")
+    st.caption("累计现场检查次数，按检查日期逐日累加。")
 
 
-def render_by_township(ctx: ViewContext) -> None:
-    st.subheader("分乡镇覆盖率")
-    rows = levy.coverage(ctx.url, ctx.scope, by_township=True)
-    rows = rows.assign(township=rows["township_id"].map(township_names(ctx)))
-    order = [t for t in township_order(ctx) + ["县本级"] if t in set(rows["township"])]
-    rows = rows.set_index("township").reindex(order).reset_index().sort_values("coverage")
-    fig = charts.hbar(
-        list(rows["township"]),
-        list(rows["coverage"] * 100),
-        text=[pct(c) for c in rows["coverage"]],
-        x_max=115,
-        height=60 + 34 * len(rows),
+def campaign_chart(days: pd.DataFrame) -> go.Figure:
+    last = days.iloc[-1]
+    fig = go.Figure(
+        go.Scatter(
+            x=list(days["day"]),
+            y=list(days["cumulative"]),
+            mode="lines",
+            line=dict(shape="hv", color=charts.PRIMARY, width=4),
+            hoverinfo="skip",
+        )
     )
-    charts.show(fig, "levy_by_township")
-    table = rows.rename(
-        columns={
-            "township": "乡镇（街道）",
-            "registered": "登记单位",
-            "notified": "年审通知",
-            "inspected": "执法检查",
-            "onsite": "现场检查",
-            "covered": "已覆盖",
-            "coverage": "覆盖率",
-        }
+    fig.add_annotation(
+        x=last["day"],
+        y=last["cumulative"],
+        text=f"{cn_date(last['day'])}：累计 {num(last['cumulative'])} 次",
+        showarrow=True,
+        arrowhead=0,
+        ax=-60,
+        ay=-30,
+        xanchor="right",
+        font=dict(size=18),
+        bgcolor="white",
     )
-    st.dataframe(
-        table[["乡镇（街道）", "登记单位", "年审通知", "执法检查", "现场检查", "已覆盖", "覆盖率"]],
-        hide_index=True,
-        width="stretch",
-        column_config={"覆盖率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+    fig.update_layout(
+        height=320, font=charts.FONT, margin=dict(l=10, r=30, t=40, b=10), showlegend=False, plot_bgcolor="white"
     )
+    fig.update_xaxes(tickformat="%-m月%-d日", tickfont=dict(size=16), gridcolor="#e5e7eb", automargin=True)
+    fig.update_yaxes(title_text="次", rangemode="tozero", gridcolor="#e5e7eb", tickformat=",.0f", automargin=True)
+    return fig
+
+
+# --- 待办 -------------------------------------------------------------------------------------------
+
+LINK = {"打开": st.column_config.LinkColumn(display_text="打开")}
+
+
+def worklist_table(kind: str, rows: pd.DataFrame, names: dict) -> pd.DataFrame:
+    """The columns that matter for one kind of overdue item, in words."""
+    out = {"单位": list(rows["employer"]), "乡镇（街道）": list(rows["township_id"].map(names))}
+    dates, days = list(rows["since"].map(cn_date)), list(rows["days"])
+    if kind == "unpaid":
+        out |= {"尚欠金额": list(rows["owed_fen"].map(yuan)), "缴纳期限": dates, "逾期天数": days}
+    else:
+        out["职工人数"] = list(rows["staff"].astype(int))
+    if kind == "not_declared":
+        out |= {"申报截止": dates, "逾期天数": days}
+    elif kind == "returned":
+        out |= {"退回日期": dates, "退回原因": list(rows["note"])}
+    elif kind == "awaiting":
+        out |= {"申报日期": dates, "已等待天数": days}
+    elif kind == "open_finding":
+        out |= {"整改期限": dates, "逾期天数": days, "检查发现": list(rows["note"])}
+    elif kind == "never_inspected":
+        out["登记日期"] = dates
+    out["打开"] = list(rows["link"])
+    return pd.DataFrame(out)
+
+
+def render_worklist(ctx: ViewContext) -> None:
+    st.subheader(f"待办（截至今天，{cn_date(ctx.today)}）")
+    st.caption(
+        f"年审和缴纳为{ctx.scope.end.year}年度；检查整改和从未检查的单位不分年度。单位按规模（欠缴按金额）由大到小排列。"
+    )
+    rows = levy.worklist(ctx.url, ctx.scope, ctx.today)
+    if rows.empty:
+        empty("没有逾期待办事项")
+        return
+    counts = rows["kind"].value_counts()
+    kinds = sorted(levy.WORKLIST_KINDS, key=lambda k: -counts.get(k, 0))  # the most first
+    for i, col in enumerate(st.columns(3) * 2):
+        with col:
+            big_number(levy.WORKLIST_KINDS[kinds[i]], num(int(counts.get(kinds[i], 0))), "项")
+    names = township_names(ctx)
+    for kind in kinds:
+        n = int(counts.get(kind, 0))
+        with st.expander(f"{levy.WORKLIST_KINDS[kind]}：{num(n)} 项", expanded=False):
+            if n == 0:
+                st.markdown("没有。")
+                continue
+            shown = worklist_table(kind, rows[rows["kind"] == kind], names)
+            st.dataframe(shown, hide_index=True, width="stretch", height=grid_height(min(n, 12)), column_config=LINK)

@@ -7,10 +7,11 @@ import math
 import streamlit as st
 
 from data_layer import app_settings
+from data_layer.money import fen_to_wan
 from data_layer.queries import levy, projects, publicity, subsidies
 from pages.common import charts
 from pages.common.context import ViewContext, current
-from pages.common.fmt import num, pct
+from pages.common.fmt import cn_date, num, pct, wan
 from pages.common.ui import big_number, card_title, empty, short_project_name
 
 
@@ -74,16 +75,27 @@ def render_subsidies(ctx: ViewContext) -> None:
 
 def render_levy(ctx: ViewContext) -> None:
     card_title("按比例就业与残保金", "levy", "详情", ctx)
-    row = levy.coverage(ctx.url, ctx.scope).iloc[0]
-    if int(row["registered"]) == 0:
+    total = levy.summary(ctx.url, ctx.scope).iloc[0]
+    if int(total["registered"]) == 0:
         empty("没有登记的用人单位")
         return
-    big_number("覆盖率", pct(row["coverage"]), "", f"登记用人单位 {num(row['registered'])} 家")
-    labels = ["年审通知", "执法检查", "现场检查"]
-    values = [int(row[c]) for c in ("notified", "inspected", "onsite")]
-    fig = charts.hbar(labels, values, text=[f"{num(v)} 家" for v in values], x_max=max(values) * 1.45, height=130)
+    ratios = levy.headline(ctx.url, ctx.scope)
+    collection = ratios[-1]
+    task = f"征收任务 {wan(collection.denominator)}" if collection.denominator else collection.why_none
+    big_number("已征收", f"{fen_to_wan(int(collection.numerator)):,}", "万元", f"{task} · {ctx.scope.end.year}年度")
+    fig = charts.hbar(
+        [r.label for r in ratios],
+        [(r.value or 0) * 100 for r in ratios],
+        text=[pct(r.value) for r in ratios],
+        x_max=140,
+        height=170,
+    )
     charts.show(fig, "overview_levy")
-    st.caption("覆盖率：本期发放年审通知或开展执法检查的单位 ÷ 期末已登记的用人单位")
+    missing = [f"{r.label}“—”：{r.why_none}" for r in ratios if r.value is None]
+    st.caption(
+        f"截至{cn_date(ctx.scope.end)}：年审完成率＝审核通过÷应年审（非免征）单位；检查覆盖率＝本期检查过÷已登记单位；"
+        "达标率＝达到安排比例÷审核通过的非免征单位；征收完成率＝已征收÷征收任务。" + "；".join(missing)
+    )
 
 
 def render_publicity(ctx: ViewContext) -> None:

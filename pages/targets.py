@@ -7,11 +7,12 @@ import streamlit as st
 
 from data_layer import app_settings
 from data_layer.errors import ValidationFailed
-from data_layer.queries import org, projects
+from data_layer.queries import levy_records, org, projects
 from data_layer.roles import Actor
+from data_layer.services import levy as levy_service
 from data_layer.services import projects as service
 from pages.common.context import ViewContext, current
-from pages.common.fmt import escape_markdown, num
+from pages.common.fmt import cn_date, escape_markdown, num, yuan
 from pages.common.forms import field_error, to_fen
 from pages.common.ui import GRID_ROW_PX, empty, grid_height, short_project_name
 
@@ -36,6 +37,8 @@ def render() -> None:
             render_township_targets(ctx, item, name)
     st.divider()
     render_thresholds(ctx, name)
+    st.divider()
+    render_levy_year(ctx, name)
 
 
 def render_item_form(ctx: ViewContext, item: pd.Series, name: Actor) -> None:
@@ -154,4 +157,61 @@ def render_thresholds(ctx: ViewContext, name: Actor) -> None:
                 st.error(escape_markdown(exc))
                 return
             st.session_state.tg_toast = "已保存预警阈值"
+            st.rerun()
+
+
+def render_levy_year(ctx: ViewContext, name: Actor) -> None:
+    """The county's levy year: the collection task (征收任务) and the annual review's deadline (年审截止日期)."""
+    st.subheader("残保金年度设置")
+    counties = org.counties(ctx.url)
+    if counties.empty:
+        st.caption("尚未设置县区")
+        return
+    errors = st.session_state.get("tg_levy_errors", {})
+    top = st.columns([1, 1, 2] if ctx.multi_county else [1, 3])
+    years = sorted({*levy_records.review_years(ctx.url), ctx.spec.year, ctx.spec.year + 1}, reverse=True)
+    year = top[0].selectbox(
+        "年度", years, index=years.index(ctx.spec.year), key="tg_levy_year", format_func=lambda y: f"{y}年"
+    )
+    county_names = dict(zip(counties["county_id"], counties["county"], strict=True))
+    county = int(counties["county_id"].iloc[0])
+    if ctx.multi_county:
+        county = top[1].selectbox(
+            "县区", list(county_names), format_func=county_names.__getitem__, key="tg_levy_county"
+        )
+    now = levy_records.levy_year(ctx.url, county, year)
+    if now is None:
+        st.caption(f"{year}年尚未设置")
+    else:
+        st.caption(f"现为：征收任务 {yuan(now['task_fen'])}，年审截止日期 {cn_date(now['review_deadline'])}")
+    with st.form(f"tg_levy_{county}_{year}"):
+        cols = st.columns(2)
+        with cols[0]:
+            task = st.number_input(
+                "征收任务（元）", value=fen_or_none(now["task_fen"]) if now else None, format="%.2f", step=10_000.0
+            )
+            field_error(errors, "task_fen")
+        with cols[1]:
+            deadline = st.date_input(
+                "年审截止日期（此日后才审核通过的单位，当年按未安排残疾人计）",
+                value=now["review_deadline"] if now else None,
+                format="YYYY-MM-DD",
+            )
+            field_error(errors, "review_deadline")
+        field_error(errors, "county_id", "actor")
+        if st.form_submit_button("保存残保金年度设置"):
+            try:
+                levy_service.set_levy_year(
+                    db_url=ctx.url,
+                    actor=name,
+                    county_id=county,
+                    year=year,
+                    task_fen=to_fen(task),
+                    review_deadline=deadline,
+                )
+            except ValidationFailed as exc:
+                st.session_state.tg_levy_errors = exc.errors
+            else:
+                st.session_state.tg_levy_errors = {}
+                st.session_state.tg_toast = f"已保存 {year} 年残保金征收任务和年审截止日期"
             st.rerun()

@@ -37,8 +37,8 @@ QUERIES = {
     "补贴 totals_by_type": lambda url, s: subsidies.totals_by_type(url, s),
     "补贴 totals_by_township": lambda url, s: subsidies.totals_by_township(url, s),
     "补贴 by_month": lambda url, s: subsidies.by_month(url, s),
-    "残保金 coverage": lambda url, s: levy.coverage(url, s),
-    "残保金 coverage by township": lambda url, s: levy.coverage(url, s, by_township=True),
+    "残保金 summary": lambda url, s: levy.summary(url, s),
+    "残保金 by_township": lambda url, s: levy.by_township(url, s),
     "宣传 by_level": lambda url, s: publicity.by_level(url, s),
     "数据质量 findings": lambda url, s: checks.findings(url),
 }

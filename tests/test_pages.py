@@ -12,11 +12,13 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_layer.queries import levy, publicity, subsidies
+from data_layer.queries import publicity, subsidies
 from data_layer.scope import FilterSpec, make_scope
+from pages.common.context import today_in_china
 from pages.common.fmt import num, pct, wan
 from pages.common.navigation import PAGES
 from tests.conftest import ENGINES, rows
+from tests.test_levy_queries import employer_years, expected_ratios, expected_worklist, totals
 
 REPO = Path(__file__).resolve().parent.parent
 ENTRY = str(REPO / "pages" / "common" / "frame.py")  # the Streamlit script dashboard.py serves
@@ -58,13 +60,13 @@ def test_overview_shows_the_report_figures_for_2023_h1(demo_url, monkeypatch):
     # 885 低保重度 + 26 燃油 + 1,620 新农保 people; 300 特困 + 50 房屋修缮 households
     assert shown["发放金额"] == "121.58 万元"
     assert shown["发放金额说明"] == "惠及 2,531 人 · 350 户"
-    assert shown["覆盖率"] == "100.0%"
-    assert shown["覆盖率说明"] == "登记用人单位 1,536 家"
     assert shown["发表稿件"] == "72 篇"  # 13+3+4+15+6+20+11, as recorded per outlet
-    cov = levy.coverage(demo_url, make_scope(FilterSpec(2023, "h1"))).iloc[0]
+    # Levy: by 30 June no review was finished and nothing collected; a notice is not coverage (was “100.0%”).
+    assert shown["已征收"] == "0.00 万元"
+    assert shown["已征收说明"] == "征收任务 7,356.00 万元 · 2023年度"
     bars = chart_bars(at, "overview_levy")
-    assert bars == {"年审通知": cov["notified"], "执法检查": cov["inspected"], "现场检查": 206}
-    assert bars["执法检查"] >= 1500 and bars["年审通知"] >= 1500  # “1500多家”
+    assert bars == {"年审完成率": 0, "检查覆盖率": pytest.approx(1530 / 1536 * 100), "达标率": 0, "征收完成率": 0}
+    assert "达标率“—”：截至期末没有审核通过的非免征单位" in at.caption[-1].value
     assert chart_bars(at, "overview_publicity") == {"国家级": 13, "省级": 7, "市级": 41, "县级": 11}
 
 
@@ -87,9 +89,10 @@ def test_overview_honours_the_filter(demo_url, monkeypatch, params, spec, townsh
     scope = make_scope(spec, ids)
     shown = metrics(at)
     assert shown["发放金额"] == wan(int(subsidies.totals_by_type(demo_url, scope)["amount_fen"].sum()))
-    cov = levy.coverage(demo_url, scope).iloc[0]
-    assert shown["覆盖率"] == pct(cov["coverage"])
-    assert shown["覆盖率说明"] == f"登记用人单位 {num(cov['registered'])} 家"
+    assert shown["已征收"] == wan(totals(employer_years(demo_url, scope))["collected_fen"])
+    want = expected_ratios(demo_url, scope)
+    bars = chart_bars(at, "overview_levy")
+    assert list(bars.values()) == [pytest.approx((v or 0) * 100) for v in want.values()]
     assert shown["发表稿件"] == f"{num(publicity.by_level(demo_url, scope)['articles'].sum())} 篇"
     assert spec.label() in at.markdown[0].value
     assert at.multiselect(key="f_townships").value == townships
@@ -189,3 +192,72 @@ def test_every_url_path_is_a_page_file(demo_url, monkeypatch):
     paths = set(at.session_state["pages_by_path"]) - {""}  # the default page (home) is at “/”
     files = {f.stem for f in (REPO / "pages").glob("*.py")} - {"__init__"}
     assert paths and paths <= files
+
+
+# --- 残保金征收 -------------------------------------------------------------------------------------
+
+LATIN = re.compile(r"[A-Za-z]{2,}")
+
+
+def words_on_screen(at: AppTest) -> list[str]:
+    """Every text a reader sees: headings, captions, notes, big numbers, expander labels, grid headers and
+    cells (but the link targets behind 打开), chart labels and annotations."""
+    texts = [e.value for e in (*at.title, *at.subheader, *at.markdown, *at.caption, *at.info)]
+    texts += [re.sub(r"<[^>]+>", " ", h.proto.body) for h in at.get("html")]
+    texts += [e.label for e in at.expander]
+    for grid in at.dataframe:
+        shown = grid.value.drop(columns=["打开"], errors="ignore")
+        texts += [str(c) for c in shown.columns] + [str(v) for v in shown.to_numpy().ravel()]
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        for trace in spec["data"]:
+            texts += [str(v) for key in ("y", "text") if isinstance(trace.get(key), list) for v in trace[key]]
+        texts += [a.get("text", "") for a in spec["layout"].get("annotations", [])]
+    return texts
+
+
+@pytest.mark.parametrize("period", ["all", "h1"])
+def test_levy_page_shows_the_ratios_in_chinese(demo_url, period):
+    at = AppTest.from_string(page_script("levy", demo_url), default_timeout=60)
+    at.query_params["year"] = "2023"
+    at.query_params["period"] = period
+    at.run()
+    assert not at.exception, at.exception
+    scope = make_scope(FilterSpec(2023, period))
+    shown = metrics(at)
+    want = expected_ratios(demo_url, scope)
+    labels = {"review": "年审完成率", "inspection": "检查覆盖率", "quota": "达标率", "collection": "征收完成率"}
+    for key, label in labels.items():
+        assert shown[label] == (pct(want[key]) if want[key] is not None else "—"), label
+    t = totals(employer_years(demo_url, scope))
+    assert shown["检查覆盖率说明"] == f"{num(t['inspected'])} ÷ {num(t['registered'])} 家"
+    if period == "h1":
+        assert shown["年审完成率"] == "0.0%" and shown["达标率"] == "—"
+        assert shown["达标率说明"] == "截至期末没有审核通过的非免征单位"
+    funnel = chart_bars(at, "levy_funnel")
+    assert funnel["登记"] == t["registered"] and funnel["审核通过"] == t["approved"]
+    assert funnel["已缴清"] == t["paid_up"] and funnel["其中：免征"] == t["approved_exempt"]
+    work = expected_worklist(demo_url, scope, today_in_china())
+    labels = [e.label for e in at.expander]
+    assert f"逾期未缴清：{num(len(work['unpaid']))} 项" in labels
+    assert f"规上或百人以上单位从未检查：{num(len(work['never_inspected']))} 项" in labels
+    english = [t for t in words_on_screen(at) if LATIN.search(t)]
+    assert not english, english
+
+
+def test_levy_page_for_one_township_says_the_task_is_per_county(demo_url):
+    at = AppTest.from_string(page_script("levy", demo_url), default_timeout=60)
+    at.query_params["year"] = "2023"
+    at.query_params["township"] = "鲁村镇"
+    at.run()
+    assert not at.exception, at.exception
+    shown = metrics(at)
+    assert shown["征收完成率"] == "—" and "征收任务按县下达" in shown["征收完成率说明"]
+
+
+def test_levy_page_on_an_empty_store(empty_url):
+    at = AppTest.from_string(page_script("levy", empty_url), default_timeout=60).run()
+    assert not at.exception, at.exception
+    shown = metrics(at)
+    assert [shown[k] for k in ("年审完成率", "检查覆盖率", "达标率", "征收完成率")] == ["—"] * 4
+    assert any("没有登记的用人单位" in i.value for i in at.info)

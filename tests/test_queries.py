@@ -179,48 +179,30 @@ def test_totals_by_township(demo_url, scope):
 # --- levy enforcement --------------------------------------------------------------------------------
 
 
-def expected_coverage(url: str, scope: Scope) -> dict:
-    employers = [
-        e
-        for e in rows(url, "SELECT * FROM employer")
-        if d(e["registered_on"]) <= scope.end and in_units(e["township_id"], scope)
+def expected_activity(url: str, scope: Scope) -> dict:
+    """What happened within the period: employers inspected (in all, on site, in a campaign), reviews notified.
+    (The board's funnel, ratios and worklist are tested in tests/test_levy_queries.py.)"""
+    employers = {e["id"]: e for e in rows(url, "SELECT * FROM employer") if in_units(e["township_id"], scope)}
+    inspections = [
+        r
+        for r in rows(url, "SELECT * FROM inspection")
+        if in_period(r["inspected_on"], scope) and r["employer_id"] in employers
     ]
-    notified = {r["employer_id"] for r in rows(url, "SELECT * FROM annualreview") if in_period(r["notified_on"], scope)}
-    inspections = [r for r in rows(url, "SELECT * FROM inspection") if in_period(r["inspected_on"], scope)]
-    inspected = {r["employer_id"] for r in inspections}
-    onsite = {r["employer_id"] for r in inspections if r["mode"] == "onsite"}
-    by_town = defaultdict(lambda: defaultdict(int))
-    for e in employers:
-        for bucket in (by_town[e["township_id"]], by_town["all"]):
-            bucket["registered"] += 1
-            bucket["notified"] += e["id"] in notified
-            bucket["inspected"] += e["id"] in inspected
-            bucket["onsite"] += e["id"] in onsite
-            bucket["covered"] += e["id"] in notified | inspected
-    return by_town
+    return {
+        "inspected": len({r["employer_id"] for r in inspections}),
+        "onsite": len({r["employer_id"] for r in inspections if r["mode"] == "onsite"}),
+        "campaign_inspected": len({r["employer_id"] for r in inspections if r["campaign_id"] is not None}),
+        "notified": sum(
+            in_period(r["notified_on"], scope) and r["employer_id"] in employers
+            for r in rows(url, "SELECT * FROM annualreview")
+        ),
+    }
 
 
-def test_coverage(demo_url, scope):
-    want = expected_coverage(demo_url, scope)["all"]
-    got = levy.coverage(demo_url, scope).iloc[0]
-    for col in ("registered", "notified", "inspected", "onsite", "covered"):
-        assert got[col] == want[col], col
-    assert got["coverage"] == pytest.approx(want["covered"] / want["registered"])
-
-
-def test_coverage_by_township(demo_url, scope):
-    want = expected_coverage(demo_url, scope)
-    got = levy.coverage(demo_url, scope, by_township=True)
-    assert len(got) == len(want) - 1
-    for r in got.itertuples():
-        w = want[r.township_id]
-        assert (r.registered, r.notified, r.inspected, r.onsite, r.covered) == (
-            w["registered"],
-            w["notified"],
-            w["inspected"],
-            w["onsite"],
-            w["covered"],
-        )
+def test_period_activity(demo_url, scope):
+    want = expected_activity(demo_url, scope)
+    got = levy.period_activity(demo_url, scope).iloc[0]
+    assert {k: int(got[k]) for k in want} == want
 
 
 def test_campaigns(demo_url, scope):
@@ -317,8 +299,8 @@ def test_queries_on_an_empty_store(empty_url):
     assert projects.item_progress(empty_url, scope).empty
     assert projects.project_summary(empty_url, scope, TODAY).empty
     assert subsidies.totals_by_type(empty_url, scope).empty
-    assert levy.coverage(empty_url, scope).iloc[0]["registered"] == 0
-    assert math.isnan(levy.coverage(empty_url, scope).iloc[0]["coverage"])
+    assert levy.summary(empty_url, scope).iloc[0]["registered"] == 0
+    assert math.isnan(levy.summary(empty_url, scope).iloc[0]["inspection_rate"])
     assert publicity.by_level(empty_url, scope)["articles"].sum() == 0
     assert org.years(empty_url) == [] and org.demo_present(empty_url) is False
     assert org.last_write(empty_url) is None
@@ -328,8 +310,8 @@ def test_queries_on_an_empty_store(empty_url):
 def test_cached_reads_follow_the_store_url(demo_url, empty_url):
     """The URL is part of every cache key: one store's rows never serve another."""
     scope = make_scope(FilterSpec(2023, "h1"))
-    assert levy.coverage(demo_url, scope).iloc[0]["registered"] > 1500
-    assert levy.coverage(empty_url, scope).iloc[0]["registered"] == 0
+    assert levy.summary(demo_url, scope).iloc[0]["registered"] > 1500
+    assert levy.summary(empty_url, scope).iloc[0]["registered"] == 0
 
 
 def test_monthly_progress(demo_url, scope):

@@ -355,10 +355,10 @@ def test_disbursement_shows_in_next_read(reference_url):
     assert (by_type.at["tekun", "amount_fen"], by_type.at["tekun", "recipients"]) == (60_000, 20)
 
 
-def test_employer_review_and_inspection_show_in_coverage(reference_url):
+def test_employer_and_inspection_show_in_coverage(reference_url):
     i = ids(reference_url)
     employer = employers.create_employer(db_url=reference_url, actor=person("张三"), **employer_kwargs(i))
-    assert levy_q.coverage(reference_url, scope_2023()).iloc[0]["covered"] == 0
+    assert levy_q.summary(reference_url, scope_2023()).iloc[0]["inspected"] == 0
     levy.add_inspection(
         db_url=reference_url,
         actor=person("张三"),
@@ -367,8 +367,9 @@ def test_employer_review_and_inspection_show_in_coverage(reference_url):
         inspected_on=date(2023, 6, 1),
         mode="onsite",
     )
-    row = levy_q.coverage(reference_url, scope_2023()).iloc[0]
-    assert (row["registered"], row["onsite"], row["coverage"]) == (1, 1, 1.0)
+    row = levy_q.summary(reference_url, scope_2023()).iloc[0]
+    assert (row["registered"], row["inspected"], row["inspection_rate"]) == (1, 1, 1.0)
+    assert levy_q.period_activity(reference_url, scope_2023()).iloc[0]["onsite"] == 1
 
 
 def test_duplicate_credit_code_is_refused(reference_url):

@@ -31,7 +31,14 @@ ACTIONS = {
     "after_lock": "结账后修改",
 }
 # the entry page that opens a record of a table (?record=<id>)
-RECORD_PAGES = {"progressentry": "entry_projects", "disbursement": "entry_subsidies"}
+RECORD_PAGES = {
+    "progressentry": "entry_projects",
+    "disbursement": "entry_subsidies",
+    "employer": "levy_registry",
+    "annualreview": "levy_reviews",
+    "inspection": "levy_inspections",
+    "levyassessment": "levy_collection",
+}
 # bookkeeping every row has, and secrets: no one reads them as a change
 NOT_SHOWN = {"created_at", "created_by", "is_demo", "id", "password_hash", "token_hash", "chain"}
 WRITERS = {"system": "系统", "demo": "演示数据"}  # who wrote rows without an account (seeds, the command line)

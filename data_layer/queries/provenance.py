@@ -79,8 +79,8 @@ def reproduce(url: str, metric: str, scope: Scope) -> Decimal | None:
         fen = scalar(url, stmt)
         return None if fen is None else Decimal(fen) / 100
     if kind.startswith("levy."):
-        column = {"levy.onsite": "onsite", "levy.notified": "notified", "levy.campaign_inspected": "inspected"}
-        return Decimal(int(levy.coverage(url, scope)[column[kind]].iloc[0]))
+        column = {"levy.onsite": "onsite", "levy.notified": "notified", "levy.campaign_inspected": "campaign_inspected"}
+        return Decimal(int(levy.period_activity(url, scope)[column[kind]].iloc[0]))
     if kind == "campaign.start_day":
         start = scalar(
             url,

@@ -16,7 +16,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
-from data_layer import guard, period_locks
+from data_layer import guard, id_number, period_locks
 from data_layer.audit import append
 from data_layer.cache import clear_reads
 from data_layer.errors import Checks, GridRejected, Problems, ValidationFailed, label_of
@@ -103,8 +103,13 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(row: SQLModel) -> str:
-    """A row as JSON text for the audit log."""
-    return json.dumps({k: _plain(v) for k, v in row.model_dump().items()}, ensure_ascii=False)
+    """A row as JSON text for the audit log; personal data (a roster's names and ID numbers) masked, as the
+    log is read by administrators who do not enter the levy area and is never to hold them in full."""
+    values = {k: _plain(v) for k, v in row.model_dump().items()}
+    for name, masked in id_number.PERSONAL_FIELDS.get(row.__tablename__, {}).items():  # type: ignore[attr-defined]
+        if values.get(name):
+            values[name] = masked(values[name])
+    return json.dumps(values, ensure_ascii=False)
 
 
 def audit(session: Session, *, actor: Actor, action: str, row: SQLModel, before: str | None = None) -> AuditLog:

@@ -62,7 +62,7 @@ PAGES = [
     PageDef(
         "levy_reviews",
         "年审与名册",
-        "按比例就业年审与残疾职工名册",
+        "年审与残疾职工名册",
         ":material/assignment_turned_in:",
         "数据录入",
         "levy_reviews",

@@ -1,0 +1,159 @@
+"""Levy records the review workflow should have stopped, or that only show across employers: one person on two
+rosters in a year, a certificate number that is not the ID number's, more disabled staff than staff, an approved
+review claiming disabled staff with no roster. Rows written around the services (an old import, a SQL client)
+show here. Personal data is shown masked, as on every board.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import and_, exists, func, select
+
+from data_layer import id_number
+from data_layer.checks.base import Finding, check
+from data_layer.links import record_link
+from data_layer.models import AnnualReview, Employer, RosterPerson
+from data_layer.queries._sql import frame
+
+AREA = "残保金"
+
+
+def _review(review_id: int, year: int, employer: str) -> str:
+    return f"年审 #{review_id}：{year}年 {employer}"
+
+
+def _person(name: str, number: str) -> str:
+    return f"{id_number.mask_name(name)}（身份证号 {id_number.mask(number)}）"
+
+
+@check("levy.shared_person", "同一人同一年度在两家单位的名册上", AREA)
+def shared_person(url: str) -> list[Finding]:
+    """Each roster holding a person who is on another employer's roster the same year: one finding a roster,
+    so each employer's review can be opened and corrected."""
+    rp, r, e = RosterPerson, AnnualReview, Employer
+    twice = (
+        select(rp.id_number, r.year)
+        .join(r, r.id == rp.review_id)
+        .group_by(rp.id_number, r.year)
+        .having(func.count(func.distinct(r.employer_id)) > 1)
+        .subquery("twice")
+    )
+    stmt = (
+        select(r.id, r.year, e.name, rp.name, rp.id_number)
+        .join(r, r.id == rp.review_id)
+        .join(e, e.id == r.employer_id)
+        .join(twice, and_(twice.c.id_number == rp.id_number, twice.c.year == r.year))
+        .order_by(r.year, rp.id_number, r.id)
+    )
+    found = frame(url, stmt, ["review_id", "year", "employer", "name", "id_number"])
+    employers = defaultdict(list)
+    for f in found.itertuples():
+        employers[(f.year, f.id_number)].append(f.employer)
+    return [
+        Finding(
+            "levy.shared_person",
+            "同一人同一年度在两家单位的名册上",
+            AREA,
+            _review(f.review_id, f.year, f.employer),
+            _person(f.name, f.id_number),
+            "同一年度还在"
+            + "、".join(other for other in employers[(f.year, f.id_number)] if other != f.employer)
+            + "的名册上，只能由一家单位计入",
+            record_link("levy_reviews", f.review_id),
+        )
+        for f in found.itertuples()
+    ]
+
+
+@check("levy.cert_mismatch", "残疾人证号与身份证号不符", AREA)
+def cert_mismatch(url: str) -> list[Finding]:
+    rp, r, e = RosterPerson, AnnualReview, Employer
+    stmt = (
+        select(r.id, r.year, e.name, rp.name, rp.id_number, rp.cert_number, rp.category, rp.grade)
+        .join(r, r.id == rp.review_id)
+        .join(e, e.id == r.employer_id)
+        .order_by(r.year, r.id, rp.id)
+    )
+    people = frame(url, stmt, ["review_id", "year", "employer", "name", "id_number", "cert", "category", "grade"])
+    out = []
+    for p in people.itertuples():
+        problem = id_number.cert_problem(p.cert, p.id_number, int(p.category), int(p.grade))
+        if problem:
+            out.append(
+                Finding(
+                    "levy.cert_mismatch",
+                    "残疾人证号与身份证号不符",
+                    AREA,
+                    _review(p.review_id, p.year, p.employer),
+                    f"{_person(p.name, p.id_number)}，残疾人证号 {id_number.mask(p.cert)}",
+                    problem,
+                    record_link("levy_reviews", p.review_id),
+                )
+            )
+    return out
+
+
+@check("levy.disabled_over_staff", "残疾职工多于职工总数", AREA)
+def disabled_over_staff(url: str) -> list[Finding]:
+    e, r = Employer, AnnualReview
+    registry = frame(
+        url,
+        select(e.id, e.name, e.staff, e.disabled_staff).where(e.disabled_staff > e.staff).order_by(e.id),
+        ["id", "employer", "staff", "disabled"],
+    )
+    reviews = frame(
+        url,
+        select(r.id, r.year, e.name, r.staff, r.disabled_staff)
+        .join(e, e.id == r.employer_id)
+        .where(r.disabled_staff > r.staff)
+        .order_by(r.year, r.id),
+        ["id", "year", "employer", "staff", "disabled"],
+    )
+    title = "残疾职工多于职工总数"
+    return [
+        Finding(
+            "levy.disabled_over_staff",
+            title,
+            AREA,
+            f"用人单位 #{x.id}：{x.employer}（名录）",
+            f"职工 {x.staff:,} 人，残疾职工 {x.disabled:,} 人",
+            "名录中的残疾职工人数不能多于职工人数",
+            record_link("levy_registry", x.id),
+        )
+        for x in registry.itertuples()
+    ] + [
+        Finding(
+            "levy.disabled_over_staff",
+            title,
+            AREA,
+            _review(x.id, x.year, x.employer),
+            f"申报职工 {x.staff:,} 人，申报残疾职工 {x.disabled:,} 人",
+            "申报的残疾职工人数不能多于职工人数",
+            record_link("levy_reviews", x.id),
+        )
+        for x in reviews.itertuples()
+    ]
+
+
+@check("levy.approved_no_roster", "审核通过但没有残疾职工名册", AREA)
+def approved_no_roster(url: str) -> list[Finding]:
+    r, e = AnnualReview, Employer
+    stmt = (
+        select(r.id, r.year, e.name, r.disabled_staff)
+        .join(e, e.id == r.employer_id)
+        .where(r.status == "approved", r.disabled_staff > 0, ~exists().where(RosterPerson.review_id == r.id))
+        .order_by(r.year, r.id)
+    )
+    return [
+        Finding(
+            "levy.approved_no_roster",
+            "审核通过但没有残疾职工名册",
+            AREA,
+            _review(x.review_id, x.year, x.employer),
+            f"申报残疾职工 {x.disabled:,} 人，名册 0 人",
+            "审核通过的年审申报了残疾职工，却没有名册：核定时按 0 人计，请补录名册或核实申报",
+            record_link("levy_reviews", x.review_id),
+        )
+        for x in frame(url, stmt, ["review_id", "year", "employer", "disabled"]).itertuples()
+    ]
