@@ -47,8 +47,11 @@ class County:
 def render() -> None:
     ctx = current()
     actor = ctx.actor
-    if actor is None or not actor.may_enter("levy"):  # the navigation hides the page from such accounts anyway
-        st.warning("请先登录有“残保金”录入权限的账号", icon=":material/lock:")
+    if actor is None:  # the navigation sends visitors to the sign-in form anyway
+        st.warning("请先登录", icon=":material/lock:")
+        return
+    if not actor.may_enter("levy"):  # a leader following the board's 待办 link: the list, read-only
+        render_read_only(ctx)
         return
     county = acting_county(ctx)
     if county is None:
@@ -66,6 +69,18 @@ def render() -> None:
         if tab.open:
             with tab:
                 draw(ctx, county)
+
+
+def render_read_only(ctx: ViewContext) -> None:
+    """The registry without forms; a linked employer found by its credit code."""
+    linked = st.query_params.get(RECORD_PARAM)
+    if linked and linked.isdigit() and st.session_state.get("er_linked") != linked:
+        found = registry_q.employer(ctx.url, int(linked), ctx.scope)
+        st.session_state.er_linked = linked
+        if found is not None:
+            st.session_state.er_search = found["credit_code"]
+    st.caption("只读：登记和修改用人单位需要“残保金”录入权限。")
+    render_registry(ctx, None)
 
 
 def acting_county(ctx: ViewContext) -> County | None:
@@ -109,7 +124,8 @@ def registry_table(found: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def render_registry(ctx: ViewContext, county: County) -> None:
+def render_registry(ctx: ViewContext, county: County | None) -> None:
+    """The list; with ``county`` (an account that enters the levy area) a picked employer opens on a form."""
     search = st.text_input(
         "查找单位", key="er_search", placeholder="输入单位名称或统一社会信用代码的一部分", max_chars=40
     ).strip()
@@ -131,7 +147,8 @@ def render_registry(ctx: ViewContext, county: County) -> None:
         )
         chosen = None
     else:
-        st.caption("点一下某个单位（这一行的任一格），在下方修改它。“规上”即规模以上企业。")
+        how = "点一下某个单位（这一行的任一格），在下方修改它。" if county is not None else ""
+        st.caption(how + "“规上”即规模以上企业。")
         picked = st.dataframe(
             registry_table(found),
             key="er_table",
@@ -146,7 +163,7 @@ def render_registry(ctx: ViewContext, county: County) -> None:
         chosen = int(found["employer_id"].iloc[rows[0]]) if rows and rows[0] < len(found) else None
     render_export(ctx, search, totals["employers"], where)
     chosen = chosen or st.session_state.get("er_record")
-    if chosen is not None:
+    if chosen is not None and county is not None:
         st.divider()
         render_edit(ctx, county, int(chosen))
 

@@ -148,6 +148,7 @@ def count_rows(path: Path, sql: str) -> int:
 
 
 ENGLISH = re.compile(r"[A-Za-z]{2,}")
+CREDIT_CODE = re.compile(r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{18}(?![0-9A-Za-z])")
 
 
 def english_on_screen(page) -> list[str]:
@@ -166,6 +167,7 @@ def english_on_screen(page) -> list[str]:
           return main.innerText;
         }"""
     )
+    text = CREDIT_CODE.sub("", text)  # an employer's 统一社会信用代码 holds capital letters: not English
     return [text[max(0, m.start() - 30) : m.end() + 30] for m in ENGLISH.finditer(text)]
 
 
@@ -493,3 +495,147 @@ def test_backup_download_and_restore_through_the_page(browser, demo_template, tm
         page.screenshot(path=str(SHOTS / "backup_restore_1920x1080.png"))
         page.close()
     assert count_rows(store, entries) == at_backup
+
+
+# --- 残保金: from an imported list to the levy due ---------------------------------------------------------
+
+
+def fill_date(page, label: str, day: str) -> None:
+    """Streamlit's date box is a field of segments (year, month, day): type the digits into the first one."""
+    group = page.get_by_role("group", name=label, exact=True).first
+    group.locator("[role=spinbutton]").first.focus()  # a click would open the calendar over the form
+    page.keyboard.type(day.replace("-", ""))
+    if page.locator("#stFloatingOverlayPortal header").count():
+        page.keyboard.press("Escape")
+
+
+def employer_workbook(path: Path, rows: list[list]) -> None:
+    import openpyxl
+
+    from data_layer.documents.employer_sheet import HEADERS
+
+    book = openpyxl.Workbook()
+    book.active.append(list(HEADERS))
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+
+
+def a_credit_code(credit_code) -> str:
+    """A valid code no demo employer has (the organisation check character must not be X)."""
+    for digit in "0123456789":
+        try:
+            return credit_code.make("91", "370323", f"MA7TEWT{digit}")
+        except ValueError:
+            continue
+    raise AssertionError("no code")
+
+
+def test_levy_from_an_imported_list_to_the_levy_due(browser, demo_template, tmp_path):
+    """Import a list (a new employer and a change to a registered one), see the dry run, commit; find the new
+    employer, notify, declare, put a disabled employee on its roster, approve; assess the year and read the
+    amount with its breakdown. A leader following the link sees the roster masked."""
+    import sqlite3
+
+    from data_layer import credit_code, id_number
+
+    store = tmp_path / "levy.sqlite3"
+    shutil.copy(demo_template, store)
+    with sqlite3.connect(store) as conn:
+        old_code, old_name, old_staff, town, disabled, wage, size, above = conn.execute(
+            "SELECT e.credit_code, e.name, e.staff, t.name, e.disabled_staff, e.avg_wage_fen / 100, e.size_class, "
+            "e.above_designated_size FROM employer e JOIN township t ON t.id = e.township_id ORDER BY e.id LIMIT 1"
+        ).fetchone()
+    sizes = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
+    code = a_credit_code(credit_code)
+    new_name = "沂源演示浏览器测试有限公司"
+    workbook = tmp_path / "名单.xlsx"
+    employer_workbook(
+        workbook,
+        [
+            [new_name, code, "鲁村镇", 120, 1, 60000, "中型", "否", "2023-03-01"],
+            [old_name, old_code, town, old_staff + 7, disabled, wage, sizes[size], "是" if above else "否", None],
+        ],
+    )
+    person = id_number.make("37032319850317123")
+    with running_app(sqlite_url(store), tmp_path / "server.log") as base:
+        page = open_page(browser, f"{base}/levy_registry?year=2023")
+        sign_in_as(page, "keshi")
+        page.get_by_role("tab", name="批量导入").click()
+        wait_for_app(page)
+        page.locator("input[type=file]").set_input_files(str(workbook))
+        wait_for_app(page)
+        commit = page.get_by_role("button", name="确认导入：新增 1 家，更新 1 家")
+        expect(commit).to_be_visible()
+        expect(page.get_by_text(f"职工人数：{old_staff:,} → {old_staff + 7:,}")).to_be_attached()  # a grid cell
+        assert english_on_screen(page) == [] or all("xlsx" in w or "csv" in w.lower() for w in english_on_screen(page))
+        page.screenshot(path=str(SHOTS / "levy_import_preview_1920x1080.png"), full_page=True)
+        commit.click()
+        wait_for_app(page)
+        expect(page.get_by_text(re.compile("已导入“名单.xlsx”：新增 1 家，更新 1 家"))).to_be_visible()
+        assert count_rows(store, f"SELECT staff FROM employer WHERE credit_code = '{old_code}'") == old_staff + 7
+
+        page.goto(f"{base}/levy_reviews?year=2023")
+        wait_for_app(page)
+        page.get_by_label("查找用人单位").fill(code)
+        page.get_by_label("查找用人单位").press("Enter")
+        wait_for_app(page)
+        expect(page.get_by_text("2023 年尚未向这家单位发出年审通知")).to_be_visible()
+        fill_date(page, "通知日期", "2023-06-28")
+        page.get_by_role("button", name="发送年审通知", exact=True).click()
+        wait_for_app(page)
+        fill_date(page, "申报日期", "2023-07-10")
+        page.get_by_label("上年在职职工人数（人）").fill("120")
+        page.get_by_label("上年职工年平均工资（元）").fill("60000")
+        page.get_by_label("申报残疾职工人数（人）").fill("1")
+        page.get_by_role("button", name="保存申报").click()
+        wait_for_app(page)
+        page.get_by_label("姓名").fill("演示职工甲")
+        page.get_by_label("身份证号（18 位）").fill(person)
+        page.get_by_label("残疾人证号（20 位）").fill(person + "43")
+        for label, option in (("残疾类别", "肢体"), ("残疾等级", "三级")):  # inside a form: typed, no rerun
+            box = page.get_by_role("combobox", name=label)
+            box.click()
+            box.fill(option)
+            box.press("Enter")
+        page.get_by_role("button", name="加入名册").click()
+        wait_for_app(page)
+        fill_date(page, "审核日期", "2023-08-01")
+        page.get_by_role("button", name="审核通过").click()
+        wait_for_app(page)
+        review = count_rows(
+            store,
+            f"SELECT r.id FROM annualreview r JOIN employer e ON e.id = r.employer_id WHERE e.credit_code = '{code}'",
+        )
+        assert count_rows(store, f"SELECT status = 'approved' FROM annualreview WHERE id = {review}") == 1
+        page.screenshot(path=str(SHOTS / "levy_review_1920x1080.png"), full_page=True)
+
+        page.goto(f"{base}/levy_collection?year=2023")
+        wait_for_app(page)
+        page.get_by_text("批量核定", exact=True).click()
+        wait_for_app(page)
+        fill_date(page, "核定日期", "2023-10-20")
+        fill_date(page, "缴纳期限", "2023-11-30")
+        page.get_by_role("button", name="试算（不保存）").click()
+        wait_for_app(page)
+        # 120 staff × 1.5 % = 1.8; one grade-3 employee all year = 1; 0.8 × 60,000 元 × 90 % (below 1 %)
+        page.get_by_role("button", name="确认核定这 1 家单位（合计 43,200.00 元）").click()
+        wait_for_app(page)
+        assessment = count_rows(store, f"SELECT id FROM levyassessment WHERE review_id = {review}")
+        page.goto(f"{base}/levy_collection?year=2023&record={assessment}")
+        wait_for_app(page)
+        shown = main_text(page)
+        assert "43,200" in shown and "1.8" in shown and "90%" in shown, shown
+        assert english_on_screen(page) == []
+        page.screenshot(path=str(SHOTS / "levy_assessment_1920x1080.png"), full_page=True)
+        page.close()
+
+        page = open_page(browser, f"{base}/signin?next=/levy_reviews%3Fyear%3D2023%26record%3D{review}")
+        sign_in_as(page, "lingdao")
+        assert_healthy(page)
+        expect(page.get_by_text("只能查看年审，不能录入")).to_be_visible()
+        expect(page.get_by_role("button", name="加入名册")).to_have_count(0)
+        html = page.content()
+        assert person not in html and "演示职工甲" not in html  # not even hidden in the page
+        expect(page.get_by_text(id_number.mask(person)).first).to_be_attached()  # a grid cell
+        page.close()

@@ -17,7 +17,7 @@ from data_layer.roles import AREAS
 
 # Who may open a page: "board" (anyone, if the boards are public; else anyone signed in), "signed",
 # "desk" (signed in, every township: leaders, staff, administrators), "report" (those who enter data),
-# "admin", or "enter:<area>".
+# "admin", or "enter:<area>"; "a|b" is either.
 Need = str
 
 
@@ -30,6 +30,7 @@ class PageDef:
     section: str  # "" keeps the boards as plain links in the top bar; the other sections are menus
     module: str  # pages/<module>.py, whose render() draws it
     need: Need
+    listed: Need = ""  # who sees it in the navigation, if fewer than may open it (the others follow links)
 
 
 PAGES = [
@@ -57,7 +58,14 @@ PAGES = [
         "enter:subsidies",
     ),
     PageDef(
-        "levy_registry", "用人单位名录", "用人单位名录", ":material/domain:", "数据录入", "levy_registry", "enter:levy"
+        "levy_registry",
+        "用人单位名录",
+        "用人单位名录",
+        ":material/domain:",
+        "数据录入",
+        "levy_registry",
+        "desk|enter:levy",  # leaders follow the board's 待办 links here, read-only
+        "enter:levy",
     ),
     PageDef(
         "levy_reviews",
@@ -66,6 +74,7 @@ PAGES = [
         ":material/assignment_turned_in:",
         "数据录入",
         "levy_reviews",
+        "desk|enter:levy",  # leaders follow the board's 待办 links here, read-only and with personal data masked
         "enter:levy",
     ),
     PageDef(
@@ -75,6 +84,7 @@ PAGES = [
         ":material/fact_check:",
         "数据录入",
         "levy_inspections",
+        "desk|enter:levy",  # leaders follow the board's 待办 links here, read-only and with personal data masked
         "enter:levy",
     ),
     PageDef(
@@ -84,6 +94,7 @@ PAGES = [
         ":material/calculate:",
         "数据录入",
         "levy_collection",
+        "desk|enter:levy",  # leaders follow the board's 待办 links here, read-only and with personal data masked
         "enter:levy",
     ),
     PageDef("reporting", "填报情况", "填报情况与结账", ":material/checklist:", "数据录入", "reporting", "report"),
@@ -109,6 +120,8 @@ BY_PATH = {p.path: p for p in PAGES}
 
 
 def allowed(need: Need, who: SignedIn | None, boards_public: bool) -> bool:
+    if "|" in need:
+        return any(allowed(n, who, boards_public) for n in need.split("|"))
     if need == "board":
         return boards_public or who is not None
     if who is None:
@@ -120,6 +133,7 @@ def allowed(need: Need, who: SignedIn | None, boards_public: bool) -> bool:
 
 
 def refusal(need: Need, who: SignedIn) -> str:
+    need = need.split("|")[-1]  # the narrowest door names what is missing
     role = who.actor.kind.name
     if need.startswith("enter:"):
         if not who.actor.kind.enters:
@@ -163,15 +177,16 @@ def build(who: SignedIn | None, boards_public: bool, home: Callable[[], None]) -
 
     sections: dict[str, list] = {"": [st.Page(home, title="首页", url_path="home", default=True, visibility="hidden")]}
     for d in PAGES:
-        shown = allowed(d.need, who, boards_public)
+        shown = allowed(d.listed or d.need, who, boards_public)
+        opens = allowed(d.need, who, boards_public)
         page = st.Page(
             page_of(d, who, boards_public),
             title=d.title,
             icon=d.icon,
             url_path=d.path,
-            visibility="visible" if shown else "hidden",
+            visibility="visible" if shown and opens else "hidden",
         )
-        sections.setdefault(d.section if shown else "", []).append(page)
+        sections.setdefault(d.section if shown and opens else "", []).append(page)
     sign_in = "visible" if who is None else "hidden"
     sections[""].append(
         st.Page(signin.render, title="登录", icon=":material/login:", url_path="signin", visibility=sign_in)
