@@ -11,16 +11,13 @@ from data_layer.errors import ValidationFailed
 from data_layer.queries import accounts, org
 from data_layer.roles import AREAS, ROLES
 from pages.common.context import ViewContext, current
-from pages.common.fmt import escape_markdown
-from pages.common.forms import field_error
+from pages.common.forms import field_error, saved_toast
 from pages.common.ui import GRID_ROW_PX, grid_height
 
 
 def render() -> None:
     ctx = current()
-    done = st.session_state.pop("ac_toast", None)
-    if done:
-        st.toast(escape_markdown(done), icon=":material/check_circle:")
+    saved_toast("ac_toast")
     found = accounts.accounts(ctx.url)
     table = pd.DataFrame(
         {

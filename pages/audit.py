@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import streamlit as st
 
 from data_layer import audit
-from data_layer.export import to_xlsx
+from data_layer.export import XLSX_MIME, to_xlsx
 from data_layer.queries import audit_log
 from data_layer.table_names import TABLE_NAMES
 from pages.common.context import ViewContext, current
@@ -65,7 +65,7 @@ def render() -> None:
             totals=False,
         ),
         file_name=f"操作记录_{ctx.label()}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=XLSX_MIME,
         key="audit_xlsx",
     )
 

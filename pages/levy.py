@@ -11,7 +11,7 @@ from data_layer.queries import levy
 from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.fmt import cn_date, escape_markdown, num, pct, wan, yuan
-from pages.common.ui import big_number, empty, grid_height, township_names, township_order
+from pages.common.ui import GRID_ROW_PX, big_number, empty, grid_height, township_names, township_order
 
 SPLIT_COLOUR = "#60a5fa"  # the three parts of 审核通过, lighter than the steps of the funnel
 
@@ -144,7 +144,8 @@ def render_by_township(ctx: ViewContext, total: pd.Series) -> None:
         table(with_total, "乡镇（街道）", with_total["township"]),
         hide_index=True,
         width="stretch",
-        height=grid_height(len(with_total)) + 16,  # the 合计 row must never hide below a scroll
+        height=grid_height(len(with_total)),  # the 合计 row must never hide below a scroll
+        row_height=GRID_ROW_PX,
         column_config=COUNTS,
     )
     st.caption(TABLE_NOTE)
@@ -154,7 +155,14 @@ def render_by_size(ctx: ViewContext) -> None:
     st.subheader("分企业规模")
     rows = levy.by_size(ctx.url, ctx.scope)
     shown = table(rows, "企业规模", rows["size"])
-    st.dataframe(shown, hide_index=True, width="stretch", height=grid_height(len(rows)) + 16, column_config=COUNTS)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=grid_height(len(rows)),
+        row_height=GRID_ROW_PX,
+        column_config=COUNTS,
+    )
 
 
 def render_campaigns(ctx: ViewContext) -> None:
@@ -254,4 +262,11 @@ def render_worklist(ctx: ViewContext) -> None:
                 st.markdown("没有。")
                 continue
             shown = worklist_table(kind, rows[rows["kind"] == kind], names)
-            st.dataframe(shown, hide_index=True, width="stretch", height=grid_height(min(n, 12)), column_config=LINK)
+            st.dataframe(
+                shown,
+                hide_index=True,
+                width="stretch",
+                height=grid_height(min(n, 12)),
+                row_height=GRID_ROW_PX,
+                column_config=LINK,
+            )

@@ -16,7 +16,7 @@ import streamlit as st
 
 from data_layer import levy_rules
 from data_layer.errors import Problems, ValidationFailed
-from data_layer.export import to_xlsx
+from data_layer.export import XLSX_MIME, to_xlsx
 from data_layer.levy_rules import Breakdown, Policy, RosterLine
 from data_layer.links import RECORD_PARAM
 from data_layer.money import fen_to_yuan
@@ -28,21 +28,18 @@ from pages.common.employer_picker import pick_employer, show_in_picker
 from pages.common.entry_fields import attempt, read
 from pages.common.entry_spec import Field
 from pages.common.fmt import cn_date, escape_markdown, num, wan, yuan
-from pages.common.forms import confirm_block, field_error, other_errors
+from pages.common.forms import confirm_block, field_error, other_errors, saved_toast
 from pages.common.ui import GRID_ROW_PX, big_number, empty, grid_height
 
 SECTIONS = {"calc": "测算器", "batch": "批量核定", "one": "单位核定与缴纳", "list": "本年核定一览"}
 LIST_ROWS = 12
 # the basis in a few words, where a table column is narrow (the whole words are on the assessment itself)
 SHORT_BASIS = {service.BASIS_APPROVED: "年审通过", service.BASIS_NOT_APPROVED: "未按期通过，按 0 人计"}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def render() -> None:
     ctx = current()
-    toast = st.session_state.pop("lc_toast", None)
-    if toast:
-        st.toast(escape_markdown(toast), icon=":material/check_circle:", duration="long")
+    saved_toast("lc_toast", long=True)
     if ctx.actor is None:
         st.warning("请先登录", icon=":material/lock:")
         return
@@ -580,6 +577,6 @@ def render_download(ctx: ViewContext, year: int, found: pd.DataFrame) -> None:
         "下载 Excel",
         to_xlsx(export, title=title, filter_label=f"{year}年 · {ctx.units_label()}", taken_at=datetime.now(CHINA)),
         file_name=f"{title}_{ctx.units_label()}.xlsx",
-        mime=XLSX,
+        mime=XLSX_MIME,
         key="lc_xlsx",
     )

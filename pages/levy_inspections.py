@@ -19,7 +19,7 @@ from pages.common.context import ViewContext, current
 from pages.common.employer_picker import pick_employer
 from pages.common.entry_fields import attempt, default_day
 from pages.common.fmt import cn_date, escape_markdown, num
-from pages.common.forms import confirm_block, field_error, other_errors
+from pages.common.forms import confirm_block, field_error, other_errors, saved_toast
 from pages.common.ui import GRID_ROW_PX, grid_height
 
 ROUTINE = 0  # the campaign choice for an inspection outside any campaign (日常检查)
@@ -30,9 +30,7 @@ FORM_FIELDS = {"mode", "result", "inspectors", "finding", "follow_up_due"}
 
 def render() -> None:
     ctx = current()
-    toast = st.session_state.pop("in_toast", None)
-    if toast:
-        st.toast(escape_markdown(toast), icon=":material/check_circle:", duration="long")
+    saved_toast("in_toast", long=True)
     if ctx.actor is None:
         st.warning("请先登录", icon=":material/lock:")
         return

@@ -17,6 +17,7 @@ import streamlit as st
 from data_layer.documents import employer_sheet as sheet
 from data_layer.documents.employer_workbooks import registry_workbook, template_workbook
 from data_layer.errors import StoreUnavailable, ValidationFailed
+from data_layer.export import XLSX_MIME
 from data_layer.inputs import parse_count, parse_text, parse_yuan
 from data_layer.links import RECORD_PARAM
 from data_layer.queries import employers as registry_q
@@ -25,14 +26,13 @@ from data_layer.services import employers as service
 from data_layer.services.employers import SIZE_NAMES
 from pages.common.context import ViewContext, current
 from pages.common.fmt import CHINA, cn_date, cn_datetime, escape_markdown, num
-from pages.common.forms import field_error, other_errors
+from pages.common.forms import field_error, other_errors, saved_toast
 from pages.common.ui import GRID_ROW_PX, big_number, empty, grid_height
 
 TABS = ("名录", "新增单位", "批量导入", "导入记录")
 SHOWN_AT_MOST = 2_000  # rows in the on-screen table (the export holds every row)
 TABLE_ROWS = 12  # rows visible before the table scrolls
 WORDS_PX = 460  # the problem or the change, in words: wide enough to read whole, narrow enough for 1024 pixels
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,7 @@ def render() -> None:
     if county is None:
         empty("尚未设置县区和乡镇（街道），不能登记用人单位。")
         return
-    done = st.session_state.pop("er_toast", None)
-    if done:
-        st.toast(escape_markdown(done), icon=":material/check_circle:", duration="long")
+    saved_toast("er_toast", long=True)
     linked = st.query_params.get(RECORD_PARAM)
     if linked and linked.isdigit() and st.session_state.get("er_linked") != linked:  # a link opens it once
         st.session_state.er_linked, st.session_state.er_record = linked, int(linked)
@@ -178,7 +176,7 @@ def render_export(ctx: ViewContext, search: str, count: int, where: str) -> None
             registry_q.registry(ctx.url, ctx.scope, search), filter_label=f"{where}，共 {count:,} 家", taken_at=taken
         ),
         file_name=f"用人单位名录_{taken:%Y%m%d}.xlsx",
-        mime=XLSX,
+        mime=XLSX_MIME,
         icon=":material/download:",
         key="er_export",
     )
@@ -415,7 +413,7 @@ def render_import(ctx: ViewContext, county: County) -> None:
         "下载导入模板",
         lambda: template_workbook(list(county.townships.values())),
         file_name="用人单位名录导入模板.xlsx",
-        mime=XLSX,
+        mime=XLSX_MIME,
         icon=":material/download:",
         key="er_template",
     )

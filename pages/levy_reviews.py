@@ -15,7 +15,7 @@ import streamlit as st
 
 from data_layer import id_number
 from data_layer.errors import Problems
-from data_layer.export import to_xlsx
+from data_layer.export import XLSX_MIME, to_xlsx
 from data_layer.inputs import parse_text
 from data_layer.links import RECORD_PARAM
 from data_layer.queries import levy_records
@@ -26,7 +26,7 @@ from pages.common.employer_picker import pick_employer, show_in_picker
 from pages.common.entry_fields import as_text, attempt, read
 from pages.common.entry_spec import Field
 from pages.common.fmt import cn_date, cn_datetime, escape_markdown, num, yuan
-from pages.common.forms import confirm_block, field_error, other_errors
+from pages.common.forms import confirm_block, field_error, other_errors, saved_toast
 from pages.common.ui import GRID_ROW_PX, empty, grid_height
 
 STATES = service.STATE_NAMES  # 已通知 / 已申报 / 退回 / 审核通过
@@ -39,14 +39,11 @@ DECLARED = [
     Field("avg_wage_fen", "年平均工资", "money"),
     Field("disabled_staff", "残疾职工人数", "count"),
 ]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def render() -> None:
     ctx = current()
-    toast = st.session_state.pop("rv_toast", None)
-    if toast:
-        st.toast(escape_markdown(toast), icon=":material/check_circle:", duration="long")
+    saved_toast("rv_toast", long=True)
     if ctx.actor is None:
         st.warning("请先登录", icon=":material/lock:")
         return
@@ -543,7 +540,7 @@ def render_export(ctx: ViewContext, review: dict, roster: pd.DataFrame) -> None:
         "导出名册（Excel，证件号已遮盖）",
         to_xlsx(shown_people(roster, False), title=title, filter_label=title, taken_at=taken, totals=False),
         file_name=f"{title}.xlsx",
-        mime=XLSX,
+        mime=XLSX_MIME,
         key=f"rv_xlsx_{review_id}",
     )
     if not ctx.actor.kind.admin:
@@ -557,7 +554,7 @@ def render_export(ctx: ViewContext, review: dict, roster: pd.DataFrame) -> None:
                 "下载完整名册（Excel）",
                 to_xlsx(shown_people(roster, True), title=title, filter_label=title, taken_at=taken, totals=False),
                 file_name=f"{title}（完整）.xlsx",
-                mime=XLSX,
+                mime=XLSX_MIME,
                 key=f"rv_full_xlsx_{review_id}",
                 type="primary",
             )

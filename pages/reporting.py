@@ -14,6 +14,7 @@ from data_layer.queries import reporting
 from data_layer.services import locks
 from pages.common.context import ViewContext, current
 from pages.common.fmt import cn_datetime, escape_markdown
+from pages.common.forms import saved_toast
 from pages.common.ui import GRID_ROW_PX, empty, grid_height, township_order
 
 DONE, MISSING, NOT_YET = "✓ {n} 条", "✗ 未报", "—"
@@ -21,9 +22,7 @@ DONE, MISSING, NOT_YET = "✓ {n} 条", "✗ 未报", "—"
 
 def render() -> None:
     ctx = current()
-    message = st.session_state.pop("rp_toast", None)
-    if message:
-        st.toast(escape_markdown(message), icon=":material/check_circle:")
+    saved_toast("rp_toast")
     towns = township_order(ctx)
     if not towns:
         empty("所选范围内没有乡镇")

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from data_layer.export import to_csv, to_xlsx
+from data_layer.export import XLSX_MIME, to_csv, to_xlsx
 from data_layer.queries import org, subsidies
 from pages.common import charts
 from pages.common.context import ViewContext, current
@@ -97,7 +97,7 @@ def render_downloads(ctx: ViewContext, table: pd.DataFrame) -> None:
         to_xlsx(export, title=title, filter_label=ctx.label(), taken_at=taken),
         file_name=f"补贴发放_{ctx.label()}.xlsx",
         key="subsidies_xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=XLSX_MIME,
     )
     right.download_button(
         "下载 CSV", to_csv(export), file_name=f"补贴发放_{ctx.label()}.csv", mime="text/csv", key="subsidies_csv"

@@ -11,7 +11,7 @@ from data_layer.queries import subsidies
 from data_layer.services import subsidies as service
 from pages.common.context import current
 from pages.common.fmt import escape_markdown
-from pages.common.forms import field_error, to_fen
+from pages.common.forms import field_error, saved_toast, to_fen
 from pages.common.ui import empty
 
 UNIT = {"household": "户", "person": "人"}
@@ -21,9 +21,7 @@ BASIS = {"month": "每月（× 月数）", "payment": "每次"}
 
 def render() -> None:
     ctx = current()
-    message = st.session_state.pop("st_toast", None)
-    if message:
-        st.toast(escape_markdown(message), icon=":material/check_circle:")
+    saved_toast("st_toast")
     name = ctx.actor  # an administrator (the navigation opens this page to no one else)
     types = subsidies.types_and_standards(ctx.url)
     if types.empty:

@@ -13,15 +13,13 @@ from data_layer.services import levy as levy_service
 from data_layer.services import projects as service
 from pages.common.context import ViewContext, current
 from pages.common.fmt import cn_date, escape_markdown, num, yuan
-from pages.common.forms import field_error, to_fen
+from pages.common.forms import field_error, saved_toast, to_fen
 from pages.common.ui import GRID_ROW_PX, empty, grid_height, short_project_name
 
 
 def render() -> None:
     ctx = current()
-    message = st.session_state.pop("tg_toast", None)
-    if message:
-        st.toast(escape_markdown(message), icon=":material/check_circle:")
+    saved_toast("tg_toast")
     name = ctx.actor  # an administrator (the navigation opens this page to no one else)
     items = projects.items_for_entry(ctx.url, ctx.spec.year, ctx.scope.county_ids)
     if items.empty:

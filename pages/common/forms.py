@@ -43,3 +43,10 @@ def confirm_block(warnings: dict[str, str], *, key: str, on_confirm: Callable, o
 def to_fen(value: float | None) -> int | None:
     """元 from a number input → fen; None stays None (the service says what is missing)."""
     return None if value is None else yuan_to_fen(round(value, 2))
+
+
+def saved_toast(key: str, *, long: bool = False) -> None:
+    """The toast a save left for the run after it (a page saves, sets ``st.session_state[key]``, reruns)."""
+    message = st.session_state.pop(key, None)
+    if message:
+        st.toast(escape_markdown(message), icon=":material/check_circle:", duration="long" if long else "short")
