@@ -144,6 +144,7 @@ FIELD_LABELS = {
     "basis": "核定依据",
     "updated_at": "修改时间",
     "file_name": "文件名",
+    "first_used_on": "首次使用日期",
     "person_id": "名册人员",
     "inspection_id": "检查记录",
     "employer_ids": "用人单位",

@@ -32,6 +32,7 @@ REVIEW_STATES = ("notified", "declared", "returned", "approved")  # 已通知 / 
 DISABILITY_CATEGORIES = (1, 2, 3, 4, 5, 6, 7)  # 视力 听力 言语 肢体 智力 精神 多重
 SIZE_CLASSES = ("large", "medium", "small", "micro")
 ITEM_SCOPES = ("township", "county", "any")
+ARTICLE_KINDS = ("信息", "新闻", "专题片", "其他")
 
 
 def utcnow() -> datetime:
@@ -387,10 +388,14 @@ class Outlet(SQLModel, table=True):
     level: str = Field(max_length=12)
     medium: str = Field(default="网站", max_length=20, description="网站 / 杂志 / 报纸 / 电台 / 电视")
     sort_order: int = 0
+    first_used_on: date | None = Field(default=None, description="the first article the office placed there")
 
 
 class Article(SQLModel, table=True):
-    __table_args__ = (Index("ix_article_outlet_date", "outlet_id", "published_on"),)
+    __table_args__ = (
+        Index("ix_article_outlet_date", "outlet_id", "published_on"),
+        CheckConstraint(_in("kind", ARTICLE_KINDS), name="kind_known"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     county_id: int = Field(foreign_key="county.id", index=True)
     outlet_id: int = Field(foreign_key="outlet.id")
@@ -398,10 +403,12 @@ class Article(SQLModel, table=True):
     published_on: date = Field(index=True)
     township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
     link: str = Field(default="", max_length=300)
+    kind: str = Field(default="信息", max_length=10, sa_column_kwargs={"server_default": "信息"})
     is_demo: bool = False
     created_by: str = Field(max_length=40)
     created_at: datetime = Field(default_factory=utcnow)
     deleted_at: datetime | None = None
+    warning_note: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
 
 
 class PublicityTarget(SQLModel, table=True):
@@ -445,6 +452,8 @@ class IndicatorValue(SQLModel, table=True):
     is_demo: bool = False
     created_by: str = Field(max_length=40)
     created_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+    warning_note: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
 
 
 # --- settings --------------------------------------------------------------------------
