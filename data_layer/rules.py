@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from data_layer.queries.article_context import ArticleContext
     from data_layer.queries.rule_context import DisbursementContext, ProgressContext
 
 REPEAT_WINDOW_DAYS = 7  # an identical entry within this many days looks like a repeat
@@ -116,3 +117,18 @@ def disbursement_warnings(c: DisbursementContext) -> dict[str, str]:
 
 def months_overlap(a_from: date, a_to: date, b_from: date, b_to: date) -> bool:
     return a_from <= b_to and a_to >= b_from
+
+
+def article_warnings(c: ArticleContext) -> dict[str, str]:
+    """The soft rules of an article: its title or its link is already recorded, it predates its outlet's first use."""
+    warnings: dict[str, str] = {}
+    if c.same_title_of is not None:
+        warnings["title"] = f"标题相同的稿件已录入（编号 {c.same_title_of}），是否重复录入？"
+    if c.same_link_of is not None:
+        warnings["link"] = f"链接相同的稿件已录入（编号 {c.same_link_of}），是否重复录入？"
+    if c.first_used_on is not None and c.published_on < c.first_used_on:
+        warnings["before_first_use"] = (
+            f"发表日期 {c.published_on:%Y-%m-%d} 早于{c.outlet}的首次使用日期 "
+            f"{c.first_used_on:%Y-%m-%d}，请核对日期或媒体"
+        )
+    return warnings

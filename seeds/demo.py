@@ -90,6 +90,7 @@ SUBSIDIES = {
 ONE_BATCH_PAID = {"dibao": (2, 15), "fuel": (3, 20), "housing": (3, 25), "pension": (5, 22)}
 H2_HOUSING_PAID = (9, 26)
 
+SERIES = "二三四五六七八九十"  # the parts of an article series after the first
 ARTICLES = {  # per outlet, in the order of reference.yaml
     (2023, 1): [13, 3, 4, 15, 6, 20, 11],
     (2023, 2): [10, 3, 3, 14, 5, 18, 12],
@@ -195,6 +196,7 @@ class CountyDemo:
         self.s, self.refs, self.shared, self.rng, self.factor = session, refs, shared, rng, factor
         self.division = division  # 行政区划代码, part of every employer's credit code
         self.weights = [rng.uniform(0.5, 1.6) for _ in refs.township_ids]
+        self.titles: dict[str, int] = {}  # how often each article title was drawn (a repeat is a series: 之二…)
 
     def scaled(self, value: int) -> int:
         return value if self.factor == 1.0 else round(value * self.factor)
@@ -332,6 +334,12 @@ class CountyDemo:
         "{t}开展残疾人实用技术培训",
     )
 
+    def series(self, title: str) -> str:
+        """A title drawn again becomes the next part of a series, so the demo's titles do not repeat (a repeated
+        title is a warning on entry)."""
+        n = self.titles[title] = self.titles.get(title, 0) + 1
+        return title if n == 1 else f"{title}（之{SERIES[n - 2] if n - 2 < len(SERIES) else n}）"
+
     def articles(self, year: int, half: int) -> None:
         start, end = _half_range(year, half)
         for outlet_id, count in zip(self.shared.outlets.values(), ARTICLES[(year, half)], strict=True):
@@ -341,6 +349,7 @@ class CountyDemo:
                 title = self.rng.choice(self.TITLES).format(
                     t=self.refs.township_names[i] if local else self.refs.name, c=self.refs.name
                 )
+                title = self.series(title)
                 publicity.add_article(
                     session=self.s,
                     actor=DEMO_ACTOR,
@@ -350,6 +359,8 @@ class CountyDemo:
                     published_on=_day(self.rng, start, end),
                     township_id=self.refs.township_ids[i] if local else None,
                     is_demo=True,
+                    confirm=True,  # two counties' townships may share a name: such a repeat stays, confirmed
+                    warning_note="演示数据：不同县区的同名乡镇，标题相同",
                     today=TODAY,
                 )
 

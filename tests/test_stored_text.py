@@ -25,7 +25,7 @@ def poison(path: str) -> dict[str, int]:
             f"UPDATE projectitem SET name = name || '{IMAGE}{HTML}', unit = '{SHORT}'",
             f"UPDATE subsidytype SET name = name || '{IMAGE}'",
             f"UPDATE outlet SET name = name || '{IMAGE}'",
-            f"UPDATE article SET title = title || '{IMAGE}'",
+            f"UPDATE article SET title = title || '{IMAGE}', created_by = '{IMAGE}', warning_note = '{IMAGE}'",
             f"UPDATE employer SET name = name || '{IMAGE}'",
             f"UPDATE progressentry SET created_by = '{IMAGE}', note = '{IMAGE}{HTML}', warning_note = '{IMAGE}'",
             f"UPDATE disbursement SET created_by = '{IMAGE}', note = '{IMAGE}', warning_note = '{IMAGE}'",
@@ -35,6 +35,7 @@ def poison(path: str) -> dict[str, int]:
     return {
         "entry_projects": rows(url, "SELECT MIN(id) AS id FROM progressentry")[0]["id"],
         "entry_subsidies": rows(url, "SELECT MIN(id) AS id FROM disbursement")[0]["id"],
+        "entry_publicity": rows(url, "SELECT MIN(id) AS id FROM article")[0]["id"],
     }
 
 

@@ -34,6 +34,7 @@ ACTIONS = {
 RECORD_PAGES = {
     "progressentry": "entry_projects",
     "disbursement": "entry_subsidies",
+    "article": "entry_publicity",
     "employer": "levy_registry",
     "annualreview": "levy_reviews",
     "inspection": "levy_inspections",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select
 
 from data_layer.cache import cached_query
-from data_layer.models import Indicator, IndicatorValue
+from data_layer.models import Indicator, IndicatorValue, SeedFigure
 from data_layer.queries._sql import frame, in_units
 from data_layer.scope import Scope
 
@@ -17,6 +19,7 @@ def totals(url: str, scope: Scope) -> pd.DataFrame:
     v = IndicatorValue
     joined = and_(
         v.indicator_id == Indicator.id,
+        v.deleted_at.is_(None),
         v.period_start >= scope.start,
         v.period_start <= scope.end,
         in_units(scope, v.township_id, v.county_id),
@@ -29,3 +32,76 @@ def totals(url: str, scope: Scope) -> pd.DataFrame:
         .order_by(Indicator.sort_order, Indicator.id)
     )
     return frame(url, stmt, ["code", "indicator", "unit", "category", "value"])
+
+
+def same_period_last_year(day: date) -> date:
+    """The same day a year earlier; 29 February becomes the 28th (a period's end stays the month's end)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def report_period(scope: Scope) -> str:
+    """The report's name for the filter's period (“2023-h1”), to find the figures it printed as “多”."""
+    return f"{scope.year}-{scope.period}"
+
+
+@cached_query
+def year_on_year(url: str, scope: Scope) -> pd.DataFrame:
+    """Every indicator with its value in the filter's period and in the same period of last year.
+
+    A value counts in the period its start falls in; deleted values do not count. ``last_count`` is how many
+    values last year had (0: nothing to compare with, not a zero), ``count`` the same for this period.
+    ``at_least`` marks indicators whose report figure for this period is a “多” figure (metric_rule at_least):
+    the value is a lower bound.
+    """
+    v = IndicatorValue
+    last_start, last_end = same_period_last_year(scope.start), same_period_last_year(scope.end)
+    now = v.period_start.between(scope.start, scope.end)
+    last = v.period_start.between(last_start, last_end)
+    joined = and_(
+        v.indicator_id == Indicator.id,
+        v.deleted_at.is_(None),
+        or_(now, last),
+        in_units(scope, v.township_id, v.county_id),
+    )
+    # The report's “多” figures are county-wide: a township's part of them is an ordinary value.
+    printed_as_at_least = (
+        exists()
+        .where(
+            SeedFigure.metric == literal("indicator:") + Indicator.code,
+            SeedFigure.metric_rule == "at_least",
+            SeedFigure.period == report_period(scope),
+        )
+        .correlate(Indicator)
+    )
+    at_least = printed_as_at_least if not scope.township_ids else false()
+    stmt = (
+        select(
+            Indicator.code,
+            Indicator.name,
+            Indicator.unit,
+            Indicator.category,
+            func.coalesce(func.sum(case((now, v.value), else_=0)), 0),
+            func.count(case((now, v.id))),
+            func.coalesce(func.sum(case((last, v.value), else_=0)), 0),
+            func.count(case((last, v.id))),
+            case((at_least, 1), else_=0),
+        )
+        .select_from(Indicator)
+        .outerjoin(v, joined)
+        .group_by(Indicator.id, Indicator.code, Indicator.name, Indicator.unit, Indicator.category)
+        .order_by(Indicator.sort_order, Indicator.id)
+    )
+    columns = ["code", "indicator", "unit", "category", "value", "count", "last_value", "last_count", "at_least"]
+    df = frame(url, stmt, columns)
+    df["at_least"] = df["at_least"].astype(bool)
+    return df
+
+
+@cached_query
+def choices(url: str) -> pd.DataFrame:
+    """The indicators an entry form offers, in the report's order."""
+    stmt = select(Indicator.id, Indicator.name, Indicator.unit).order_by(Indicator.sort_order, Indicator.id)
+    return frame(url, stmt, ["indicator_id", "indicator", "unit"])

@@ -34,18 +34,19 @@ def add_indicator_value(
     *,
     session: Session,
     actor: Actor,
-    indicator_id: int,
+    indicator_id: int | None,  # None (nothing chosen on a form): refused below, beside its field
     county_id: int,
     township_id: int | None,
     period_start: date,
     period_end: date,
-    value: int,
+    value: int | None,
     note: str = "",
     is_demo: bool = False,
 ) -> int:
     checks = Checks()
     check_actor(checks, actor)
-    checks.require(session.get(Indicator, indicator_id) is not None, "indicator_id", "请选择指标")
+    chosen = indicator_id is not None and session.get(Indicator, indicator_id) is not None
+    checks.require(chosen, "indicator_id", "请选择指标")
     checks.require(session.get(County, county_id) is not None, "county_id", "请选择县区")
     if township_id is not None:
         checks.require(session.get(Township, township_id) is not None, "township_id", "乡镇不存在")

@@ -6,10 +6,23 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from data_layer import rules
 from data_layer.errors import Checks
-from data_layer.models import AREA_LEVELS, Article, County, Outlet, PublicityTarget, Township
+from data_layer.models import AREA_LEVELS, ARTICLE_KINDS, Article, County, Outlet, PublicityTarget, Township
+from data_layer.queries.article_context import article_context
 from data_layer.roles import Actor
-from data_layer.services._core import audit, check_actor, check_count, check_text, insert, service, snapshot
+from data_layer.services._core import (
+    RecordType,
+    audit,
+    check_actor,
+    check_count,
+    check_text,
+    create_one,
+    exists,
+    insert,
+    service,
+    snapshot,
+)
 
 
 @service(admin=True)
@@ -25,6 +38,51 @@ def create_outlet(*, session: Session, actor: Actor, name: str, level: str, medi
     return insert(session, Outlet(name=name.strip(), level=level, medium=medium, sort_order=sort_order), actor=actor)
 
 
+def validate_article(session: Session, checks: Checks, values: dict, *, today: date, current=None) -> dict:
+    """The hard rules of an article (errors: nothing is written); returns the values to store."""
+    v = {k: values.get(k) for k in ENTERED}
+    checks.require(exists(session, County, v["county_id"]), "county_id", "请选择县区")
+    checks.require(exists(session, Outlet, v["outlet_id"]), "outlet_id", "请选择发表媒体（须是已登记的媒体）")
+    check_text(checks, "title", v["title"], "稿件标题", 120)
+    v["title"] = (v["title"] or "").strip()
+    if checks.require(isinstance(v["published_on"], date), "published_on", "请填写发表日期"):
+        checks.require(v["published_on"] <= today, "published_on", "发表日期不能晚于今天")
+    if v["township_id"] is not None:
+        township = session.get(Township, v["township_id"]) if isinstance(v["township_id"], int) else None
+        if checks.require(township is not None, "township_id", "乡镇不存在，请从列表中选择"):
+            checks.require(township.county_id == v["county_id"], "township_id", "该乡镇不属于所选县区")
+            kept = current is not None and current.township_id == v["township_id"]
+            checks.require(township.active or kept, "township_id", f"{township.name}已停用，不能录入新记录")
+    v["kind"] = (v["kind"] or "").strip() or "信息"  # most of what the office sends is 信息
+    checks.require(v["kind"] in ARTICLE_KINDS, "kind", f"稿件类型应为 {' / '.join(ARTICLE_KINDS)}")
+    v["link"] = (v["link"] or "").strip()
+    checks.require(
+        not v["link"] or v["link"].startswith(("http://", "https://")), "link", "链接应以 http:// 或 https:// 开头"
+    )
+    v["is_demo"] = bool(v["is_demo"])
+    return v
+
+
+# What a person enters (the rest is bookkeeping the writers keep).
+BOOKKEEPING = ("id", "warning_note", "created_by", "created_at", "deleted_at")
+ENTERED = [name for name in Article.model_fields if name not in BOOKKEEPING]
+
+
+def article_warnings(session: Session, ids: list[int]) -> dict[int, dict[str, str]]:
+    """The soft rules of the given articles, from the rule context the data-quality checks use."""
+    return {i: rules.article_warnings(c) for i, c in article_context(session, ids).items()}
+
+
+ARTICLE = RecordType(
+    area="publicity",
+    id_field="article_id",
+    date_field="published_on",
+    model=Article,
+    validate=validate_article,
+    warnings=article_warnings,
+)
+
+
 @service(area="publicity")
 def add_article(
     *,
@@ -36,31 +94,27 @@ def add_article(
     published_on: date,
     township_id: int | None = None,
     link: str = "",
+    kind: str = "信息",
     is_demo: bool = False,
+    confirm: bool = False,
+    warning_note: str = "",
     today: date | None = None,
 ) -> int:
-    checks = Checks()
-    check_actor(checks, actor)
-    checks.require(session.get(County, county_id) is not None, "county_id", "请选择县区")
-    checks.require(session.get(Outlet, outlet_id) is not None, "outlet_id", "请选择发表媒体")
-    check_text(checks, "title", title, "稿件标题", 120)
-    if checks.require(isinstance(published_on, date), "published_on", "请填写发表日期"):
-        checks.require(published_on <= (today or date.today()), "published_on", "发表日期不能晚于今天")
-    if township_id is not None:
-        checks.require(session.get(Township, township_id) is not None, "township_id", "乡镇不存在")
-    checks.require(not link or link.startswith(("http://", "https://")), "link", "链接应以 http:// 或 https:// 开头")
-    checks.raise_if_any()
-    row = Article(
+    """Record an article through the entry workflow's rules: a repeated title or link, or a date before
+    the outlet's first use, is a warning to confirm (``confirm``, with ``warning_note`` saying why)."""
+    values = dict(
         county_id=county_id,
         outlet_id=outlet_id,
-        title=title.strip(),
+        title=title,
         published_on=published_on,
         township_id=township_id,
         link=link,
+        kind=kind,
         is_demo=is_demo,
-        created_by=actor.name,
     )
-    return insert(session, row, actor=actor)
+    return create_one(
+        session, ARTICLE, actor=actor, values=values, confirm=confirm, warning_note=warning_note, today=today
+    )
 
 
 @service(admin=True)

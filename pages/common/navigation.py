@@ -39,6 +39,7 @@ PAGES = [
     PageDef("subsidies", "补贴发放", "社会保障补贴发放", ":material/payments:", "", "subsidies", "board"),
     PageDef("levy", "残保金征收", "按比例安排残疾人就业 · 残保金征收", ":material/work:", "", "levy", "board"),
     PageDef("publicity", "信息宣传", "信息宣传", ":material/campaign:", "", "publicity", "board"),
+    PageDef("other_work", "其他工作", "其他工作", ":material/volunteer_activism:", "", "other_work", "board"),
     PageDef(
         "entry_projects",
         "重点工程进度录入",
@@ -56,6 +57,15 @@ PAGES = [
         "数据录入",
         "entry_subsidies",
         "enter:subsidies",
+    ),
+    PageDef(
+        "entry_publicity",
+        "信息宣传录入",
+        "信息宣传录入",
+        ":material/campaign:",
+        "数据录入",
+        "entry_publicity",
+        "enter:publicity",
     ),
     PageDef(
         "levy_registry",

@@ -1,0 +1,88 @@
+"""The rule context of articles (信息宣传): what the soft rules need to know about each, computed in SQL.
+
+As for progress and disbursements (data_layer/queries/rule_context.py), one statement serves the entry
+service (the rows it has just flushed, in its transaction) and the data-quality checks (every live row),
+so a warning on entry and a finding on 数据质量 are one computation. An article repeats an earlier one
+(lower id, not deleted) with the same title or the same link; it predates its outlet's first use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from functools import cache
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from data_layer.cache import cached_query
+from data_layer.db import get_engine
+from data_layer.models import Article, Outlet, Township
+
+IDS = bindparam("ids", expanding=True)
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    id: int
+    outlet_id: int
+    township_id: int | None
+    title: str
+    link: str
+    kind: str
+    published_on: date
+    warning_note: str
+    outlet: str
+    township: str | None
+    first_used_on: date | None
+    same_title_of: int | None
+    same_link_of: int | None
+
+
+@cache  # built once: constructing the statement costs more than running it for one row
+def _article_stmt(by_ids: bool):
+    a, other = Article, aliased(Article)
+    earlier = (other.id < a.id, other.deleted_at.is_(None))
+    same_title = select(func.max(other.id)).where(*earlier, other.title == a.title).scalar_subquery()
+    same_link = select(func.max(other.id)).where(*earlier, a.link != "", other.link == a.link).scalar_subquery()
+    stmt = (
+        select(
+            a.id,
+            a.outlet_id,
+            a.township_id,
+            a.title,
+            a.link,
+            a.kind,
+            a.published_on,
+            a.warning_note,
+            Outlet.name.label("outlet"),
+            Township.name.label("township"),
+            Outlet.first_used_on,
+            same_title.label("same_title_of"),
+            same_link.label("same_link_of"),
+        )
+        .join(Outlet, Outlet.id == a.outlet_id)
+        .outerjoin(Township, Township.id == a.township_id)
+        .where(a.deleted_at.is_(None))
+        .order_by(a.published_on, a.id)
+    )
+    return stmt.where(a.id.in_(IDS)) if by_ids else stmt
+
+
+def _articles(conn, ids: list[int] | None) -> list[ArticleContext]:
+    names = [f.name for f in fields(ArticleContext)]
+    rows = conn.execute(_article_stmt(ids is not None), {"ids": ids} if ids is not None else {})
+    return [ArticleContext(**{n: row._mapping[n] for n in names}) for row in rows]
+
+
+def article_context(session: Session, ids: list[int]) -> dict[int, ArticleContext]:
+    """For the service: the rows it has just written, in its transaction."""
+    return {c.id: c for c in _articles(session, ids)}
+
+
+@cached_query
+def article_contexts(url: str) -> list[ArticleContext]:
+    """For the data-quality checks: every live article."""
+    with get_engine(url).connect() as conn:
+        return _articles(conn, None)
