@@ -424,6 +424,19 @@ class PublicityTarget(SQLModel, table=True):
     target: int = Field(sa_type=BigInteger)
 
 
+class PublicityQuota(SQLModel, table=True):
+    """A township's quota of articles for a year (乡镇信息报送任务): articles about it, at any level."""
+
+    __table_args__ = (
+        UniqueConstraint("township_id", "year", name="uq_publicityquota_township_year"),
+        CheckConstraint("target >= 0", name="target_nonneg"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    township_id: int = Field(foreign_key="township.id", index=True)
+    year: int
+    target: int = Field(sa_type=BigInteger)
+
+
 # --- other work items -------------------------------------------------------------------
 
 

@@ -100,7 +100,7 @@ def render_levy(ctx: ViewContext) -> None:
 
 def render_publicity(ctx: ViewContext) -> None:
     card_title("信息宣传", "publicity", "详情", ctx)
-    levels = publicity.by_level(ctx.url, ctx.scope)
+    levels = publicity.by_level(ctx.url, ctx.scope, ctx.today)
     target = levels["target"].sum(min_count=1)
     note = "" if math.isnan(target) else f"全年目标 {num(target)} 篇"
     big_number("发表稿件", num(levels["articles"].sum()), "篇", note)

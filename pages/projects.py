@@ -14,7 +14,7 @@ from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.entry_fields import edit_link
 from pages.common.fmt import escape_markdown, num, pct, wan
-from pages.common.ui import big_number, empty, short_project_name, township_order
+from pages.common.ui import big_number, empty, short_project_name, status_badge, township_order
 
 STATUS_BG = {"on_track": "#dcfce7", "behind": "#fef3c7", "far_behind": "#fee2e2", "no_target": "#f3f4f6"}
 
@@ -41,11 +41,7 @@ def render_project_cards(summary: pd.DataFrame) -> None:
         with col.container(border=True):
             st.markdown(f"#### {escape_markdown(short_project_name(row.project))}")
             big_number("完成进度", pct(row.completion), "", f"序时进度 {pct(row.elapsed)}")
-            colour = charts.STATUS_COLOURS[row.status]
-            st.markdown(
-                f"<span style='color:{colour};font-weight:700;font-size:1.3rem'>● {row.status_label}</span>",
-                unsafe_allow_html=True,
-            )
+            st.html(status_badge(row.status, row.status_label))
             if row.budget_fen == row.budget_fen and row.budget_fen:
                 spent = row.amount_ytd_fen / row.budget_fen
                 st.markdown(f"资金：已用 **{wan(row.amount_ytd_fen)}** / 预算 {wan(row.budget_fen)}（{pct(spent)}）")

@@ -1,57 +1,166 @@
-"""信息宣传: articles by outlet level, by outlet and by month."""
+"""信息宣传: articles per outlet level against the year's targets and its pace, by outlet, by month, by
+township (who contributed, who has not) and the list of articles with their links."""
 
 from __future__ import annotations
 
+import math
+
+import pandas as pd
 import streamlit as st
 
-from data_layer.queries import publicity
+from data_layer import app_settings
+from data_layer.queries import articles, publicity
 from pages.common import charts
 from pages.common.context import ViewContext, current
-from pages.common.fmt import num
-from pages.common.ui import empty
+from pages.common.fmt import cn_date, escape_markdown, num, pct
+from pages.common.ui import GRID_ROW_PX, big_number, empty, grid_height, level_key, link, status_badge, status_words
+
+LIST_ROWS = 12  # the article list shows this many rows before it scrolls (its count is written above it)
 
 
 def render() -> None:
     ctx = current()
-    levels = publicity.by_level(ctx.url, ctx.scope)
-    cols = st.columns(5)
-    cols[0].metric("发表稿件", f"{num(levels['articles'].sum())} 篇")
-    for col, row in zip(cols[1:], levels.itertuples(), strict=True):
-        target = "" if row.target != row.target else f"年度目标 {row.target:.0f} 篇"
-        col.metric(row.level_label, f"{row.articles} 篇", target or None, delta_color="off", delta_arrow="off")
-    if levels["articles"].sum() == 0:
-        empty("本期没有登记稿件")
+    thresholds = app_settings.pace_thresholds(ctx.url)
+    levels = publicity.by_level(ctx.url, ctx.scope, ctx.today, thresholds)
+    render_levels(ctx, levels)
+    if levels["year_to_date"].sum() == 0 and levels["target"].isna().all():
+        empty(f"{ctx.spec.year}年还没有登记稿件，也没有设置宣传目标。")
         return
+    level_key()
     left, right = st.columns(2, gap="large")
     with left:
         render_by_outlet(ctx)
     with right:
         render_by_month(ctx)
+    render_by_township(ctx, thresholds)
+    render_list(ctx)
+
+
+def so_far(row) -> str:
+    """“全年累计 40 / 目标 80 篇”."""
+    target = "未设目标" if math.isnan(row.target) else f"目标 {num(row.target)} 篇"
+    return f"全年累计 {num(row.year_to_date)} 篇 / {target}"
+
+
+def pace_line(row) -> str:
+    """The status in shape, word and colour, and the share done (HTML)."""
+    done = "" if math.isnan(row.completion) else f'<span class="pace-done">完成 {pct(row.completion)}</span>'
+    return f"{status_badge(row.status, row.status_label)}{done}"
+
+
+def render_levels(ctx: ViewContext, levels: pd.DataFrame) -> None:
+    total = publicity.all_levels(levels, ctx.scope, ctx.today, app_settings.pace_thresholds(ctx.url))
+    cols = st.columns(5, gap="small")
+    with cols[0].container(border=True):
+        big_number("本期发表稿件", num(total.articles), "篇", so_far(total))
+        st.html(pace_line(total))
+    for col, row in zip(cols[1:], levels.itertuples(), strict=True):
+        with col.container(border=True):
+            big_number(row.level_label, num(row.articles), "篇", so_far(row))
+            st.html(pace_line(row))
+    as_of = cn_date(min(ctx.scope.end, ctx.today))
+    words = f"完成＝全年累计÷年度目标；序时进度 {pct(float(total.elapsed))}（截至{as_of}已过全年的比例）。"
+    if ctx.scope.township_ids:
+        words += "各级目标按全县设置，选了乡镇时不比较；乡镇的报送任务见下方“按乡镇”。"
+    st.caption(words)
 
 
 def render_by_outlet(ctx: ViewContext) -> None:
-    st.subheader("按媒体")
+    st.subheader("按媒体（本期）")
     rows = publicity.by_outlet(ctx.url, ctx.scope)
+    names = dict(zip(publicity.LEVEL_LABELS, publicity.LEVEL_LABELS.values(), strict=True))
     fig = charts.hbar(
         list(rows["outlet"]),
         list(rows["articles"]),
-        text=[f"{n} 篇" for n in rows["articles"]],
+        text=[f"{n} 篇 · {names[lv]}" for n, lv in zip(rows["articles"], rows["level"], strict=True)],
         colours=[charts.LEVEL_COLOURS[lv] for lv in rows["level"]],
-        x_max=max(rows["articles"].max(), 1) * 1.3,
+        x_max=max(rows["articles"].max(), 1) * 1.6,
         height=60 + 44 * len(rows),
     )
     charts.show(fig, "publicity_by_outlet")
 
 
 def render_by_month(ctx: ViewContext) -> None:
-    st.subheader("按月份")
+    st.subheader("按月份（本期，篇）")
     rows = publicity.by_month(ctx.url, ctx.scope)
-    months = sorted(rows["month"].unique())
-    labels = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级"}
+    months = pd.period_range(ctx.scope.start, ctx.scope.end, freq="M").strftime("%Y-%m")
     series = {
-        labels[lv]: [int(rows[(rows.month == m) & (rows.level == lv)]["articles"].sum()) for m in months]
-        for lv in labels
+        label: [int(rows[(rows.month == m) & (rows.level == lv)]["articles"].sum()) for m in months]
+        for lv, label in publicity.LEVEL_LABELS.items()
     }
-    charts.show(
-        charts.stacked_bars([f"{int(m[5:])}月" for m in months], series, y_title="篇", height=380), "publicity_by_month"
+    colours = [charts.LEVEL_COLOURS[lv] for lv in publicity.LEVEL_LABELS]
+    fig = charts.stacked_bars([f"{int(m[5:])}月" for m in months], series, height=400, colours=colours)
+    charts.show(fig, "publicity_by_month")
+
+
+def render_by_township(ctx: ViewContext, thresholds) -> None:
+    st.subheader("按乡镇：报送任务与完成")
+    towns = publicity.by_township(ctx.url, ctx.scope, ctx.today, thresholds)
+    if towns.empty:
+        st.caption("没有启用的乡镇")
+        return
+    silent = list(towns.loc[towns["articles"] == 0, "township"])
+    if silent:
+        st.markdown(escape_markdown(f"本期未供稿（{len(silent)} 个）：{'、'.join(silent)}"))
+    else:
+        st.markdown("本期每个乡镇都有稿件。")
+    elapsed = float(towns["elapsed"].iloc[0])
+    table = pd.DataFrame(
+        {
+            "乡镇": towns["township"],
+            "本期稿件（篇）": towns["articles"],
+            "全年累计 / 任务（篇）": [
+                f"{num(d)} / {'未设' if math.isnan(t) else num(t)}"
+                for d, t in zip(towns["year_to_date"], towns["target"], strict=True)
+            ],
+            "完成进度": towns["completion"],
+            "状态": [status_words(s, label) for s, label in zip(towns["status"], towns["status_label"], strict=True)],
+        }
     )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=grid_height(len(table)),  # every township in sight: none hidden below a scroll
+        row_height=GRID_ROW_PX,
+        column_config={
+            "完成进度": st.column_config.ProgressColumn(
+                f"完成进度（序时 {pct(elapsed)}）", format="percent", min_value=0, max_value=1
+            ),
+        },
+        key="publicity_townships",
+    )
+    if not ctx.scope.township_ids:
+        st.caption(f"另有县本级稿件 {num(publicity.county_wide(ctx.url, ctx.scope))} 篇（不属于任何乡镇）。")
+
+
+def render_list(ctx: ViewContext) -> None:
+    found = articles.articles(ctx.url, ctx.scope)
+    st.subheader(f"稿件列表（本期 {num(len(found))} 篇）")
+    if found.empty:
+        st.caption("本期没有登记稿件")
+        return
+    table = pd.DataFrame(
+        {
+            "发表日期": [cn_date(d) for d in found["published_on"]],
+            "媒体": found["outlet"],
+            "级别": [publicity.LEVEL_LABELS[lv] for lv in found["level"]],
+            "乡镇": found["township"],
+            "标题": found["title"],
+            "类型": found["kind"],
+            "链接": found["link"],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=grid_height(min(len(table), LIST_ROWS)),
+        row_height=GRID_ROW_PX,
+        column_config={
+            "标题": st.column_config.TextColumn(width="large"),
+            "链接": st.column_config.LinkColumn("链接", display_text="打开"),
+        },
+        key="publicity_list",
+    )
+    link("publicity_ledger", "导出稿件列表（信息报送台账）", ctx)

@@ -39,7 +39,8 @@ QUERIES = {
     "补贴 by_month": lambda url, s: subsidies.by_month(url, s),
     "残保金 summary": lambda url, s: levy.summary(url, s),
     "残保金 by_township": lambda url, s: levy.by_township(url, s),
-    "宣传 by_level": lambda url, s: publicity.by_level(url, s),
+    "宣传 by_level": lambda url, s: publicity.by_level(url, s, TODAY),
+    "宣传 by_township": lambda url, s: publicity.by_township(url, s, TODAY),
     "数据质量 findings": lambda url, s: checks.findings(url),
 }
 

@@ -203,6 +203,7 @@ class CountyDemo:
 
     def run(self) -> None:
         self.township_targets()
+        self.publicity_quotas()
         for year, half in PROGRESS:
             self.progress(year, half)
             self.subsidies(year, half)
@@ -334,6 +335,15 @@ class CountyDemo:
         "{t}开展残疾人实用技术培训",
     )
 
+    def publicity_quotas(self) -> None:
+        """Each township's yearly quota of articles about it (乡镇信息报送任务): 6, 8 for the two 街道."""
+        for year in sorted({y for y, _ in PROGRESS}):
+            quotas = {
+                t: self.scaled(8 if name.endswith("街道") else 6)
+                for t, name in zip(self.refs.township_ids, self.refs.township_names, strict=True)
+            }
+            publicity.set_publicity_quotas(session=self.s, actor=ACTOR, year=year, quotas=quotas)
+
     def series(self, title: str) -> str:
         """A title drawn again becomes the next part of a series, so the demo's titles do not repeat (a repeated
         title is a warning on entry)."""
@@ -350,14 +360,20 @@ class CountyDemo:
                     t=self.refs.township_names[i] if local else self.refs.name, c=self.refs.name
                 )
                 title = self.series(title)
+                day = _day(self.rng, start, end)
+                # a link for four in five (the ledger's 链接 column), drawn without the random generator so the
+                # rest of the demo stays as it was; example.com: a demo address that names no real site
+                n = sum(self.titles.values())
+                link = "" if n % 5 == 0 else f"https://example.com/{self.division}/{day:%Y%m%d}-{n}.html"
                 publicity.add_article(
                     session=self.s,
                     actor=DEMO_ACTOR,
                     county_id=self.refs.county_id,
                     outlet_id=outlet_id,
                     title=title,
-                    published_on=_day(self.rng, start, end),
+                    published_on=day,
                     township_id=self.refs.township_ids[i] if local else None,
+                    link=link,
                     is_demo=True,
                     confirm=True,  # two counties' townships may share a name: such a repeat stays, confirmed
                     warning_note="演示数据：不同县区的同名乡镇，标题相同",

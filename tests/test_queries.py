@@ -227,7 +227,7 @@ def test_campaigns(demo_url, scope):
 # --- publicity ----------------------------------------------------------------------------------------
 
 
-def articles_in(url: str, scope: Scope) -> list[dict]:
+def articles_in(url: str, scope: Scope, *, from_year_start: bool = False) -> list[dict]:
     return [
         a
         for a in rows(
@@ -235,8 +235,19 @@ def articles_in(url: str, scope: Scope) -> list[dict]:
             "SELECT a.*, o.name AS outlet, o.level FROM article a JOIN outlet o "
             "ON o.id = a.outlet_id WHERE a.deleted_at IS NULL",
         )
-        if in_period(a["published_on"], scope) and in_units(a["township_id"], scope)
+        if in_period(a["published_on"], scope, from_year_start=from_year_start) and in_units(a["township_id"], scope)
     ]
+
+
+def expected_pace(done: int, target: float, scope: Scope) -> tuple[float, float, str]:
+    """完成进度, 序时进度 and the status word, worked out by hand (thresholds 5 and 20 points)."""
+    days = 366 if scope.year % 4 == 0 else 365
+    elapsed = ((min(scope.end, TODAY) - scope.year_start).days + 1) / days
+    if not target or target != target:
+        return math.nan, elapsed, "无目标"
+    rate = done / target
+    gap = elapsed - rate
+    return rate, elapsed, "严重滞后" if gap > 0.20 else "滞后" if gap > 0.05 else "正常"
 
 
 def test_by_outlet(demo_url, scope):
@@ -248,18 +259,41 @@ def test_by_outlet(demo_url, scope):
 
 
 def test_by_level(demo_url, scope):
-    got = publicity.by_level(demo_url, scope)
+    got = publicity.by_level(demo_url, scope, TODAY)
     mine = articles_in(demo_url, scope)
+    so_far = articles_in(demo_url, scope, from_year_start=True)
     targets = defaultdict(int)
     for t in rows(demo_url, "SELECT * FROM publicitytarget WHERE year = ?", (scope.year,)):
         targets[t["level"]] += t["target"]
     assert list(got["level"]) == ["national", "provincial", "municipal", "county"]
     for r in got.itertuples():
         assert r.articles == sum(a["level"] == r.level for a in mine)
-        if scope.township_ids:
-            assert math.isnan(r.target)
-        else:
-            assert r.target == targets[r.level]
+        assert r.year_to_date == sum(a["level"] == r.level for a in so_far)
+        target = math.nan if scope.township_ids else targets[r.level]
+        rate, elapsed, status = expected_pace(r.year_to_date, target, scope)
+        assert r.target == target or (math.isnan(r.target) and math.isnan(target))
+        assert r.completion == pytest.approx(rate, nan_ok=True)
+        assert (r.elapsed, r.status_label) == (pytest.approx(elapsed), status)
+
+
+def test_by_township(demo_url, scope):
+    got = publicity.by_township(demo_url, scope, TODAY)
+    towns = [t for t in rows(demo_url, "SELECT * FROM township WHERE active ORDER BY sort_order, id")]
+    towns = [t for t in towns if in_units(t["id"], scope)]
+    quotas = {
+        q["township_id"]: q["target"]
+        for q in rows(demo_url, "SELECT * FROM publicityquota WHERE year = ?", (scope.year,))
+    }
+    mine = articles_in(demo_url, scope)
+    so_far = articles_in(demo_url, scope, from_year_start=True)
+    assert list(got["township"]) == [t["name"] for t in towns]
+    for r in got.itertuples():
+        assert r.articles == sum(a["township_id"] == r.township_id for a in mine)
+        assert r.year_to_date == sum(a["township_id"] == r.township_id for a in so_far)
+        rate, _, status = expected_pace(r.year_to_date, quotas.get(r.township_id, math.nan), scope)
+        assert r.completion == pytest.approx(rate, nan_ok=True) and r.status_label == status
+    county_wide = sum(a["township_id"] is None for a in mine)
+    assert publicity.county_wide(demo_url, scope) == (0 if scope.township_ids else county_wide)
 
 
 def test_by_month(demo_url, scope):
@@ -301,7 +335,8 @@ def test_queries_on_an_empty_store(empty_url):
     assert subsidies.totals_by_type(empty_url, scope).empty
     assert levy.summary(empty_url, scope).iloc[0]["registered"] == 0
     assert math.isnan(levy.summary(empty_url, scope).iloc[0]["inspection_rate"])
-    assert publicity.by_level(empty_url, scope)["articles"].sum() == 0
+    assert publicity.by_level(empty_url, scope, TODAY)["articles"].sum() == 0
+    assert publicity.by_township(empty_url, scope, TODAY).empty
     assert org.years(empty_url) == [] and org.demo_present(empty_url) is False
     assert org.last_write(empty_url) is None
     assert provenance.figures(empty_url).empty

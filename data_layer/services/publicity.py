@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
 from data_layer import rules
 from data_layer.errors import Checks
-from data_layer.models import AREA_LEVELS, ARTICLE_KINDS, Article, County, Outlet, PublicityTarget, Township
+from data_layer.models import (
+    AREA_LEVELS,
+    ARTICLE_KINDS,
+    Article,
+    County,
+    Outlet,
+    PublicityQuota,
+    PublicityTarget,
+    Township,
+)
 from data_layer.queries.article_context import article_context
 from data_layer.roles import Actor
 from data_layer.services._core import (
     RecordType,
     audit,
+    change_row,
     check_actor,
     check_count,
     check_text,
@@ -23,19 +33,67 @@ from data_layer.services._core import (
     service,
     snapshot,
 )
+from data_layer.settings import CHINA
+
+
+def outlet_errors(session: Session, values: dict, *, current_id: int | None = None) -> dict[str, str]:
+    """The rules of an outlet, for a new one and for a change."""
+    checks = Checks()
+    check_text(checks, "name", values.get("name"), "媒体名称", 60)
+    name = (values.get("name") or "").strip()
+    if name:
+        same = session.exec(select(Outlet).where(Outlet.name == name, Outlet.id != (current_id or -1))).first()
+        checks.require(same is None, "name", f"媒体“{name}”已登记")
+    checks.require(values.get("level") in AREA_LEVELS, "level", "级别应为 国家级 / 省级 / 市级 / 县级")
+    check_text(checks, "medium", values.get("medium"), "媒体类型", 20)  # the report's own: 杂志/网站, 广播电视 …
+    first = values.get("first_used_on")
+    if first is not None and checks.require(isinstance(first, date), "first_used_on", "首次使用日期无法识别"):
+        checks.require(first <= datetime.now(CHINA).date(), "first_used_on", "首次使用日期不能晚于今天")
+    return checks.errors
 
 
 @service(admin=True)
-def create_outlet(*, session: Session, actor: Actor, name: str, level: str, medium: str, sort_order: int = 0) -> int:
+def create_outlet(
+    *,
+    session: Session,
+    actor: Actor,
+    name: str,
+    level: str,
+    medium: str,
+    sort_order: int | None = None,
+    first_used_on: date | None = None,
+) -> int:
+    """Register an outlet; without ``sort_order`` it goes last among those of its level."""
     checks = Checks()
     check_actor(checks, actor)
-    check_text(checks, "name", name, "媒体名称", 60)
-    checks.require(level in AREA_LEVELS, "level", "级别应为 国家级 / 省级 / 市级 / 县级")
-    check_text(checks, "medium", medium, "媒体类型", 20)
-    if name and session.exec(select(Outlet).where(Outlet.name == name.strip())).first():
-        checks.require(False, "name", f"媒体“{name}”已存在")
+    values = dict(name=name, level=level, medium=medium, first_used_on=first_used_on)
+    checks.errors.update(outlet_errors(session, values))
     checks.raise_if_any()
-    return insert(session, Outlet(name=name.strip(), level=level, medium=medium, sort_order=sort_order), actor=actor)
+    if sort_order is None:
+        orders = session.exec(select(Outlet.sort_order)).all()
+        sort_order = max(orders, default=-1) + 1
+    row = Outlet(name=name.strip(), level=level, medium=medium, sort_order=sort_order, first_used_on=first_used_on)
+    return insert(session, row, actor=actor)
+
+
+@service(admin=True)
+def update_outlet(
+    *, session: Session, actor: Actor, outlet_id: int, name: str, level: str, medium: str, first_used_on: date | None
+) -> bool:
+    """Correct an outlet (its articles follow it: a level changed moves them all); returns whether it changed."""
+    checks = Checks()
+    check_actor(checks, actor)
+    row = session.get(Outlet, outlet_id) if isinstance(outlet_id, int) else None
+    if not checks.require(row is not None, "outlet_id", "媒体不存在"):
+        checks.raise_if_any()
+    values = dict(name=name, level=level, medium=medium, first_used_on=first_used_on)
+    checks.errors.update(outlet_errors(session, values, current_id=outlet_id))
+    checks.raise_if_any()
+    values["name"] = name.strip()
+    changes = {k: v for k, v in values.items() if getattr(row, k) != v}
+    if changes:
+        change_row(session, row, actor, "update", **changes)
+    return bool(changes)
 
 
 def validate_article(session: Session, checks: Checks, values: dict, *, today: date, current=None) -> dict:
@@ -137,3 +195,32 @@ def set_publicity_target(*, session: Session, actor: Actor, county_id: int, year
     session.add(row)
     audit(session, actor=actor, action="update", row=row, before=before)
     return row.id  # type: ignore[return-value]
+
+
+@service(admin=True)
+def set_publicity_quotas(*, session: Session, actor: Actor, year: int, quotas: dict[int, int | None]) -> int:
+    """Townships' quotas of articles for ``year`` at once (all or nothing): ``None`` removes a quota.
+    Returns how many changed."""
+    checks = Checks()
+    check_actor(checks, actor)
+    checks.require(isinstance(year, int) and 2000 <= year <= 2100, "year", "年度无法识别")
+    for township_id, target in quotas.items():
+        checks.require(exists(session, Township, township_id), "quotas", f"乡镇（编号 {township_id}）不存在")
+        check_count(checks, f"quota_{township_id}", target, "任务篇数", allow_none=True)
+    checks.raise_if_any()
+    changed = 0
+    for township_id, target in quotas.items():
+        row = session.exec(
+            select(PublicityQuota).where(PublicityQuota.township_id == township_id, PublicityQuota.year == year)
+        ).first()
+        if row is None and target is not None:
+            insert(session, PublicityQuota(township_id=township_id, year=year, target=target), actor=actor)
+        elif row is not None and target is None:
+            audit(session, actor=actor, action="delete", row=row, before=snapshot(row))
+            session.delete(row)
+        elif row is not None and row.target != target:
+            change_row(session, row, actor, "update", target=target)
+        else:
+            continue
+        changed += 1
+    return changed

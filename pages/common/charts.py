@@ -9,7 +9,10 @@ import streamlit as st
 
 FONT = dict(family="Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif", size=18, color="#1f2937")
 STATUS_COLOURS = {"on_track": "#15803d", "behind": "#d97706", "far_behind": "#b91c1c", "no_target": "#6b7280"}
-LEVEL_COLOURS = {"national": "#7c3aed", "provincial": "#2563eb", "municipal": "#0891b2", "county": "#059669"}
+STATUS_MARKS = {"on_track": "●", "behind": "▲", "far_behind": "■", "no_target": "○"}  # a shape per status
+# One colour per outlet level on every page and chart, from the Okabe–Ito palette: the four stay apart for a
+# red–green colour-blind viewer and on a washed-out projector (they differ in lightness as well as hue).
+LEVEL_COLOURS = {"national": "#0b4f8a", "provincial": "#e69f00", "municipal": "#56b4e9", "county": "#b9467f"}
 PRIMARY = "#1d4ed8"
 
 
@@ -82,19 +85,30 @@ def hbar(
 
 
 def stacked_bars(
-    categories: Sequence[str], series: dict[str, Sequence[float]], *, height: int = 420, y_title: str = ""
+    categories: Sequence[str],
+    series: dict[str, Sequence[float]],
+    *,
+    height: int = 420,
+    y_title: str = "",
+    colours: Sequence[str] | None = None,
 ) -> go.Figure:
-    """Vertical stacked bars (e.g. townships × subsidy types), with a legend on top."""
-    fig = go.Figure([go.Bar(name=name, x=list(categories), y=list(values)) for name, values in series.items()])
+    """Vertical stacked bars (e.g. townships × subsidy types), with a legend on top; ``colours`` per series."""
+    fig = go.Figure(
+        [
+            go.Bar(name=name, x=list(categories), y=list(values), marker_color=colours[i] if colours else None)
+            for i, (name, values) in enumerate(series.items())
+        ]
+    )
     fig.update_layout(barmode="stack")
     _layout(fig, height)
     fig.update_layout(
         showlegend=True,
-        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, font=dict(size=16)),
+        # in the order given (stacked bars would list the top one first), so every chart's key reads alike
+        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, font=dict(size=16), traceorder="normal"),
         margin=dict(l=10, r=10, t=50, b=10),
     )
     fig.update_yaxes(title_text=y_title, tickformat=",.0f", exponentformat="none", gridcolor="#e5e7eb")
-    fig.update_xaxes(tickfont=dict(size=16))
+    fig.update_xaxes(tickfont=dict(size=16), tickangle=0, automargin=True)  # month labels level, never cut
     return fig
 
 

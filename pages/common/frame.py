@@ -48,6 +48,11 @@ CSS = """
 [data-testid="InputInstructions"] > span:first-child::after {content: "按回车键确认"; font-size: 12px}
 [data-testid="stForm"] [data-testid="InputInstructions"] > span:first-child::after {content: "按回车键保存"}
 .entry-preview {font-size: 1.05rem; color: #111827}
+.status-badge {font-weight: 700; font-size: 1.3rem}
+.pace-done {font-size: clamp(16px, 1.1vw, 21px); margin-left: 0.8em; white-space: nowrap}
+.level-key {font-size: 1.1rem; color: #1f2937}
+.level-chip {margin-left: 1.2em; white-space: nowrap}
+.level-chip span {font-size: 1.3em}
 /* The file uploader's own words are English ("Upload", "200MB per file"): a Chinese button, no size line. */
 [data-testid="stFileUploaderDropzoneInstructions"] {display: none}
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] > * {display: none}

@@ -7,6 +7,8 @@ from html import escape
 import streamlit as st
 
 from data_layer.queries import org
+from data_layer.queries.publicity import LEVEL_LABELS
+from pages.common.charts import LEVEL_COLOURS, STATUS_COLOURS, STATUS_MARKS
 from pages.common.context import ViewContext
 from pages.common.fmt import cn_datetime, escape_markdown
 
@@ -35,6 +37,26 @@ def big_number(label: str, value: str, unit: str = "", note: str = "") -> None:
     if note:
         parts.append(f'<div class="note">{escape(note)}</div>')
     st.html(f'<div class="big-number">{"".join(parts)}</div>')
+
+
+def status_words(status: str, label: str) -> str:
+    """A status as a shape and a word (“▲ 滞后”): readable without its colour."""
+    return f"{STATUS_MARKS[status]} {label}"
+
+
+def status_badge(status: str, label: str) -> str:
+    """The status line of a card: shape, word and colour (HTML for ``st.html``)."""
+    words = escape(status_words(status, label))
+    return f'<span class="status-badge" style="color:{STATUS_COLOURS[status]}">{words}</span>'
+
+
+def level_key() -> None:
+    """The outlet levels' colours, once above the charts that use them."""
+    chips = "".join(
+        f'<span class="level-chip"><span style="color:{LEVEL_COLOURS[lv]}">■</span> {name}</span>'
+        for lv, name in LEVEL_LABELS.items()
+    )
+    st.html(f'<div class="level-key">媒体级别颜色：{chips}</div>')
 
 
 def card_title(title: str, url_path: str, link_label: str, ctx: ViewContext) -> None:
