@@ -145,3 +145,52 @@ def by_month(url: str, scope: Scope) -> pd.DataFrame:
         .order_by(month, Outlet.level)
     )
     return frame(url, stmt, ["month", "level", "articles"])
+
+
+# --- the settings page: targets, quotas and outlets as an administrator edits them ----------------------
+
+
+@cached_query
+def level_targets(url: str, county_id: int, year: int) -> dict[str, int]:
+    """A county's targets per level for the year (levels without one are absent)."""
+    t = PublicityTarget
+    stmt = select(t.level, t.target).where(t.county_id == county_id, t.year == year)
+    return {lv: int(n) for lv, n in frame(url, stmt, ["level", "target"]).itertuples(index=False)}
+
+
+@cached_query
+def quotas(url: str, county_id: int, year: int) -> pd.DataFrame:
+    """The county's active townships in the admin's order, each with its quota for the year (NaN: none)."""
+    q = select(PublicityQuota.township_id, PublicityQuota.target).where(PublicityQuota.year == year).subquery()
+    stmt = (
+        select(Township.id, Township.name, q.c.target)
+        .outerjoin(q, q.c.township_id == Township.id)
+        .where(Township.county_id == county_id, Township.active)
+        .order_by(Township.sort_order, Township.id)
+    )
+    out = frame(url, stmt, ["township_id", "township", "target"])
+    out["target"] = out["target"].astype("float64")
+    return out
+
+
+@cached_query
+def outlet_usage(url: str) -> pd.DataFrame:
+    """Every outlet in the admin's order with its articles ever recorded and the first and last date published."""
+    a = Article
+    stmt = (
+        select(
+            Outlet.id,
+            Outlet.name,
+            Outlet.level,
+            Outlet.medium,
+            Outlet.first_used_on,
+            func.count(a.id),
+            func.min(a.published_on),
+            func.max(a.published_on),
+        )
+        .outerjoin(a, and_(a.outlet_id == Outlet.id, a.deleted_at.is_(None)))
+        .group_by(Outlet.id, Outlet.name, Outlet.level, Outlet.medium, Outlet.first_used_on, Outlet.sort_order)
+        .order_by(Outlet.sort_order, Outlet.id)
+    )
+    columns = ["outlet_id", "outlet", "level", "medium", "first_used_on", "articles", "first_article", "last_article"]
+    return frame(url, stmt, columns)

@@ -198,6 +198,40 @@ def set_publicity_target(*, session: Session, actor: Actor, county_id: int, year
 
 
 @service(admin=True)
+def set_publicity_targets(
+    *, session: Session, actor: Actor, county_id: int, year: int, targets: dict[str, int | None]
+) -> int:
+    """A county's targets per level for ``year`` at once (all or nothing): ``None`` removes one. Returns how many
+    changed."""
+    checks = Checks()
+    check_actor(checks, actor)
+    checks.require(exists(session, County, county_id), "county_id", "请选择县区")
+    checks.require(isinstance(year, int) and 2000 <= year <= 2100, "year", "年度无法识别")
+    for level, target in targets.items():
+        checks.require(level in AREA_LEVELS, "level", "级别应为 国家级 / 省级 / 市级 / 县级")
+        check_count(checks, level, target, "目标篇数", allow_none=True)
+    checks.raise_if_any()
+    changed = 0
+    for level, target in targets.items():
+        row = session.exec(
+            select(PublicityTarget).where(
+                PublicityTarget.county_id == county_id, PublicityTarget.year == year, PublicityTarget.level == level
+            )
+        ).first()
+        if target is None and row is not None:
+            audit(session, actor=actor, action="delete", row=row, before=snapshot(row))
+            session.delete(row)
+        elif target is not None and (row is None or row.target != target):
+            set_publicity_target(
+                session=session, actor=actor, county_id=county_id, year=year, level=level, target=target
+            )
+        else:
+            continue
+        changed += 1
+    return changed
+
+
+@service(admin=True)
 def set_publicity_quotas(*, session: Session, actor: Actor, year: int, quotas: dict[int, int | None]) -> int:
     """Townships' quotas of articles for ``year`` at once (all or nothing): ``None`` removes a quota.
     Returns how many changed."""

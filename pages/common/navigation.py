@@ -120,6 +120,15 @@ PAGES = [
     ),
     PageDef("targets", "目标任务", "目标任务与预警阈值", ":material/tune:", "数据管理", "targets", "admin"),
     PageDef(
+        "publicity_settings",
+        "媒体与宣传目标",
+        "媒体与宣传目标",
+        ":material/newspaper:",
+        "数据管理",
+        "publicity_settings",
+        "admin",
+    ),
+    PageDef(
         "subsidy_types", "补贴类型与标准", "补贴类型与标准", ":material/tune:", "数据管理", "subsidy_types", "admin"
     ),
     PageDef("accounts", "账号与权限", "账号与权限", ":material/manage_accounts:", "系统管理", "accounts", "admin"),
