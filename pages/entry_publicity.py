@@ -21,8 +21,6 @@ from pages.common.entry_spec import EntrySpec, Field, GridSpec, Records, Subject
 from pages.common.fmt import cn_date
 from pages.common.ui import township_names
 
-KINDS = " / ".join(ARTICLE_KINDS)
-
 
 def county_id(ctx: ViewContext) -> int:
     return ctx.scope.county_ids[0] if ctx.scope.county_ids else int(org.counties(ctx.url)["county_id"].iloc[0])
@@ -51,7 +49,7 @@ def outlet_caption(ctx: ViewContext, outlet: pd.Series) -> str:
 def typed_fields(outlet: pd.Series) -> list[Field]:
     return [
         Field("title", "稿件标题", "text", width=3, placeholder="不超过 120 字"),
-        Field("kind", "稿件类型", "text", placeholder="空为 信息", help=f"{KINDS}，不填按“信息”"),
+        Field("kind", "稿件类型", "choice", options=ARTICLE_KINDS, help="表格中不选按“信息”"),
         Field("link", "链接（可空）", "text", width=2, placeholder="http:// 或 https:// 开头"),
     ]
 

@@ -60,6 +60,9 @@ def widget(f: Field, widget_key: str, *, value: Any = None, year: int) -> Any:
         return st.selectbox(
             label, range(1, 13), index=index, key=widget_key, format_func=lambda m: f"{year}年{m}月", help=f.help
         )
+    if f.kind == "choice":
+        index = f.options.index(value) if value in f.options else 0
+        return st.selectbox(label, f.options, index=index, key=widget_key, help=f.help)
     return st.text_input(label, value=as_text(f, value), key=widget_key, placeholder=f.placeholder, help=f.help)
 
 
@@ -74,7 +77,7 @@ def read(fields: list[Field], raw: dict[str, Any], year: int) -> tuple[dict, dic
                 values[f.name] = parse_count(value, f.label)
             elif f.kind == "money":
                 values[f.name] = parse_yuan(value, f.label)
-            elif f.kind == "text":
+            elif f.kind in ("text", "choice"):
                 values[f.name] = parse_text(value)
             elif f.kind == "month":
                 values[f.name] = date(year, int(value), 1)

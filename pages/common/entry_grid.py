@@ -61,10 +61,7 @@ def render_grid(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame, actor
         disabled=["乡镇", "本月已录", "问题"],
         column_order=["乡镇", "本月已录", *[f.label for f in columns], "问题"],
         column_config={
-            **{
-                f.label: st.column_config.TextColumn(f.label, alignment="right" if f.kind in NUMERIC else "left")
-                for f in columns
-            },
+            **{f.label: grid_column(f) for f in columns},
             "本月已录": st.column_config.TextColumn("本月已录", alignment="right"),
             "问题": st.column_config.TextColumn("问题", width="large"),
         },
@@ -77,6 +74,13 @@ def render_grid(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame, actor
     other_errors(st.session_state.get(key(spec, "g_errors"), {}), set())
     if st.button("保存本月数据", type="primary", key=key(spec, "g_save")):
         save_grid(spec, ctx, subject, first, day, columns, edited, actor)
+
+
+def grid_column(f: Field):
+    """A choice is picked from its words; everything else is typed as text (numbers are read exactly)."""
+    if f.kind == "choice":
+        return st.column_config.SelectboxColumn(f.label, options=list(f.options), help=f.help)
+    return st.column_config.TextColumn(f.label, alignment="right" if f.kind in NUMERIC else "left")
 
 
 def grid_frame(units: dict[int, str], recorded: dict[int, str], columns: list[Field], problems: dict) -> pd.DataFrame:

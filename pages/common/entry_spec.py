@@ -18,7 +18,7 @@ from pages.common.context import ViewContext
 from pages.common.ui import township_names
 
 COUNTY_WIDE = -1  # the unit choice “县本级” (a record tied to no township)
-FieldKind = Literal["count", "money", "text", "date", "month"]
+FieldKind = Literal["count", "money", "text", "date", "month", "choice"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Field:
     help: str | None = None
     placeholder: str | None = None
     width: float = 1.0
+    options: tuple[str, ...] = ()  # a ``choice``: the words offered (the first is the default)
 
 
 @dataclass(frozen=True)
