@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from data_layer.queries.article_context import ArticleContext
+    from data_layer.queries.indicator_context import IndicatorValueContext
     from data_layer.queries.rule_context import DisbursementContext, ProgressContext
 
 REPEAT_WINDOW_DAYS = 7  # an identical entry within this many days looks like a repeat
+OUTLIER_FACTOR = 5  # an indicator value more than this many times last year's same period looks like a typo
 
 
 def months_between(month_from: date, month_to: date) -> int:
@@ -130,5 +132,37 @@ def article_warnings(c: ArticleContext) -> dict[str, str]:
         warnings["before_first_use"] = (
             f"发表日期 {c.published_on:%Y-%m-%d} 早于{c.outlet}的首次使用日期 "
             f"{c.first_used_on:%Y-%m-%d}，请核对日期或媒体"
+        )
+    return warnings
+
+
+def far_above(value: int, last_value: int, factor: int = OUTLIER_FACTOR) -> bool:
+    """More than ``factor`` times a (positive) value to compare with."""
+    return last_value > 0 and value > factor * last_value
+
+
+def period_text(start: date, end: date) -> str:
+    """“2023年7月1日至12月31日”; one day alone (助残日); the end's year only when it differs."""
+    first = f"{start.year}年{start.month}月{start.day}日"
+    if start == end:
+        return first
+    last = f"{end.month}月{end.day}日" if end.year == start.year else f"{end.year}年{end.month}月{end.day}日"
+    return f"{first}至{last}"
+
+
+def indicator_warnings(c: IndicatorValueContext) -> dict[str, str]:
+    """The soft rules of an indicator value: the same indicator and unit already has a value for an overlapping
+    period (其他工作 would count both), or it is more than ``OUTLIER_FACTOR`` times last year's same period."""
+    warnings: dict[str, str] = {}
+    where = c.township or "县本级"
+    if c.overlap_of is not None:
+        warnings["repeat"] = (
+            f"{where}“{c.indicator}”{period_text(c.overlap_start, c.overlap_end)}已有数值 {c.overlap_value:,} {c.unit}"
+            f"（编号 {c.overlap_of}），与本条期间重叠，两条都会计入合计，是否重复录入？"
+        )
+    if far_above(c.value, c.last_value):
+        warnings["outlier"] = (
+            f"数值 {c.value:,} {c.unit} 超过{where}去年同期的 {OUTLIER_FACTOR} 倍"
+            f"（去年同期 {c.last_value:,} {c.unit}），请核对是否多打了数字"
         )
     return warnings

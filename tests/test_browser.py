@@ -639,3 +639,58 @@ def test_levy_from_an_imported_list_to_the_levy_due(browser, demo_template, tmp_
         assert person not in html and "演示职工甲" not in html  # not even hidden in the page
         expect(page.get_by_text(id_number.mask(person)).first).to_be_attached()  # a grid cell
         page.close()
+
+
+def test_an_article_moves_its_levels_count_and_share_and_a_repeated_title_asks_first(browser, demo_template, tmp_path):
+    """Enter an article for a national outlet: a title already recorded asks for confirmation (nothing saved
+    until confirmed with a note); once saved, 信息宣传 shows one more 国家级 article and a higher share done."""
+    store = tmp_path / "publicity.sqlite3"
+    shutil.copy(demo_template, store)
+    national = "SELECT COUNT(*) FROM article a JOIN outlet o ON o.id = a.outlet_id WHERE o.level = 'national'"
+    taken = "SELECT title FROM article WHERE published_on LIKE '2023-%' ORDER BY id LIMIT 1"
+    import sqlite3
+
+    with sqlite3.connect(store) as conn:
+        title = conn.execute(taken).fetchone()[0]
+    before = count_rows(store, national)
+    with running_app(sqlite_url(store), tmp_path / "server.log") as base:
+        board = f"{base}/publicity?year=2023"
+        page = open_page(browser, board)
+        card = page.locator(".big-number").nth(1)
+        expect(card).to_contain_text("国家级")
+        count_before = card.locator(".value").inner_text()
+        share_before = page.locator(".pace-done").nth(1).inner_text()
+        page.close()
+
+        page = open_page(browser, f"{base}/entry_publicity?year=2023")
+        sign_in_as(page, "keshi")
+        subject = page.get_by_test_id("stSelectbox").filter(has_text="发表媒体").get_by_role("combobox")
+        expect(subject).to_have_value("中残联信息网站（国家级）")
+        box = page.get_by_role("textbox", name="稿件标题")
+        box.fill(title)
+        box.press("Enter")
+        wait_for_app(page)
+        expect(page.get_by_text("以下数值可能有误，请核实")).to_be_visible()
+        expect(page.get_by_text("标题相同的稿件已录入")).to_be_visible()
+        assert count_rows(store, national) == before  # nothing saved before the confirmation
+        page.get_by_role("textbox", name="核实说明（例如“已电话核实”）").fill("同题不同稿，已核实")
+        page.get_by_role("button", name="已核实，确认保存").click()
+        wait_for_app(page)
+        expect(page.get_by_test_id("stToast")).to_contain_text("已保存")
+        assert count_rows(store, national) == before + 1
+        assert_healthy(page)
+        assert english_on_screen(page) == []
+        page.close()
+
+        page = open_page(browser, board)
+        card = page.locator(".big-number").nth(1)
+        assert (
+            int(card.locator(".value").inner_text().replace("篇", "").strip())
+            == int(count_before.replace("篇", "").strip()) + 1
+        )
+        share_after = page.locator(".pace-done").nth(1).inner_text()
+        assert float(share_after[3:-1]) > float(share_before[3:-1])  # “完成 54.2%”
+        assert_healthy(page)
+        page.close()
+    saved = count_rows(store, "SELECT COUNT(*) FROM article WHERE warning_note = '同题不同稿，已核实'")
+    assert saved == 1

@@ -1,4 +1,5 @@
-"""其他工作: the year-on-year query against plain Python over plain SELECTs, the entry rules, and the page."""
+"""其他工作: the year-on-year query against plain Python over plain SELECTs, the entry rules (through the service
+the entry page calls), and the page."""
 
 from __future__ import annotations
 
@@ -179,27 +180,8 @@ def test_page_on_an_empty_store(empty_url):
     assert not [t for t in words_on_screen(at) if LATIN.search(t)]
 
 
-def test_a_value_entered_on_the_page_shows_in_its_period(reference_url):
-    at = page(reference_url)
-    before = shown_rows(at)["办理残疾人证"]["本期"]
-    at.form_submit_button[0].click().run()  # nothing chosen: errors beside the fields, nothing written
-    assert not at.exception, at.exception
-    assert {e.value for e in at.error} == {"请选择指标", "请填写数值"}
-    assert not rows(reference_url, "SELECT id FROM indicatorvalue WHERE created_by = '张三'")
-    ind = rows(reference_url, "SELECT id FROM indicator WHERE code = 'certificates'")[0]["id"]
-    at.selectbox(key="ow_indicator").set_value(ind)
-    at.number_input(key="ow_value").set_value(7)
-    at.form_submit_button[0].click().run()
-    assert not at.exception, at.exception
-    assert not at.error
-    assert len(rows(reference_url, "SELECT id FROM indicatorvalue WHERE created_by = '张三'")) == 1
-    assert before == "—"  # the reference store holds no values (the report's are demo rows)
-    row = shown_rows(at)["办理残疾人证"]
-    assert (row["本期"], row["2022年同期"], row["同比"]) == ("7", "—", "—")
-
-
-def test_the_form_is_for_those_who_enter_other_work(reference_url):
-    assert not page(reference_url, who="赵六", role="leader").get("form")
-    own = township_id(reference_url, "鲁村镇")
-    at = page(reference_url, who="李四", role="township", township_id=own, township="鲁村镇", areas=("other",))
-    assert at.selectbox(key="ow_unit").options == ["鲁村镇"]  # neither 县本级 nor another township
+def test_the_page_has_no_form_of_its_own(reference_url):
+    """Values are entered on 其他工作录入 (tests/test_other_work_entry.py); this page only lists them."""
+    for who in ({}, {"who": "赵六", "role": "leader"}):
+        at = page(reference_url, **who)
+        assert not at.get("form") and not at.text_input and not at.number_input

@@ -415,7 +415,12 @@ def test_article_shows_in_next_read(reference_url):
         published_on=date(2023, 5, 18),
         today=TODAY,
     )
-    assert publicity_q.by_level(reference_url, scope_2023(), date(2026, 11, 28)).set_index("level").at["national", "articles"] == 1
+    assert (
+        publicity_q.by_level(reference_url, scope_2023(), date(2026, 11, 28))
+        .set_index("level")
+        .at["national", "articles"]
+        == 1
+    )
 
 
 def test_township_update_is_audited_and_read(reference_url):

@@ -29,6 +29,8 @@ def poison(path: str) -> dict[str, int]:
             f"UPDATE employer SET name = name || '{IMAGE}'",
             f"UPDATE progressentry SET created_by = '{IMAGE}', note = '{IMAGE}{HTML}', warning_note = '{IMAGE}'",
             f"UPDATE disbursement SET created_by = '{IMAGE}', note = '{IMAGE}', warning_note = '{IMAGE}'",
+            f"UPDATE indicator SET name = name || '{IMAGE}', unit = '{SHORT}'",
+            f"UPDATE indicatorvalue SET created_by = '{IMAGE}', note = '{IMAGE}{HTML}', warning_note = '{IMAGE}'",
         ):
             conn.execute(sql)
     url = f"sqlite:///{path}"
@@ -36,6 +38,7 @@ def poison(path: str) -> dict[str, int]:
         "entry_projects": rows(url, "SELECT MIN(id) AS id FROM progressentry")[0]["id"],
         "entry_subsidies": rows(url, "SELECT MIN(id) AS id FROM disbursement")[0]["id"],
         "entry_publicity": rows(url, "SELECT MIN(id) AS id FROM article")[0]["id"],
+        "entry_other_work": rows(url, "SELECT MIN(id) AS id FROM indicatorvalue")[0]["id"],
     }
 
 

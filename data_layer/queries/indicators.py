@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import and_, case, exists, false, func, literal, or_, select
 
 from data_layer.cache import cached_query
-from data_layer.models import Indicator, IndicatorValue, SeedFigure
+from data_layer.models import Indicator, IndicatorValue, SeedFigure, Township
 from data_layer.queries._sql import frame, in_units
 from data_layer.scope import Scope
 
@@ -103,5 +103,103 @@ def year_on_year(url: str, scope: Scope) -> pd.DataFrame:
 @cached_query
 def choices(url: str) -> pd.DataFrame:
     """The indicators an entry form offers, in the report's order."""
-    stmt = select(Indicator.id, Indicator.name, Indicator.unit).order_by(Indicator.sort_order, Indicator.id)
-    return frame(url, stmt, ["indicator_id", "indicator", "unit"])
+    i = Indicator
+    stmt = select(i.id, i.category, i.name, i.unit).order_by(i.sort_order, i.id)
+    return frame(url, stmt, ["indicator_id", "category", "indicator", "unit"])
+
+
+# --- entered values, as the entry page lists them ---------------------------------------------------------
+
+RECORD_COLUMNS = [
+    "id",
+    "indicator_id",
+    "county_id",
+    "township_id",
+    "period_start",
+    "period_end",
+    "value",
+    "note",
+    "is_demo",
+    "warning_note",
+    "created_by",
+    "created_at",
+    "deleted_at",
+]
+
+
+@cached_query
+def value(url: str, value_id: int) -> dict | None:
+    """One value by its number, deleted or not, with its indicator's name and unit."""
+    v = IndicatorValue
+    stmt = (
+        select(*[getattr(v, c) for c in RECORD_COLUMNS], Indicator.name, Indicator.unit)
+        .join(Indicator, Indicator.id == v.indicator_id)
+        .where(v.id == value_id)
+    )
+    rows = frame(url, stmt, [*RECORD_COLUMNS, "indicator", "unit"])
+    if rows.empty:
+        return None
+    out = rows.iloc[0].to_dict()
+    out["township_id"] = None if pd.isna(out["township_id"]) else int(out["township_id"])
+    out["deleted_at"] = None if pd.isna(out["deleted_at"]) else out["deleted_at"]
+    return out
+
+
+@cached_query
+def values(url: str, scope: Scope, indicator_id: int | None = None, deleted: bool = False) -> pd.DataFrame:
+    """The values whose period starts in the filter's (newest first); ``deleted``: the 回收站."""
+    v = IndicatorValue
+    clauses = [
+        v.period_start >= scope.start,
+        v.period_start <= scope.end,
+        in_units(scope, v.township_id, v.county_id),
+        v.deleted_at.is_not(None) if deleted else v.deleted_at.is_(None),
+    ]
+    if indicator_id is not None:
+        clauses.append(v.indicator_id == indicator_id)
+    stmt = (
+        select(
+            v.id.label("id"),
+            v.period_start.label("period_start"),
+            v.period_end.label("period_end"),
+            v.indicator_id.label("indicator_id"),
+            Indicator.name.label("indicator"),
+            Indicator.unit.label("unit"),
+            v.township_id.label("township_id"),
+            func.coalesce(Township.name, "县本级").label("township"),
+            v.value.label("value"),
+            v.note.label("note"),
+            v.warning_note.label("warning_note"),
+            v.created_by.label("created_by"),
+            v.created_at.label("created_at"),
+            v.deleted_at.label("deleted_at"),
+        )
+        .join(Indicator, Indicator.id == v.indicator_id)
+        .outerjoin(Township, Township.id == v.township_id)
+        .where(*clauses)
+        .order_by(v.period_start.desc(), v.id.desc())
+    )
+    return frame(url, stmt, [c.name for c in stmt.selected_columns])
+
+
+@cached_query
+def totals_by_township(url: str, scope: Scope, indicator_id: int) -> dict[int | None, tuple[int, int]]:
+    """The indicator's values starting in the period per township (``None``: 县本级), as (sum, how many):
+    what the month grid shows as already recorded."""
+    v = IndicatorValue
+    stmt = (
+        select(v.township_id, func.sum(v.value), func.count(v.id))
+        .where(
+            v.indicator_id == indicator_id,
+            v.deleted_at.is_(None),
+            v.period_start >= scope.start,
+            v.period_start <= scope.end,
+            in_units(scope, v.township_id, v.county_id),
+        )
+        .group_by(v.township_id)
+    )
+    found = frame(url, stmt, ["township_id", "value", "count"])
+    return {
+        (None if pd.isna(t) else int(t)): (int(total), int(n))
+        for t, total, n in zip(found["township_id"], found["value"], found["count"], strict=True)
+    }

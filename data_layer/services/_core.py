@@ -21,7 +21,7 @@ from data_layer.audit import append
 from data_layer.cache import clear_reads
 from data_layer.errors import Checks, GridRejected, Problems, ValidationFailed, label_of
 from data_layer.limits import EARLIEST, EARLIEST_BY_FIELD, MAXIMUM, latest_year, maximum_in_words
-from data_layer.models import AuditLog
+from data_layer.models import AuditLog, Township
 from data_layer.roles import AREAS, Actor
 from data_layer.services._inputs import checked
 from data_layer.store_errors import writing
@@ -195,6 +195,21 @@ def _outside_window(name: str, value: object) -> bool:
 def check_row(row: SQLModel) -> None:
     if errors := row_problems(row):
         raise ValidationFailed(errors)
+
+
+def check_township(
+    session: Session, checks: Checks, township_id: object, county_id: object, current=None, *, county_words="所选县区"
+) -> bool:
+    """A record's township (None: 县本级, always fine): one that exists, in the record's county, and active —
+    a record already there keeps its deactivated township. Returns whether the township is usable."""
+    if township_id is None:
+        return True
+    township = session.get(Township, township_id) if isinstance(township_id, int) else None
+    if not checks.require(township is not None, "township_id", "乡镇不存在，请从列表中选择"):
+        return False
+    ok = checks.require(township.county_id == county_id, "township_id", f"该乡镇不属于{county_words}")
+    kept = current is not None and current.township_id == township_id
+    return checks.require(township.active or kept, "township_id", f"{township.name}已停用，不能录入新记录") and ok
 
 
 def exists(session: Session, model: type[SQLModel], key: object) -> bool:

@@ -1,4 +1,5 @@
-"""Indicators for the report's other work items, and their values by period and township."""
+"""Indicators for the report's other work items, and their values by period and township (entered through the
+shared entry workflow as ``INDICATOR_VALUE``)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,23 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from data_layer import rules
 from data_layer.errors import Checks
-from data_layer.models import County, Indicator, IndicatorValue, Township
+from data_layer.models import County, Indicator, IndicatorValue
+from data_layer.queries.indicator_context import indicator_value_context
 from data_layer.roles import Actor
-from data_layer.services._core import check_actor, check_count, check_text, insert, service
+from data_layer.services._core import (
+    NOTE_MAX,
+    RecordType,
+    check_actor,
+    check_count,
+    check_text,
+    check_township,
+    create_one,
+    exists,
+    insert,
+    service,
+)
 
 
 @service(admin=True)
@@ -29,12 +43,54 @@ def create_indicator(
     return insert(session, row, actor=actor)
 
 
+def validate_indicator_value(session: Session, checks: Checks, values: dict, *, today: date, current=None) -> dict:
+    """The hard rules of an indicator value (errors: nothing is written); returns the values to store."""
+    v = {k: values.get(k) for k in ENTERED}
+    chosen = isinstance(v["indicator_id"], int) and exists(session, Indicator, v["indicator_id"])
+    checks.require(chosen, "indicator_id", "请选择指标")
+    checks.require(exists(session, County, v["county_id"]), "county_id", "请选择县区")
+    check_township(session, checks, v["township_id"], v["county_id"], current)
+    start, end = v["period_start"], v["period_end"]
+    if checks.require(isinstance(start, date), "period_start", "请填写期间开始日期"):
+        checks.require(start <= today, "period_start", "期间开始日期不能晚于今天")
+    ordered = checks.require(isinstance(end, date), "period_end", "请填写期间结束日期") and isinstance(start, date)
+    if ordered and checks.require(start <= end, "period_end", "结束日期不能早于开始日期"):
+        # a value counts in one year's figures: a period across the new year cannot be split between them
+        years = f"期间应在同一年内（开始 {start.year} 年，结束 {end.year} 年）"
+        checks.require(start.year == end.year, "period_end", years)
+    check_count(checks, "value", v["value"], "数值")
+    v["note"] = (v["note"] or "").strip()
+    checks.require(len(v["note"]) <= NOTE_MAX, "note", f"备注不能超过 {NOTE_MAX} 字（现有 {len(v['note'])} 字）")
+    v["is_demo"] = bool(v["is_demo"])
+    return v
+
+
+# What a person enters (the rest is bookkeeping the writers keep).
+BOOKKEEPING = ("id", "warning_note", "created_by", "created_at", "deleted_at")
+ENTERED = [name for name in IndicatorValue.model_fields if name not in BOOKKEEPING]
+
+
+def indicator_value_warnings(session: Session, ids: list[int]) -> dict[int, dict[str, str]]:
+    """The soft rules of the given values, from the rule context the data-quality checks use."""
+    return {i: rules.indicator_warnings(c) for i, c in indicator_value_context(session, ids).items()}
+
+
+INDICATOR_VALUE = RecordType(
+    area="other",
+    id_field="record_id",
+    date_field="period_start",
+    model=IndicatorValue,
+    validate=validate_indicator_value,
+    warnings=indicator_value_warnings,
+)
+
+
 @service(area="other")
 def add_indicator_value(
     *,
     session: Session,
     actor: Actor,
-    indicator_id: int | None,  # None (nothing chosen on a form): refused below, beside its field
+    indicator_id: int | None,  # None (nothing chosen on a form): refused beside its field
     county_id: int,
     township_id: int | None,
     period_start: date,
@@ -42,19 +98,13 @@ def add_indicator_value(
     value: int | None,
     note: str = "",
     is_demo: bool = False,
+    confirm: bool = False,
+    warning_note: str = "",
+    today: date | None = None,
 ) -> int:
-    checks = Checks()
-    check_actor(checks, actor)
-    chosen = indicator_id is not None and session.get(Indicator, indicator_id) is not None
-    checks.require(chosen, "indicator_id", "请选择指标")
-    checks.require(session.get(County, county_id) is not None, "county_id", "请选择县区")
-    if township_id is not None:
-        checks.require(session.get(Township, township_id) is not None, "township_id", "乡镇不存在")
-    if checks.require(isinstance(period_start, date) and isinstance(period_end, date), "period_start", "请填写期间"):
-        checks.require(period_start <= period_end, "period_end", "结束日期不能早于开始日期")
-    check_count(checks, "value", value, "数值")
-    checks.raise_if_any()
-    row = IndicatorValue(
+    """Record a value through the entry workflow's rules: an overlapping value of the same indicator and unit, or
+    more than five times last year's same period, is a warning to confirm (``confirm``, ``warning_note`` why)."""
+    values = dict(
         indicator_id=indicator_id,
         county_id=county_id,
         township_id=township_id,
@@ -63,6 +113,7 @@ def add_indicator_value(
         value=value,
         note=note,
         is_demo=is_demo,
-        created_by=actor.name,
     )
-    return insert(session, row, actor=actor)
+    return create_one(
+        session, INDICATOR_VALUE, actor=actor, values=values, confirm=confirm, warning_note=warning_note, today=today
+    )

@@ -27,6 +27,7 @@ from data_layer.services._core import (
     check_actor,
     check_count,
     check_text,
+    check_township,
     create_one,
     insert,
     service,
@@ -136,12 +137,8 @@ def validate_progress(session: Session, checks: Checks, values: dict, *, today: 
         return {}
     project = session.get(Project, item.project_id)
     if township_id is not None:
-        township = session.get(Township, township_id) if isinstance(township_id, int) else None
-        if checks.require(township is not None, "township_id", "乡镇不存在，请从列表中选择"):
-            checks.require(township.county_id == project.county_id, "township_id", "该乡镇不属于本工程所在县区")
+        if check_township(session, checks, township_id, project.county_id, current, county_words="本工程所在县区"):
             checks.require(item.scope != "county", "township_id", f"“{item.name}”只按县本级录入，请选择“县本级”")
-            kept = current is not None and current.township_id == township_id
-            checks.require(township.active or kept, "township_id", f"{township.name}已停用，不能录入新记录")
     else:
         checks.require(item.scope != "township", "township_id", f"“{item.name}”须按乡镇录入，请选择乡镇")
     if checks.require(isinstance(entry_date, date), "entry_date", "请填写日期"):

@@ -27,6 +27,7 @@ from data_layer.services._core import (
     check_actor,
     check_count,
     check_text,
+    check_township,
     create_one,
     exists,
     insert,
@@ -105,12 +106,7 @@ def validate_article(session: Session, checks: Checks, values: dict, *, today: d
     v["title"] = (v["title"] or "").strip()
     if checks.require(isinstance(v["published_on"], date), "published_on", "请填写发表日期"):
         checks.require(v["published_on"] <= today, "published_on", "发表日期不能晚于今天")
-    if v["township_id"] is not None:
-        township = session.get(Township, v["township_id"]) if isinstance(v["township_id"], int) else None
-        if checks.require(township is not None, "township_id", "乡镇不存在，请从列表中选择"):
-            checks.require(township.county_id == v["county_id"], "township_id", "该乡镇不属于所选县区")
-            kept = current is not None and current.township_id == v["township_id"]
-            checks.require(township.active or kept, "township_id", f"{township.name}已停用，不能录入新记录")
+    check_township(session, checks, v["township_id"], v["county_id"], current)
     v["kind"] = (v["kind"] or "").strip() or "信息"  # most of what the office sends is 信息
     checks.require(v["kind"] in ARTICLE_KINDS, "kind", f"稿件类型应为 {' / '.join(ARTICLE_KINDS)}")
     v["link"] = (v["link"] or "").strip()

@@ -16,7 +16,6 @@ from data_layer.models import (
     Disbursement,
     SubsidyStandard,
     SubsidyType,
-    Township,
 )
 from data_layer.queries import rule_context
 from data_layer.queries.rule_context import disbursement_context
@@ -27,6 +26,7 @@ from data_layer.services._core import (
     check_actor,
     check_count,
     check_text,
+    check_township,
     create_one,
     insert,
     service,
@@ -91,12 +91,7 @@ def validate_disbursement(session: Session, checks: Checks, values: dict, *, tod
     subsidy = session.get(SubsidyType, v["type_id"]) if v["type_id"] is not None else None
     checks.require(subsidy is not None, "type_id", "请选择补贴类型")
     checks.require(session.get(County, v["county_id"]) is not None, "county_id", "请选择县区")
-    if v["township_id"] is not None:
-        township = session.get(Township, v["township_id"]) if isinstance(v["township_id"], int) else None
-        if checks.require(township is not None, "township_id", "乡镇不存在，请从列表中选择"):
-            checks.require(township.county_id == v["county_id"], "township_id", "该乡镇不属于所选县区")
-            kept = current is not None and current.township_id == v["township_id"]
-            checks.require(township.active or kept, "township_id", f"{township.name}已停用，不能录入新记录")
+    check_township(session, checks, v["township_id"], v["county_id"], current)
     months_ok = isinstance(v["month_from"], date) and isinstance(v["month_to"], date)
     if checks.require(months_ok, "month_from", "请填写所属月份"):
         v["month_from"], v["month_to"] = v["month_from"].replace(day=1), v["month_to"].replace(day=1)

@@ -168,7 +168,7 @@ def render_kept(spec: EntrySpec, ctx: ViewContext, kept: list[Field], errors: di
     raw = {}
     for column, f in zip(st.columns(len(kept)), kept, strict=True):
         with column:
-            value = start.replace(day=1) if f.kind == "month" else start
+            value = f.starts_at(start) if f.starts_at else start.replace(day=1) if f.kind == "month" else start
             raw[f.name] = widget(f, key(spec, f"k_{f.name}_{period}"), value=value, year=ctx.spec.year)
             field_error(errors, f.name)
     return raw

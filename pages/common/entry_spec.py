@@ -33,6 +33,7 @@ class Field:
     placeholder: str | None = None
     width: float = 1.0
     options: tuple[str, ...] = ()  # a ``choice``: the words offered (the first is the default)
+    starts_at: Callable[[date], date] | None = None  # a kept date: its first value from the default day
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,15 @@ PAGES = [
         "enter:publicity",
     ),
     PageDef(
+        "entry_other_work",
+        "其他工作录入",
+        "其他工作录入",
+        ":material/volunteer_activism:",
+        "数据录入",
+        "entry_other_work",
+        "enter:other",
+    ),
+    PageDef(
         "levy_registry",
         "用人单位名录",
         "用人单位名录",

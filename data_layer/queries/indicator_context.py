@@ -1,0 +1,146 @@
+"""The rule context of indicator values (其他工作): what the soft rules need to know about each, computed in SQL.
+
+As for articles (data_layer/queries/article_context.py), one statement serves the entry service (the rows it
+has just flushed, in its transaction) and the data-quality checks (every live row), so a warning on entry and
+a finding on 数据质量 are one computation. A value repeats an earlier one (lower id, not deleted) of the same
+indicator and unit (a township, or 县本级) whose period overlaps its own; and it is compared with what the same
+unit recorded for the indicator in the same period last year (values whose period starts in it, as 其他工作
+counts them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from functools import cache
+
+from sqlalchemy import Date, and_, bindparam, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.functions import FunctionElement
+from sqlmodel import Session
+
+from data_layer.cache import cached_query
+from data_layer.db import get_engine
+from data_layer.models import Indicator, IndicatorValue, Township
+
+IDS = bindparam("ids", expanding=True)
+
+
+class year_before(FunctionElement):  # noqa: N801 (reads as the SQL function it stands for)
+    """The same day a year earlier on both stores; 29 February becomes the 28th, as in
+    queries/indicators.same_period_last_year (SQLite alone would roll it over to 1 March)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(year_before, "sqlite")
+def _year_before_sqlite(element, compiler, **kw):
+    day = compiler.process(list(element.clauses)[0], **kw)
+    return f"date({day}, '-1 year', CASE WHEN strftime('%m-%d', {day}) = '02-29' THEN '-1 day' ELSE '+0 days' END)"
+
+
+@compiles(year_before)
+def _year_before_default(element, compiler, **kw):
+    return f"CAST(({compiler.process(list(element.clauses)[0], **kw)} - INTERVAL '1 year') AS DATE)"
+
+
+@dataclass(frozen=True)
+class IndicatorValueContext:
+    id: int
+    indicator_id: int
+    county_id: int
+    township_id: int | None
+    period_start: date
+    period_end: date
+    value: int
+    warning_note: str
+    indicator: str
+    unit: str
+    category: str
+    township: str | None
+    overlap_of: int | None  # the latest earlier value of the same indicator and unit whose period overlaps
+    overlap_start: date | None
+    overlap_end: date | None
+    overlap_value: int | None
+    last_value: int  # the same unit's values of the indicator in the same period last year, summed
+    last_count: int  # how many there were (0: nothing to compare with, not a zero)
+
+
+@cache  # built once: constructing the statement costs more than running it for one row
+def _value_stmt(by_ids: bool):
+    v, other = IndicatorValue, aliased(IndicatorValue)
+    same_unit = and_(
+        other.indicator_id == v.indicator_id,
+        other.county_id == v.county_id,
+        other.township_id.is_not_distinct_from(v.township_id),
+        other.deleted_at.is_(None),
+    )
+    overlap_of = (
+        select(func.max(other.id))
+        .where(same_unit, other.id < v.id, other.period_start <= v.period_end, other.period_end >= v.period_start)
+        .scalar_subquery()
+    )
+    last_year = and_(same_unit, other.period_start.between(year_before(v.period_start), year_before(v.period_end)))
+    last_value = select(func.coalesce(func.sum(other.value), 0)).where(last_year).scalar_subquery()
+    last_count = select(func.count(other.id)).where(last_year).scalar_subquery()
+    inner = (
+        select(
+            v.id,
+            v.indicator_id,
+            v.county_id,
+            v.township_id,
+            v.period_start,
+            v.period_end,
+            v.value,
+            v.warning_note,
+            Indicator.name.label("indicator"),
+            Indicator.unit,
+            Indicator.category,
+            Township.name.label("township"),
+            overlap_of.label("overlap_of"),
+            last_value.label("last_value"),
+            last_count.label("last_count"),
+        )
+        .join(Indicator, Indicator.id == v.indicator_id)
+        .outerjoin(Township, Township.id == v.township_id)
+        .where(v.deleted_at.is_(None))
+    )
+    if by_ids:
+        inner = inner.where(v.id.in_(IDS))
+    i = inner.subquery()
+    overlap = aliased(IndicatorValue)
+    return (
+        select(
+            i,
+            overlap.period_start.label("overlap_start"),
+            overlap.period_end.label("overlap_end"),
+            overlap.value.label("overlap_value"),
+        )
+        .outerjoin(overlap, overlap.id == i.c.overlap_of)
+        .order_by(i.c.indicator_id, i.c.period_start, i.c.id)
+    )
+
+
+def _values(conn, ids: list[int] | None) -> list[IndicatorValueContext]:
+    names = [f.name for f in fields(IndicatorValueContext)]
+    found = conn.execute(_value_stmt(ids is not None), {"ids": ids} if ids is not None else {})
+    out = []
+    for row in found:
+        m = {n: row._mapping[n] for n in names}
+        m["last_value"], m["last_count"] = int(m["last_value"]), int(m["last_count"])  # PostgreSQL: NUMERIC sums
+        out.append(IndicatorValueContext(**m))
+    return out
+
+
+def indicator_value_context(session: Session, ids: list[int]) -> dict[int, IndicatorValueContext]:
+    """For the service: the rows it has just written, in its transaction."""
+    return {c.id: c for c in _values(session, ids)}
+
+
+@cached_query
+def indicator_value_contexts(url: str) -> list[IndicatorValueContext]:
+    """For the data-quality checks: every live value."""
+    with get_engine(url).connect() as conn:
+        return _values(conn, None)
