@@ -24,15 +24,16 @@ from data_layer.queries import employers as registry_q
 from data_layer.queries import org
 from data_layer.services import employers as service
 from data_layer.services.employers import SIZE_NAMES
+from pages.common import file_import
 from pages.common.context import ViewContext, current
+from pages.common.file_import import WORDS_PX, DryRun, table
 from pages.common.fmt import CHINA, cn_date, cn_datetime, escape_markdown, num
 from pages.common.forms import field_error, other_errors, saved_toast
-from pages.common.ui import GRID_ROW_PX, big_number, empty, grid_height
+from pages.common.ui import GRID_ROW_PX, empty, grid_height
 
 TABS = ("名录", "新增单位", "批量导入", "导入记录")
 SHOWN_AT_MOST = 2_000  # rows in the on-screen table (the export holds every row)
 TABLE_ROWS = 12  # rows visible before the table scrolls
-WORDS_PX = 460  # the problem or the change, in words: wide enough to read whole, narrow enough for 1024 pixels
 
 
 @dataclass(frozen=True)
@@ -388,39 +389,17 @@ def render_new(ctx: ViewContext, county: County) -> None:
 # --- 批量导入 ------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class DryRun:
-    """An uploaded file after the dry run, kept for the reruns that follow (keyed by the file)."""
-
-    key: tuple
-    file_name: str
-    rows: list  # what import_employers writes
-    preview: sheet.ImportPreview
-
-
 def render_import(ctx: ViewContext, county: County) -> None:
-    done = st.session_state.pop("er_imported", None)
-    if done:
-        st.success(escape_markdown(done), icon=":material/task_alt:")
-    left, right = st.columns([3, 1], vertical_alignment="center")
-    left.markdown(
-        f"先下载模板，把名单填进去（或把其他部门给的名单按模板的列名整理好），再选择文件。"
-        f"支持 Excel 工作簿（.xlsx）和 CSV 文件（UTF-8 或 GBK 编码），不超过 {sheet.MAX_BYTES // 1024 // 1024} MB、"
-        f"{sheet.MAX_ROWS:,} 行。系统先逐行检查并列出每一行的问题，全部没有问题才能导入；"
-        f"按统一社会信用代码匹配：已登记的单位更新，未登记的新增。"
-    )
-    right.download_button(
-        "下载导入模板",
+    uploaded = file_import.render_upload(
+        "er",
+        "先下载模板，把名单填进去（或把其他部门给的名单按模板的列名整理好），再选择文件。"
+        f"{file_import.LIMITS}系统先逐行检查并列出每一行的问题，全部没有问题才能导入；"
+        "按统一社会信用代码匹配：已登记的单位更新，未登记的新增。",
         lambda: template_workbook(list(county.townships.values())),
-        file_name="用人单位名录导入模板.xlsx",
-        mime=XLSX_MIME,
-        icon=":material/download:",
-        key="er_template",
+        "用人单位名录导入模板.xlsx",
+        "选择名单文件（.xlsx 或 .csv）",
     )
-    generation = st.session_state.get("er_upload_gen", 0)  # a new, empty uploader after each import
-    uploaded = st.file_uploader("选择名单文件（.xlsx 或 .csv）", key=f"er_upload_{generation}")
     if uploaded is None:
-        st.session_state.pop("er_dry_run", None)
         return
     run = dry_run(ctx, county, uploaded)
     if run is None:
@@ -432,57 +411,36 @@ def render_import(ctx: ViewContext, county: County) -> None:
 
 def dry_run(ctx: ViewContext, county: County, uploaded) -> DryRun | None:
     """Read and check the file once; the result stays in the session while the same file is chosen."""
-    key = (uploaded.file_id, uploaded.name, uploaded.size, county.county_id, ctx.actor.username)
-    kept = st.session_state.get("er_dry_run")
-    if kept is not None and kept.key == key:
-        return kept
-    try:
-        sheet.check_size(uploaded.size)  # before reading a byte of it
-        parsed = sheet.parse_employers(
-            uploaded.getvalue(),
-            uploaded.name,
-            county_id=county.county_id,
-            townships={name: i for i, name in county.townships.items()},
+
+    def parse(data: bytes, name: str) -> sheet.ParsedFile:
+        towns = {name: i for i, name in county.townships.items()}
+        return sheet.parse_employers(data, name, county_id=county.county_id, townships=towns)
+
+    def check(parsed: sheet.ParsedFile) -> sheet.ImportPreview:
+        bar = st.progress(0.0, text="正在逐行检查……")
+        planned = service.preview_import(
+            db_url=ctx.url,
+            rows=parsed.rows,
+            actor=ctx.actor,
+            progress=lambda done, total: bar.progress(done / total, text=f"正在逐行检查：{done:,} / {total:,} 行"),
         )
-    except sheet.FileRefused as refused:
-        st.session_state.pop("er_dry_run", None)
-        st.error(escape_markdown(f"不能导入“{uploaded.name}”：{refused.message}"), icon=":material/error:")
-        return None
-    bar = st.progress(0.0, text="正在逐行检查……")
-    planned = service.preview_import(
-        db_url=ctx.url,
-        rows=parsed.rows,
-        actor=ctx.actor,
-        progress=lambda done, total: bar.progress(done / total, text=f"正在逐行检查：{done:,} / {total:,} 行"),
-    )
-    bar.empty()
-    run = DryRun(key, uploaded.name, parsed.rows, sheet.preview(parsed, planned, township_words(ctx)))
-    st.session_state.er_dry_run = run
-    return run
+        bar.empty()
+        return sheet.preview(parsed, planned, township_words(ctx))
+
+    return file_import.dry_run(uploaded, "er_dry_run", (county.county_id, ctx.actor.username), "名单", check, parse)
 
 
 def render_preview(preview: sheet.ImportPreview) -> None:
     """The dry run's summary and its tables: the rows with problems, the rows that create, the rows that update."""
-    examples = f"，模板的示例行 {preview.examples} 行未计入" if preview.examples else ""
-    st.markdown(escape_markdown(f"检查结果：“{preview.file_name}”（{preview.kind}{examples}）"))
     figures = (
         ("新增", preview.created, "家"),
         ("更新", preview.updated, "家"),
         ("无变化", preview.same, "家"),
         ("有问题", preview.problems, "行"),
     )
-    for column, (label, value, unit) in zip(st.columns(4), figures, strict=True):
-        with column:
-            big_number(label, num(value), unit)
-    if preview.problems:
-        st.error(
-            f"有 {num(preview.problems)} 行有问题，整个文件不能导入。请按下表在 Excel 中改正（行号与 Excel 一致），"
-            "保存后重新选择文件。",
-            icon=":material/error:",
-        )
-        title = f"有问题的行（每个问题一行，后面是文件中这一行的内容；共 {num(len(preview.problem_rows))} 个问题）"
-        table(preview.problem_rows, title, {"问题": st.column_config.TextColumn(width=WORDS_PX)})
-    elif not preview.may_commit:
+    file_import.render_summary(preview, figures)
+    file_import.render_problems(preview)
+    if not preview.problems and not preview.may_commit:
         st.info("文件中的单位都已登记，且没有任何变化，不需要导入。", icon=":material/info:")
     if not preview.create_rows.empty:
         table(preview.create_rows, f"将新增的单位（{num(preview.created)} 家）", {})
@@ -492,18 +450,6 @@ def render_preview(preview: sheet.ImportPreview) -> None:
             f"将更新的单位（{num(preview.updated)} 家）：每项变化一行，原值 → 新值",
             {"变化": st.column_config.TextColumn(width=WORDS_PX)},
         )
-
-
-def table(rows: pd.DataFrame, title: str, config: dict) -> None:
-    st.markdown(f"**{escape_markdown(title)}**")
-    st.dataframe(
-        rows,
-        hide_index=True,
-        width="stretch",
-        height=grid_height(min(len(rows), TABLE_ROWS)),
-        row_height=GRID_ROW_PX,
-        column_config={"行号": st.column_config.NumberColumn(width="small", format="%d"), **config},
-    )
 
 
 def render_commit(ctx: ViewContext, run: DryRun) -> None:
@@ -527,13 +473,11 @@ def render_commit(ctx: ViewContext, run: DryRun) -> None:
         st.error(escape_markdown(f"没有导入：{message}"), icon=":material/error:")
         return
     unchanged = result["rows"] - result["created"] - result["updated"]
-    st.session_state.er_imported = (
+    file_import.imported(
+        "er",
         f"已导入“{run.file_name}”：新增 {result['created']:,} 家，更新 {result['updated']:,} 家，"
-        f"无变化 {unchanged:,} 家。"
+        f"无变化 {unchanged:,} 家。",
     )
-    st.session_state.pop("er_dry_run", None)
-    st.session_state.er_upload_gen = st.session_state.get("er_upload_gen", 0) + 1
-    st.rerun()
 
 
 # --- 导入记录 ------------------------------------------------------------------------------------------------
@@ -542,26 +486,4 @@ def render_commit(ctx: ViewContext, run: DryRun) -> None:
 def render_log(ctx: ViewContext, county: County) -> None:
     own = not ctx.actor.kind.every_township  # a township officer: their own imports
     log = registry_q.import_log(ctx.url, ctx.actor.username if own else None)
-    if log.empty:
-        empty("还没有导入过用人单位名单。" if not own else "您还没有导入过用人单位名单。")
-        return
-    st.caption(f"共 {num(len(log))} 次导入" + ("（您本人的）" if own else ""))
-    shown = pd.DataFrame(
-        {
-            "导入时间": [cn_datetime(at) for at in log["at"]],
-            "导入人": log["actor"],
-            "文件名": log["file_name"],
-            "行数": log["rows"],
-            "新增": log["created"],
-            "更新": log["updated"],
-            "无变化": log["unchanged"],
-        }
-    )
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        height=grid_height(min(len(shown), TABLE_ROWS)),
-        row_height=GRID_ROW_PX,
-        column_config={"文件名": st.column_config.TextColumn(width="large")},
-    )
+    file_import.render_log(log, own, "用人单位名单", {"created": "新增", "updated": "更新", "unchanged": "无变化"})

@@ -694,3 +694,48 @@ def test_an_article_moves_its_levels_count_and_share_and_a_repeated_title_asks_f
         page.close()
     saved = count_rows(store, "SELECT COUNT(*) FROM article WHERE warning_note = '同题不同稿，已核实'")
     assert saved == 1
+
+
+def test_an_indicator_value_entered_shows_on_other_work(browser, demo_template, tmp_path):
+    """From the entry page to 其他工作: a value saved for the first indicator (the month's period kept
+    from the filter) is in the indicator's 本期 on 其他工作, equal to a plain sum of the store's rows."""
+    import sqlite3
+
+    from pages.common.fmt import num
+
+    store = tmp_path / "other.sqlite3"
+    shutil.copy(demo_template, store)
+    with sqlite3.connect(store) as conn:
+        indicator_id, name = conn.execute("SELECT id, name FROM indicator ORDER BY sort_order, id LIMIT 1").fetchone()
+    total = (
+        "SELECT COALESCE(SUM(value), 0) FROM indicatorvalue WHERE deleted_at IS NULL "
+        f"AND indicator_id = {indicator_id} AND period_start BETWEEN '2023-01-01' AND '2023-12-31'"
+    )
+    before = count_rows(store, total)
+    with running_app(sqlite_url(store), tmp_path / "server.log") as base:
+        page = open_page(browser, f"{base}/entry_other_work?year=2023")
+        sign_in_as(page, "keshi")
+        expect(page.get_by_test_id("stSelectbox").filter(has_text="指标").get_by_role("combobox")).to_have_value(
+            re.compile(name)
+        )
+        box = page.get_by_role("textbox", name=re.compile("数值"))
+        box.fill("7")
+        box.press("Enter")
+        wait_for_app(page)
+        if page.get_by_text("以下数值可能有误，请核实").count():  # the township's seeded half-year overlaps December
+            page.get_by_role("textbox", name="核实说明（例如“已电话核实”）").fill("十二月新增，已核实")
+            page.get_by_role("button", name="已核实，确认保存").click()
+            wait_for_app(page)
+        expect(page.get_by_test_id("stToast")).to_contain_text("已保存")
+        after = count_rows(store, total)
+        assert after == before + 7
+        assert_healthy(page)
+        assert english_on_screen(page) == []
+        page.get_by_test_id("stTopNav").get_by_text("其他工作", exact=True).click()
+        wait_for_app(page)
+        expect(page.get_by_role("link", name="录入其他工作数据")).to_be_visible()  # the way back for who enters
+        table = page.get_by_test_id("stDataFrame").first
+        expect(table).to_contain_text(name)
+        expect(table).to_contain_text(num(after))
+        assert_healthy(page)
+        page.close()

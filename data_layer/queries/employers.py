@@ -7,7 +7,8 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from data_layer.cache import cached_query
-from data_layer.models import Account, Employer, FileLog, Township
+from data_layer.models import Employer, Township
+from data_layer.queries import file_logs
 from data_layer.queries._sql import frame, in_units, with_township_ids
 from data_layer.scope import Scope
 
@@ -90,25 +91,6 @@ def employer(url: str, employer_id: int, scope: Scope) -> dict | None:
     return None if found.empty else found.to_dict("records")[0]
 
 
-@cached_query
 def import_log(url: str, actor: str | None = None) -> pd.DataFrame:
-    """Every employer list imported, newest first: who (the account's name, else the username), when, which
-    file, and the rows it created, updated and left unchanged. ``actor``: one account's imports only."""
-    f = FileLog
-    stmt = (
-        select(
-            f.id.label("log_id"),
-            f.at.label("at"),
-            f.actor.label("username"),
-            func.coalesce(Account.display_name, f.actor).label("actor"),
-            f.file_name.label("file_name"),
-            f.rows.label("rows"),
-            f.created.label("created"),
-            f.updated.label("updated"),
-            (f.rows - f.created - f.updated).label("unchanged"),
-        )
-        .outerjoin(Account, Account.username == f.actor)
-        .where(f.kind == IMPORT_KIND, *([f.actor == actor] if actor is not None else []))
-        .order_by(f.at.desc(), f.id.desc())
-    )
-    return _labelled(url, stmt)
+    """Every employer list imported, newest first (``actor``: one account's imports only)."""
+    return file_logs.import_log(url, IMPORT_KIND, actor)

@@ -68,6 +68,15 @@ PAGES = [
         "enter:publicity",
     ),
     PageDef(
+        "publicity_ledger",
+        "信息报送台账",
+        "信息报送台账",
+        ":material/list_alt:",
+        "数据录入",
+        "publicity_ledger",
+        "board",  # the list for everyone who sees the boards; the import tabs only for publicity entry
+    ),
+    PageDef(
         "entry_other_work",
         "其他工作录入",
         "其他工作录入",
