@@ -74,8 +74,9 @@ def render_by_outlet(ctx: ViewContext) -> None:
         list(rows["articles"]),
         text=[f"{n} 篇 · {names[lv]}" for n, lv in zip(rows["articles"], rows["level"], strict=True)],
         colours=[charts.LEVEL_COLOURS[lv] for lv in rows["level"]],
-        x_max=max(rows["articles"].max(), 1) * 1.6,
+        x_max=max(rows["articles"].max(), 1) * 1.05,
         height=60 + 44 * len(rows),
+        text_room=150,  # “20 篇 · 国家级” beside the longest bar
     )
     charts.show(fig, "publicity_by_outlet")
 

@@ -16,11 +16,11 @@ LEVEL_COLOURS = {"national": "#0b4f8a", "provincial": "#e69f00", "municipal": "#
 PRIMARY = "#1d4ed8"
 
 
-def _layout(fig: go.Figure, height: int, top: int = 4) -> go.Figure:
+def _layout(fig: go.Figure, height: int, top: int = 4, right: int = 30) -> go.Figure:
     fig.update_layout(
         height=height,
         font=FONT,
-        margin=dict(l=10, r=30, t=top, b=4),
+        margin=dict(l=10, r=right, t=top, b=4),
         showlegend=False,
         plot_bgcolor="rgba(0,0,0,0)",
         paper_bgcolor="rgba(0,0,0,0)",
@@ -42,8 +42,10 @@ def hbar(
     marker_at: float | None = None,
     marker_label: str = "",
     targets: Sequence[float | None] | None = None,
+    text_room: int = 30,
 ) -> go.Figure:
-    """Horizontal bars, top to bottom in the given order, each labelled with ``text``."""
+    """Horizontal bars, top to bottom in the given order, each labelled with ``text``; ``text_room`` (px) is kept
+    free right of the plot for the longest bar's label, whatever the screen's width."""
     fig = go.Figure(
         go.Bar(
             y=list(labels),
@@ -81,7 +83,7 @@ def hbar(
         )
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=20))
     fig.update_xaxes(visible=False, range=[0, x_max] if x_max else None)
-    return _layout(fig, height, top=26 if marker_at is not None else 4)
+    return _layout(fig, height, top=26 if marker_at is not None else 4, right=text_room)
 
 
 def stacked_bars(
