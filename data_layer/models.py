@@ -437,6 +437,26 @@ class PublicityQuota(SQLModel, table=True):
     target: int = Field(sa_type=BigInteger)
 
 
+# --- meetings -----------------------------------------------------------------------------
+
+
+class MeetingPack(SQLModel, table=True):
+    """A meeting's figures, frozen before it (冻结的会议数据): the slides show these, not live data, and can be
+    shown again months later exactly as then. ``figures`` is the JSON that data_layer/meeting.py builds."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60)
+    filter_label: str = Field(max_length=120, description="the filter in words, as the slides say it")
+    filter_params: str = Field(max_length=400, description="the filter as URL parameters (JSON)")
+    period_start: date
+    period_end: date
+    data_as_of: datetime | None = Field(default=None, description="the store's last change when frozen")
+    figures: str = Field(sa_type=Text)
+    created_by: str = Field(max_length=40)
+    created_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
 # --- other work items -------------------------------------------------------------------
 
 

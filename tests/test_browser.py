@@ -739,3 +739,56 @@ def test_an_indicator_value_entered_shows_on_other_work(browser, demo_template, 
         expect(table).to_contain_text(num(after))
         assert_healthy(page)
         page.close()
+
+
+def test_a_meeting_runs_from_the_keyboard_and_no_slide_scrolls(browser, demo_template, tmp_path):
+    """A frozen pack on a 1024×768 and a 1920×1080 projector: no navigation or filter row, every slide fits the
+    window, PageDown / PageUp (a clicker), Home, a number key and Esc drive it."""
+    from datetime import date
+
+    from data_layer.queries import meeting, org
+    from data_layer.scope import FilterSpec, make_scope, to_params
+    from data_layer.services.meetings import freeze_pack
+    from tests.conftest import person
+
+    store = tmp_path / "meeting.sqlite3"
+    shutil.copy(demo_template, store)
+    url, spec = sqlite_url(store), FilterSpec(2023, "h1")
+    scope = make_scope(spec)
+    pack_id = freeze_pack(
+        db_url=url,
+        actor=person("科员", "staff"),
+        name="上半年工作调度会",
+        filter_label="2023年上半年 · 全县",
+        filter_params=to_params(spec),
+        period_start=scope.start,
+        period_end=scope.end,
+        figures=meeting.build_figures(url, scope, date(2026, 11, 29)),
+        data_as_of=org.last_write(url),
+    )
+    titles = [s["title"] for s in meeting.pack(url, pack_id)["figures"]["slides"]]
+    with running_app(url, tmp_path / "server.log") as base:
+        for size in ((1024, 768), (1920, 1080)):
+            page = open_page(browser, f"{base}/meeting?year=2023&period=h1&pack={pack_id}&slide=1", size)
+            expect(page.get_by_test_id("stTopNav")).to_be_hidden()
+            for number, title in enumerate(titles, start=1):
+                expect(page.locator(".m-title")).to_have_text(title)
+                expect(page.locator(".m-meta")).to_contain_text(f"{number} / {len(titles)}")
+                height = page.evaluate("() => document.scrollingElement.scrollHeight - window.innerHeight")
+                assert height <= 0, f"{title} at {size}: scrolls by {height} px"
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SHOTS / f"meeting_{number}_{size[0]}x{size[1]}.png"))
+                page.keyboard.press("PageDown")
+            expect(page.locator(".m-title")).to_have_text(titles[-1])  # the last slide stays
+            page.keyboard.press("PageUp")
+            expect(page.locator(".m-title")).to_have_text(titles[-2])
+            page.keyboard.press("Home")
+            expect(page.locator(".m-title")).to_have_text(titles[0])
+            page.keyboard.press("3")
+            expect(page.locator(".m-title")).to_have_text(titles[2])
+            assert_healthy(page)
+            assert english_on_screen(page) == []
+            page.keyboard.press("Escape")
+            expect(page.get_by_text("已冻结的会议数据")).to_be_visible()
+            expect(page.get_by_test_id("stTopNav")).to_be_visible()
+            page.close()

@@ -63,6 +63,16 @@ CSS = """
 """
 
 
+# 会议模式 shows one slide on the whole screen: no navigation, header, toolbar, filter row or page padding.
+PRESENTING_CSS = """
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stTopNav"] {
+  display: none !important}
+.block-container {padding: 1.5vh 2.5vw 0 2.5vw !important; max-width: 100% !important}
+.st-key-presenting-filters, .st-key-mt_nav {position: absolute !important; left: -10000px; height: 0; overflow: hidden}
+[data-testid="stMainBlockContainer"] > div {gap: 0}
+"""
+
+
 def _home() -> None:
     """The root URL forwards to 总览 with the filter (or, where the boards need a sign-in, to 登录): the default
     page's own URL is always "/", and 总览 must keep a real path (/overview) for bookmarks."""
@@ -141,6 +151,12 @@ def run_page() -> None:
     pages = navigation.build(who, boards_open(url), _home)
     st.session_state["pages_by_path"] = {p.url_path: p for section in pages.values() for p in section}
     nav = st.navigation(pages, position="top")
+    if nav.url_path == "meeting" and "pack" in st.query_params:  # a slide on the projector: nothing else
+        st.html(f"<style>{PRESENTING_CSS}</style>")
+        with st.container(key="presenting-filters"):  # the context a page reads, drawn out of sight
+            publish(render_filters(url, who))
+        nav.run()
+        return
     title, status = st.columns([3, 2], vertical_alignment="bottom")
     definition = navigation.BY_PATH.get(nav.url_path)
     title.title(definition.headline if definition else nav.title)

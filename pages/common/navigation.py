@@ -40,6 +40,7 @@ PAGES = [
     PageDef("levy", "残保金征收", "按比例安排残疾人就业 · 残保金征收", ":material/work:", "", "levy", "board"),
     PageDef("publicity", "信息宣传", "信息宣传", ":material/campaign:", "", "publicity", "board"),
     PageDef("other_work", "其他工作", "其他工作", ":material/volunteer_activism:", "", "other_work", "board"),
+    PageDef("meeting", "会议模式", "会议模式", ":material/slideshow:", "", "meeting", "board"),
     PageDef(
         "entry_projects",
         "重点工程进度录入",
@@ -74,7 +75,8 @@ PAGES = [
         ":material/list_alt:",
         "数据录入",
         "publicity_ledger",
-        "board",  # the list for everyone who sees the boards; the import tabs only for publicity entry
+        "board",  # the list for everyone who sees the boards (信息宣传 links to it); the import tabs only for
+        listed="enter:publicity",  # publicity entry, and only they find it under 数据录入
     ),
     PageDef(
         "entry_other_work",
