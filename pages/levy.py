@@ -7,9 +7,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from data_layer.export import Sheet
 from data_layer.queries import levy
 from pages.common import charts
 from pages.common.context import ViewContext, current
+from pages.common.downloads import download_buttons
 from pages.common.fmt import cn_date, escape_markdown, num, pct, wan, yuan
 from pages.common.ui import GRID_ROW_PX, big_number, empty, grid_height, township_names, township_order
 
@@ -26,6 +28,7 @@ def render() -> None:
     render_funnel(ctx, total)
     render_by_township(ctx, total)
     render_by_size(ctx)
+    download_buttons(ctx, "残保金征收", lambda: sheets(ctx), key="levy")
     render_campaigns(ctx)
     render_worklist(ctx)
 
@@ -211,6 +214,84 @@ def campaign_chart(days: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(tickformat="%-m月%-d日", tickfont=dict(size=16), gridcolor="#e5e7eb", automargin=True)
     fig.update_yaxes(title_text="次", rangemode="tozero", gridcolor="#e5e7eb", tickformat=",.0f", automargin=True)
     return fig
+
+
+# --- the download ------------------------------------------------------------------------------------
+
+RATES = ("年审完成率", "检查覆盖率", "达标率")
+COUNTED = ("登记单位（家）", "应年审（家）", "已通过（家）", "已检查（家）")
+MONEY = ("核定金额（元）", "已征收（元）")
+
+
+def numbers(rows: pd.DataFrame, first: str, names: pd.Series) -> pd.DataFrame:
+    """The table of ``table`` as numbers for Excel: counts, rates as shares (shown as %), money in 元."""
+    return pd.DataFrame(
+        {
+            first: list(names),
+            COUNTED[0]: rows["registered"].astype(int).to_numpy(),
+            COUNTED[1]: rows["liable"].astype(int).to_numpy(),
+            COUNTED[2]: rows["approved_liable"].astype(int).to_numpy(),
+            RATES[0]: rows["review_rate"].astype(float).to_numpy(),
+            COUNTED[3]: rows["inspected"].astype(int).to_numpy(),
+            RATES[1]: rows["inspection_rate"].astype(float).to_numpy(),
+            RATES[2]: rows["quota_rate"].astype(float).to_numpy(),
+            MONEY[0]: (rows["assessed_fen"].astype(float) / 100).to_numpy(),
+            MONEY[1]: (rows["collected_fen"].astype(float) / 100).to_numpy(),
+        }
+    )
+
+
+def ratio_table(ratios: list[levy.Ratio]) -> pd.DataFrame:
+    """The four ratios with what they are computed from (money in 万元) or why they cannot be."""
+
+    def part(value: float, unit: str) -> float:
+        return round(value / 1e6, 2) if unit == "分" else int(value)
+
+    return pd.DataFrame(
+        {
+            "指标": [r.label for r in ratios],
+            "比率": [r.value for r in ratios],
+            "分子": [part(r.numerator, r.unit) for r in ratios],
+            "分母": [part(r.denominator, r.unit) for r in ratios],
+            "单位": ["万元" if r.unit == "分" else r.unit for r in ratios],
+            "说明": [r.definition if r.value is not None else r.why_none for r in ratios],
+        }
+    )
+
+
+def sheets(ctx: ViewContext) -> list[Sheet]:
+    """The download: the four ratios, the townships with the county's 合计 row (its rates computed, not summed)
+    and the sizes."""
+    total = levy.summary(ctx.url, ctx.scope)
+    rows = levy.by_township(ctx.url, ctx.scope)
+    rows = rows.assign(township=rows["township_id"].map(township_names(ctx)))
+    order = [t for t in township_order(ctx) + ["县本级"] if t in set(rows["township"])]
+    rows = rows.set_index("township").reindex(order).reset_index()
+    with_total = pd.concat([rows, total.assign(township="合计")], ignore_index=True)
+    sizes = levy.by_size(ctx.url, ctx.scope)
+    rate_formats = {r: "pct" for r in RATES}
+    year = f"{ctx.scope.end.year}年度，截至{cn_date(ctx.scope.end)}"
+    return [
+        Sheet(
+            ratio_table(levy.headline(ctx.url, ctx.scope)),
+            f"残保金征收四项比率（{year}）",
+            name="四项比率",
+            formats={"比率": "pct", "分子": "general", "分母": "general"},
+        ),
+        Sheet(
+            numbers(with_total, "乡镇（街道）", with_total["township"]),
+            f"分乡镇（{year}）",
+            name="分乡镇",
+            formats=rate_formats,
+        ),
+        Sheet(
+            numbers(sizes, "企业规模", sizes["size"]),
+            f"分企业规模（{year}）",
+            name="分企业规模",
+            totals=COUNTED + MONEY,
+            formats=rate_formats,
+        ),
+    ]
 
 
 # --- 待办 -------------------------------------------------------------------------------------------

@@ -575,7 +575,13 @@ def render_download(ctx: ViewContext, year: int, found: pd.DataFrame) -> None:
     title = f"{year}年残保金核定与缴纳"
     st.download_button(
         "下载 Excel",
-        to_xlsx(export, title=title, filter_label=f"{year}年 · {ctx.units_label()}", taken_at=datetime.now(CHINA)),
+        to_xlsx(
+            export,
+            title=title,
+            filter_label=f"{year}年 · {ctx.units_label()}",
+            taken_at=datetime.now(CHINA),
+            totals=("应缴（元）", "已缴（元）", "尚欠（元）"),
+        ),
         file_name=f"{title}_{ctx.units_label()}.xlsx",
         mime=XLSX_MIME,
         key="lc_xlsx",

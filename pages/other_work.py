@@ -6,8 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data_layer.export import Sheet
 from data_layer.queries import indicators
 from pages.common.context import ViewContext, current
+from pages.common.downloads import download_buttons
 from pages.common.fmt import escape_markdown, num, pct
 from pages.common.ui import GRID_ROW_PX, empty, grid_height, link
 
@@ -24,6 +26,7 @@ def render() -> None:
         if int(rows["count"].sum()) == 0:
             empty("本期没有其他工作数据。下表列出各项指标，本期数值待录入。")
         render_tables(ctx, rows)
+        download_buttons(ctx, "其他工作", lambda: [year_on_year_sheet(ctx)], key="other_work")
 
 
 def shown_value(value: int, count: int, at_least: bool) -> str:
@@ -85,3 +88,30 @@ def render_tables(ctx: ViewContext, rows: pd.DataFrame) -> None:
     if rows["at_least"].any():
         st.caption("“以上”：上半年工作报告写作“多”（如“200多户”），这里按下限计。")
     st.caption("同比“—”：去年同期没有数据，无从比较。数值按期间的开始日期计入。")
+
+
+def year_on_year_sheet(ctx: ViewContext) -> Sheet:
+    """The download: every indicator with this period's and last year's value (blank when nothing was entered),
+    同比 in words and the unit; the indicators' units differ, so nothing is totalled."""
+    rows = indicators.year_on_year(ctx.url, ctx.scope)
+    last_label = f"{ctx.scope.year - 1}年同期"
+    table = pd.DataFrame(
+        {
+            "类别": rows["category"],
+            "指标": rows["indicator"],
+            "本期": [float(v) if c else None for v, c in zip(rows["value"], rows["count"], strict=True)],
+            "本期说明": [
+                "按下限计（报告写作“多”）" if a and c else ""
+                for a, c in zip(rows["at_least"], rows["count"], strict=True)
+            ],
+            last_label: [float(v) if c else None for v, c in zip(rows["last_value"], rows["last_count"], strict=True)],
+            "同比": [
+                change(v, c, lv, lc)
+                for v, c, lv, lc in zip(
+                    rows["value"], rows["count"], rows["last_value"], rows["last_count"], strict=True
+                )
+            ],
+            "单位": rows["unit"],
+        }
+    )
+    return Sheet(table, "其他工作：本期与去年同期", name="其他工作", formats={"本期": "general", last_label: "general"})

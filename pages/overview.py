@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import streamlit as st
 
 from data_layer import app_settings
+from data_layer.export import Sheet
 from data_layer.money import fen_to_wan
 from data_layer.queries import levy, projects, publicity, subsidies
 from pages.common import charts
 from pages.common.context import ViewContext, current
+from pages.common.downloads import download_buttons
 from pages.common.fmt import cn_date, num, pct, wan
 from pages.common.ui import big_number, card_title, empty, short_project_name
 
@@ -27,6 +30,7 @@ def render() -> None:
         render_levy(ctx)
     with bottom[1].container(border=True):
         render_publicity(ctx)
+    download_buttons(ctx, "总览", lambda: [headline_sheet(ctx)], key="overview")  # under the cards: they keep the top
 
 
 def render_projects(ctx: ViewContext) -> None:
@@ -121,3 +125,46 @@ def render_publicity(ctx: ViewContext) -> None:
         height=160,
     )
     charts.show(fig, "overview_publicity")
+
+
+def rounded(value: float | None, places: int) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), places)
+
+
+def headline_sheet(ctx: ViewContext) -> Sheet:
+    """The four cards' figures as one table: area, figure, value, unit, and its status or note in words."""
+    rows: list[tuple] = []
+    summary = projects.project_summary(ctx.url, ctx.scope, ctx.today, app_settings.pace_thresholds(ctx.url))
+    for r in summary.itertuples():
+        note = f"{r.status_label}；序时进度 {pct(r.elapsed)}"
+        rows.append(
+            ("三项重点工程", f"{short_project_name(r.project)}：完成进度", rounded(r.completion * 100, 1), "%", note)
+        )
+    by_type = subsidies.totals_by_type(ctx.url, ctx.scope)
+    paid = by_type[by_type["amount_fen"] > 0]
+    rows.append(("社会保障补贴发放", "发放金额", rounded(by_type["amount_fen"].sum() / 1e6, 2), "万元", ""))
+    for unit, word in (("person", "人"), ("household", "户")):
+        rows.append(
+            ("社会保障补贴发放", f"惠及（{word}）", int(paid.loc[paid["unit"] == unit, "recipients"].sum()), word, "")
+        )
+    for r in paid.itertuples():
+        rows.append(("社会保障补贴发放", f"{r.type}：发放金额", rounded(r.amount_fen / 1e6, 2), "万元", ""))
+    if int(levy.summary(ctx.url, ctx.scope).iloc[0]["registered"]):
+        ratios = levy.headline(ctx.url, ctx.scope)
+        collection = ratios[-1]
+        year = f"{ctx.scope.end.year}年度"
+        rows.append(("按比例就业与残保金", "已征收", rounded(collection.numerator / 1e6, 2), "万元", year))
+        if collection.denominator:
+            rows.append(("按比例就业与残保金", "征收任务", rounded(collection.denominator / 1e6, 2), "万元", year))
+        for r in ratios:
+            value = None if r.value is None else rounded(r.value * 100, 1)
+            rows.append(("按比例就业与残保金", r.label, value, "%", r.why_none if r.value is None else ""))
+    levels = publicity.by_level(ctx.url, ctx.scope, ctx.today)
+    target = levels["target"].sum(min_count=1)
+    rows.append(("信息宣传", "发表稿件（本期）", int(levels["articles"].sum()), "篇", ""))
+    rows.append(("信息宣传", "全年目标", rounded(target, 0), "篇", "" if target == target else "未设目标"))
+    for r in levels.itertuples():
+        note = "未设目标" if math.isnan(r.target) else f"全年目标 {num(r.target)} 篇"
+        rows.append(("信息宣传", f"{r.level_label}稿件（本期）", int(r.articles), "篇", note))
+    table = pd.DataFrame(rows, columns=["领域", "指标", "数值", "单位", "状态或说明"])
+    return Sheet(table, "县残联工作总览", name="总览", formats={"数值": "general"})

@@ -8,10 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from data_layer import app_settings
+from data_layer.export import Sheet
+from data_layer.pacing import STATUS_LABELS
 from data_layer.queries import projects
 from data_layer.scope import time_elapsed
 from pages.common import charts
 from pages.common.context import ViewContext, current
+from pages.common.downloads import download_buttons
 from pages.common.entry_fields import edit_link
 from pages.common.fmt import escape_markdown, num, pct, wan
 from pages.common.ui import big_number, empty, short_project_name, status_badge, township_order
@@ -29,6 +32,7 @@ def render() -> None:
     summary = projects.project_summary(ctx.url, ctx.scope, ctx.today, thresholds)
     render_project_cards(summary)
     render_items(items, summary)
+    download_buttons(ctx, "重点工程", lambda: sheets(ctx), key="projects")
     key = choose_item(items)
     render_item_detail(ctx, items, key, thresholds)
     render_matrix(ctx, items, thresholds)
@@ -226,3 +230,63 @@ def render_entries(ctx: ViewContext, key: str) -> None:
             "金额": st.column_config.TextColumn("金额（元）"),
         },
     )
+
+
+def sheets(ctx: ViewContext) -> list[Sheet]:
+    """The download: the projects against the pace, their items, and townships × items with each status in words."""
+    thresholds = app_settings.pace_thresholds(ctx.url)
+    items = projects.item_progress(ctx.url, ctx.scope)
+    summary = projects.project_summary(ctx.url, ctx.scope, ctx.today, thresholds)
+    money = {"已用资金（万元）": summary["amount_ytd_fen"] / 1e6, "预算（万元）": summary["budget_fen"] / 1e6}
+    overview = pd.DataFrame(
+        {
+            "工程": summary["project"],
+            "完成进度": summary["completion"],
+            "序时进度": summary["elapsed"],
+            "状态": summary["status_label"],
+            **money,
+        }
+    )
+    listed = pd.DataFrame(
+        {
+            "工程": items["project"].map(short_project_name),
+            "指标": items["item"],
+            "单位": items["unit"],
+            "年度目标": items["target"],
+            "年初至期末累计": items["done_ytd"],
+            "完成进度": items["completion"],
+            "本期完成": items["done_period"],
+            "资金（万元）": items["amount_ytd_fen"] / 1e6,
+        }
+    )
+    counts = {"年度目标": "general", "年初至期末累计": "general", "本期完成": "general"}
+    rates, statuses = projects.completion_matrix(ctx.url, ctx.scope, ctx.today, thresholds)
+    labels = {
+        f"{r.project_code}.{r.item_code}": f"{short_project_name(r.project)}·{r.item}" for r in items.itertuples()
+    }
+    matrix = pd.DataFrame({"乡镇": list(rates.index)})
+    for key in rates.columns:
+        matrix[f"{labels.get(key, key)} 完成进度"] = list(rates[key])
+        matrix[f"{labels.get(key, key)} 状态"] = [STATUS_LABELS.get(s, "—") for s in statuses[key]]
+    return [
+        Sheet(
+            overview,
+            "三项重点工程：完成进度与序时进度",
+            name="工程汇总",
+            totals=tuple(money),
+            formats={"完成进度": "pct", "序时进度": "pct"},
+        ),
+        Sheet(
+            listed,
+            "各项指标：年初至期末累计与年度目标",
+            name="各项指标",
+            totals=("资金（万元）",),  # the items' units differ: only money adds up
+            formats={"完成进度": "pct", **counts},
+        ),
+        Sheet(
+            matrix,
+            "乡镇 × 指标 完成进度",
+            name="乡镇×指标",
+            formats={c: "pct" for c in matrix.columns if c.endswith("完成进度")},
+        ),
+    ]

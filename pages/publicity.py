@@ -9,9 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from data_layer import app_settings
+from data_layer.export import Sheet
 from data_layer.queries import articles, publicity
 from pages.common import charts
 from pages.common.context import ViewContext, current
+from pages.common.downloads import download_buttons
 from pages.common.fmt import cn_date, escape_markdown, num, pct
 from pages.common.ui import GRID_ROW_PX, big_number, empty, grid_height, level_key, link, status_badge, status_words
 
@@ -33,6 +35,7 @@ def render() -> None:
     with right:
         render_by_month(ctx)
     render_by_township(ctx, thresholds)
+    download_buttons(ctx, "信息宣传", lambda: sheets(ctx), key="publicity")
     render_list(ctx)
 
 
@@ -165,3 +168,68 @@ def render_list(ctx: ViewContext) -> None:
         key="publicity_list",
     )
     link("publicity_ledger", "导出稿件列表（信息报送台账）", ctx)
+
+
+def month_table(ctx: ViewContext) -> pd.DataFrame:
+    """Articles per month of the period (every month, those without any too) and level, as the chart stacks them."""
+    rows = publicity.by_month(ctx.url, ctx.scope)
+    months = pd.period_range(ctx.scope.start, ctx.scope.end, freq="M").strftime("%Y-%m")
+    table = pd.DataFrame({"月份": [f"{m[:4]}年{int(m[5:])}月" for m in months]})
+    for lv, label in publicity.LEVEL_LABELS.items():
+        table[f"{label}（篇）"] = [int(rows[(rows.month == m) & (rows.level == lv)]["articles"].sum()) for m in months]
+    table["合计（篇）"] = table.iloc[:, 1:].sum(axis=1)
+    return table
+
+
+def sheets(ctx: ViewContext) -> list[Sheet]:
+    """The download: by level against target and pace (with the levels together as 合计), by outlet, by month,
+    by township; statuses in words."""
+    thresholds = app_settings.pace_thresholds(ctx.url)
+    levels = publicity.by_level(ctx.url, ctx.scope, ctx.today, thresholds)
+    total = publicity.all_levels(levels, ctx.scope, ctx.today, thresholds)
+    both = pd.concat([levels, total.to_frame().T.assign(level_label="合计")], ignore_index=True)
+    paced = {"完成": "pct", "序时进度": "pct", "年度目标（篇）": "general"}
+    by_level = pd.DataFrame(
+        {
+            "级别": both["level_label"],
+            "本期稿件（篇）": both["articles"].astype(int),
+            "全年累计（篇）": both["year_to_date"].astype(int),
+            "年度目标（篇）": both["target"].astype(float),
+            "完成": both["completion"].astype(float),
+            "序时进度": both["elapsed"].astype(float),
+            "状态": both["status_label"],
+        }
+    )
+    outlets = publicity.by_outlet(ctx.url, ctx.scope)
+    by_outlet = pd.DataFrame(
+        {
+            "媒体": outlets["outlet"],
+            "级别": outlets["level"].map(publicity.LEVEL_LABELS),
+            "本期稿件（篇）": outlets["articles"].astype(int),
+        }
+    )
+    towns = publicity.by_township(ctx.url, ctx.scope, ctx.today, thresholds)
+    by_township = pd.DataFrame(
+        {
+            "乡镇": towns["township"],
+            "本期稿件（篇）": towns["articles"].astype(int),
+            "全年累计（篇）": towns["year_to_date"].astype(int),
+            "全年任务（篇）": towns["target"].astype(float),
+            "完成": towns["completion"].astype(float),
+            "序时进度": towns["elapsed"].astype(float),
+            "状态": towns["status_label"],
+        }
+    )
+    by_month = month_table(ctx)
+    return [
+        Sheet(by_level, "按级别：本期稿件、全年累计与年度目标", name="按级别", formats=paced),
+        Sheet(by_outlet, "按媒体（本期）", name="按媒体", totals=("本期稿件（篇）",)),
+        Sheet(by_month, "按月份（本期）", name="按月份", totals=tuple(by_month.columns[1:])),
+        Sheet(
+            by_township,
+            "按乡镇：报送任务与完成",
+            name="按乡镇",
+            totals=("本期稿件（篇）", "全年累计（篇）"),
+            formats={"完成": "pct", "序时进度": "pct", "全年任务（篇）": "general"},
+        ),
+    ]

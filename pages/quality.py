@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from data_layer import checks
-from pages.common.context import current
+from data_layer.export import Sheet
+from pages.common.context import ViewContext, current
+from pages.common.downloads import download_buttons
 from pages.common.ui import big_number, empty
 
 
@@ -26,6 +29,13 @@ def render() -> None:
     for i, (title, n) in enumerate(counts.items()):
         with cols[i % len(cols)]:
             big_number(title, str(n), "条")
+    download_buttons(
+        ctx,
+        "数据质量",
+        lambda: [findings_sheet(ctx, area)],
+        key="quality",
+        unfiltered="全部数据（不受年度、期间和乡镇筛选）",
+    )
     table = shown.rename(
         columns={
             "title": "检查",
@@ -47,3 +57,21 @@ def render() -> None:
             "记录": st.column_config.TextColumn(width="large"),
         },
     )
+
+
+def findings_sheet(ctx: ViewContext, area: str = "全部") -> Sheet:
+    """The download: the findings listed (of the area picked), one a row, in words."""
+    found = checks.findings(ctx.url)
+    shown = found if area == "全部" else found[found["area"] == area]
+    table = pd.DataFrame(
+        {
+            "领域": shown["area"],
+            "检查": shown["title"],
+            "记录": shown["record"],
+            "数值": shown["values"],
+            "原因": shown["why"],
+            "核实说明": shown["note"],
+        }
+    )
+    title = "数据质量检查发现" + ("" if area == "全部" else f"（{area}）")
+    return Sheet(table, f"{title}：共 {len(table)} 条", name="数据质量", formats=dict.fromkeys(table.columns, "text"))

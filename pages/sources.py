@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from data_layer.export import Sheet
 from data_layer.queries import org, provenance
-from pages.common.context import current
+from pages.common.context import ViewContext, current
+from pages.common.downloads import download_buttons
 from pages.common.ui import empty
 
 
@@ -29,6 +32,13 @@ def render() -> None:
         f"其中 {int((rows['why_differs'] != '').sum())} 个采用值与原文不同或需说明",
         delta_color="off",
         delta_arrow="off",
+    )
+    download_buttons(
+        ctx,
+        "数据来源",
+        lambda: [figures_sheet(ctx)],
+        key="sources",
+        unfiltered="报告的全部数字；库中现值为各数字所属期间的全县数",
     )
     table = rows.assign(
         核对=rows["matches"].map({True: "一致", False: "不一致"}).fillna("—"),
@@ -58,3 +68,25 @@ def render() -> None:
             "原文": st.column_config.TextColumn(width="large"),
         },
     )
+
+
+def figures_sheet(ctx: ViewContext) -> Sheet:
+    """The download: every registered figure of the report, as printed, as used and as the store holds it now."""
+    rows = provenance.figures_with_store(ctx.url, int(org.counties(ctx.url)["county_id"].iloc[0]))
+    table = pd.DataFrame(
+        {
+            "领域": rows["area"],
+            "事项": rows["item"],
+            "原文数值": rows["value_printed"],
+            "采用值": rows["value_used"],
+            "单位": rows["unit"],
+            "库中现值": rows["store_value"],
+            "核对": rows["matches"].map({True: "一致", False: "不一致"}).fillna("—"),
+            "说明": rows["why_differs"],
+            "出处": rows["section"],
+            "原文": rows["quote"],
+            "期间": rows["period"],
+        }
+    )
+    numbers = {"原文数值": "general", "采用值": "general", "库中现值": "general"}
+    return Sheet(table, "报告数字的出处与核对", name="数据来源", formats=numbers, widths={"原文": 60, "说明": 40})

@@ -6,10 +6,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from data_layer.export import XLSX_MIME, to_csv, to_xlsx
-from data_layer.queries import org, subsidies
+from data_layer.export import Sheet
+from data_layer.queries import subsidies
 from pages.common import charts
 from pages.common.context import ViewContext, current
+from pages.common.downloads import download_buttons
 from pages.common.entry_fields import edit_link
 from pages.common.fmt import month_span, num
 from pages.common.ui import big_number, empty, township_names, township_order
@@ -71,12 +72,10 @@ def render_by_township(ctx: ViewContext, by_type: pd.DataFrame) -> None:
         height=44 + 36 * len(with_total),
         column_config={c: st.column_config.NumberColumn(format="%.2f") for c in with_total.columns},
     )
-    people = township_table(ctx, by_type, "recipients")
-    units = dict(zip(by_type["type"], by_type["unit"].map(UNIT_LABELS), strict=True))
-    people.columns = [f"{c}（{units[c]}）" if c in units else "合计（人+户）" for c in people.columns]
+    people = people_table(ctx, by_type)
     with st.expander("分乡镇惠及人（户）数"):
         st.dataframe(pd.concat([people, people.sum().to_frame("合计").T]), width="stretch")
-    render_downloads(ctx, with_total)
+    download_buttons(ctx, "补贴发放", lambda: sheets(ctx), key="subsidies", csv=True)
 
 
 def narrow_to_township() -> None:
@@ -86,22 +85,50 @@ def narrow_to_township() -> None:
         st.session_state.f_townships = [order[rows[0]]]
 
 
-def render_downloads(ctx: ViewContext, table: pd.DataFrame) -> None:
-    export = table.reset_index().rename(columns={"index": "乡镇（街道）"})
-    export = export[export["乡镇（街道）"] != "合计"]  # the workbook writes its own totals row
-    title = "社会保障补贴发放（万元）"
-    taken = org.last_write(ctx.url) or pd.Timestamp.now(tz="UTC").to_pydatetime()
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button(
-        "下载 Excel",
-        to_xlsx(export, title=title, filter_label=ctx.label(), taken_at=taken),
-        file_name=f"补贴发放_{ctx.label()}.xlsx",
-        key="subsidies_xlsx",
-        mime=XLSX_MIME,
+def people_table(ctx: ViewContext, by_type: pd.DataFrame) -> pd.DataFrame:
+    """Townships × types of recipients, each type's header with its unit (人 or 户)."""
+    people = township_table(ctx, by_type, "recipients")
+    units = dict(zip(by_type["type"], by_type["unit"].map(UNIT_LABELS), strict=True))
+    people.columns = [f"{c}（{units[c]}）" if c in units else "合计（人+户）" for c in people.columns]
+    return people
+
+
+def month_table(months: pd.DataFrame) -> pd.DataFrame:
+    """Each month and type: recipients, amount and what one recipient got against the standard."""
+    return pd.DataFrame(
+        {
+            "月份": months["month"],
+            "补贴类型": months["type"],
+            "人（户）数": months["recipients"].astype(int),
+            "金额（万元）": months["amount_fen"] / 1e6,
+            "人均实发（元）": months["per_recipient_fen"] / 100,
+            "人均应发（按标准，元）": months["standard_per_recipient_fen"] / 100,
+        }
     )
-    right.download_button(
-        "下载 CSV", to_csv(export), file_name=f"补贴发放_{ctx.label()}.csv", mime="text/csv", key="subsidies_csv"
-    )
+
+
+def sheets(ctx: ViewContext) -> list[Sheet]:
+    """What the page shows, as the download's tables: the township table (also the CSV), recipients, months."""
+    by_type = subsidies.totals_by_type(ctx.url, ctx.scope)
+    amounts = township_table(ctx, by_type, "amount_fen")
+    amounts.columns = [f"{c}（万元）" for c in amounts.columns]
+    people = people_table(ctx, by_type)
+    months = month_table(subsidies.by_month(ctx.url, ctx.scope))
+    return [
+        Sheet(
+            amounts.reset_index(),
+            "社会保障补贴分乡镇、分类型发放金额（万元）",
+            name="分乡镇发放金额",
+            totals=tuple(amounts.columns),
+        ),
+        Sheet(people.reset_index(), "分乡镇惠及人（户）数", name="分乡镇惠及人（户）数", totals=tuple(people.columns)),
+        Sheet(
+            months,
+            "逐月发放",
+            name="逐月发放",
+            totals=("人（户）数", "金额（万元）"),  # an average per recipient is never summed
+        ),
+    ]
 
 
 def render_by_month(ctx: ViewContext) -> None:
@@ -134,21 +161,12 @@ def render_by_month(ctx: ViewContext) -> None:
         yaxis2=dict(title="人（户）", overlaying="y", side="right", tickformat=",.0f"),
     )
     charts.show(charts.with_legend(fig, 360), "subsidies_by_month")
-    table = months.assign(
-        月份=months["month"],
-        金额万元=months["amount_fen"] / 1e6,
-        人均实发元=months["per_recipient_fen"] / 100,
-        人均应发元=months["standard_per_recipient_fen"] / 100,
-    ).rename(columns={"type": "补贴类型", "recipients": "人（户）数"})
+    table = month_table(months)
     st.dataframe(
-        table[["月份", "补贴类型", "人（户）数", "金额万元", "人均实发元", "人均应发元"]],
+        table,
         hide_index=True,
         width="stretch",
-        column_config={
-            "金额万元": st.column_config.NumberColumn("金额（万元）", format="%.2f"),
-            "人均实发元": st.column_config.NumberColumn("人均实发（元）", format="%.2f"),
-            "人均应发元": st.column_config.NumberColumn("人均应发（按标准，元）", format="%.2f"),
-        },
+        column_config={c: st.column_config.NumberColumn(format="%.2f") for c in table.columns[3:]},
     )
 
 

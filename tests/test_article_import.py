@@ -314,7 +314,7 @@ def test_the_export_holds_every_article_of_the_period_as_a_plain_count_finds(dem
     lines = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
     assert lines[0][0] == f"信息报送台账（共 {len(expected)} 篇）"
     assert lines[1][0] == "筛选：2023年上半年 · 鲁村镇"
-    assert lines[2][0] == "数据截至：2023-07-01 09:30"
+    assert lines[3][0] == "数据最后更新：2023年7月1日 17:30（北京时间）"  # a naive time is the store's UTC
     assert list(lines[4]) == ["发表日期", "媒体", "级别", "乡镇（街道）", "标题", "类型", "链接", "录入人"]
     body = lines[5:]
     assert [(r[4], r[1], r[2]) for r in body] == [(e["title"], e["outlet"], LEVEL_LABELS[e["level"]]) for e in expected]

@@ -339,9 +339,9 @@ def test_disbursement_entry_and_excel_download(browser, demo_template, tmp_path)
     ][0][0]
     scope = make_scope(FilterSpec(2023, "h2"), [township_id])
     expected = subsidies.totals_by_township(url, scope)
-    assert data["东里镇"]["合计"] == pytest.approx(expected["amount_fen"].sum() / 1e6)
-    assert data["合计"]["合计"] == pytest.approx(expected["amount_fen"].sum() / 1e6)
-    assert data["东里镇"]["房屋修缮补助"] == pytest.approx(
+    assert data["东里镇"]["合计（万元）"] == pytest.approx(expected["amount_fen"].sum() / 1e6)
+    assert data["合计"]["合计（万元）"] == pytest.approx(expected["amount_fen"].sum() / 1e6)
+    assert data["东里镇"]["房屋修缮补助（万元）"] == pytest.approx(
         expected.loc[expected["type_code"] == "housing", "amount_fen"].sum() / 1e6
     )
 

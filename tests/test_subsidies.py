@@ -238,6 +238,7 @@ def test_excel_has_headers_filter_and_totals():
                 title="补贴发放",
                 filter_label="2023年上半年 · 全县",
                 taken_at=datetime(2023, 7, 1, tzinfo=UTC),
+                totals=("特困残疾人家庭生活补助", "合计"),
             )
         )
     )

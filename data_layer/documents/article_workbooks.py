@@ -73,9 +73,7 @@ def ledger_table(ledger: pd.DataFrame, levels: Mapping[str, str]) -> pd.DataFram
 def ledger_workbook(ledger: pd.DataFrame, *, levels: Mapping[str, str], filter_label: str, taken_at: datetime) -> bytes:
     """The ledger as an .xlsx: title with the count, the filter and the time taken above the table."""
     title = f"{SHEET}（共 {len(ledger):,} 篇）"
-    data = to_xlsx(
-        ledger_table(ledger, levels), title=title, filter_label=filter_label, taken_at=taken_at, totals=False
-    )
+    data = to_xlsx(ledger_table(ledger, levels), title=title, filter_label=filter_label, taken_at=taken_at)
     book = load_workbook(io.BytesIO(data))
     sheet = book.active
     sheet.title = SHEET  # the title row carries the count; the sheet's tab keeps its plain name

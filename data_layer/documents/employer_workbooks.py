@@ -86,7 +86,7 @@ def registry_table(registry: pd.DataFrame) -> pd.DataFrame:
 
 def registry_workbook(registry: pd.DataFrame, *, filter_label: str, taken_at: datetime) -> bytes:
     """The registry as an .xlsx: the filter above the table, the import's columns (so it can be imported again)."""
-    data = to_xlsx(registry_table(registry), title=SHEET, filter_label=filter_label, taken_at=taken_at, totals=False)
+    data = to_xlsx(registry_table(registry), title=SHEET, filter_label=filter_label, taken_at=taken_at)
     book = load_workbook(io.BytesIO(data))  # wider name and code columns than the shared export gives
     sheet = book.active
     for index, header in enumerate(HEADERS, start=1):
