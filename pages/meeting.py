@@ -90,7 +90,7 @@ def render_pack_row(ctx: ViewContext, row) -> None:
         left, mid, right = st.columns([3, 1, 1], vertical_alignment="center")
         left.markdown(
             f"**{escape_markdown(row.name)}**  \n{escape_markdown(row.filter_label)} · "
-            f"数据截至 {cn_datetime(row.data_as_of)} · "
+            f"数据最后更新 {cn_datetime(row.data_as_of)} · "
             f"{escape_markdown(row.created_by)} 冻结于 {cn_datetime(row.created_at)}"
         )
         if mid.button("放映", key=f"mt_show_{row.id}", type="primary", icon=":material/slideshow:"):
@@ -270,7 +270,7 @@ def slide_html(pack: dict, slide: dict, number: int, count: int, changed: int) -
     as_of = cn_datetime(pack["data_as_of"])
     return f"""<div class="meeting-slide">
 <div class="m-head"><div class="m-title">{escape(slide["title"])}</div>
-<div class="m-meta">{escape(pack["filter_label"])} · 数据截至 {as_of} · {number} / {count}{badge}</div></div>
+<div class="m-meta">{escape(pack["filter_label"])} · 数据最后更新 {as_of} · {number} / {count}{badge}</div></div>
 <div class="m-figures">{figures}</div>{body}</div>{SLIDE_CSS}"""
 
 

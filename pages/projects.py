@@ -178,10 +178,21 @@ def render_matrix(ctx: ViewContext, items: pd.DataFrame, thresholds) -> None:
     if rates.empty:
         empty("没有分解到乡镇的目标")
         return
-    styled = rates.style.format(lambda v: pct(v, 0)).apply(
+    # each cell says its status as a shape too: the pastel red and green are one colour to a red–green colour-blind eye
+    shown = pd.DataFrame(
+        {
+            col: [
+                pct(v, 0) if v != v else f"{charts.STATUS_MARKS.get(st_, '')} {pct(v, 0)}"
+                for v, st_ in zip(rates[col], statuses[col], strict=True)
+            ]
+            for col in rates.columns
+        },
+        index=rates.index,
+    )
+    styled = shown.style.apply(
         lambda col: [f"background-color: {STATUS_BG.get(s, '#fff')}" for s in statuses[col.name]], axis=0
     )
-    st.caption("绿：不落后于序时进度；黄：滞后；红：严重滞后。点选一行，只看该乡镇。")
+    st.caption("● 绿：不落后于序时进度；▲ 黄：滞后；■ 红：严重滞后。点选一行，只看该乡镇。")
     st.dataframe(
         styled,
         width="stretch",

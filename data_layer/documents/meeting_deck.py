@@ -67,7 +67,7 @@ def _text(slide, left, top, width, height, lines: list[tuple[str, int, bool, RGB
 
 
 def _footer(slide, pack: dict) -> None:
-    words = f"{pack['filter_label']} · 数据截至 {_local(pack['data_as_of'])} · 冻结于 {_local(pack['created_at'])}"
+    words = f"{pack['filter_label']} · 数据最后更新 {_local(pack['data_as_of'])} · 冻结于 {_local(pack['created_at'])}"
     _text(slide, Inches(0.5), Inches(7.0), Inches(12.3), Inches(0.4), [(words, 12, False, GREY)])
 
 
@@ -134,7 +134,7 @@ def meeting_deck(pack: dict) -> bytes:
         [
             (pack["name"], 40, True, INK),
             (pack["filter_label"], 24, False, GREY),
-            (f"数据截至 {_local(pack['data_as_of'])}（会前冻结于 {_local(pack['created_at'])}）", 18, False, GREY),
+            (f"数据最后更新 {_local(pack['data_as_of'])}（会前冻结于 {_local(pack['created_at'])}）", 18, False, GREY),
         ],
     )
     for page in pack["figures"]["slides"]:

@@ -14,8 +14,9 @@ from pages.common.fmt import cn_datetime, escape_markdown
 
 
 def status_line(ctx: ViewContext) -> None:
-    """The filter in words, when the numbers were taken, and the demo badge (kept on screenshots)."""
-    parts = [f"**{escape_markdown(ctx.label())}**", f"数据截至 {cn_datetime(org.last_write(ctx.url))}"]
+    """The filter in words (the period shown), the time of the store's last change — said apart, so a past period is
+    not read as cut off at today —, and the demo badge (kept on screenshots)."""
+    parts = [f"**{escape_markdown(ctx.label())}**", f"数据最后更新 {cn_datetime(org.last_write(ctx.url))}"]
     if org.demo_present(ctx.url):
         parts.append(":orange-badge[演示数据]")
     st.markdown(" · ".join(parts))
