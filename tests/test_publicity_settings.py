@@ -242,3 +242,13 @@ def test_the_administrator_adds_an_outlet_on_the_page(reference_url):
     assert outlet(reference_url, "沂源融媒")["level"] == "county"
     shown = next(d.value for d in at.dataframe if "媒体" in d.value.columns)
     assert "沂源融媒" in list(shown["媒体"])
+
+
+def test_a_target_beyond_any_county_is_refused_in_chinese_not_at_commit(reference_url):
+    c = county(reference_url)
+    with pytest.raises(ValidationFailed) as refused:  # the level already has a target: the change path
+        publicity.set_publicity_targets(
+            db_url=reference_url, actor=ADMIN, county_id=c, year=2023, targets={"national": 10**20}
+        )
+    assert "超出合理范围" in next(iter(refused.value.errors.values()))
+    assert q.level_targets(reference_url, c, 2023)["national"] == 24

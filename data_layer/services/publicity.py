@@ -186,10 +186,7 @@ def set_publicity_target(*, session: Session, actor: Actor, county_id: int, year
     ).first()
     if row is None:
         return insert(session, PublicityTarget(county_id=county_id, year=year, level=level, target=target), actor=actor)
-    before = snapshot(row)
-    row.target = target
-    session.add(row)
-    audit(session, actor=actor, action="update", row=row, before=before)
+    change_row(session, row, actor, "update", target=target)  # checked like a new row: no overflow at commit
     return row.id  # type: ignore[return-value]
 
 
@@ -202,7 +199,6 @@ def set_publicity_targets(
     checks = Checks()
     check_actor(checks, actor)
     checks.require(exists(session, County, county_id), "county_id", "请选择县区")
-    checks.require(isinstance(year, int) and 2000 <= year <= 2100, "year", "年度无法识别")
     for level, target in targets.items():
         checks.require(level in AREA_LEVELS, "level", "级别应为 国家级 / 省级 / 市级 / 县级")
         check_count(checks, level, target, "目标篇数", allow_none=True)
@@ -233,7 +229,6 @@ def set_publicity_quotas(*, session: Session, actor: Actor, year: int, quotas: d
     Returns how many changed."""
     checks = Checks()
     check_actor(checks, actor)
-    checks.require(isinstance(year, int) and 2000 <= year <= 2100, "year", "年度无法识别")
     for township_id, target in quotas.items():
         checks.require(exists(session, Township, township_id), "quotas", f"乡镇（编号 {township_id}）不存在")
         check_count(checks, f"quota_{township_id}", target, "任务篇数", allow_none=True)
