@@ -83,6 +83,11 @@ class ProjectItem(SQLModel, table=True):
         CheckConstraint("budget_fen IS NULL OR budget_fen >= 0", name="budget_nonneg"),
         CheckConstraint(_in("measure", ("count", "money")), name="measure_known"),
         CheckConstraint(_in("scope", ITEM_SCOPES), name="scope_known"),
+        CheckConstraint(
+            "(plan_start_month IS NULL AND plan_end_month IS NULL) OR "
+            "(plan_start_month BETWEEN 1 AND 12 AND plan_end_month BETWEEN plan_start_month AND 12)",
+            name="plan_months",
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
@@ -95,6 +100,9 @@ class ProjectItem(SQLModel, table=True):
     budget_fen: int | None = Field(default=None, sa_type=BigInteger)
     unit_cost_min_fen: int | None = Field(default=None, sa_type=BigInteger)
     unit_cost_max_fen: int | None = Field(default=None, sa_type=BigInteger)
+    # The months the work is planned in (both empty: spread over the whole year); 序时进度 follows them.
+    plan_start_month: int | None = None
+    plan_end_month: int | None = None
     sort_order: int = 0
 
 

@@ -131,3 +131,24 @@ def time_elapsed(year: int, period_end: date, today: date) -> float:
     if as_of.year > year:
         return 1.0
     return (as_of - date(year, 1, 1)).days / days_in_year + 1 / days_in_year
+
+
+def planned_elapsed(
+    year: int, period_end: date, today: date, start_month: int | None = None, end_month: int | None = None
+) -> float:
+    """序时进度 of an item planned for months ``start_month``…``end_month`` of ``year``.
+
+    Without a plan it is the year's :func:`time_elapsed`. With one, it is 0 before the first
+    planned month, 1 after the last, and the share of the planned days gone in between — so
+    work planned for the second half-year is not behind in June.
+    """
+    if start_month is None or end_month is None:
+        return time_elapsed(year, period_end, today)
+    first = date(year, start_month, 1)
+    last = date(year, end_month, calendar.monthrange(year, end_month)[1])
+    as_of = min(period_end, today)
+    if as_of < first:
+        return 0.0
+    if as_of >= last:
+        return 1.0
+    return ((as_of - first).days + 1) / ((last - first).days + 1)

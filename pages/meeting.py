@@ -115,16 +115,37 @@ def render_pack_row(ctx: ViewContext, row) -> None:
 # --- the meeting: one slide at a time -------------------------------------------------------------------
 
 
+OFFLINE = "暂时读不到数据库：下面是本次会议已显示的冻结数据，数据库恢复后自动接上。"
+
+
 def load(ctx: ViewContext, pack_id: int) -> tuple[dict | None, str]:
     """The pack, and a banner; if the store cannot be read, the copy this session showed last."""
     kept = st.session_state.get(f"mt_pack_{pack_id}")
     try:
         pack = meeting.pack(ctx.url, pack_id)
     except Exception:  # the store is locked, moved or its server restarted: never a blank projector
-        return kept, "暂时读不到数据库，下面是本次会议已显示的冻结数据。" if kept else ""
+        return kept, OFFLINE if kept else ""
     if pack is not None:
         st.session_state[f"mt_pack_{pack_id}"] = pack
     return pack, ""
+
+
+def pack_param() -> int:
+    try:
+        return int(st.query_params[PACK_PARAM])
+    except (KeyError, ValueError):
+        return -1
+
+
+def present_kept() -> bool:
+    """The frame itself could not read the store (locked, moved, its server restarted) while a slide was up:
+    the slide from the copy this session showed, with a banner — not an error on the projector. False if this
+    session has no copy of the pack (then the frame says what happened)."""
+    pack = st.session_state.get(f"mt_pack_{pack_param()}")
+    if pack is None:
+        return False
+    show_slide(pack, OFFLINE, 0)
+    return True
 
 
 def slide_number(count: int) -> int:
@@ -146,23 +167,21 @@ def leave() -> None:
 
 
 def present(ctx: ViewContext) -> None:
-    try:
-        pack_id = int(st.query_params[PACK_PARAM])
-    except ValueError:
-        pack_id = -1
-    pack, banner = load(ctx, pack_id)
+    pack, banner = load(ctx, pack_param())
     if pack is None or pack.get("deleted_at") is not None:
         st.warning("这份会议数据不存在或已删除。", icon=":material/warning:")
         st.button("返回会议数据列表", on_click=leave, key="mt_back")
         return
-    slides = pack["figures"]["slides"]
-    number = slide_number(len(slides))
-    if banner:
-        st.warning(banner, icon=":material/cloud_off:")
     changed = (
         0 if banner else meeting.changes_since(ctx.url, pack["created_at"], pack["period_start"], pack["period_end"])
     )
-    st.html(slide_html(pack, slides[number - 1], number, len(slides), changed))
+    show_slide(pack, banner, changed)
+
+
+def show_slide(pack: dict, banner: str, changed: int) -> None:
+    slides = pack["figures"]["slides"]
+    number = slide_number(len(slides))
+    st.html(slide_html(pack, slides[number - 1], number, len(slides), changed, banner))
     nav_buttons(len(slides), number)
     keys_script(auto_seconds())
 
@@ -260,7 +279,7 @@ def chart_html(chart: dict) -> str:
     )
 
 
-def slide_html(pack: dict, slide: dict, number: int, count: int, changed: int) -> str:
+def slide_html(pack: dict, slide: dict, number: int, count: int, changed: int, banner: str = "") -> str:
     figures = "".join(number_html(n) for n in slide["numbers"][:5])
     lines = "".join(f"<li>{escape(line)}</li>" for line in slide.get("lines", [])[:6])
     body = chart_html(slide["chart"])
@@ -268,7 +287,8 @@ def slide_html(pack: dict, slide: dict, number: int, count: int, changed: int) -
         body = f'<div class="m-split"><ul class="m-lines">{lines}</ul>{body}</div>'
     badge = f'<span class="m-badge">冻结后有 {changed} 条记录变动</span>' if changed else ""
     as_of = cn_datetime(pack["data_as_of"])
-    return f"""<div class="meeting-slide">
+    offline = f'<div class="m-offline">⚠ {escape(banner)}</div>' if banner else ""  # inside: the slide never scrolls
+    return f"""<div class="meeting-slide">{offline}
 <div class="m-head"><div class="m-title">{escape(slide["title"])}</div>
 <div class="m-meta">{escape(pack["filter_label"])} · 数据最后更新 {as_of} · {number} / {count}{badge}</div></div>
 <div class="m-figures">{figures}</div>{body}</div>{SLIDE_CSS}"""
@@ -305,4 +325,6 @@ SLIDE_CSS = """<style>
 .m-lines {flex: 1 1 50%; font-size: max(1.3vw, 2.4vh); margin: 0; padding-left: 1.2em; overflow: hidden}
 .m-lines li {margin-bottom: 0.8vh}
 .m-empty {font-size: max(1.5vw, 2.7vh); color: #4b5563}
+.m-offline {font-size: max(1.15vw, 2.1vh); background: #fef3c7; color: #92400e; padding: 0.4vh 1vw;
+  border-radius: 0.4em; flex: none}
 </style>"""

@@ -12,6 +12,7 @@ from data_layer.export import Sheet
 from data_layer.money import fen_to_wan
 from data_layer.queries import levy, projects, publicity, subsidies
 from pages.common import charts
+from pages.common.charts import STATUS_MARKS
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
 from pages.common.fmt import cn_date, num, pct, wan
@@ -39,21 +40,34 @@ def render_projects(ctx: ViewContext) -> None:
     if summary.empty:
         empty(f"{ctx.spec.year}年尚未设置重点工程")
         return
-    elapsed = float(summary["elapsed"].iloc[0])
     rates = [0.0 if math.isnan(r) else r for r in summary["completion"]]
-    text = [f"{pct(r)} {label}" for r, label in zip(summary["completion"], summary["status_label"], strict=True)]
+    text = [
+        f"{STATUS_MARKS[s]} {pct(r)} {label}"
+        for r, s, label in zip(summary["completion"], summary["status"], summary["status_label"], strict=True)
+    ]
+    paces = [e * 100 for e in summary["elapsed"]]
+    one_pace = len(set(paces)) == 1  # no item follows a plan of its own: one dashed line says it for all
     fig = charts.hbar(
         [short_project_name(n) for n in summary["project"]],
         [r * 100 for r in rates],
         text=text,
         colours=[charts.STATUS_COLOURS[s] for s in summary["status"]],
-        x_max=max(100.0, max(rates) * 100 * 1.35, elapsed * 100 * 1.1),
-        marker_at=elapsed * 100,
-        marker_label=f"序时进度 {pct(elapsed)}",
+        x_max=max(100.0, max(rates) * 100 * 1.1),
+        marker_at=paces[0] if one_pace else None,
+        marker_label=f"序时进度 {pct(summary['elapsed'].iloc[0])}",
+        targets=None if one_pace else paces,
         height=200,
     )
     charts.show(fig, "overview_projects")
-    st.caption("柱：各指标年初至期末累计完成 ÷ 年度目标的平均；虚线：全年已过时间（序时进度）")
+    pace_words = (
+        "虚线：全年已过时间（序时进度）"
+        if one_pace
+        else "竖线：各工程的序时进度（按指标计划实施期），"
+        + "，".join(
+            f"{short_project_name(n)} {pct(e)}" for n, e in zip(summary["project"], summary["elapsed"], strict=True)
+        )
+    )
+    st.caption(f"柱：各指标年初至期末累计完成 ÷ 年度目标的平均；{pace_words}")
 
 
 def render_subsidies(ctx: ViewContext) -> None:
@@ -67,10 +81,12 @@ def render_subsidies(ctx: ViewContext) -> None:
     if paid.empty:
         empty("本期没有补贴发放记录")
         return
+    colours = charts.subsidy_colours(list(by_type["type_code"]))  # each type's colour on every page
     fig = charts.hbar(
         list(paid["type"].str.replace("残疾人", "", regex=False)),
         list(paid["amount_fen"] / 1e6),
         text=[f"{a / 1e6:,.2f} 万元" for a in paid["amount_fen"]],
+        colours=[colours[c] for c in paid["type_code"]],
         x_max=float(paid["amount_fen"].max() / 1e6 * 1.5),
         height=24 + 34 * len(paid),
     )

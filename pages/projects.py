@@ -11,13 +11,24 @@ from data_layer import app_settings
 from data_layer.export import Sheet
 from data_layer.pacing import STATUS_LABELS
 from data_layer.queries import projects
-from data_layer.scope import time_elapsed
+from data_layer.scope import planned_elapsed
 from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
 from pages.common.entry_fields import edit_link
 from pages.common.fmt import escape_markdown, num, pct, wan
-from pages.common.ui import big_number, empty, short_project_name, status_badge, township_order
+from pages.common.ui import (
+    GRID_ROW_PX,
+    as_points,
+    big_number,
+    empty,
+    grid_height,
+    percent_column,
+    short_project_name,
+    status_badge,
+    status_words,
+    township_order,
+)
 
 STATUS_BG = {"on_track": "#dcfce7", "behind": "#fef3c7", "far_behind": "#fee2e2", "no_target": "#f3f4f6"}
 
@@ -30,8 +41,8 @@ def render() -> None:
         return
     thresholds = app_settings.pace_thresholds(ctx.url)
     summary = projects.project_summary(ctx.url, ctx.scope, ctx.today, thresholds)
-    render_project_cards(summary)
-    render_items(items, summary)
+    render_project_cards(summary, bool(ctx.scope.township_ids))
+    render_items(ctx, thresholds)
     download_buttons(ctx, "重点工程", lambda: sheets(ctx), key="projects")
     key = choose_item(items)
     render_item_detail(ctx, items, key, thresholds)
@@ -39,42 +50,58 @@ def render() -> None:
     render_entries(ctx, key)
 
 
-def render_project_cards(summary: pd.DataFrame) -> None:
+def render_project_cards(summary: pd.DataFrame, townships_chosen: bool) -> None:
     cols = st.columns(len(summary), gap="medium")
     for col, row in zip(cols, summary.itertuples(), strict=True):
         with col.container(border=True):
             st.markdown(f"#### {escape_markdown(short_project_name(row.project))}")
             big_number("完成进度", pct(row.completion), "", f"序时进度 {pct(row.elapsed)}")
             st.html(status_badge(row.status, row.status_label))
-            if row.budget_fen == row.budget_fen and row.budget_fen:
+            if row.not_started:  # an average never hides an item at zero
+                due = row.not_started - row.not_due
+                words = f"{row.not_started} 项指标尚未开始"
+                if row.not_due:
+                    words += f"（{row.not_due} 项未到计划实施期" + (f"，{due} 项已到期）" if due else "）")
+                st.markdown(f"**{words}**" if due else words)
+            if townships_chosen and row.budget_fen == row.budget_fen and row.budget_fen:
+                # the budget is the county's and is not split by township: no share of it is computed
+                st.markdown(f"资金：所选乡镇已用 **{wan(row.amount_ytd_fen)}**；全县预算 {wan(row.budget_fen)}")
+            elif row.budget_fen == row.budget_fen and row.budget_fen:
                 spent = row.amount_ytd_fen / row.budget_fen
                 st.markdown(f"资金：已用 **{wan(row.amount_ytd_fen)}** / 预算 {wan(row.budget_fen)}（{pct(spent)}）")
             elif row.amount_ytd_fen:
                 st.markdown(f"资金：已用 **{wan(row.amount_ytd_fen)}**（未设预算）")
 
 
-def render_items(items: pd.DataFrame, summary: pd.DataFrame) -> None:
+def render_items(ctx: ViewContext, thresholds) -> None:
     st.subheader("各项指标")
-    elapsed = float(summary["elapsed"].iloc[0])
-    table = items.assign(
-        工程=items["project"].map(short_project_name),
-        完成进度=items["completion"],
-        完成情况=[f"{num(r.done_ytd)} / {num(r.target)} {r.unit}" for r in items.itertuples()],
-        本期=[f"{num(r.done_period)} {r.unit}" for r in items.itertuples()],
-        资金=[wan(a) if a else "—" for a in items["amount_ytd_fen"]],
-    ).rename(columns={"item": "指标"})
+    items = projects.item_pace(ctx.url, ctx.scope, ctx.today, thresholds)
+    table = pd.DataFrame(
+        {
+            "工程": items["project"].map(short_project_name),
+            "指标": items["item"],
+            "计划实施期": items["plan"],
+            "完成情况": [f"{num(r.done_ytd)} / {num(r.target)} {r.unit}" for r in items.itertuples()],
+            "完成进度": as_points(items["completion"]),
+            "序时进度": [pct(e) for e in items["elapsed"]],
+            "状态": [status_words(s, label) for s, label in zip(items["status"], items["status_label"], strict=True)],
+            "本期": [f"{num(r.done_period)} {r.unit}" for r in items.itertuples()],
+            "资金": [wan(a) if a else "—" for a in items["amount_ytd_fen"]],
+        }
+    )
     st.dataframe(
-        table[["工程", "指标", "完成情况", "完成进度", "本期", "资金"]],
+        table,
         hide_index=True,
         width="stretch",
+        height=grid_height(len(table)),
+        row_height=GRID_ROW_PX,
         column_config={
-            "完成进度": st.column_config.ProgressColumn(
-                f"完成进度（序时 {pct(elapsed)}）", format="percent", min_value=0, max_value=1
-            ),
+            "完成进度": percent_column("完成进度"),
             "完成情况": st.column_config.TextColumn("年初至期末累计 / 年度目标"),
             "本期": st.column_config.TextColumn("本期完成"),
         },
     )
+    st.caption("序时进度按各指标的计划实施期计算：计划下半年实施的指标，上半年的序时进度为 0。")
 
 
 def choose_item(items: pd.DataFrame) -> str:
@@ -106,8 +133,10 @@ def render_item_detail(ctx: ViewContext, items: pd.DataFrame, key: str, threshol
             st.caption("所选范围没有目标，无法画序时进度线")
             pace = [None] * len(monthly)
         else:
+            first, last = row["plan_start_month"], row["plan_end_month"]
             pace = [
-                target * time_elapsed(ctx.scope.year, month_end(ctx.scope.year, m), ctx.today) for m in monthly["month"]
+                target * planned_elapsed(ctx.scope.year, month_end(ctx.scope.year, m), ctx.today, first, last)
+                for m in monthly["month"]
             ]
         charts.show(
             charts.line_vs_pace(monthly["month"], monthly["cumulative"], pace, unit=row["unit"]), "projects_monthly"
@@ -143,7 +172,7 @@ def render_by_township(ctx: ViewContext, project_code: str, item_code: str, item
     text = [
         pct(r) if has_rate and r == r else num(d) for r, d in zip(table["完成进度"], table["累计完成"], strict=True)
     ]
-    elapsed = time_elapsed(ctx.scope.year, ctx.scope.end, ctx.today)
+    elapsed = projects.item_elapsed(ctx.url, ctx.scope, ctx.today, project_code, item_code)
     fig = charts.hbar(
         list(table["乡镇"]),
         values,
@@ -155,12 +184,16 @@ def render_by_township(ctx: ViewContext, project_code: str, item_code: str, item
         marker_label=f"序时 {pct(elapsed)}",
     )
     charts.show(fig, "projects_by_township")
+    table["完成进度"] = as_points(table["完成进度"])
+    table["状态"] = [status_words(s, label) for s, label in zip(table["status"], table["状态"], strict=True)]
     st.dataframe(
         table[["乡镇", "目标", "累计完成", "完成进度", "状态"]],
         hide_index=True,
         width="stretch",
+        height=grid_height(len(table)),
+        row_height=GRID_ROW_PX,
         column_config={
-            "完成进度": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
+            "完成进度": percent_column(),
             "目标": st.column_config.NumberColumn(format="localized"),
             "累计完成": st.column_config.NumberColumn(format="localized"),
         },
@@ -182,7 +215,7 @@ def render_matrix(ctx: ViewContext, items: pd.DataFrame, thresholds) -> None:
     shown = pd.DataFrame(
         {
             col: [
-                pct(v, 0) if v != v else f"{charts.STATUS_MARKS.get(st_, '')} {pct(v, 0)}"
+                pct(v) if v != v else f"{charts.STATUS_MARKS.get(st_, '')} {pct(v)}"
                 for v, st_ in zip(rates[col], statuses[col], strict=True)
             ]
             for col in rates.columns
@@ -246,9 +279,10 @@ def render_entries(ctx: ViewContext, key: str) -> None:
 def sheets(ctx: ViewContext) -> list[Sheet]:
     """The download: the projects against the pace, their items, and townships × items with each status in words."""
     thresholds = app_settings.pace_thresholds(ctx.url)
-    items = projects.item_progress(ctx.url, ctx.scope)
+    items = projects.item_pace(ctx.url, ctx.scope, ctx.today, thresholds)
     summary = projects.project_summary(ctx.url, ctx.scope, ctx.today, thresholds)
-    money = {"已用资金（万元）": summary["amount_ytd_fen"] / 1e6, "预算（万元）": summary["budget_fen"] / 1e6}
+    budget = "全县预算（万元）" if ctx.scope.township_ids else "预算（万元）"  # budgets are not split by township
+    money = {"已用资金（万元）": summary["amount_ytd_fen"] / 1e6, budget: summary["budget_fen"] / 1e6}
     overview = pd.DataFrame(
         {
             "工程": summary["project"],
@@ -265,7 +299,10 @@ def sheets(ctx: ViewContext) -> list[Sheet]:
             "单位": items["unit"],
             "年度目标": items["target"],
             "年初至期末累计": items["done_ytd"],
+            "计划实施期": items["plan"],
             "完成进度": items["completion"],
+            "序时进度": items["elapsed"],
+            "状态": items["status_label"],
             "本期完成": items["done_period"],
             "资金（万元）": items["amount_ytd_fen"] / 1e6,
         }
@@ -292,7 +329,7 @@ def sheets(ctx: ViewContext) -> list[Sheet]:
             "各项指标：年初至期末累计与年度目标",
             name="各项指标",
             totals=("资金（万元）",),  # the items' units differ: only money adds up
-            formats={"完成进度": "pct", **counts},
+            formats={"完成进度": "pct", "序时进度": "pct", **counts},
         ),
         Sheet(
             matrix,

@@ -15,7 +15,18 @@ from pages.common import charts
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
 from pages.common.fmt import cn_date, escape_markdown, num, pct
-from pages.common.ui import GRID_ROW_PX, big_number, empty, grid_height, level_key, link, status_badge, status_words
+from pages.common.ui import (
+    GRID_ROW_PX,
+    as_points,
+    big_number,
+    empty,
+    grid_height,
+    level_key,
+    link,
+    percent_column,
+    status_badge,
+    status_words,
+)
 
 LIST_ROWS = 12  # the article list shows this many rows before it scrolls (its count is written above it)
 
@@ -117,7 +128,7 @@ def render_by_township(ctx: ViewContext, thresholds) -> None:
                 f"{num(d)} / {'未设' if math.isnan(t) else num(t)}"
                 for d, t in zip(towns["year_to_date"], towns["target"], strict=True)
             ],
-            "完成进度": towns["completion"],
+            "完成进度": as_points(towns["completion"]),
             "状态": [status_words(s, label) for s, label in zip(towns["status"], towns["status_label"], strict=True)],
         }
     )
@@ -128,9 +139,7 @@ def render_by_township(ctx: ViewContext, thresholds) -> None:
         height=grid_height(len(table)),  # every township in sight: none hidden below a scroll
         row_height=GRID_ROW_PX,
         column_config={
-            "完成进度": st.column_config.ProgressColumn(
-                f"完成进度（序时 {pct(elapsed)}）", format="percent", min_value=0, max_value=1
-            ),
+            "完成进度": percent_column(f"完成进度（序时 {pct(elapsed)}）"),
         },
         key="publicity_townships",
     )

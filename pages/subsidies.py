@@ -13,7 +13,7 @@ from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
 from pages.common.entry_fields import edit_link
 from pages.common.fmt import month_span, num
-from pages.common.ui import big_number, empty, township_names, township_order
+from pages.common.ui import GRID_ROW_PX, big_number, empty, grid_height, township_names, township_order
 
 UNIT_LABELS = {"household": "户", "person": "人"}
 
@@ -60,22 +60,44 @@ def render_by_township(ctx: ViewContext, by_type: pd.DataFrame) -> None:
     st.subheader("分乡镇、分类型发放金额（万元）")
     amounts = township_table(ctx, by_type, "amount_fen")
     series = {name: list(amounts[name]) for name in amounts.columns if name != "合计"}
-    charts.show(charts.stacked_bars(list(amounts.index), series, y_title="万元"), "subsidies_by_township")
+    colour_of = type_colours(by_type)
+    fig = charts.stacked_hbars(
+        list(amounts.index),
+        series,
+        colours=[colour_of[name] for name in series],
+        totals_text=[f"{v:,.2f}" for v in amounts["合计"]],
+    )
+    charts.show(fig, "subsidies_by_township")
     with_total = pd.concat([amounts, amounts.sum().to_frame("合计").T])
     st.caption("点选一行，只看该乡镇。")
     st.dataframe(
-        with_total,
+        with_total.reset_index(names="乡镇（街道）"),  # a column, sized to the longest name (an index is cut)
+        hide_index=True,
         width="stretch",
         on_select=narrow_to_township,
         selection_mode="single-row",
         key="subsidies_towns",
-        height=44 + 36 * len(with_total),
+        height=grid_height(len(with_total)),  # the 合计 row in sight, never below a scroll
+        row_height=GRID_ROW_PX,
         column_config={c: st.column_config.NumberColumn(format="%.2f") for c in with_total.columns},
     )
     people = people_table(ctx, by_type)
     with st.expander("分乡镇惠及人（户）数"):
-        st.dataframe(pd.concat([people, people.sum().to_frame("合计").T]), width="stretch")
+        with_total = pd.concat([people, people.sum().to_frame("合计").T])
+        st.dataframe(
+            with_total.reset_index(names="乡镇（街道）"),
+            hide_index=True,
+            width="stretch",
+            height=grid_height(len(with_total)),
+            row_height=GRID_ROW_PX,
+        )
     download_buttons(ctx, "补贴发放", lambda: sheets(ctx), key="subsidies", csv=True)
+
+
+def type_colours(by_type: pd.DataFrame) -> dict[str, str]:
+    """Type name → its colour (the admin's order of all types, paid or not, so a colour never moves)."""
+    colours = charts.subsidy_colours(list(by_type["type_code"]))
+    return {name: colours[code] for code, name in zip(by_type["type_code"], by_type["type"], strict=True)}
 
 
 def narrow_to_township() -> None:
@@ -157,8 +179,11 @@ def render_by_month(ctx: ViewContext) -> None:
         ]
     )
     fig.update_layout(
-        yaxis=dict(title="万元", tickformat=",.0f"),
-        yaxis2=dict(title="人（户）", overlaying="y", side="right", tickformat=",.0f"),
+        # units in the legend: plotly would turn a vertical axis title's Chinese characters on their side
+        yaxis=dict(tickformat=",.0f", rangemode="tozero"),
+        yaxis2=dict(
+            overlaying="y", side="right", tickformat=",.0f", rangemode="tozero", tickmode="auto", showgrid=False
+        ),
     )
     charts.show(charts.with_legend(fig, 360), "subsidies_by_month")
     table = month_table(months)

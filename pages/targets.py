@@ -54,6 +54,13 @@ def render_item_form(ctx: ViewContext, item: pd.Series, name: Actor) -> None:
         low = st.number_input("合理单价下限（元，可空）", value=fen_or_none(item["cost_min_fen"]))
         high = st.number_input("合理单价上限（元，可空）", value=fen_or_none(item["cost_max_fen"]))
         field_error(errors, "unit_cost_max_fen", "name", "unit", "actor")
+        first, last = plan_months(item)
+        months = list(range(1, 13))
+        plan_from, plan_to = st.columns(2)
+        start = plan_from.selectbox("计划实施期：从", months, index=first - 1, format_func=lambda m: f"{m}月")
+        end = plan_to.selectbox("到", months, index=last - 1, format_func=lambda m: f"{m}月")
+        st.caption("序时进度按计划实施期计算：开始前为 0，结束后为 100%。1月到12月即全年均衡。")
+        field_error(errors, "plan_start_month", "plan_end_month")
         if st.form_submit_button("保存", type="primary"):
             try:
                 service.update_item(
@@ -66,6 +73,8 @@ def render_item_form(ctx: ViewContext, item: pd.Series, name: Actor) -> None:
                     budget_fen=to_fen(budget),
                     unit_cost_min_fen=to_fen(low),
                     unit_cost_max_fen=to_fen(high),
+                    plan_start_month=None if (start, end) == (1, 12) else start,
+                    plan_end_month=None if (start, end) == (1, 12) else end,
                 )
             except ValidationFailed as exc:
                 st.session_state.tg_errors = exc.errors
@@ -73,6 +82,14 @@ def render_item_form(ctx: ViewContext, item: pd.Series, name: Actor) -> None:
                 st.session_state.tg_errors = {}
                 st.session_state.tg_toast = f"已保存：{item_name}"
             st.rerun()
+
+
+def plan_months(item: pd.Series) -> tuple[int, int]:
+    """The item's planned months as the form shows them; no plan is January to December."""
+    first, last = item["plan_start_month"], item["plan_end_month"]
+    if first is None or last is None or first != first or last != last:
+        return 1, 12
+    return int(first), int(last)
 
 
 def fen_or_none(value) -> float | None:

@@ -121,6 +121,7 @@ def load_county(
             )
             for i, it in enumerate(p["items"]):
                 cost = it.get("unit_cost_yuan")
+                plan = it.get("plan_months") or (None, None)
                 target = round(it["target"][year] * target_factor)
                 budget = target if it.get("measure") == "money" else it.get("budget_yuan", {}).get(year)
                 refs.items[(year, p["code"], it["code"])] = projects.create_item(
@@ -136,6 +137,8 @@ def load_county(
                     budget_fen=None if budget is None else round(budget * target_factor) * 100,
                     unit_cost_min_fen=cost[0] * 100 if cost else None,
                     unit_cost_max_fen=cost[1] * 100 if cost else None,
+                    plan_start_month=plan[0],
+                    plan_end_month=plan[1],
                     sort_order=i,
                 )
     return refs

@@ -744,28 +744,12 @@ def test_an_indicator_value_entered_shows_on_other_work(browser, demo_template, 
 def test_a_meeting_runs_from_the_keyboard_and_no_slide_scrolls(browser, demo_template, tmp_path):
     """A frozen pack on a 1024×768 and a 1920×1080 projector: no navigation or filter row, every slide fits the
     window, PageDown / PageUp (a clicker), Home, a number key and Esc drive it."""
-    from datetime import date
-
-    from data_layer.queries import meeting, org
-    from data_layer.scope import FilterSpec, make_scope, to_params
-    from data_layer.services.meetings import freeze_pack
-    from tests.conftest import person
+    from data_layer.queries import meeting
 
     store = tmp_path / "meeting.sqlite3"
     shutil.copy(demo_template, store)
-    url, spec = sqlite_url(store), FilterSpec(2023, "h1")
-    scope = make_scope(spec)
-    pack_id = freeze_pack(
-        db_url=url,
-        actor=person("科员", "staff"),
-        name="上半年工作调度会",
-        filter_label="2023年上半年 · 全县",
-        filter_params=to_params(spec),
-        period_start=scope.start,
-        period_end=scope.end,
-        figures=meeting.build_figures(url, scope, date(2026, 11, 29)),
-        data_as_of=org.last_write(url),
-    )
+    url = sqlite_url(store)
+    pack_id = freeze_h1_pack(url)
     titles = [s["title"] for s in meeting.pack(url, pack_id)["figures"]["slides"]]
     with running_app(url, tmp_path / "server.log") as base:
         for size in ((1024, 768), (1920, 1080)):
@@ -792,3 +776,166 @@ def test_a_meeting_runs_from_the_keyboard_and_no_slide_scrolls(browser, demo_tem
             expect(page.get_by_text("已冻结的会议数据")).to_be_visible()
             expect(page.get_by_test_id("stTopNav")).to_be_visible()
             page.close()
+
+
+def freeze_h1_pack(url: str) -> int:
+    from datetime import date
+
+    from data_layer.queries import meeting, org
+    from data_layer.scope import FilterSpec, make_scope, to_params
+    from data_layer.services.meetings import freeze_pack
+    from tests.conftest import person
+
+    spec = FilterSpec(2023, "h1")
+    scope = make_scope(spec)
+    return freeze_pack(
+        db_url=url,
+        actor=person("科员", "staff"),
+        name="上半年工作调度会",
+        filter_label="2023年上半年 · 全县",
+        filter_params=to_params(spec),
+        period_start=scope.start,
+        period_end=scope.end,
+        figures=meeting.build_figures(url, scope, date(2026, 11, 29)),
+        data_as_of=org.last_write(url),
+    )
+
+
+def test_a_frozen_pack_stays_as_frozen_advances_by_itself_and_survives_a_store_it_cannot_read(
+    browser, demo_template, tmp_path
+):
+    """On a 1024×768 projector: the hall screen advances by itself; an article entered during the meeting changes
+    no figure of the pack but shows the badge; with the store moved away the slides go on from the session's
+    copy under a banner (no error, no scroll), and pick the store up again when it is back."""
+    from datetime import date
+
+    from data_layer.services import publicity
+    from tests.conftest import person, rows
+
+    store = tmp_path / "meeting.sqlite3"
+    shutil.copy(demo_template, store)
+    url = sqlite_url(store)
+    pack_id = freeze_h1_pack(url)
+    with running_app(url, tmp_path / "server.log") as base:
+        page = open_page(browser, f"{base}/meeting?year=2023&period=h1&pack={pack_id}&slide=1&auto=2", (1024, 768))
+        expect(page.locator(".m-meta")).to_contain_text("1 / 6")
+        expect(page.locator(".m-meta")).to_contain_text("2 / 6", timeout=15_000)  # by itself, every 2 seconds
+        expect(page.locator(".m-meta")).to_contain_text("3 / 6", timeout=15_000)
+        page.close()
+
+        page = open_page(browser, f"{base}/meeting?year=2023&period=h1&pack={pack_id}&slide=5", (1024, 768))
+        expect(page.locator(".m-title")).to_have_text("信息宣传")
+        shown = page.locator(".m-figure").first.inner_text()
+        expect(page.locator(".m-badge")).to_have_count(0)
+        publicity.add_article(
+            db_url=url,
+            actor=person("科员", "staff"),
+            county_id=rows(url, "SELECT id FROM county ORDER BY id")[0]["id"],
+            outlet_id=rows(url, "SELECT id FROM outlet ORDER BY id")[0]["id"],
+            title="会议期间补录的一篇稿件",
+            published_on=date(2023, 6, 20),
+        )
+        page.keyboard.press("PageDown")
+        expect(page.locator(".m-title")).to_have_text("需要关注")
+        page.keyboard.press("PageUp")
+        expect(page.locator(".m-title")).to_have_text("信息宣传")
+        expect(page.locator(".m-badge")).to_have_text("冻结后有 1 条记录变动")
+        assert page.locator(".m-figure").first.inner_text() == shown  # the pack, not live data
+
+        moved = store.with_suffix(".away")
+        store.rename(moved)  # the store is gone from under the meeting
+        try:
+            page.keyboard.press("PageDown")
+            expect(page.locator(".m-title")).to_have_text("需要关注")
+            expect(page.locator(".m-offline")).to_contain_text("暂时读不到数据库")
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+            expect(page.get_by_test_id("stAlert")).to_have_count(0)
+            assert page.evaluate("() => document.scrollingElement.scrollHeight - window.innerHeight") <= 0
+            page.keyboard.press("Home")
+            expect(page.locator(".m-title")).to_have_text("工作总览")
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "meeting_store_unreadable_1024x768.png"))
+        finally:
+            moved.rename(store)
+        page.keyboard.press("2")
+        expect(page.locator(".m-title")).to_have_text("三项重点工程")
+        expect(page.locator(".m-offline")).to_have_count(0)
+        assert_healthy(page)
+        page.close()
+
+
+def test_every_board_views_excel_download_and_the_deck_open_with_the_figures_of_the_store(
+    browser, demo_template, tmp_path
+):
+    """Each board view's “下载 Excel”, clicked in the browser, gives the workbook its tables build from the store
+    (every cell of every sheet, named after the view, filter and day); the meeting list's “下载演示文稿” gives a
+    deck whose native charts hold the pack's figures."""
+    import io
+    from datetime import datetime
+
+    import openpyxl
+    from pptx import Presentation
+
+    from data_layer.documents.meeting_deck import chart_values
+    from data_layer.queries import meeting
+    from data_layer.scope import FilterSpec, make_scope
+    from data_layer.settings import CHINA
+    from pages import levy, other_work, overview, projects, publicity, quality, sources, subsidies
+    from pages.common.context import ViewContext
+    from pages.common.downloads import excel_bytes, file_name
+
+    store = tmp_path / "downloads.sqlite3"
+    shutil.copy(demo_template, store)
+    url = sqlite_url(store)
+    spec = FilterSpec(2023, "h1")
+    ctx = ViewContext(url, spec, make_scope(spec), datetime.now(CHINA).date(), ("沂源县",), (), False)
+    views = {
+        "overview": ("总览", lambda: [overview.headline_sheet(ctx)], ""),
+        "projects": ("重点工程", lambda: projects.sheets(ctx), ""),
+        "subsidies": ("补贴发放", lambda: subsidies.sheets(ctx), ""),
+        "levy": ("残保金征收", lambda: levy.sheets(ctx), ""),
+        "publicity": ("信息宣传", lambda: publicity.sheets(ctx), ""),
+        "other_work": ("其他工作", lambda: [other_work.year_on_year_sheet(ctx)], ""),
+        "quality": ("数据质量", lambda: [quality.findings_sheet(ctx)], "全部数据（不受年度、期间和乡镇筛选）"),
+        "sources": (
+            "数据来源",
+            lambda: [sources.figures_sheet(ctx)],
+            "报告的全部数字；库中现值为各数字所属期间的全县数",
+        ),
+    }
+
+    def cells(data: bytes) -> dict[str, list[tuple]]:
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+
+    pack_id = freeze_h1_pack(url)
+    with running_app(url, tmp_path / "server.log") as base:
+        page = open_page(browser, f"{base}/quality?year=2023&period=h1", (1024, 768))
+        sign_in_as(page, "admin")  # 数据质量 and 数据来源 are for accounts
+        for path, (view, tables, unfiltered) in views.items():
+            page.goto(f"{base}/{path}?year=2023&period=h1")
+            button = page.get_by_role("button", name="下载 Excel")
+            expect(button, f"{path}: no Excel button").to_be_visible(timeout=60_000)
+            with page.expect_download(timeout=60_000) as download:
+                button.click()
+            got = download.value
+            assert got.suggested_filename == file_name(ctx, view, "xlsx", filtered=not unfiltered)
+            saved = tmp_path / got.suggested_filename
+            got.save_as(saved)
+            assert cells(saved.read_bytes()) == cells(excel_bytes(ctx, tables, unfiltered)), path
+        page.goto(f"{base}/meeting?year=2023&period=h1")
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name="下载演示文稿").first.click(timeout=60_000)
+        deck = tmp_path / "deck.pptx"
+        download.value.save_as(deck)
+        assert_healthy(page)
+        page.close()
+    pack = meeting.pack(url, pack_id)
+    plots = [shape.chart.plots[0] for slide in Presentation(deck).slides for shape in slide.shapes if shape.has_chart]
+    want = [s["chart"] for s in pack["figures"]["slides"] if s["chart"]["categories"]]
+    assert len(plots) == len(want)
+    for plot, chart in zip(plots, want, strict=True):
+        assert list(plot.categories) == chart["categories"]
+        assert [list(series.values) for series in plot.series] == [
+            chart_values(chart["kind"], series["values"]) for series in chart["series"]
+        ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -70,6 +70,7 @@ def expected_items(url: str, scope: Scope) -> dict:
         value = (lambda e: e["amount_fen"] / 100) if it["measure"] == "money" else (lambda e: e["quantity"])
         mine = [e for e in entries if e["item_id"] == it["id"] and in_units(e["township_id"], scope)]
         out[key] = dict(
+            plan=(it["plan_start_month"], it["plan_end_month"]),
             target=target,
             done_period=sum(value(e) for e in mine if in_period(e["entry_date"], scope)),
             done_ytd=sum(value(e) for e in mine if in_period(e["entry_date"], scope, from_year_start=True)),
@@ -97,23 +98,53 @@ def test_item_progress(demo_url, scope):
             assert math.isnan(r.completion)
 
 
+def expected_item_pace(plan: tuple, scope: Scope) -> float:
+    """序时进度 by counting days: of the year, or of the planned months (0 before, 1 after)."""
+    as_of = min(scope.end, TODAY)
+    if plan[0] is None:
+        first, last = date(scope.year, 1, 1), date(scope.year, 12, 31)
+    else:
+        first = date(scope.year, plan[0], 1)
+        after = date(scope.year + 1, 1, 1) if plan[1] == 12 else date(scope.year, plan[1] + 1, 1)
+        last = after - timedelta(days=1)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return sum(1 for day in days if day <= as_of) / len(days)
+
+
 def test_project_summary(demo_url, scope):
     got = projects.project_summary(demo_url, scope, TODAY)
     want = expected_items(demo_url, scope)
-    days = 366 if scope.year % 4 == 0 else 365
-    elapsed = ((min(scope.end, TODAY) - scope.year_start).days + 1) / days
     by_project = defaultdict(list)
     for (p, _i), w in want.items():
         if w["target"] == w["target"] and w["target"] > 0:
-            by_project[p].append(w["done_ytd"] / w["target"])
+            by_project[p].append((w["done_ytd"] / w["target"], expected_item_pace(w["plan"], scope), w["done_ytd"]))
     assert list(got["project_code"]) == ["shuangbai", "yuanmeng", "yangguang"]
+    year_pace = expected_item_pace((None, None), scope)
     for r in got.itertuples():
-        rates = by_project[r.project_code]
-        if rates:
-            assert r.completion == pytest.approx(sum(rates) / len(rates))
+        measured = by_project[r.project_code]
+        if measured:
+            assert r.completion == pytest.approx(sum(m[0] for m in measured) / len(measured))
+            assert r.elapsed == pytest.approx(sum(m[1] for m in measured) / len(measured))
+            assert r.not_started == sum(1 for m in measured if m[2] == 0)
+            assert r.not_due == sum(1 for m in measured if m[2] == 0 and m[1] == 0)
         else:  # no item of this project has a target for the chosen townships
             assert math.isnan(r.completion) and r.status == "no_target"
-        assert r.elapsed == pytest.approx(elapsed)
+            assert r.elapsed == pytest.approx(year_pace)
+
+
+def test_an_item_planned_for_the_second_half_is_not_behind_in_june(demo_url):
+    """圆梦工程's 免费实用技术培训 (0 of 131 in June) is planned for July–December: 0 % due, so 正常."""
+    scope = make_scope(FilterSpec(2023, "h1"), [])
+    items = projects.item_pace(demo_url, scope, TODAY)
+    practical = items[items["item_code"] == "practical"].iloc[0]
+    assert (practical["done_ytd"], practical["target"], practical["plan"]) == (0, 131, "下半年")
+    assert practical["elapsed"] == 0 and practical["status_label"] == "正常"
+    welding = items[items["item_code"] == "welding"].iloc[0]  # no plan: the year's pace
+    assert welding["elapsed"] == pytest.approx(expected_item_pace((None, None), scope))
+    summary = projects.project_summary(demo_url, scope, TODAY).set_index("project_code")
+    assert (summary.loc["yuanmeng", "not_started"], summary.loc["yuanmeng", "not_due"]) == (1, 1)
+    full_year = projects.item_pace(demo_url, make_scope(FilterSpec(2023), []), TODAY)
+    assert full_year[full_year["item_code"] == "practical"]["elapsed"].iloc[0] == 1.0
 
 
 def test_township_progress(demo_url, scope):

@@ -18,7 +18,7 @@ from sqlalchemy import String, and_, cast, func, select
 from data_layer.checks import findings
 from data_layer.models import Article, AuditLog, Disbursement, IndicatorValue, MeetingPack, ProgressEntry
 from data_layer.money import fen_to_wan
-from data_layer.pacing import DEFAULT_THRESHOLDS, STATUS_LABELS, PaceThresholds, pace_status
+from data_layer.pacing import DEFAULT_THRESHOLDS, STATUS_LABELS, PaceThresholds
 from data_layer.queries import levy, projects, publicity, subsidies
 from data_layer.queries._sql import frame, scalar
 from data_layer.scope import Scope
@@ -72,22 +72,23 @@ def short_name(project: str) -> str:
 
 def _projects(url: str, scope: Scope, today: date, thresholds: PaceThresholds) -> tuple[dict, pd.DataFrame]:
     summary = projects.project_summary(url, scope, today, thresholds)
-    items = projects.item_progress(url, scope)
+    items = projects.item_pace(url, scope, today, thresholds)
     numbers = []
     for row in summary.itertuples():
         mine = items[items["project_code"] == row.project_code]
-        with_target = mine[mine["target"].fillna(0) > 0]
-        idle = int((with_target["done_ytd"] == 0).sum())
-        note = f"{len(mine)} 项指标" + (f"，{idle} 项尚未开始" if idle else "")
+        note = f"{len(mine)} 项指标"
+        if row.not_started:  # an average never hides an item at zero
+            note += f"，{row.not_started} 项尚未开始" + (f"（{row.not_due} 项未到计划期）" if row.not_due else "")
         numbers.append(figure(short_name(row.project), "pct", row.completion, "", note, row.status, row.status_label))
-    elapsed = float(summary["elapsed"].iloc[0]) if len(summary) else None
+    # the projects' mean 序时进度 (each follows its items' plans), beside their mean completion on the overview
+    elapsed = _mean([_num(e) for e in summary["elapsed"]])
     chart = {
         "title": "完成进度与序时进度",
         "kind": "pct",
         "categories": [short_name(p) for p in summary["project"]],
         "series": [
             {"name": "完成进度", "values": [_num(r) for r in summary["completion"]]},
-            {"name": "序时进度", "values": [elapsed] * len(summary)},
+            {"name": "序时进度", "values": [_num(e) for e in summary["elapsed"]]},
         ],
     }
     return {"numbers": numbers, "chart": chart, "elapsed": elapsed}, items
@@ -156,13 +157,10 @@ def _publicity(url: str, scope: Scope, today: date, thresholds: PaceThresholds) 
 
 def _attention(url: str, scope: Scope, today: date, thresholds: PaceThresholds, items: pd.DataFrame) -> dict:
     """The laggards (items behind their pace, townships with no article) and the open data-quality findings."""
-    elapsed = projects.project_summary(url, scope, today, thresholds)
-    pace = float(elapsed["elapsed"].iloc[0]) if len(elapsed) else 0.0
-    status = [pace_status(r, pace, thresholds) for r in items["completion"]]
-    late = items.assign(status=status)[[s in ("far_behind", "behind") for s in status]].sort_values("completion")
+    late = items[items["status"].isin(("far_behind", "behind"))].sort_values("completion")
     lines = [
         f"{short_name(r.project)} · {r.item}：完成 {format_value('pct', _num(r.completion))}，"
-        f"序时 {format_value('pct', pace)}（{STATUS_LABELS[r.status]}）"
+        f"序时 {format_value('pct', r.elapsed)}（{STATUS_LABELS[r.status]}）"
         for r in late.itertuples()
     ]
     towns = publicity.by_township(url, scope, today, thresholds)

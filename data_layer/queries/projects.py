@@ -11,7 +11,7 @@ from data_layer.cache import cached_query
 from data_layer.models import ItemTownshipTarget, ProgressEntry, Project, ProjectItem, Township
 from data_layer.pacing import DEFAULT_THRESHOLDS, STATUS_LABELS, PaceThresholds, completion, pace_status
 from data_layer.queries._sql import frame, in_units, with_township_ids
-from data_layer.scope import Scope, time_elapsed
+from data_layer.scope import Scope, planned_elapsed, time_elapsed
 
 ITEM_COLUMNS = [
     "project_code",
@@ -27,6 +27,8 @@ ITEM_COLUMNS = [
     "amount_ytd_fen",
     "budget_fen",
     "completion",
+    "plan_start_month",
+    "plan_end_month",
 ]
 SUMMARY_COLUMNS = [
     "project_code",
@@ -38,6 +40,8 @@ SUMMARY_COLUMNS = [
     "status_label",
     "amount_ytd_fen",
     "budget_fen",
+    "not_started",  # items with a target and nothing done yet
+    "not_due",  # … of which the planned months have not begun
 ]
 
 
@@ -90,6 +94,9 @@ def item_progress(url: str, scope: Scope) -> pd.DataFrame:
             func.sum(ProjectItem.budget_fen),
             func.min(Project.sort_order),
             func.min(ProjectItem.sort_order),
+            # counties may plan one item differently: the window that holds every county's plan
+            func.min(ProjectItem.plan_start_month),
+            func.max(ProjectItem.plan_end_month),
         )
         .join(Project, Project.id == ProjectItem.project_id)
         .where(Project.year == scope.year, _in_counties(scope))
@@ -109,6 +116,8 @@ def item_progress(url: str, scope: Scope) -> pd.DataFrame:
             "budget_fen",
             "p_order",
             "i_order",
+            "plan_start_month",
+            "plan_end_month",
         ],
     )
     sums = frame(
@@ -127,7 +136,36 @@ def item_progress(url: str, scope: Scope) -> pd.DataFrame:
     out["target"] = out["target"].astype("float64")
     out["budget_fen"] = out["budget_fen"].astype("float64")
     out["completion"] = [completion(d, t) for d, t in zip(out["done_ytd"], out["target"], strict=True)]
+    for col in ("plan_start_month", "plan_end_month"):
+        # object, not float: a month is a whole number or nothing (pandas would make [None, 7] into [nan, 7.0])
+        out[col] = pd.Series([None if m is None or m != m else int(m) for m in out[col]], dtype=object, index=out.index)
     return out[ITEM_COLUMNS]
+
+
+def plan_label(start_month: int | None, end_month: int | None) -> str:
+    """How the item's plan reads on screen: 全年, 上半年, 下半年, 7月 or 3—9月."""
+    if start_month is None or end_month is None or (start_month, end_month) == (1, 12):
+        return "全年"
+    if (start_month, end_month) == (1, 6):
+        return "上半年"
+    if (start_month, end_month) == (7, 12):
+        return "下半年"
+    return f"{start_month}月" if start_month == end_month else f"{start_month}—{end_month}月"
+
+
+def item_pace(url: str, scope: Scope, today: date, thresholds: PaceThresholds = DEFAULT_THRESHOLDS) -> pd.DataFrame:
+    """:func:`item_progress` with each item's 序时进度 (its planned months, else the year) and status."""
+    items = item_progress(url, scope).copy()
+    items["elapsed"] = [
+        planned_elapsed(scope.year, scope.end, today, a, b)
+        for a, b in zip(items["plan_start_month"], items["plan_end_month"], strict=True)
+    ]
+    items["status"] = [
+        pace_status(r, e, thresholds) for r, e in zip(items["completion"], items["elapsed"], strict=True)
+    ]
+    items["status_label"] = items["status"].map(STATUS_LABELS)
+    items["plan"] = [plan_label(a, b) for a, b in zip(items["plan_start_month"], items["plan_end_month"], strict=True)]
+    return items
 
 
 def _in_counties(scope: Scope):
@@ -150,14 +188,22 @@ def _township_targets(url: str, scope: Scope) -> dict[tuple[str, str], float]:
 def project_summary(
     url: str, scope: Scope, today: date, thresholds: PaceThresholds = DEFAULT_THRESHOLDS
 ) -> pd.DataFrame:
-    """Per project: mean completion of its items with targets, time elapsed, and the status."""
-    items = item_progress(url, scope)
-    elapsed = time_elapsed(scope.year, scope.end, today)
+    """Per project: mean completion of its items with targets against the mean of their 序时进度, and the status.
+
+    Each item's 序时进度 follows its planned months, so an item planned for the second
+    half-year neither pulls the project behind in June nor hides in the average: the
+    project also says how many of its items with a target have not started.
+    """
+    items = item_pace(url, scope, today, thresholds)
+    year_elapsed = time_elapsed(scope.year, scope.end, today)
     rows = []
     for (code, name), group in items.groupby(["project_code", "project"], sort=False):
-        rates = list(group["completion"])
-        rates = [r for r in rates if r == r]  # drop NaN: items without a target
-        rate = sum(rates) / len(rates) if rates else float("nan")
+        measured = group[group["completion"].notna()]  # items without a target have no rate
+        rate = measured["completion"].mean() if len(measured) else float("nan")
+        if measured["plan_start_month"].notna().any():
+            elapsed = float(measured["elapsed"].mean())
+        else:
+            elapsed = year_elapsed  # no plans: the year's pace itself, not a mean of equal floats
         status = pace_status(rate, elapsed, thresholds)
         rows.append(
             (
@@ -170,6 +216,8 @@ def project_summary(
                 STATUS_LABELS[status],
                 int(group["amount_ytd_fen"].sum()),
                 float(group["budget_fen"].sum(min_count=1)),
+                int((measured["done_ytd"] == 0).sum()),
+                int(((measured["done_ytd"] == 0) & (measured["elapsed"] == 0)).sum()),
             )
         )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
@@ -391,6 +439,8 @@ def items_for_entry(url: str, year: int, county_ids: tuple[int, ...] = ()) -> pd
             ProjectItem.budget_fen,
             ProjectItem.unit_cost_min_fen,
             ProjectItem.unit_cost_max_fen,
+            ProjectItem.plan_start_month,
+            ProjectItem.plan_end_month,
         )
         .join(Project, Project.id == ProjectItem.project_id)
         .where(Project.year == year, Project.county_id.in_(county_ids) if county_ids else true())
@@ -413,6 +463,8 @@ def items_for_entry(url: str, year: int, county_ids: tuple[int, ...] = ()) -> pd
             "budget_fen",
             "cost_min_fen",
             "cost_max_fen",
+            "plan_start_month",
+            "plan_end_month",
         ],
     )
 
@@ -444,7 +496,7 @@ def township_completion(
     units = list(zip(towns["township_id"], towns["township"], strict=True))
     if None in done_by:
         units.append((None, "县本级"))
-    elapsed = time_elapsed(scope.year, scope.end, today)
+    elapsed = item_elapsed(url, scope, today, project_code, item_code)
     rows = []
     for township_id, name in units:
         value = float(done_by.get(township_id, 0.0))
@@ -454,6 +506,15 @@ def township_completion(
         rows.append((township_id, name, target, value, rate, status, STATUS_LABELS[status]))
     out = pd.DataFrame(rows, columns=COMPLETION_COLUMNS)
     return out.sort_values(["completion", "done_ytd"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+def item_elapsed(url: str, scope: Scope, today: date, project_code: str, item_code: str) -> float:
+    """One item's 序时进度: its planned months if it has a plan, otherwise the year's."""
+    items = item_progress(url, scope)
+    row = items[(items.project_code == project_code) & (items.item_code == item_code)]
+    if row.empty:
+        return time_elapsed(scope.year, scope.end, today)
+    return planned_elapsed(scope.year, scope.end, today, row["plan_start_month"].iloc[0], row["plan_end_month"].iloc[0])
 
 
 def completion_matrix(

@@ -67,6 +67,8 @@ def create_item(
     budget_fen: int | None = None,
     unit_cost_min_fen: int | None = None,
     unit_cost_max_fen: int | None = None,
+    plan_start_month: int | None = None,
+    plan_end_month: int | None = None,
     sort_order: int = 0,
 ) -> int:
     checks = Checks()
@@ -84,6 +86,7 @@ def create_item(
         ("unit_cost_max_fen", unit_cost_max_fen),
     ):
         check_count(checks, name_, value, "金额", allow_none=True)
+    check_plan(checks, plan_start_month, plan_end_month)
     checks.raise_if_any()
     row = ProjectItem(
         project_id=project_id,
@@ -96,9 +99,22 @@ def create_item(
         budget_fen=budget_fen,
         unit_cost_min_fen=unit_cost_min_fen,
         unit_cost_max_fen=unit_cost_max_fen,
+        plan_start_month=plan_start_month,
+        plan_end_month=plan_end_month,
         sort_order=sort_order,
     )
     return insert(session, row, actor=actor)
+
+
+def check_plan(checks: Checks, start_month: int | None, end_month: int | None) -> None:
+    """The planned months: both empty (the whole year), or 1 ≤ start ≤ end ≤ 12."""
+    if start_month is None and end_month is None:
+        return
+    months = range(1, 13)
+    if start_month not in months or end_month not in months:
+        checks.require(False, "plan_start_month", "计划实施期应为 1—12 月，开始和结束月份都要选")
+    else:
+        checks.require(start_month <= end_month, "plan_end_month", "计划结束月份不能早于开始月份")
 
 
 @service(admin=True)
@@ -259,8 +275,10 @@ def update_item(
     budget_fen: int | None,
     unit_cost_min_fen: int | None,
     unit_cost_max_fen: int | None,
+    plan_start_month: int | None = None,
+    plan_end_month: int | None = None,
 ) -> None:
-    """Change an item's name, unit, annual target, budget or plausible unit-cost range (admin)."""
+    """Change an item's name, unit, annual target, budget, plausible unit-cost range or planned months (admin)."""
     checks = Checks()
     check_actor(checks, actor)
     row = session.get(ProjectItem, item_id)
@@ -276,6 +294,7 @@ def update_item(
         check_count(checks, name_, value, "金额", allow_none=True)
     if isinstance(unit_cost_min_fen, int) and isinstance(unit_cost_max_fen, int):
         checks.require(unit_cost_min_fen <= unit_cost_max_fen, "unit_cost_max_fen", "单价上限不能低于下限")
+    check_plan(checks, plan_start_month, plan_end_month)
     checks.raise_if_any()
     change_row(
         session,
@@ -288,6 +307,8 @@ def update_item(
         budget_fen=budget_fen,
         unit_cost_min_fen=unit_cost_min_fen,
         unit_cost_max_fen=unit_cost_max_fen,
+        plan_start_month=plan_start_month,
+        plan_end_month=plan_end_month,
     )
 
 

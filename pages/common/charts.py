@@ -14,6 +14,14 @@ STATUS_MARKS = {"on_track": "●", "behind": "▲", "far_behind": "■", "no_tar
 # red–green colour-blind viewer and on a washed-out projector (they differ in lightness as well as hue).
 LEVEL_COLOURS = {"national": "#0b4f8a", "provincial": "#e69f00", "municipal": "#56b4e9", "county": "#b9467f"}
 PRIMARY = "#1d4ed8"
+# Subsidy types take colours by their place in the admin's list of types, so a type has one colour on every page,
+# chart and slide; no red (red says 严重滞后 only) and none of the status green or amber.
+SUBSIDY_PALETTE = ("#0072b2", "#e69f00", "#56b4e9", "#cc79a7", "#4d4d4d", "#f0e442", "#8c6d31", "#a6cee3")
+
+
+def subsidy_colours(type_codes: Sequence[str]) -> dict[str, str]:
+    """type code → colour, for the full list of types in the admin's order (see :data:`SUBSIDY_PALETTE`)."""
+    return {code: SUBSIDY_PALETTE[i % len(SUBSIDY_PALETTE)] for i, code in enumerate(type_codes)}
 
 
 def _layout(fig: go.Figure, height: int, top: int = 4, right: int = 30) -> go.Figure:
@@ -45,13 +53,18 @@ def hbar(
     text_room: int = 30,
 ) -> go.Figure:
     """Horizontal bars, top to bottom in the given order, each labelled with ``text``; ``text_room`` (px) is kept
-    free right of the plot for the longest bar's label, whatever the screen's width."""
+    free right of the plot for the longest bar's label, whatever the screen's width.
+
+    With a ``marker_at`` line (序时进度) or ``targets`` ticks the labels stand in a column right of the plot instead
+    of at each bar's end, so no line or tick runs through a figure.
+    """
+    column = marker_at is not None or targets is not None
     fig = go.Figure(
         go.Bar(
             y=list(labels),
             x=list(values),
             orientation="h",
-            text=list(text),
+            text=None if column else list(text),
             textposition="outside",
             cliponaxis=False,
             marker_color=colours,
@@ -69,6 +82,22 @@ def hbar(
                 hoverinfo="skip",
             )
         )
+    if column:
+        marks = [t for t in (targets or []) if t is not None] + ([marker_at] if marker_at is not None else [])
+        x_max = max(x_max or 0, *marks, max(values, default=0)) or 1
+        fig.add_trace(
+            go.Scatter(
+                y=list(labels),
+                x=[x_max] * len(labels),
+                mode="text",
+                text=[f"  {t}" for t in text],
+                textposition="middle right",
+                textfont=dict(size=20),
+                cliponaxis=False,
+                hoverinfo="skip",
+            )
+        )
+        text_room = max(text_room, max((text_px(t) for t in text), default=0) + 24)
     if marker_at is not None:
         fig.add_vline(x=marker_at, line=dict(color="#111827", width=3, dash="dash"))
         fig.add_annotation(
@@ -84,6 +113,18 @@ def hbar(
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=20))
     fig.update_xaxes(visible=False, range=[0, x_max] if x_max else None)
     return _layout(fig, height, top=26 if marker_at is not None else 4, right=text_room)
+
+
+def text_px(text: str, size: int = 20) -> int:
+    """About how wide ``text`` is at ``size`` px: a Chinese character is a full square, Latin and digits about half."""
+    return round(sum(size if ord(c) > 0x2E80 or c in "●▲■○" else size * 0.58 for c in text))
+
+
+def whole_number_ticks(fig: go.Figure, largest: float, axis: str = "y") -> go.Figure:
+    """Counts tick at whole numbers: a small range would otherwise tick 0, 0.5, 1 and print “0, 1, 1, 2, 2”."""
+    if 0 <= largest <= 6:
+        (fig.update_yaxes if axis == "y" else fig.update_xaxes)(dtick=1, tick0=0)
+    return fig
 
 
 def stacked_bars(
@@ -111,7 +152,53 @@ def stacked_bars(
     )
     fig.update_yaxes(title_text=y_title, tickformat=",.0f", exponentformat="none", gridcolor="#e5e7eb")
     fig.update_xaxes(tickfont=dict(size=16), tickangle=0, automargin=True)  # month labels level, never cut
-    return fig
+    heights = [sum(v or 0 for v in column) for column in zip(*series.values(), strict=True)] if series else []
+    return whole_number_ticks(fig, max(heights, default=0))
+
+
+def stacked_hbars(
+    categories: Sequence[str],
+    series: dict[str, Sequence[float]],
+    *,
+    colours: Sequence[str],
+    totals_text: Sequence[str],
+    height: int | None = None,
+) -> go.Figure:
+    """Horizontal stacked bars (e.g. townships × subsidy types): every category's name is read level at any width,
+    and each bar's total stands at its end; the legend on top in the series' order."""
+    labels = list(categories)
+    fig = go.Figure(
+        [
+            go.Bar(name=name, y=labels, x=list(values), orientation="h", marker_color=colours[i], hoverinfo="skip")
+            for i, (name, values) in enumerate(series.items())
+        ]
+    )
+    ends = [sum(v or 0 for v in column) for column in zip(*series.values(), strict=True)] if series else []
+    fig.add_trace(
+        go.Scatter(
+            y=labels,
+            x=ends,
+            mode="text",
+            text=[f"  {t}" for t in totals_text],
+            textposition="middle right",
+            textfont=dict(size=18),
+            cliponaxis=False,
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(barmode="stack")
+    _layout(fig, height or 90 + 34 * len(labels), right=110)
+    fig.update_layout(
+        showlegend=True,
+        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, font=dict(size=16), traceorder="normal"),
+        margin=dict(l=10, r=110, t=70, b=10),
+    )
+    fig.update_yaxes(autorange="reversed", tickfont=dict(size=18))
+    fig.update_xaxes(
+        tickformat=",.0f", exponentformat="none", gridcolor="#e5e7eb", tickfont=dict(size=16), automargin=True
+    )
+    return whole_number_ticks(fig, max(ends, default=0), axis="x")
 
 
 def line_vs_pace(
@@ -131,7 +218,7 @@ def line_vs_pace(
             go.Scatter(
                 x=labels,
                 y=list(done),
-                name="累计完成",
+                name=f"累计完成（{unit}）",
                 mode="lines+markers+text",
                 line=dict(color=PRIMARY, width=4),
                 marker=dict(size=10),
@@ -143,8 +230,9 @@ def line_vs_pace(
     )
     _layout(fig, height, top=40)
     fig.update_layout(showlegend=True, legend=dict(orientation="h", y=1.12, x=0, font=dict(size=16)))
-    fig.update_yaxes(title_text=unit, tickformat=",.0f", gridcolor="#e5e7eb", rangemode="tozero")
-    return fig
+    # the unit in the legend, not as an axis title: plotly turns a vertical title's Chinese characters on their side
+    fig.update_yaxes(tickformat=",.0f", gridcolor="#e5e7eb", rangemode="tozero")
+    return whole_number_ticks(fig, max([v for v in [*done, *pace] if v is not None], default=0))
 
 
 def with_legend(fig: go.Figure, height: int) -> go.Figure:

@@ -126,12 +126,32 @@ def main() -> None:
         run_page()
     except ScriptControlException:
         raise  # st.rerun, st.stop and st.switch_page travel as exceptions
-    except StoreVanished:
+    except Exception as exc:
+        if keep_presenting():
+            log.warning("store unreadable during a meeting: the session's copy of the pack is shown", exc_info=True)
+        else:
+            show_failure(exc)
+
+
+def keep_presenting() -> bool:
+    """A slide was on the projector when the store became unreadable (locked, moved, its server restarted):
+    it stays, from this session's copy, with a banner — never an error or a blank screen in the meeting."""
+    if "pack" not in st.query_params:
+        return False
+    from pages import meeting  # the page module, only on this rare path
+
+    st.html(f"<style>{PRESENTING_CSS}</style>")
+    return meeting.present_kept()
+
+
+def show_failure(exc: Exception) -> None:
+    """One error boundary, in Chinese (called inside the ``except``: the traceback is still at hand)."""
+    if isinstance(exc, StoreVanished):
         show_recovery()
-    except StoreUnavailable as exc:
+    elif isinstance(exc, StoreUnavailable):
         st.error(exc.message, icon=":material/error:")
-    except Exception:
-        # One error boundary: the traceback goes to the server log under a reference a person can quote;
+    else:
+        # The traceback goes to the server log under a reference a person can quote;
         # the page says what happened in Chinese (Streamlit's own message is English).
         reference = uuid.uuid4().hex[:8].upper()
         log.exception("page failed, reference %s", reference)

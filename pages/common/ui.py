@@ -100,3 +100,17 @@ GRID_ROW_PX = 38
 def grid_height(rows: int) -> int:
     """Header plus every row, with the border: no row hidden below a scroll."""
     return GRID_ROW_PX * (rows + 1) + 3
+
+
+def percent_column(label: str | None = None):
+    """A completion bar with its figure to one decimal (“66.7%”), like every other percent on screen.
+
+    Streamlit's ``format="percent"`` prints as many decimals as the value needs (66.67%, 50%);
+    the column therefore holds percent points (see :func:`as_points`) and a printf format.
+    """
+    return st.column_config.ProgressColumn(label, format="%.1f%%", min_value=0, max_value=100)
+
+
+def as_points(rates):
+    """Rates (0.667) as percent points (66.7) for :func:`percent_column`; missing stays missing."""
+    return rates * 100
