@@ -12,6 +12,7 @@ from html import escape
 import streamlit as st
 
 from data_layer import app_settings
+from data_layer.documents.colours import PRIMARY
 from data_layer.documents.meeting_deck import PPTX_MIME, meeting_deck
 from data_layer.errors import ValidationFailed
 from data_layer.queries import meeting, org
@@ -259,6 +260,8 @@ def chart_html(chart: dict) -> str:
     second = chart["series"][1] if len(chart["series"]) > 1 else None
     top = max([v or 0 for v in first] + [v or 0 for v in (second["values"] if second else [])] + [1e-9])
     rows = []
+    colours = chart.get("colours") or [PRIMARY] * len(chart["categories"])  # packs frozen before colours: one
+    name_em = max(len(c) for c in chart["categories"]) + 0.5  # every name whole, the bars still aligned
     for i, name in enumerate(chart["categories"]):
         value = first[i]
         width = 0 if value is None else value / top * BAR_ROOM
@@ -269,8 +272,8 @@ def chart_html(chart: dict) -> str:
             tick = f'<div class="m-tick" style="left:{mark:.1f}%"></div>'
             words += f"（{second['name']} {format_value(chart['kind'], second['values'][i])}）"
         rows.append(
-            f'<div class="m-row"><div class="m-cat">{escape(name)}</div><div class="m-track">'
-            f'<div class="m-bar" style="width:{width:.1f}%"></div>{tick}'
+            f'<div class="m-row"><div class="m-cat" style="width:{name_em:.1f}em">{escape(name)}</div>'
+            f'<div class="m-track"><div class="m-bar" style="width:{width:.1f}%;background:{colours[i]}"></div>{tick}'
             f'<div class="m-words" style="left:{max(width, mark):.1f}%">{escape(words)}</div></div></div>'
         )
     legend = f'<span class="m-legend">▍{escape(second["name"])}</span>' if second else ""
@@ -314,7 +317,7 @@ SLIDE_CSS = """<style>
 .m-chart-title {font-size: max(1.5vw, 2.7vh); font-weight: 700}
 .m-legend {font-weight: 400; margin-left: 1.5em; color: #111827}
 .m-row {display: flex; align-items: center; gap: 1vw; flex: 1 1 0; max-height: 9vh}
-.m-cat {width: 16vw; text-align: right; font-size: max(1.5vw, 2.7vh); white-space: nowrap; overflow: hidden}
+.m-cat {flex: none; text-align: right; font-size: max(1.5vw, 2.7vh); white-space: nowrap}
 .m-track {position: relative; flex: 1; height: 70%}
 .m-bar {height: 100%; background: #0b4f8a; border-radius: 0 0.3em 0.3em 0}
 .m-tick {position: absolute; top: -12%; height: 124%; border-left: 0.35vw solid #111827; margin-left: -0.17vw}

@@ -24,6 +24,25 @@ def test_thresholds_are_saved_by_the_signed_in_administrator(reference_url):
     assert audit[0]["actor"] == "王管理"
 
 
+def test_an_items_planned_months_are_chosen_on_the_targets_page_and_a_reversed_span_is_refused(reference_url):
+    at = AppTest.from_string(page_script("targets", reference_url, who="王管理"), default_timeout=60)
+    at.query_params["year"] = "2023"
+    at.run()
+    plan = {s.label: s for s in at.selectbox if s.label in ("计划实施期：从", "到")}
+    plan["计划实施期：从"].set_value(9)
+    plan["到"].set_value(3)
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert any(e.value == "计划结束月份不能早于开始月份" for e in at.error)
+    stored = "SELECT plan_start_month AS a, plan_end_month AS b FROM projectitem WHERE code = 'wheelchair'"
+    assert {(r["a"], r["b"]) for r in rows(reference_url, stored)} == {(None, None)}
+    plan = {s.label: s for s in at.selectbox if s.label in ("计划实施期：从", "到")}
+    plan["计划实施期：从"].set_value(7)
+    plan["到"].set_value(12)
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception and not at.error
+    assert (7, 12) in {(r["a"], r["b"]) for r in rows(reference_url, stored)}
+
+
 def accounts_page(url: str) -> AppTest:
     at = AppTest.from_string(page_script("accounts", url, who="王管理"), default_timeout=60)
     at.query_params["year"] = "2023"

@@ -11,6 +11,7 @@ from pptx import Presentation
 from pptx.util import Inches
 from streamlit.testing.v1 import AppTest
 
+from data_layer.documents.colours import LEVEL_COLOURS, subsidy_colours
 from data_layer.documents.meeting_deck import FONT, chart_values, meeting_deck
 from data_layer.errors import ValidationFailed
 from data_layer.queries import meeting, org
@@ -81,6 +82,13 @@ def test_the_slides_figures_are_the_stores(demo_url):
     assert not any("免费实用技术培训" in line for line in attention["lines"])
     summary = projects_query.project_summary(demo_url, make_scope(FilterSpec(2023, "h1"), []), TODAY)
     assert projects["chart"]["series"][1]["values"] == pytest.approx(list(summary["elapsed"]))
+    # one colour per subsidy type and per level, as the boards draw them
+    types = [r["code"] for r in rows(demo_url, "SELECT code FROM subsidytype ORDER BY sort_order, id")]
+    paid_types = slide(figures, "subsidies")["chart"]["colours"]
+    assert paid_types == [subsidy_colours(types)[c] for c in types][: len(paid_types)]
+    assert slide(figures, "publicity")["chart"]["colours"] == [
+        LEVEL_COLOURS[lv] for lv in ("national", "provincial", "municipal", "county")
+    ]
     json.dumps(figures)  # stored as JSON: no NaN, no numpy types
 
 
@@ -126,6 +134,11 @@ def test_the_deck_is_16_9_with_native_charts_of_the_packs_figures(demo_url):
         assert list(plot.categories) == page["chart"]["categories"]
         for got, want in zip(plot.series, page["chart"]["series"], strict=True):
             assert list(got.values) == chart_values(page["chart"]["kind"], want["values"])
+        if page["chart"].get("colours"):  # each subsidy type, level or status in its colour on the boards
+            points = plot.series[0].points
+            assert [f"#{points[i].format.fill.fore_color.rgb}".lower() for i in range(len(points))] == [
+                c.lower() for c in page["chart"]["colours"]
+            ]
         words = " ".join(s.text_frame.text for s in shown.shapes if s.has_text_frame)
         assert page["title"] in words and pack["filter_label"] in words
     typefaces = {e.get("typeface") for e in deck.slides[1].shapes[0]._element.iter() if e.tag.endswith("}ea")}

@@ -195,6 +195,23 @@ def test_grid_warnings_need_confirmation(reference_url):
     assert wheelchairs_done(reference_url) == 5
 
 
+def plan_wheelchairs(url: str, item_id: int, start: int | None, end: int | None) -> None:
+    """The wheelchair item as the reference has it, planned for months ``start``…``end``."""
+    service.update_item(
+        db_url=url,
+        actor=person("管理员"),
+        item_id=item_id,
+        name="捐赠轮椅",
+        unit="台",
+        annual_target=300,
+        budget_fen=None,
+        unit_cost_min_fen=None,
+        unit_cost_max_fen=None,
+        plan_start_month=start,
+        plan_end_month=end,
+    )
+
+
 @pytest.mark.parametrize(
     ("start", "end", "field"),
     [(9, 3, "plan_end_month"), (7, None, "plan_start_month"), (0, 6, "plan_start_month"), (7, 13, "plan_start_month")],
@@ -203,39 +220,14 @@ def test_an_items_plan_is_refused_beside_its_field_when_it_is_not_a_span_of_mont
     i = ids(reference_url)
     before = rows(reference_url, "SELECT * FROM projectitem ORDER BY id")
     with pytest.raises(ValidationFailed) as err:
-        service.update_item(
-            db_url=reference_url,
-            actor=person("管理员"),
-            item_id=i["item"],
-            name="捐赠轮椅",
-            unit="台",
-            annual_target=360,
-            budget_fen=None,
-            unit_cost_min_fen=None,
-            unit_cost_max_fen=None,
-            plan_start_month=start,
-            plan_end_month=end,
-        )
+        plan_wheelchairs(reference_url, i["item"], start, end)
     assert list(err.value.errors) == [field] and "月" in err.value.errors[field]
     assert rows(reference_url, "SELECT * FROM projectitem ORDER BY id") == before
 
 
 def test_an_items_plan_moves_its_pace(reference_url):
     """Planned for July–September: in June 0 % is due; on 15 August half of the planned days have gone."""
-    i = ids(reference_url)
-    service.update_item(
-        db_url=reference_url,
-        actor=person("管理员"),
-        item_id=i["item"],
-        name="捐赠轮椅",
-        unit="台",
-        annual_target=300,
-        budget_fen=None,
-        unit_cost_min_fen=None,
-        unit_cost_max_fen=None,
-        plan_start_month=7,
-        plan_end_month=9,
-    )
+    plan_wheelchairs(reference_url, ids(reference_url)["item"], 7, 9)
     june = make_scope(FilterSpec(YEAR.year, "h1"), [])
     got = q.item_pace(reference_url, june, date(2026, 11, 29))
     wheelchair = got[got.item_code == "wheelchair"].iloc[0]

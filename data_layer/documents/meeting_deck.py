@@ -33,7 +33,8 @@ STATUS_RGB = {
     "no_target": GREY,
 }
 STATUS_MARKS = {"on_track": "●", "behind": "▲", "far_behind": "■", "no_target": "○"}
-SERIES_RGB = (RGBColor(0x0B, 0x4F, 0x8A), RGBColor(0xE6, 0x9F, 0x00))  # the boards' colour-blind-safe pair
+# the figure, then its yardstick (序时进度, 年度目标) in grey: no category colour is taken by the yardstick
+SERIES_RGB = (RGBColor(0x0B, 0x4F, 0x8A), RGBColor(0x9C, 0xA3, 0xAF))
 
 
 def chart_values(kind: str, values: list[float | None]) -> list[float | None]:
@@ -117,6 +118,9 @@ def _chart(slide, chart: dict, top: Emu, height: Emu, left: Emu = MARGIN, width:
     for series, colour in zip(plot.series, SERIES_RGB, strict=False):
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = colour
+    for point, colour in zip(plot.series[0].points, chart.get("colours") or [], strict=False):
+        point.format.fill.solid()  # the category's own colour, as on the boards (a subsidy type, a level, a status)
+        point.format.fill.fore_color.rgb = RGBColor.from_string(colour.lstrip("#").upper())
 
 
 def meeting_deck(pack: dict) -> bytes:

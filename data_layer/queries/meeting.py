@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import String, and_, cast, func, select
 
 from data_layer.checks import findings
+from data_layer.documents.colours import LEVEL_COLOURS, STATUS_COLOURS, subsidy_colours
 from data_layer.models import Article, AuditLog, Disbursement, IndicatorValue, MeetingPack, ProgressEntry
 from data_layer.money import fen_to_wan
 from data_layer.pacing import DEFAULT_THRESHOLDS, STATUS_LABELS, PaceThresholds
@@ -86,6 +87,7 @@ def _projects(url: str, scope: Scope, today: date, thresholds: PaceThresholds) -
         "title": "完成进度与序时进度",
         "kind": "pct",
         "categories": [short_name(p) for p in summary["project"]],
+        "colours": [STATUS_COLOURS[s] for s in summary["status"]],
         "series": [
             {"name": "完成进度", "values": [_num(r) for r in summary["completion"]]},
             {"name": "序时进度", "values": [_num(e) for e in summary["elapsed"]]},
@@ -109,6 +111,7 @@ def _subsidies(url: str, scope: Scope) -> dict:
             "title": "各类补贴发放金额（万元）",
             "kind": "wan",
             "categories": [t.replace("残疾人", "") for t in paid["type"]],
+            "colours": [subsidy_colours(list(by_type["type_code"]))[c] for c in paid["type_code"]],
             "series": [{"name": "发放金额", "values": [float(a) for a in paid["amount_fen"]]}],
         },
     }
@@ -147,6 +150,7 @@ def _publicity(url: str, scope: Scope, today: date, thresholds: PaceThresholds) 
             "title": "各级媒体：全年累计与年度目标（篇）",
             "kind": "count",
             "categories": list(levels["level_label"]),
+            "colours": [LEVEL_COLOURS[lv] for lv in levels["level"]],
             "series": [
                 {"name": "全年累计", "values": [float(v) for v in levels["year_to_date"]]},
                 {"name": "年度目标", "values": [_num(v) for v in levels["target"]]},

@@ -7,21 +7,12 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import streamlit as st
 
+# one palette for the boards, the slides and the deck, re-exported here for the pages
+from data_layer.documents.colours import LEVEL_COLOURS, STATUS_COLOURS, subsidy_colours  # noqa: F401
+
 FONT = dict(family="Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif", size=18, color="#1f2937")
-STATUS_COLOURS = {"on_track": "#15803d", "behind": "#d97706", "far_behind": "#b91c1c", "no_target": "#6b7280"}
 STATUS_MARKS = {"on_track": "●", "behind": "▲", "far_behind": "■", "no_target": "○"}  # a shape per status
-# One colour per outlet level on every page and chart, from the Okabe–Ito palette: the four stay apart for a
-# red–green colour-blind viewer and on a washed-out projector (they differ in lightness as well as hue).
-LEVEL_COLOURS = {"national": "#0b4f8a", "provincial": "#e69f00", "municipal": "#56b4e9", "county": "#b9467f"}
 PRIMARY = "#1d4ed8"
-# Subsidy types take colours by their place in the admin's list of types, so a type has one colour on every page,
-# chart and slide; no red (red says 严重滞后 only) and none of the status green or amber.
-SUBSIDY_PALETTE = ("#0072b2", "#e69f00", "#56b4e9", "#cc79a7", "#4d4d4d", "#f0e442", "#8c6d31", "#a6cee3")
-
-
-def subsidy_colours(type_codes: Sequence[str]) -> dict[str, str]:
-    """type code → colour, for the full list of types in the admin's order (see :data:`SUBSIDY_PALETTE`)."""
-    return {code: SUBSIDY_PALETTE[i % len(SUBSIDY_PALETTE)] for i, code in enumerate(type_codes)}
 
 
 def _layout(fig: go.Figure, height: int, top: int = 4, right: int = 30) -> go.Figure:
