@@ -139,6 +139,7 @@ PAGES = [
     ),
     # in a menu: one more top-level link makes the bar overflow into Streamlit's English “N more” at 1024 wide
     PageDef("meeting", "会议模式", "会议模式", ":material/slideshow:", "数据管理", "meeting", "board"),
+    PageDef("work_report", "工作总结", "工作总结初稿", ":material/description:", "数据管理", "work_report", "report"),
     PageDef("targets", "目标任务", "目标任务与预警阈值", ":material/tune:", "数据管理", "targets", "admin"),
     PageDef(
         "publicity_settings",
