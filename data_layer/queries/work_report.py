@@ -31,7 +31,7 @@ from data_layer.models import (
     ProjectItem,
     SubsidyType,
 )
-from data_layer.queries import indicators, org, projects, publicity, subsidies
+from data_layer.queries import indicators, levy, org, projects, publicity, subsidies
 from data_layer.queries._sql import frame, in_units
 from data_layer.queries.indicators import same_period_last_year
 from data_layer.queries.provenance import figures, reproduce
@@ -58,6 +58,8 @@ QUERIES = {
     "articles.target": "publicity.by_level（年度目标之和）",
     "articles.ytd": "publicity.by_level（年初至期末累计）",
     "indicator": "indicators.totals（本期开始的填报值之和）",
+    "levy.task": "levy.task_fen（该年度征收任务）",
+    "levy.collected": "levy.summary（年初至期末已征收）",
     "org.township_units": "org.townships_in_scope（范围内的镇、街道数）",
     "yoy": "同比：本期 ÷ 去年同期 − 1（同一查询，去年同期）",
 }
@@ -502,6 +504,17 @@ def _plans(w: _Writer) -> None:
             parts += [f"{r.item}还需完成", w.fact(f"progress.remaining:{code}.{r.item_code}", remaining, unit)]
             parts.append(f"（计划{when}实施）；" if when != "全年" else "；")
         w.body(*_close(parts))
+    task = levy.task_fen(w.url, w.scope)
+    if task:
+        n += 1
+        collected = Decimal(int(levy.summary(w.url, w.scope).iloc[0]["collected_fen"])) / 100
+        w.body(
+            f"{n}、加大残保金征收工作力度，确保完成{w.scope.end.year}年征收任务",
+            w.fact("levy.task", Decimal(task) / 100, "元"),
+            "，年初以来已征收",
+            w.fact("levy.collected", collected, "元"),
+            "。",
+        )
     levels = publicity.by_level(w.url, w.scope, w.scope.end)
     target = levels["target"].sum(min_count=1)
     if target == target:
