@@ -939,3 +939,34 @@ def test_every_board_views_excel_download_and_the_deck_open_with_the_figures_of_
         assert [list(series.values) for series in plot.series] == [
             chart_values(chart["kind"], series["values"]) for series in chart["series"]
         ]
+
+
+def test_two_app_processes_on_one_store_show_the_same_figures_after_a_write_in_either(browser, demo_template, tmp_path):
+    """Two ``streamlit run`` processes serve one store (as behind a proxy for a city): an article saved through
+    the first shows on the second's board on its next run — each cached read is keyed by the store's data
+    version, not only cleared in the process that wrote."""
+    store = tmp_path / "shared.sqlite3"
+    shutil.copy(demo_template, store)
+    url = sqlite_url(store)
+    with running_app(url, tmp_path / "first.log") as first, running_app(url, tmp_path / "second.log") as second:
+        board = f"{second}/publicity?year=2023"
+        page = open_page(browser, board)
+        card = page.locator(".big-number").nth(1)
+        expect(card).to_contain_text("国家级")
+        before = int(card.locator(".value").inner_text().replace("篇", "").strip())
+        page.close()
+
+        page = open_page(browser, f"{first}/entry_publicity?year=2023")
+        sign_in_as(page, "keshi")
+        box = page.get_by_role("textbox", name="稿件标题")
+        box.fill("两个进程共用一个数据库的测试稿件")
+        box.press("Enter")
+        wait_for_app(page)
+        expect(page.get_by_test_id("stToast")).to_contain_text("已保存")
+        page.close()
+
+        page = open_page(browser, board)  # the second process, which did not write
+        card = page.locator(".big-number").nth(1)
+        expect(card.locator(".value")).to_have_text(re.compile(rf"^{before + 1}\s*篇$"))
+        assert_healthy(page)
+        page.close()
