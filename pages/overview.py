@@ -10,13 +10,22 @@ import streamlit as st
 from data_layer import app_settings
 from data_layer.export import Sheet
 from data_layer.money import fen_to_wan
-from data_layer.queries import levy, projects, publicity, subsidies
+from data_layer.queries import counties, levy, projects, publicity, subsidies
 from pages.common import charts
 from pages.common.charts import STATUS_MARKS
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
 from pages.common.fmt import cn_date, num, pct, wan
-from pages.common.ui import big_number, card_title, empty, short_project_name
+from pages.common.ui import (
+    GRID_ROW_PX,
+    as_points,
+    big_number,
+    card_title,
+    empty,
+    grid_height,
+    percent_column,
+    short_project_name,
+)
 
 
 def render() -> None:
@@ -31,7 +40,9 @@ def render() -> None:
         render_levy(ctx)
     with bottom[1].container(border=True):
         render_publicity(ctx)
-    download_buttons(ctx, "总览", lambda: [headline_sheet(ctx)], key="overview")  # under the cards: they keep the top
+    if ctx.multi_county:  # a city's or a province's leaders compare their counties
+        render_counties(ctx)
+    download_buttons(ctx, "总览", lambda: overview_sheets(ctx), key="overview")  # under the cards: they keep the top
 
 
 def render_projects(ctx: ViewContext) -> None:
@@ -141,6 +152,66 @@ def render_publicity(ctx: ViewContext) -> None:
         height=160,
     )
     charts.show(fig, "overview_publicity")
+
+
+def county_table(ctx: ViewContext) -> pd.DataFrame:
+    rows = counties.by_county(ctx.url, ctx.scope)
+    return pd.DataFrame(
+        {
+            "县（区）": rows["county"],
+            "乡镇数": rows["townships"],
+            "重点工程平均完成": rows["projects_completion"],
+            "补贴发放（万元）": rows["subsidy_fen"] / 1e6,
+            "残保金已征收（万元）": rows["collected_fen"] / 1e6,
+            "征收完成率": rows["collection_rate"],
+            "年审完成率": rows["review_rate"],
+            "检查覆盖率": rows["inspection_rate"],
+            "本期稿件（篇）": rows["articles"],
+        }
+    )
+
+
+RATE_COLUMNS = ("重点工程平均完成", "征收完成率", "年审完成率", "检查覆盖率")
+
+
+def render_counties(ctx: ViewContext) -> None:
+    """Each county's headline figure of every area, side by side; a row picked narrows the page to that county."""
+    st.subheader("各县（区）对比")
+    table = county_table(ctx)
+    shown = table.assign(**{c: as_points(table[c]) for c in RATE_COLUMNS})
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=grid_height(len(shown)) if len(shown) <= 20 else 640,  # a province's 140 scroll, sorted by any column
+        row_height=GRID_ROW_PX,
+        column_config={
+            **{c: percent_column() for c in RATE_COLUMNS},
+            "补贴发放（万元）": st.column_config.NumberColumn(format="%.2f"),
+            "残保金已征收（万元）": st.column_config.NumberColumn(format="%.2f"),
+        },
+        key="overview_counties",
+    )
+    st.caption(
+        "重点工程平均完成：各工程（其指标年初至期末累计 ÷ 本县年度目标的平均）的平均；"
+        "征收完成率：已征收 ÷ 本县征收任务；年审完成率、检查覆盖率的口径同“残保金征收”页。点列标题可排序。"
+    )
+
+
+def overview_sheets(ctx: ViewContext) -> list[Sheet]:
+    sheets = [headline_sheet(ctx)]
+    if ctx.multi_county:
+        table = county_table(ctx)
+        sheets.append(
+            Sheet(
+                table,
+                "各县（区）对比",
+                name="各县（区）对比",
+                totals=("乡镇数", "补贴发放（万元）", "残保金已征收（万元）", "本期稿件（篇）"),
+                formats={c: "pct" for c in RATE_COLUMNS},
+            )
+        )
+    return sheets
 
 
 def rounded(value: float | None, places: int) -> float | None:

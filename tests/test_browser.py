@@ -890,7 +890,7 @@ def test_every_board_views_excel_download_and_the_deck_open_with_the_figures_of_
     spec = FilterSpec(2023, "h1")
     ctx = ViewContext(url, spec, make_scope(spec), datetime.now(CHINA).date(), ("沂源县",), (), False)
     views = {
-        "overview": ("总览", lambda: [overview.headline_sheet(ctx)], ""),
+        "overview": ("总览", lambda: overview.overview_sheets(ctx), ""),
         "projects": ("重点工程", lambda: projects.sheets(ctx), ""),
         "subsidies": ("补贴发放", lambda: subsidies.sheets(ctx), ""),
         "levy": ("残保金征收", lambda: levy.sheets(ctx), ""),

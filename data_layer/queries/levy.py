@@ -102,6 +102,7 @@ def employer_year(scope: Scope) -> Subquery:
     return (
         select(
             e.id.label("employer_id"),
+            e.county_id.label("county_id"),
             e.township_id.label("township_id"),
             e.size_class.label("size_class"),
             literal(1).label("registered"),
@@ -175,6 +176,21 @@ def by_size(url: str, scope: Scope) -> pd.DataFrame:
     out = out.set_index("size_class").reindex(list(SIZE_NAMES), fill_value=0).reset_index()
     out.insert(1, "size", out["size_class"].map(SIZE_NAMES))
     return with_rates(out)
+
+
+@cached_query
+def by_county(url: str, scope: Scope) -> pd.DataFrame:
+    """The measures and ratios per county (a city's or a province's comparison), with each county's task."""
+    ey = employer_year(scope)
+    stmt = select(ey.c.county_id, *_sums(ey)).group_by(ey.c.county_id)
+    out = with_rates(frame(url, stmt, ["county_id", *MEASURES]))
+    tasks = select(LevyYear.county_id, LevyYear.task_fen).where(LevyYear.year == scope.end.year, LevyYear.task_fen > 0)
+    task = dict(frame(url, tasks, ["county_id", "task_fen"]).itertuples(index=False))
+    out["task_fen"] = [task.get(c) for c in out["county_id"]]
+    out["collection_rate"] = [
+        c / t if t else float("nan") for c, t in zip(out["collected_fen"], out["task_fen"], strict=True)
+    ]
+    return out
 
 
 @cached_query

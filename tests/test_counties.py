@@ -1,0 +1,102 @@
+"""A city's counties side by side: the demo county and a second county seeded the same way, each county's figures
+against plain SELECTs over its rows, and the overview's 各县（区）对比 for a store with more than one county."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_layer.cache import clear_reads
+from data_layer.db import session_scope
+from data_layer.queries import counties, levy
+from data_layer.scope import FilterSpec, make_scope
+from seeds.demo import CountyDemo
+from seeds.reference import SharedRefs, load_county, load_publicity_targets
+from tests.conftest import rows
+from tests.test_pages import page_script
+
+H1 = ("2023-01-01", "2023-06-30")
+
+
+@pytest.fixture
+def city_url(demo_url) -> str:
+    """The demo county and 示范县 (four townships, the demo's shape at 0.8 of its size)."""
+    shared = SharedRefs(  # the store's own subsidy types, outlets and indicators, as the demo seed made them
+        {r["code"]: r["id"] for r in rows(demo_url, "SELECT id, code FROM subsidytype")},
+        {r["name"]: r["id"] for r in rows(demo_url, "SELECT id, name FROM outlet")},
+        {r["code"]: r["id"] for r in rows(demo_url, "SELECT id, code FROM indicator")},
+    )
+    with session_scope(demo_url) as session:
+        towns = [{"name": f"示范第{j}镇", "kind": "镇"} for j in range(1, 4)] + [{"name": "示范街道", "kind": "街道"}]
+        refs = load_county(session, name="示范县", code="371999", townships=towns, sort_order=1, target_factor=0.8)
+        load_publicity_targets(session, refs.county_id, 0.8)
+        CountyDemo(session, refs, shared, random.Random(7), 0.8, "371999").run()
+    clear_reads()
+    return demo_url
+
+
+def project_means(url: str) -> dict[int, float]:
+    """Per county: the mean over projects of the mean item completion (items with a target), 2023 to 30 June."""
+    items = rows(
+        url,
+        "SELECT p.county_id, p.code, i.id, i.annual_target, i.measure FROM projectitem i "
+        "JOIN project p ON p.id = i.project_id WHERE p.year = 2023 AND i.annual_target > 0",
+    )
+    entries = rows(
+        url,
+        "SELECT item_id, quantity, amount_fen FROM progressentry WHERE deleted_at IS NULL "
+        "AND entry_date BETWEEN ? AND ?",
+        H1,
+    )
+    done = defaultdict(float)
+    measure = {i["id"]: i["measure"] for i in items}
+    for e in entries:
+        done[e["item_id"]] += e["amount_fen"] / 100 if measure.get(e["item_id"]) == "money" else e["quantity"]
+    by_project = defaultdict(list)
+    for i in items:
+        by_project[(i["county_id"], i["code"])].append(done[i["id"]] / i["annual_target"])
+    by_county = defaultdict(list)
+    for (county, _), rates in by_project.items():
+        by_county[county].append(sum(rates) / len(rates))
+    return {c: sum(m) / len(m) for c, m in by_county.items()}
+
+
+def test_each_countys_figures_are_its_rows(city_url):
+    scope = make_scope(FilterSpec(2023, "h1"))
+    got = counties.by_county(city_url, scope)
+    assert list(got["county"]) == ["沂源县", "示范县"] and list(got["townships"]) == [13, 4]
+    means = project_means(city_url)
+    for r in got.itertuples():
+        paid = rows(
+            city_url,
+            "SELECT COALESCE(SUM(amount_fen), 0) AS n FROM disbursement WHERE county_id = ? AND deleted_at IS NULL "
+            "AND paid_date BETWEEN ? AND ?",
+            (r.county_id, *H1),
+        )[0]["n"]
+        written = rows(
+            city_url,
+            "SELECT COUNT(*) AS n FROM article WHERE county_id = ? AND deleted_at IS NULL "
+            "AND published_on BETWEEN ? AND ?",
+            (r.county_id, *H1),
+        )[0]["n"]
+        task = rows(city_url, "SELECT task_fen FROM levyyear WHERE county_id = ? AND year = 2023", (r.county_id,))
+        assert (r.subsidy_fen, r.articles) == (paid, written)
+        assert r.projects_completion == pytest.approx(means[r.county_id])
+        assert r.task_fen == (task[0]["task_fen"] if task else None)
+        one = levy.summary(city_url, make_scope(FilterSpec(2023, "h1"), county_ids=[r.county_id])).iloc[0]
+        assert r.collected_fen == one["collected_fen"]  # the levy page's own figure for that county alone
+        assert r.inspection_rate == pytest.approx(one["inspection_rate"])
+    assert got["subsidy_fen"].sum() > got["subsidy_fen"].iloc[0] > 0  # the second county paid too
+
+
+def test_the_overview_compares_the_counties_when_the_store_has_more_than_one(city_url):
+    at = AppTest.from_string(page_script("overview", city_url), default_timeout=60)
+    at.query_params["year"], at.query_params["period"] = "2023", "h1"
+    at.run()
+    assert not at.exception, at.exception
+    assert "各县（区）对比" in [s.value for s in at.subheader]
+    table = next(d for d in at.dataframe if "县（区）" in d.value.columns).value
+    assert list(table["县（区）"]) == ["沂源县", "示范县"]
