@@ -233,3 +233,39 @@ def test_the_page_offers_both_downloads_and_shows_the_draft(demo_url):
     assert labels == ["下载 Word 初稿", "下载数字核对表（Excel）"]
     shown = " ".join(h.proto.body for h in at.get("html"))
     assert "2023年上半年工作总结" in shown and "wr-flag" in shown
+
+
+def test_a_number_resting_on_a_record_saved_over_a_warning_is_flagged(demo_url):
+    """An article whose title was already recorded is saved once confirmed with a note: its outlet's count and the
+    total are highlighted for the author; in 2022 the two items the demo finished over target are too."""
+    from data_layer.services import publicity
+    from tests.conftest import person
+
+    taken = rows(
+        demo_url,
+        "SELECT title, outlet_id, county_id FROM article WHERE published_on BETWEEN ? AND ? ORDER BY id",
+        ("2023-03-01", "2023-03-31"),
+    )[0]
+    outlet = rows(demo_url, "SELECT name FROM outlet WHERE id = ?", (taken["outlet_id"],))[0]["name"]
+    publicity.add_article(
+        db_url=demo_url,
+        actor=person("科员", "staff"),
+        county_id=taken["county_id"],
+        outlet_id=taken["outlet_id"],
+        title=taken["title"],
+        published_on=date(2023, 3, 20),
+        confirm=True,
+        warning_note="同题不同稿，已核实",
+    )
+    facts = by_metric(draft(demo_url))
+    for metric in (f"articles.outlet:{outlet}", "articles.total"):
+        assert "其中 1 条记录是录入时出现提醒、经确认并写明说明后保存的" in facts[metric][0].flag, metric
+    warned_2022 = rows(
+        demo_url,
+        "SELECT p.code AS p, i.code AS i FROM progressentry e JOIN projectitem i ON i.id = e.item_id "
+        "JOIN project p ON p.id = i.project_id WHERE e.warning_note != '' AND e.entry_date BETWEEN ? AND ?",
+        ("2022-01-01", "2022-12-31"),
+    )
+    year_2022 = by_metric(draft(demo_url, FilterSpec(2022)))
+    for w in warned_2022:
+        assert "经确认" in year_2022[f"progress.quantity:{w['p']}.{w['i']}"][0].flag

@@ -153,50 +153,32 @@ def confirmed_warnings(url: str, scope: Scope) -> dict[str, int]:
         for kind in ("progress.quantity", "progress.amount"):
             warned[f"{kind}:{r.p}.{r.i}"] = int(r.n)
         warned[f"project.amount:{r.p}"] = warned.get(f"project.amount:{r.p}", 0) + int(r.n)
-    d = Disbursement
-    stmt = (
-        select(SubsidyType.code, func.count(d.id))
-        .join(SubsidyType, SubsidyType.id == d.type_id)
-        .where(
-            d.deleted_at.is_(None),
-            d.warning_note != "",
-            d.paid_date.between(scope.start, scope.end),
-            in_units(scope, d.township_id, d.county_id),
-        )
-        .group_by(SubsidyType.code)
-    )
-    for r in frame(url, stmt, ["code", "n"]).itertuples():
-        warned[f"disb.amount:{r.code}"] = warned[f"disb.recipients:{r.code}"] = int(r.n)
-    a = Article
-    stmt = (
-        select(Outlet.name, func.count(a.id))
-        .join(Outlet, Outlet.id == a.outlet_id)
-        .where(
-            a.deleted_at.is_(None),
-            a.warning_note != "",
-            a.published_on.between(scope.start, scope.end),
-            in_units(scope, a.township_id, a.county_id),
-        )
-        .group_by(Outlet.name)
-    )
-    for r in frame(url, stmt, ["outlet", "n"]).itertuples():
-        warned[f"articles.outlet:{r.outlet}"] = int(r.n)
-        warned["articles.total"] = warned.get("articles.total", 0) + int(r.n)
-    v = IndicatorValue
-    stmt = (
-        select(Indicator.code, func.count(v.id))
-        .join(Indicator, Indicator.id == v.indicator_id)
-        .where(
-            v.deleted_at.is_(None),
-            v.warning_note != "",
-            v.period_start.between(scope.start, scope.end),
-            in_units(scope, v.township_id, v.county_id),
-        )
-        .group_by(Indicator.code)
-    )
-    for r in frame(url, stmt, ["code", "n"]).itertuples():
-        warned[f"indicator:{r.code}"] = int(r.n)
+    d, a, v = Disbursement, Article, IndicatorValue
+    by_type = _warned_per(url, scope, d, SubsidyType.code, SubsidyType.id == d.type_id, d.paid_date)
+    for code, n in by_type.items():
+        warned[f"disb.amount:{code}"] = warned[f"disb.recipients:{code}"] = n
+    for outlet, n in _warned_per(url, scope, a, Outlet.name, Outlet.id == a.outlet_id, a.published_on).items():
+        warned[f"articles.outlet:{outlet}"] = n
+        warned["articles.total"] = warned.get("articles.total", 0) + n
+    for code, n in _warned_per(url, scope, v, Indicator.code, Indicator.id == v.indicator_id, v.period_start).items():
+        warned[f"indicator:{code}"] = n
     return warned
+
+
+def _warned_per(url: str, scope: Scope, record, key, joined_on, day) -> dict[str, int]:
+    """How many of ``record``'s live rows of the period were saved over a warning, per ``key`` (a joined column)."""
+    stmt = (
+        select(key, func.count(record.id))
+        .join(key.class_, joined_on)
+        .where(
+            record.deleted_at.is_(None),
+            record.warning_note != "",
+            day.between(scope.start, scope.end),
+            in_units(scope, record.township_id, record.county_id),
+        )
+        .group_by(key)
+    )
+    return {k: int(n) for k, n in frame(url, stmt, ["key", "n"]).itertuples(index=False)}
 
 
 def printed_values(url: str, scope: Scope) -> dict[str, tuple[str, str]]:
