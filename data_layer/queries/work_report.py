@@ -258,6 +258,11 @@ class _Writer:
     def placeholder(self, text: str) -> None:
         self.body(f"【待补充：{text}】", kind="placeholder")
 
+    def nothing(self, opening: list[Segment], missing: str) -> None:
+        """A line of work with no records in the period: its opening sentence, then what the author must add."""
+        self.body(*opening)
+        self.placeholder(missing)
+
     def fact(self, metric: str, value: Decimal | None, unit: str, text: str | None = None, *, flag: str = "") -> Fact:
         self.count += 1
         warned = self.warned.get(metric, 0)
@@ -406,9 +411,7 @@ def _levy(w: _Writer, n: int) -> None:
     if notified:
         parts += ["向", w.fact("levy.notified", notified, "家"), "用人单位发放按比例安排残疾人就业年审通知，"]
     if len(parts) == 1:
-        w.body(*parts)
-        w.placeholder("本期没有专项检查、现场检查或年审通知的记录")
-        return
+        return w.nothing(parts, "本期没有专项检查、现场检查或年审通知的记录")
     w.body(*_close(parts))
 
 
@@ -417,9 +420,7 @@ def _subsidies(w: _Writer, n: int) -> None:
     paid = by_type[by_type["amount_fen"] > 0]
     parts: list[Segment] = [f"{n}、认真做好残疾人社会保障工作。"]
     if paid.empty:
-        w.body(*parts)
-        w.placeholder("本期没有补贴发放记录")
-        return
+        return w.nothing(parts, "本期没有补贴发放记录")
     bases = standard_bases(w.url)
     for r in paid.itertuples():
         unit = UNIT_WORDS.get(r.unit, "人")
@@ -456,9 +457,7 @@ def _publicity(w: _Writer, n: int) -> None:
     used = outlets[outlets["articles"] > 0]
     parts: list[Segment] = [f"{n}、认真做好残疾人宣传工作。"]
     if used.empty:
-        w.body(*parts)
-        w.placeholder("本期没有录入发表的稿件")
-        return
+        return w.nothing(parts, "本期没有录入发表的稿件")
     # the total is the sum of its parts: the office's printed total (62) did not add up to them (72)
     total = Decimal(int(used["articles"].sum()))
     parts += ["在各级媒体发表残疾人工作稿件", w.fact("articles.total", total, "篇")]
