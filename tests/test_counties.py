@@ -100,3 +100,16 @@ def test_the_overview_compares_the_counties_when_the_store_has_more_than_one(cit
     assert "各县（区）对比" in [s.value for s in at.subheader]
     table = next(d for d in at.dataframe if "县（区）" in d.value.columns).value
     assert list(table["县（区）"]) == ["沂源县", "示范县"]
+
+
+def test_a_whole_citys_work_report_is_not_compared_with_one_countys_printed_report(city_url):
+    """The office's report is the home county's: a city-wide draft flags no “原报告印为”, the county's own does."""
+    from data_layer.queries.work_report import build_draft
+
+    def flagged(scope) -> list[str]:
+        got = build_draft(city_url, scope, title_unit="", filter_label="", period_words="2023年上半年")
+        return [f.metric for f in got.facts if f.flag.startswith("原报告印为")]
+
+    home = rows(city_url, "SELECT id FROM county WHERE name = '沂源县'")[0]["id"]
+    assert flagged(make_scope(FilterSpec(2023, "h1"))) == []
+    assert "articles.total" in flagged(make_scope(FilterSpec(2023, "h1"), county_ids=[home]))

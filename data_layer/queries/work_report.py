@@ -183,8 +183,12 @@ def _warned_per(url: str, scope: Scope, record, key, joined_on, day) -> dict[str
 
 def printed_values(url: str, scope: Scope) -> dict[str, tuple[str, str]]:
     """metric → (what the office's report printed, why it differs) for the report's figures of this very period and
-    scope (the report is county-wide), where it printed a plain number."""
-    if scope.township_ids:
+    county, where it printed a plain number."""
+    every = list(org.counties(url)["county_id"])
+    chosen = list(scope.county_ids) or every
+    # the report is one county's — the first, which the store was seeded with: a township's, another county's or a
+    # whole city's figures are not compared with it
+    if scope.township_ids or len(chosen) != 1 or chosen[0] != every[0]:
         return {}
     wanted = f"{scope.year}-{scope.period}"
     out = {}
