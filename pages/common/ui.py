@@ -7,6 +7,7 @@ from html import escape
 import streamlit as st
 
 from data_layer.queries import org
+from data_layer.queries.meeting import short_name as short_project_name  # noqa: F401 (the pages' name)
 from data_layer.queries.publicity import LEVEL_LABELS
 from pages.common.charts import LEVEL_COLOURS, STATUS_COLOURS, STATUS_MARKS
 from pages.common.context import ViewContext
@@ -70,13 +71,6 @@ def card_title(title: str, url_path: str, link_label: str, ctx: ViewContext) -> 
 
 def empty(message: str) -> None:
     st.info(escape_markdown(message), icon=":material/info:")
-
-
-def short_project_name(name: str) -> str:
-    """残疾人民生救助“双百工程” → 双百工程; 阳光家园残疾人托养工程 → 阳光家园."""
-    if "“" in name:
-        return name.split("“", 1)[1].split("”", 1)[0]
-    return name[:4]
 
 
 def township_names(ctx: ViewContext) -> dict:
