@@ -23,7 +23,6 @@ from pages.common.ui import (
     card_title,
     empty,
     grid_height,
-    percent_column,
     short_project_name,
 )
 
@@ -160,18 +159,18 @@ def county_table(ctx: ViewContext) -> pd.DataFrame:
         {
             "县（区）": rows["county"],
             "乡镇数": rows["townships"],
-            "重点工程平均完成": rows["projects_completion"],
-            "补贴发放（万元）": rows["subsidy_fen"] / 1e6,
-            "残保金已征收（万元）": rows["collected_fen"] / 1e6,
+            "重点工程完成": rows["projects_completion"],
+            "补贴（万元）": rows["subsidy_fen"] / 1e6,
+            "残保金（万元）": rows["collected_fen"] / 1e6,
             "征收完成率": rows["collection_rate"],
             "年审完成率": rows["review_rate"],
             "检查覆盖率": rows["inspection_rate"],
-            "本期稿件（篇）": rows["articles"],
+            "稿件（篇）": rows["articles"],
         }
     )
 
 
-RATE_COLUMNS = ("重点工程平均完成", "征收完成率", "年审完成率", "检查覆盖率")
+RATE_COLUMNS = ("重点工程完成", "征收完成率", "年审完成率", "检查覆盖率")
 
 
 def render_counties(ctx: ViewContext) -> None:
@@ -186,15 +185,17 @@ def render_counties(ctx: ViewContext) -> None:
         height=grid_height(len(shown)) if len(shown) <= 20 else 640,  # a province's 140 scroll, sorted by any column
         row_height=GRID_ROW_PX,
         column_config={
-            **{c: percent_column() for c in RATE_COLUMNS},
-            "补贴发放（万元）": st.column_config.NumberColumn(format="%.2f"),
-            "残保金已征收（万元）": st.column_config.NumberColumn(format="%.2f"),
+            # figures, not bars: nine columns must fit a 1024 projector without a sideways scroll
+            **{c: st.column_config.NumberColumn(format="%.1f%%") for c in RATE_COLUMNS},
+            "补贴（万元）": st.column_config.NumberColumn(format="%.2f"),
+            "残保金（万元）": st.column_config.NumberColumn(format="%.2f"),
         },
         key="overview_counties",
     )
     st.caption(
-        "重点工程平均完成：各工程（其指标年初至期末累计 ÷ 本县年度目标的平均）的平均；"
-        "征收完成率：已征收 ÷ 本县征收任务；年审完成率、检查覆盖率的口径同“残保金征收”页。点列标题可排序。"
+        "重点工程完成：各工程（其指标年初至期末累计 ÷ 本县年度目标的平均）的平均；补贴：本期发放；残保金：已征收；"
+        "稿件：本期发表；征收完成率：已征收 ÷ 本县征收任务；"
+        "年审完成率、检查覆盖率的口径同“残保金征收”页。点列标题可排序。"
     )
 
 
@@ -207,7 +208,7 @@ def overview_sheets(ctx: ViewContext) -> list[Sheet]:
                 table,
                 "各县（区）对比",
                 name="各县（区）对比",
-                totals=("乡镇数", "补贴发放（万元）", "残保金已征收（万元）", "本期稿件（篇）"),
+                totals=("乡镇数", "补贴（万元）", "残保金（万元）", "稿件（篇）"),
                 formats={c: "pct" for c in RATE_COLUMNS},
             )
         )
