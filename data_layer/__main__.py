@@ -11,6 +11,7 @@ from pathlib import Path
 
 from data_layer import audit, auth, backup, guard, migrate, settings, store
 from data_layer.errors import StoreUnavailable, ValidationFailed
+from data_layer.progress_bar import ProgressBar
 from data_layer.queries import org
 from data_layer.roles import AREAS, ROLES, SYSTEM
 
@@ -27,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         default="county",
         help="county: 13 个乡镇单位；city: 8 个县区约 100 个乡镇；province: 约 140 个县区 1,800 个乡镇",
     )
+    p_seed.add_argument("--counties", type=int, help="只生成前 N 个县区（缩小的省级演示，测试用）")
     p_reset = sub.add_parser("reset", help="清空全部数据并重建空结构")
     p_reset.add_argument("--yes", action="store_true", help="确认清空")
     p_rev = sub.add_parser("revision", help="开发用：按模型变化自动生成迁移脚本")
@@ -80,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
                 url,
                 demo=args.demo,
                 scale=args.scale,
-                progress=lambda i, n, name: print(f"  [{i}/{n}] {name}", flush=True),
+                counties=args.counties,
+                progress=ProgressBar("个县区"),
             )
         except RuntimeError as exc:
             print(exc, file=sys.stderr)

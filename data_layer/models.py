@@ -124,7 +124,7 @@ class ProgressEntry(SQLModel, table=True):
         Index("ix_progressentry_item_date", "item_id", "entry_date"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    item_id: int = Field(foreign_key="projectitem.id")
+    item_id: int = Field(foreign_key="projectitem.id", index=True)
     township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
     entry_date: date
     quantity: int = Field(default=0, sa_type=BigInteger)
@@ -407,10 +407,10 @@ class Article(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     county_id: int = Field(foreign_key="county.id", index=True)
     outlet_id: int = Field(foreign_key="outlet.id")
-    title: str = Field(max_length=120)
+    title: str = Field(max_length=120, index=True)  # the repeat check looks up earlier articles by title
     published_on: date = Field(index=True)
     township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
-    link: str = Field(default="", max_length=300)
+    link: str = Field(default="", max_length=300, index=True)  # and by link
     kind: str = Field(default="信息", max_length=10, sa_column_kwargs={"server_default": "信息"})
     is_demo: bool = False
     created_by: str = Field(max_length=40)

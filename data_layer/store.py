@@ -21,9 +21,16 @@ def is_empty(url: str) -> bool:
         return not any_county(session)
 
 
-def seed(url: str, *, demo: bool = True, scale: str = "county", progress: Callable | None = None) -> None:
+def seed(
+    url: str,
+    *,
+    demo: bool = True,
+    scale: str = "county",
+    counties: int | None = None,
+    progress: Callable | None = None,
+) -> None:
     """Load the reference data (the county, its townships and projects), the report's figures and,
-    with ``demo``, the generated demo records, in one transaction."""
+    with ``demo``, the generated demo records, in one transaction (``counties``: only the first N of the scale)."""
     from seeds.demo import seed_demo
     from seeds.reference import home_county, load_county, load_publicity_targets, load_report_figures, load_shared
 
@@ -35,7 +42,7 @@ def seed(url: str, *, demo: bool = True, scale: str = "county", progress: Callab
         home = load_county(session, **home_county())
         load_publicity_targets(session, home.county_id)
         if demo:
-            seed_demo(session, shared, home, scale=scale, progress=progress)
+            seed_demo(session, shared, home, scale=scale, counties=counties, progress=progress)
     clear_reads()
 
 

@@ -3,8 +3,10 @@
 Fixed random seed, so every run makes the same store. For the home county, every 2023 H1
 county total equals the report's figure as used (seeds/report_2023h1.yaml); 2023 H2 follows
 the report's H2 plan; 2022 is a plausible prior year. Other counties (city / province scale)
-get the same shape scaled by a random factor. Every row is written through the same write
-services as the forms, with ``is_demo=True``.
+get the same shape scaled by a random factor. The reference rows (counties, townships, projects,
+levy years, the campaign) go through the write services; the records go through the bulk path
+(data_layer/services/bulk.py), which checks each with its service's own rules and inserts them in
+batches — a province is millions of rows. Every row has ``is_demo=True``.
 """
 
 from __future__ import annotations
@@ -16,11 +18,27 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from data_layer import credit_code, id_number
-from data_layer.models import AnnualReview, County, Employer, LevyAssessment, ProjectItem, SubsidyType
+from data_layer.models import (
+    AnnualReview,
+    Article,
+    County,
+    Disbursement,
+    Employer,
+    IndicatorValue,
+    Inspection,
+    ItemTownshipTarget,
+    LevyAssessment,
+    LevyPayment,
+    ProgressEntry,
+    ProjectItem,
+    RosterPerson,
+    SubsidyType,
+    utcnow,
+)
 from data_layer.roles import Actor
 from data_layer.rules import expected_amount_fen, months_between
-from data_layer.services import employers as registry
-from data_layer.services import indicators, levy, levy_collection, levy_reviews, projects, publicity, subsidies
+from data_layer.services import levy, levy_collection, publicity, subsidies
+from data_layer.services.bulk import BulkLoad
 from seeds.reference import (
     ACTOR,
     CountyRefs,
@@ -191,9 +209,15 @@ class CountyDemo:
     """Generates one county's demo rows; ``factor`` scales the home county's figures."""
 
     def __init__(
-        self, session: Session, refs: CountyRefs, shared: SharedRefs, rng: random.Random, factor: float, division: str
+        self,
+        bulk: BulkLoad,
+        refs: CountyRefs,
+        shared: SharedRefs,
+        rng: random.Random,
+        factor: float,
+        division: str,
     ):
-        self.s, self.refs, self.shared, self.rng, self.factor = session, refs, shared, rng, factor
+        self.bulk, self.s, self.refs, self.shared, self.rng, self.factor = bulk, bulk.s, refs, shared, rng, factor
         self.division = division  # 行政区划代码, part of every employer's credit code
         # the report's named care homes are the home county's: another county whose random factor happens to be
         # 1.00 has other townships (the province seed failed on “'鲁村镇' is not in list”)
@@ -224,9 +248,7 @@ class CountyDemo:
             for township_id, target in zip(
                 self.refs.township_ids, split(item.annual_target, self.weights), strict=True
             ):
-                projects.set_township_target(
-                    session=self.s, actor=ACTOR, item_id=item_id, township_id=township_id, target=target
-                )
+                self.bulk.add(ItemTownshipTarget, dict(item_id=item_id, township_id=township_id, target=target))
 
     def progress(self, year: int, half: int) -> None:
         start, end = _half_range(year, half)
@@ -265,22 +287,11 @@ class CountyDemo:
             self._entry(item_id, township_id, date(2023, 4, 18), 0, 50_000 * 100, note)
 
     def _entry(self, item_id, township_id, day, quantity, amount_fen, note) -> None:
-        projects.add_progress(
-            session=self.s,
-            actor=DEMO_ACTOR,
-            item_id=item_id,
-            township_id=township_id,
-            entry_date=day,
-            quantity=quantity,
-            amount_fen=amount_fen,
-            note=note,
-            # Townships that pass their target raise the “over twice the remaining target” warning,
-            # as real ones would; the demo confirms it as a person would, and says why.
-            confirm=True,
-            warning_note="演示数据：超额完成",
-            is_demo=True,
-            today=TODAY,
-        )
+        values = dict(item_id=item_id, township_id=township_id, entry_date=day, quantity=quantity, is_demo=True)
+        # Townships that pass their target raise the “over twice the remaining target” warning, as real ones
+        # would; the demo confirms it as a person would, and says why.
+        values.update(amount_fen=amount_fen, note=note)
+        self.bulk.add(ProgressEntry, values, warning_note="演示数据：超额完成")
 
     # --- subsidies ------------------------------------------------------------------------
     def subsidies(self, year: int, half: int) -> None:
@@ -305,23 +316,26 @@ class CountyDemo:
                     self._disburse(type_id, township_id, *covers, n, paid)
 
     def _disburse(self, type_id, township_id, month_from, month_to, recipients, paid) -> None:
-        standard = subsidies.standard_in_force(self.s, type_id, paid)
+        standards = self.shared.__dict__.setdefault("_standards", {})  # the same few dates for every county
+        if (type_id, paid) not in standards:
+            standards[(type_id, paid)] = subsidies.standard_in_force(self.s, type_id, paid)
+        standard = standards[(type_id, paid)]
         basis = self.s.get(SubsidyType, type_id).standard_basis
         amount = expected_amount_fen(basis, recipients, standard, months_between(month_from, month_to))
-        subsidies.add_disbursement(
-            session=self.s,
-            actor=DEMO_ACTOR,
-            type_id=type_id,
-            county_id=self.refs.county_id,
-            township_id=township_id,
-            month_from=month_from,
-            month_to=month_to,
-            recipients=recipients,
-            standard_fen=standard,
-            amount_fen=amount,
-            paid_date=paid,
-            is_demo=True,
-            today=TODAY,
+        self.bulk.add(
+            Disbursement,
+            dict(
+                type_id=type_id,
+                county_id=self.refs.county_id,
+                township_id=township_id,
+                month_from=month_from,
+                month_to=month_to,
+                recipients=recipients,
+                standard_fen=standard,
+                amount_fen=amount,
+                paid_date=paid,
+                is_demo=True,
+            ),
         )
 
     # --- publicity ----------------------------------------------------------------------------
@@ -368,9 +382,7 @@ class CountyDemo:
                 # rest of the demo stays as it was; example.com: a demo address that names no real site
                 n = sum(self.titles.values())
                 link = "" if n % 5 == 0 else f"https://example.com/{self.division}/{day:%Y%m%d}-{n}.html"
-                publicity.add_article(
-                    session=self.s,
-                    actor=DEMO_ACTOR,
+                article = dict(
                     county_id=self.refs.county_id,
                     outlet_id=outlet_id,
                     title=title,
@@ -378,10 +390,9 @@ class CountyDemo:
                     township_id=self.refs.township_ids[i] if local else None,
                     link=link,
                     is_demo=True,
-                    confirm=True,  # two counties' townships may share a name: such a repeat stays, confirmed
-                    warning_note="演示数据：不同县区的同名乡镇，标题相同",
-                    today=TODAY,
                 )
+                # two counties' townships may share a name: such a repeat stays, confirmed
+                self.bulk.add(Article, article, warning_note="演示数据：不同县区的同名乡镇，标题相同")
 
     # --- other work items ----------------------------------------------------------------------
     def indicators(self, year: int, half: int) -> None:
@@ -396,16 +407,17 @@ class CountyDemo:
                 else [(None, value)]
             )
             for township_id, v in places:
-                indicators.add_indicator_value(
-                    session=self.s,
-                    actor=DEMO_ACTOR,
-                    indicator_id=self.shared.indicators[code],
-                    county_id=self.refs.county_id,
-                    township_id=township_id,
-                    period_start=start,
-                    period_end=end,
-                    value=v,
-                    is_demo=True,
+                self.bulk.add(
+                    IndicatorValue,
+                    dict(
+                        indicator_id=self.shared.indicators[code],
+                        county_id=self.refs.county_id,
+                        township_id=township_id,
+                        period_start=start,
+                        period_end=end,
+                        value=v,
+                        is_demo=True,
+                    ),
                 )
 
     # --- levy enforcement ------------------------------------------------------------------------
@@ -455,28 +467,24 @@ class CountyDemo:
         else:
             result = rng.choices(["meets", "below", "undeclared"], weights=[5, 3, 1])[0]
         follow_up = day + timedelta(days=30) if result in ("below", "undeclared") else None
-        inspection = levy.add_inspection(
-            session=self.s,
-            actor=DEMO_ACTOR,
-            employer_id=e["id"],
-            campaign_id=campaign,
-            inspected_on=day,
-            mode=mode,
-            result=result,
-            finding=self.INSPECTION_FINDINGS[result],
-            inspectors="演示检查组" if mode == "onsite" else "",
-            follow_up_due=follow_up,
-            is_demo=True,
-            today=TODAY,
-        )
+        closed = None
         if follow_up is not None and rng.random() < 0.75:  # most findings were followed up; the rest are open
-            levy.close_inspection(
-                session=self.s,
-                actor=DEMO_ACTOR,
-                inspection_id=inspection,
-                closed_on=follow_up - timedelta(days=rng.randint(0, 20)),
-                today=TODAY,
-            )
+            closed = follow_up - timedelta(days=rng.randint(0, 20))
+        self.bulk.add(
+            Inspection,
+            dict(
+                employer_id=e["id"],
+                campaign_id=campaign,
+                inspected_on=day,
+                mode=mode,
+                result=result,
+                finding=self.INSPECTION_FINDINGS[result],
+                inspectors="演示检查组" if mode == "onsite" else "",
+                follow_up_due=follow_up,
+                closed_on=closed,
+                is_demo=True,
+            ),
+        )
 
     # The fate of a year's reviews (shares of the notified employers), in the order they are drawn.
     FATES = {
@@ -486,72 +494,53 @@ class CountyDemo:
 
     def _reviews(self, employers: list[dict], year: int) -> None:
         """Notices at the end of June; declarations in July and August; decisions until the deadline, a few
-        after it; some returned and resubmitted, some returned and silent, some never declared."""
+        after it; some returned and resubmitted, some returned and silent, some never declared. Each review is
+        written in the state its steps would have left it in (``levy_reviews.review_errors`` checks it)."""
         rng = self.rng
         deadline = date(year, 9, 30)
         notify_start = date(year, 6, 26)
         notified = [e for e in employers if e["registered_on"] < notify_start]
-        for offset in range(5):  # the notices went out over five days
-            batch = [e["id"] for e in notified[offset::5]]
-            if batch:
-                levy_reviews.notify_reviews(
-                    session=self.s,
-                    actor=DEMO_ACTOR,
-                    year=year,
-                    notified_on=notify_start + timedelta(days=offset),
-                    employer_ids=batch,
-                    is_demo=True,
-                    today=TODAY,
-                )
-        reviews = {
-            r.employer_id: r.id
-            for r in self.s.exec(
-                select(AnnualReview).where(
-                    AnnualReview.year == year, AnnualReview.employer_id.in_([e["id"] for e in notified])
-                )
-            )
-        }
         fates = self.FATES[year]
         shared = None  # 2023: one person on two employers' rosters (the check has something to show)
-        for e in notified:
+        reviews, rosters = [], []
+        for index, e in enumerate(notified):  # the notices went out over five days
+            review = dict(employer_id=e["id"], year=year, notified_on=notify_start + timedelta(days=index % 5))
+            review["is_demo"] = True
+            reviews.append(review)
             fate = rng.choices(list(fates), weights=list(fates.values()))[0]
             if fate == "silent":
                 continue
-            review = reviews[e["id"]]
             staff = max(1, round(e["staff"] * rng.uniform(0.92, 1.05)))
             people = e.setdefault("people", [self._person() for _ in range(e["disabled"])])[:staff]
             declared = _day(rng, date(year, 7, 1), date(year, 8, 20))
             wage = rng.randint(42_000, 120_000) * 100
-            self._declare(review, declared, staff, wage, len(people))
-            for person in people:
-                self._on_roster(review, person)
+            roster = list(people)
+            rosters.append((review, roster))
             if year == 2023 and people and shared is None:
                 shared = people[0]
             elif year == 2023 and people and shared is not False:
-                self._on_roster(review, shared)
+                roster.append(shared)
                 shared = False
+            review.update(status="declared", declared_on=declared, staff=staff, avg_wage_fen=wage)
+            review.update(disabled_staff=len(people), updated_at=utcnow())
             decided = declared + timedelta(days=rng.randint(5, 30))
-            if fate == "declared":
-                continue
             if fate in ("returned", "resubmitted"):
-                levy_reviews.return_review(
-                    session=self.s,
-                    actor=DEMO_ACTOR,
-                    review_id=review,
-                    reviewed_on=decided,
-                    reason=rng.choice(self.RETURN_REASONS),
-                    today=TODAY,
-                )
-                if fate == "returned":
-                    continue
-                declared = decided + timedelta(days=rng.randint(3, 10))
-                self._declare(review, declared, staff, wage, len(people))
-                decided = declared + timedelta(days=rng.randint(3, 12))
-            late = rng.random() < 0.02
-            day = deadline + timedelta(days=rng.randint(3, 20)) if late else min(decided, deadline)
-            levy_reviews.approve_review(
-                session=self.s, actor=DEMO_ACTOR, review_id=review, reviewed_on=day, confirm=True, today=TODAY
-            )
+                reason = rng.choice(self.RETURN_REASONS)
+                review.update(status="returned", reviewed_on=decided, return_reason=reason)
+                if fate == "resubmitted":
+                    declared = decided + timedelta(days=rng.randint(3, 10))
+                    decided = declared + timedelta(days=rng.randint(3, 12))
+                    review.update(status="declared", declared_on=declared, resubmissions=1)
+            if fate in ("approved", "resubmitted"):
+                late = rng.random() < 0.02
+                day = deadline + timedelta(days=rng.randint(3, 20)) if late else min(decided, deadline)
+                review.update(status="approved", reviewed_on=day, return_reason="")
+        for offset in range(5):  # stored in the order the notices went out, one day's batch after the other
+            for review in reviews[offset::5]:
+                review["id"] = self.bulk.add(AnnualReview, review)
+        for review, roster in rosters:
+            for person in roster:
+                self.bulk.add(RosterPerson, {**person, "review_id": review["id"], "is_demo": True})
 
     RETURN_REASONS = (
         "残疾人证复印件不清晰，请重新提供",
@@ -559,18 +548,6 @@ class CountyDemo:
         "劳动合同期限不足一年，请补充材料",
         "职工人数与社保参保人数不一致，请核实",
     )
-
-    def _declare(self, review: int, day: date, staff: int, wage: int, claimed: int) -> None:
-        levy_reviews.declare_review(
-            session=self.s,
-            actor=DEMO_ACTOR,
-            review_id=review,
-            declared_on=day,
-            staff=staff,
-            avg_wage_fen=wage,
-            disabled_staff=claimed,
-            today=TODAY,
-        )
 
     def _person(self) -> dict:
         """A synthetic disabled employee: a clearly fake name, an ID number with a valid check digit (unique)."""
@@ -594,11 +571,6 @@ class CountyDemo:
             months=12 if rng.random() < 0.8 else rng.randint(3, 11),
         )
 
-    def _on_roster(self, review: int, person: dict) -> None:
-        levy_reviews.add_roster_person(
-            session=self.s, actor=DEMO_ACTOR, review_id=review, **person, confirm=True, is_demo=True
-        )
-
     def _assessments(self, year: int) -> None:
         """The year's levy years, the batch assessment after the deadline, payments leaving some arrears."""
         rng = self.rng
@@ -606,19 +578,17 @@ class CountyDemo:
         levy.set_levy_year(
             session=self.s, actor=DEMO_ACTOR, county_id=county, year=year, task_fen=0, review_deadline=date(year, 9, 30)
         )
-        assessed_on = date(year, 10, 10)
-        result = levy_collection.assess_year(
-            session=self.s,
-            actor=DEMO_ACTOR,
-            county_id=county,
-            year=year,
-            assessed_on=assessed_on,
-            due_on=date(year, 11, 30),
-            is_demo=True,
-            today=assessed_on,
-        )
+        assessed_on, due_on = date(year, 10, 10), date(year, 11, 30)
+        self.bulk.flush()  # the batch reads the stored reviews and rosters
+        planned = levy_collection.plan_assessments(self.s, county_id=county, year=year, today=assessed_on)
+        assessments = []
+        for p in planned:
+            values = levy_collection.assessment_values(p, year=year, assessed_on=assessed_on, due_on=due_on)
+            values["id"] = self.bulk.add(LevyAssessment, {**values, "is_demo": True})
+            assessments.append(values)
+        total = sum(a["amount_fen"] for a in assessments)
         # the task the county was given: about what the batch assessed, in round 万元
-        task = max(10_000_00, round(result["total_fen"] * 0.97 / 10_000_00) * 10_000_00)
+        task = max(10_000_00, round(total * 0.97 / 10_000_00) * 10_000_00)
         levy.set_levy_year(
             session=self.s,
             actor=DEMO_ACTOR,
@@ -627,31 +597,19 @@ class CountyDemo:
             task_fen=task,
             review_deadline=date(year, 9, 30),
         )
-        rows = self.s.exec(
-            select(LevyAssessment).where(
-                LevyAssessment.year == year,
-                LevyAssessment.employer_id.in_(select(Employer.id).where(Employer.county_id == county)),
-            )
-        ).all()
-        for a in rows:
+        for a in assessments:
             fate = rng.random()
             if fate < 0.84:
-                parts = [a.amount_fen]
+                parts = [a["amount_fen"]]
             elif fate < 0.92:
-                parts = [a.amount_fen // 2]  # half paid: arrears
+                parts = [a["amount_fen"] // 2]  # half paid: arrears
             else:
                 continue  # unpaid
             for amount in parts:
                 if amount > 0:
-                    levy_collection.record_payment(
-                        session=self.s,
-                        actor=DEMO_ACTOR,
-                        assessment_id=a.id,
-                        paid_on=_day(rng, date(year, 10, 15), date(year, 11, 28)),
-                        amount_fen=amount,
-                        is_demo=True,
-                        today=TODAY,
-                    )
+                    paid_on = _day(rng, date(year, 10, 15), date(year, 11, 28))
+                    payment = dict(assessment_id=a["id"], paid_on=paid_on, amount_fen=amount, is_demo=True)
+                    self.bulk.add(LevyPayment, payment, assessment=a)
 
     def _employer(self, i: int, above: bool) -> dict:
         rng = self.rng
@@ -666,9 +624,7 @@ class CountyDemo:
             registered = _day(rng, date(2023, 1, 1), date(2023, 6, 25))
         township = rng.choices(self.refs.township_ids, weights=self.weights)[0]
         code = self._credit_code()
-        employer_id = registry.create_employer(
-            session=self.s,
-            actor=DEMO_ACTOR,
+        values = dict(
             county_id=self.refs.county_id,
             township_id=township,
             name=self._company_name(i),
@@ -681,6 +637,7 @@ class CountyDemo:
             registered_on=registered,
             is_demo=True,
         )
+        employer_id = self.bulk.add(Employer, values)
         return {
             "id": employer_id,
             "above": above,
@@ -777,14 +734,30 @@ def _other_counties(rng: random.Random, scale: Scale) -> list[dict]:
     return counties
 
 
+def seed_county(
+    session: Session, refs: CountyRefs, shared: SharedRefs, rng: random.Random, factor: float, division: str
+) -> None:
+    """One more county's demo records in the caller's transaction (the county and its townships loaded)."""
+    bulk = BulkLoad(session, DEMO_ACTOR, today=TODAY)
+    CountyDemo(bulk, refs, shared, rng, factor, division).run()
+    bulk.finish()
+
+
 def seed_demo(
-    session: Session, shared: SharedRefs, home: CountyRefs, scale: str = "county", progress=None
+    session: Session,
+    shared: SharedRefs,
+    home: CountyRefs,
+    scale: str = "county",
+    progress=None,
+    counties: int | None = None,
 ) -> list[CountyRefs]:
-    """Fill the store with the demo (the caller owns the transaction): the home county first."""
+    """Fill the store with the demo (the caller owns the transaction): the home county first; ``counties``: only
+    the first N counties of the scale (a province reduced for a test, with the province's names and codes)."""
     rng = random.Random(SEED)
-    others = _other_counties(rng, SCALES[scale])
+    others = _other_counties(rng, SCALES[scale])[: None if counties is None else max(0, counties - 1)]
     total = 1 + len(others)
-    CountyDemo(session, home, shared, rng, 1.0, home_county()["code"]).run()
+    bulk = BulkLoad(session, DEMO_ACTOR, today=TODAY)
+    CountyDemo(bulk, home, shared, rng, 1.0, home_county()["code"]).run()
     demo_accounts(session, home)
     if progress:
         progress(1, total, home.name)
@@ -800,10 +773,11 @@ def seed_demo(
             target_factor=factor,
         )
         load_publicity_targets(session, refs.county_id, factor)
-        CountyDemo(session, refs, shared, rng, factor, county["code"]).run()
+        CountyDemo(bulk, refs, shared, rng, factor, county["code"]).run()
         made.append(refs)
         if progress:
             progress(order + 1, total, county["name"])
+    bulk.finish()
     return made
 
 

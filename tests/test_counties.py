@@ -13,7 +13,7 @@ from data_layer.cache import clear_reads
 from data_layer.db import session_scope
 from data_layer.queries import counties, levy
 from data_layer.scope import FilterSpec, make_scope
-from seeds.demo import CountyDemo
+from seeds.demo import seed_county
 from seeds.reference import SharedRefs, load_county, load_publicity_targets
 from tests.conftest import rows
 from tests.test_pages import page_script
@@ -33,7 +33,7 @@ def city_url(demo_url) -> str:
         towns = [{"name": f"示范第{j}镇", "kind": "镇"} for j in range(1, 4)] + [{"name": "示范街道", "kind": "街道"}]
         refs = load_county(session, name="示范县", code="371999", townships=towns, sort_order=1, target_factor=0.8)
         load_publicity_targets(session, refs.county_id, 0.8)
-        CountyDemo(session, refs, shared, random.Random(7), 0.8, "371999").run()
+        seed_county(session, refs, shared, random.Random(7), 0.8, "371999")
     clear_reads()
     return demo_url
 

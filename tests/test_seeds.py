@@ -227,7 +227,7 @@ def test_another_county_whose_factor_is_one_is_seeded_through_its_own_townships(
     """The province seed drew a factor of exactly 1.00 for some county and looked the home county's care homes
     (鲁村镇, 南鲁山镇) up among that county's townships: ``ValueError: '鲁村镇' is not in list``."""
     from data_layer.db import session_scope
-    from seeds.demo import CountyDemo
+    from seeds.demo import seed_county
     from seeds.reference import load_county, load_publicity_targets, load_shared
 
     with session_scope(empty_url) as session:
@@ -235,7 +235,7 @@ def test_another_county_whose_factor_is_one_is_seeded_through_its_own_townships(
         towns = [{"name": f"示范第{j}镇", "kind": "镇"} for j in range(1, 4)] + [{"name": "示范街道", "kind": "街道"}]
         refs = load_county(session, name="示范县", code="371999", townships=towns)
         load_publicity_targets(session, refs.county_id)
-        CountyDemo(session, refs, shared, random.Random(7), 1.0, "371999").run()
+        seed_county(session, refs, shared, random.Random(7), 1.0, "371999")
     funds = rows(
         empty_url,
         "SELECT e.township_id, e.note FROM progressentry e JOIN projectitem i ON i.id = e.item_id "

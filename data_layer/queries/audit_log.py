@@ -29,6 +29,7 @@ ACTIONS = {
     "lock": "结账",
     "unlock": "取消结账",
     "after_lock": "结账后修改",
+    "bulk": "批量写入",  # one entry per batch of the bulk path (seeds): its ids, row count and digest
 }
 # the entry page that opens a record of a table (?record=<id>)
 RECORD_PAGES = {

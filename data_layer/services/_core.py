@@ -169,24 +169,41 @@ def check_count(checks: Checks, field: str, value: object, label: str, *, allow_
 def row_problems(row: SQLModel) -> dict[str, str]:
     """What no table may hold, whichever service wrote the row: text longer than its column, a number
     beyond its hard limit. Checked before every write, so both engines refuse the same values."""
+    return value_problems(type(row), {c.name: getattr(row, c.name, None) for c in row.__table__.columns})  # type: ignore[attr-defined]
+
+
+def value_problems(model: type[SQLModel], values: dict[str, Any]) -> dict[str, str]:
+    """``row_problems`` of a row given as its column values (the bulk path writes no model objects)."""
     errors: dict[str, str] = {}
-    for column in row.__table__.columns:  # type: ignore[attr-defined]
-        value = getattr(row, column.name, None)
-        length = getattr(column.type, "length", None)
+    last = latest_year(date.today())
+    for name, length in _limited(model):
+        value = values.get(name)
         if isinstance(value, str) and length and len(value) > length:
-            errors[column.name] = f"{label_of(column.name)}不能超过 {length} 个字（现有 {len(value)} 个字）"
-        elif isinstance(value, int) and column.name in MAXIMUM and not 0 <= value <= MAXIMUM[column.name]:
-            errors[column.name] = f"{label_of(column.name)}超出合理范围：一条记录最多 {maximum_in_words(column.name)}"
-        elif _outside_window(column.name, value):
-            last = latest_year(date.today())
-            first = EARLIEST_BY_FIELD.get(column.name, EARLIEST).year
-            errors[column.name] = f"{label_of(column.name)}应在 {first} 年到 {last} 年之间"
+            errors[name] = f"{label_of(name)}不能超过 {length} 个字（现有 {len(value)} 个字）"
+        elif isinstance(value, int) and name in MAXIMUM and not 0 <= value <= MAXIMUM[name]:
+            errors[name] = f"{label_of(name)}超出合理范围：一条记录最多 {maximum_in_words(name)}"
+        elif _outside_window(name, value, last):
+            first = EARLIEST_BY_FIELD.get(name, EARLIEST).year
+            errors[name] = f"{label_of(name)}应在 {first} 年到 {last} 年之间"
     return errors
 
 
-def _outside_window(name: str, value: object) -> bool:
+@functools.cache
+def _limited(model: type[SQLModel]) -> tuple[tuple[str, int | None], ...]:
+    """The columns a limit applies to (text with a length, numbers with a maximum, dates and years), with the
+    text's length: the other columns need no look per row."""
+    found = []
+    for column in model.__table__.columns:  # type: ignore[attr-defined]
+        length = getattr(column.type, "length", None)
+        python_type = getattr(column.type, "python_type", None)
+        dated = python_type is not None and issubclass(python_type, date) and not issubclass(python_type, datetime)
+        if length or column.name in MAXIMUM or dated or column.name == "year":
+            found.append((column.name, length))
+    return tuple(found)
+
+
+def _outside_window(name: str, value: object, last: int) -> bool:
     """Dates and years this store can plausibly hold (a 1900 standard, a 2100 project are typos)."""
-    last = latest_year(date.today())
     if isinstance(value, date) and not isinstance(value, datetime):
         return not EARLIEST_BY_FIELD.get(name, EARLIEST) <= value <= date(last, 12, 31)
     return name == "year" and isinstance(value, int) and not EARLIEST.year <= value <= last

@@ -27,8 +27,8 @@ from data_layer.services._core import (
     check_text,
     insert,
     permitted,
-    row_problems,
     service,
+    value_problems,
 )
 from data_layer.settings import CHINA
 
@@ -77,7 +77,7 @@ def employer_errors(
     checks.require(values.get("size_class") in SIZE_CLASSES, "size_class", "企业规模应为 大型 / 中型 / 小型 / 微型")
     checks.require(isinstance(values.get("registered_on"), date), "registered_on", "请填写登记日期")
     if not checks.errors:
-        checks.errors.update(row_problems(Employer(**{**values, "credit_code": code})))
+        checks.errors.update(value_problems(Employer, {**values, "credit_code": code}))
     return checks.errors
 
 
@@ -182,7 +182,7 @@ WRITE_BATCH = 500
 CODES_PER_QUERY = 2_000  # well under every engine's limit of bound parameters
 
 
-def _registered(session: Session, codes: list[str]) -> dict[str, Employer]:
+def registered_codes(session: Session, codes: list[str]) -> dict[str, Employer]:
     """The registered employers among ``codes``, in a few queries for a whole file."""
     wanted = sorted({c for c in codes if c})
     found: dict[str, Employer] = {}
@@ -208,7 +208,7 @@ def plan_import(
     planned: list[PlannedRow] = []
     first_line: dict[str, int] = {}
     codes = [normalize_code(v.get("credit_code")) for _, v in rows]
-    registered = _registered(session, codes)
+    registered = registered_codes(session, codes)
     ids = {code: e.id for code, e in registered.items()}
     # held for the whole run: the identity map keeps rows only while referenced, and the rules look up the
     # county and township of every row (a query each, 5,000 rows: seconds)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 
@@ -141,6 +142,52 @@ def create_campaign(
     return insert(session, row, actor=actor)
 
 
+def inspection_errors(
+    session: Session, values: dict, today: date, employers: Collection[int] | None = None
+) -> dict[str, str]:
+    """The hard rules of one inspection (the form and the seed); with ``closed_on``, of its closing too.
+    ``employers``: the ids of the employers that exist, looked up for a whole batch at once."""
+    checks = Checks()
+    employer_id, campaign_id = values.get("employer_id"), values.get("campaign_id")
+    inspected_on, follow_up_due = values.get("inspected_on"), values.get("follow_up_due")
+    mode, result = values.get("mode"), values.get("result", "other")
+    finding, inspectors = values.get("finding", ""), values.get("inspectors", "")
+    if employers is None:
+        known = employer_id is not None and session.get(Employer, employer_id) is not None
+    else:
+        known = employer_id in employers
+    checks.require(known, "employer_id", "请选择用人单位")
+    campaign = session.get(Campaign, campaign_id) if campaign_id is not None else None
+    checks.require(campaign_id is None or campaign is not None, "campaign_id", "检查活动不存在")
+    if checks.require(isinstance(inspected_on, date), "inspected_on", "请填写检查日期"):
+        checks.require(inspected_on <= today, "inspected_on", "检查日期不能晚于今天")
+        if campaign:
+            checks.require(
+                campaign.start_date <= inspected_on <= campaign.end_date,
+                "inspected_on",
+                f"检查日期应在活动期间 {campaign.start_date:%Y-%m-%d} 至 {campaign.end_date:%Y-%m-%d} 内",
+            )
+    checks.require(mode in INSPECTION_MODES, "mode", "检查方式应为 现场检查 或 书面检查")
+    checks.require(result in INSPECTION_RESULTS, "result", "检查结果应为 达标 / 未达标 / 未申报 / 其他")
+    if result in ("below", "undeclared"):
+        checks.require(follow_up_due is not None, "follow_up_due", "未达标或未申报的单位需要填写整改期限")
+    if follow_up_due is not None and isinstance(inspected_on, date):
+        checks.require(follow_up_due >= inspected_on, "follow_up_due", "整改期限不能早于检查日期")
+    checks.require(len(finding or "") <= 200, "finding", "检查情况不能超过 200 字")
+    checks.require(len(inspectors or "") <= 60, "inspectors", "检查人员不能超过 60 字")
+    if values.get("closed_on") is not None and isinstance(inspected_on, date):
+        checks.errors.update(closing_errors(inspected_on, values["closed_on"], today))
+    return checks.errors
+
+
+def closing_errors(inspected_on: date, closed_on: object, today: date) -> dict[str, str]:
+    checks = Checks()
+    if checks.require(isinstance(closed_on, date), "closed_on", "请填写办结日期"):
+        checks.require(closed_on >= inspected_on, "closed_on", "办结日期不能早于检查日期")
+        checks.require(closed_on <= today, "closed_on", "办结日期不能晚于今天")
+    return checks.errors
+
+
 @service(area="levy")
 def add_inspection(
     *,
@@ -162,28 +209,19 @@ def add_inspection(
     """One inspection. A finding to follow up (未达标 / 未申报) needs a due date; a closed month refuses it."""
     checks = Checks()
     check_actor(checks, actor)
-    employer = session.get(Employer, employer_id) if employer_id is not None else None
-    checks.require(employer is not None, "employer_id", "请选择用人单位")
-    campaign = session.get(Campaign, campaign_id) if campaign_id is not None else None
-    checks.require(campaign_id is None or campaign is not None, "campaign_id", "检查活动不存在")
-    if checks.require(isinstance(inspected_on, date), "inspected_on", "请填写检查日期"):
-        checks.require(inspected_on <= (today or date.today()), "inspected_on", "检查日期不能晚于今天")
-        if campaign:
-            checks.require(
-                campaign.start_date <= inspected_on <= campaign.end_date,
-                "inspected_on",
-                f"检查日期应在活动期间 {campaign.start_date:%Y-%m-%d} 至 {campaign.end_date:%Y-%m-%d} 内",
-            )
-    checks.require(mode in INSPECTION_MODES, "mode", "检查方式应为 现场检查 或 书面检查")
-    checks.require(result in INSPECTION_RESULTS, "result", "检查结果应为 达标 / 未达标 / 未申报 / 其他")
-    if result in ("below", "undeclared"):
-        checks.require(follow_up_due is not None, "follow_up_due", "未达标或未申报的单位需要填写整改期限")
-    if follow_up_due is not None and isinstance(inspected_on, date):
-        checks.require(follow_up_due >= inspected_on, "follow_up_due", "整改期限不能早于检查日期")
-    checks.require(len(finding or "") <= 200, "finding", "检查情况不能超过 200 字")
-    checks.require(len(inspectors or "") <= 60, "inspectors", "检查人员不能超过 60 字")
+    values = dict(
+        employer_id=employer_id,
+        campaign_id=campaign_id,
+        inspected_on=inspected_on,
+        mode=mode,
+        result=result,
+        finding=finding,
+        inspectors=inspectors,
+        follow_up_due=follow_up_due,
+    )
+    checks.errors.update(inspection_errors(session, values, today or date.today()))
     checks.raise_if_any()
-    permitted(actor, township_id=employer.township_id)
+    permitted(actor, township_id=session.get(Employer, employer_id).township_id)
     after_closing = period_locks.check_write(session, actor, [inspected_on], "inspected_on", confirm, reason)
     row = Inspection(
         employer_id=employer_id,
@@ -210,9 +248,7 @@ def close_inspection(
     row = session.get(Inspection, inspection_id) if inspection_id is not None else None
     if checks.require(row is not None, "inspection_id", "检查记录不存在"):
         checks.require(row.closed_on is None, "inspection_id", "这条检查已办结")
-        if checks.require(isinstance(closed_on, date), "closed_on", "请填写办结日期"):
-            checks.require(closed_on >= row.inspected_on, "closed_on", "办结日期不能早于检查日期")
-            checks.require(closed_on <= (today or date.today()), "closed_on", "办结日期不能晚于今天")
+        checks.errors.update(closing_errors(row.inspected_on, closed_on, today or date.today()))
     checks.raise_if_any()
     permitted(actor, township_id=session.get(Employer, row.employer_id).township_id)
     change_row(session, row, actor, "update", closed_on=closed_on)

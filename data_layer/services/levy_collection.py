@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -47,7 +48,7 @@ def deadline_of(session: Session, county_id: int, year: int) -> date | None:
     return row.review_deadline if row else None
 
 
-def counts_roster(review: AnnualReview, deadline: date | None) -> bool:
+def counts_roster(review: Any, deadline: date | None) -> bool:
     """The rule: only a review approved by the deadline counts its disabled employees."""
     if review.status != "approved" or review.reviewed_on is None:
         return False
@@ -55,8 +56,19 @@ def counts_roster(review: AnnualReview, deadline: date | None) -> bool:
 
 
 def roster_lines(session: Session, review_id: int) -> list[RosterLine]:
-    rows = session.exec(select(RosterPerson).where(RosterPerson.review_id == review_id))
-    return [RosterLine(p.grade, p.months, p.contract_ok, p.insurance_ok) for p in rows]
+    return rosters_of(session, [review_id]).get(review_id, [])
+
+
+def rosters_of(session: Session, review_ids: list[int]) -> dict[int, list[RosterLine]]:
+    """The roster lines of many reviews in a few queries (a county's batch has thousands)."""
+    found: dict[int, list[RosterLine]] = {}
+    columns = (RosterPerson.review_id, RosterPerson.grade, RosterPerson.months)
+    columns += (RosterPerson.contract_ok, RosterPerson.insurance_ok)
+    for start in range(0, len(review_ids), 900):  # SQLite's bound-parameter limit, with room
+        chunk = review_ids[start : start + 900]
+        for review_id, *line in session.exec(select(*columns).where(RosterPerson.review_id.in_(chunk))):
+            found.setdefault(review_id, []).append(RosterLine(*line))
+    return found
 
 
 @dataclass(frozen=True)
@@ -72,14 +84,31 @@ class Planned:
 
 
 def basis_of(
-    session: Session, review: AnnualReview, employer: Employer, deadline: date | None
+    session: Session, review: Any, deadline: date | None, lines: list[RosterLine] | None = None
 ) -> tuple[str, int, Decimal, int]:
-    """(basis, staff, weighted disabled, wage) the levy of ``review`` is computed from."""
-    staff = review.staff if review.staff is not None else employer.staff
-    wage = review.avg_wage_fen if review.avg_wage_fen is not None else employer.avg_wage_fen
+    """(basis, staff, weighted disabled, wage) the levy of ``review`` (a row of ``_REVIEW_COLUMNS``) is computed
+    from; ``lines``: its roster, when the caller read many at once."""
+    staff = review.staff if review.staff is not None else review.employer_staff
+    wage = review.avg_wage_fen if review.avg_wage_fen is not None else review.employer_wage
     if counts_roster(review, deadline):
-        return BASIS_APPROVED, staff, levy_rules.weighted_disabled(roster_lines(session, review.id)), wage
+        lines = roster_lines(session, review.id) if lines is None else lines
+        return BASIS_APPROVED, staff, levy_rules.weighted_disabled(lines), wage
     return BASIS_NOT_APPROVED, staff, Decimal(0), wage
+
+
+# What the batch reads of each review and its employer: plain columns, not objects (a city's batch has
+# tens of thousands of reviews).
+_REVIEW_COLUMNS = (
+    AnnualReview.id,
+    AnnualReview.status,
+    AnnualReview.reviewed_on,
+    AnnualReview.staff,
+    AnnualReview.avg_wage_fen,
+    Employer.id.label("employer_id"),
+    Employer.name.label("employer_name"),
+    Employer.staff.label("employer_staff"),
+    Employer.avg_wage_fen.label("employer_wage"),
+)
 
 
 def plan_assessments(session: Session, *, county_id: int, year: int, today: date) -> list[Planned]:
@@ -92,20 +121,34 @@ def plan_assessments(session: Session, *, county_id: int, year: int, today: date
     past_deadline = deadline is not None and today > deadline
     assessed = select(LevyAssessment.employer_id).where(LevyAssessment.year == year)
     rows = session.exec(
-        select(AnnualReview, Employer)
+        select(*_REVIEW_COLUMNS)
         .join(Employer, Employer.id == AnnualReview.employer_id)
         .where(AnnualReview.year == year, Employer.county_id == county_id, AnnualReview.employer_id.not_in(assessed))
         .order_by(Employer.id)
     ).all()
     planned = []
-    for review, employer in rows:
+    rosters = rosters_of(session, [review.id for review in rows if counts_roster(review, deadline)])
+    for review in rows:
         if review.status != "approved" and not past_deadline:
             continue
-        basis, staff, disabled, wage = basis_of(session, review, employer, deadline)
+        basis, staff, disabled, wage = basis_of(session, review, deadline, rosters.get(review.id, []))
         breakdown = levy_rules.explain(policy, staff=staff, disabled_staff=disabled, avg_wage_fen=wage)
         if breakdown.amount_fen > 0:
-            planned.append(Planned(employer.id, employer.name, review.id, review.status, basis, breakdown))
+            line = Planned(review.employer_id, review.employer_name, review.id, review.status, basis, breakdown)
+            planned.append(line)
     return planned
+
+
+def assessment_errors(values: dict) -> dict[str, str]:
+    """The hard rules of an assessment (the batch, and the seed's rows): dated, due after it, owing something."""
+    checks = Checks()
+    assessed_on, due_on = values.get("assessed_on"), values.get("due_on")
+    checks.require(isinstance(assessed_on, date), "assessed_on", "请填写核定日期")
+    if checks.require(isinstance(due_on, date), "due_on", "请填写缴纳期限") and isinstance(assessed_on, date):
+        checks.require(due_on >= assessed_on, "due_on", "缴纳期限不能早于核定日期")
+    amount = values.get("amount_fen")
+    checks.require(isinstance(amount, int) and amount > 0, "amount_fen", "核定金额应大于 0")
+    return checks.errors
 
 
 @service(area="levy")
@@ -123,39 +166,58 @@ def assess_year(
     """Write the batch the dry run showed (computed again inside the transaction): all or none."""
     checks = Checks()
     check_actor(checks, actor)
-    checks.require(isinstance(assessed_on, date), "assessed_on", "请填写核定日期")
-    if checks.require(isinstance(due_on, date), "due_on", "请填写缴纳期限") and isinstance(assessed_on, date):
-        checks.require(due_on >= assessed_on, "due_on", "缴纳期限不能早于核定日期")
+    checks.errors.update(assessment_errors({"assessed_on": assessed_on, "due_on": due_on, "amount_fen": 1}))
     checks.raise_if_any()
     permitted(actor, township_id=None)  # a county-wide batch: not a township officer's
     planned = plan_assessments(session, county_id=county_id, year=year, today=today or date.today())
     if not planned:
         raise ValidationFailed({"year": "没有需要核定的单位"})
-    total = 0
     for p in planned:
-        b = p.breakdown
-        row = LevyAssessment(
-            employer_id=p.employer_id,
-            year=year,
-            assessed_on=assessed_on,
-            amount_fen=b.amount_fen,
-            review_id=p.review_id,
-            due_on=due_on,
-            staff=b.staff,
-            disabled_weighted=b.disabled,
-            avg_wage_fen=b.wage_fen,
-            basis=p.basis,
-            is_demo=is_demo,
-            created_by=actor.name,
-        )
+        values = assessment_values(p, year=year, assessed_on=assessed_on, due_on=due_on)
+        row = LevyAssessment(**values, is_demo=is_demo, created_by=actor.name)
         insert_dated(session, row, actor, [assessed_on], None)
-        total += b.amount_fen
-    return {"count": len(planned), "total_fen": total}
+    return {"count": len(planned), "total_fen": sum(p.breakdown.amount_fen for p in planned)}
+
+
+def assessment_values(p: Planned, *, year: int, assessed_on: date, due_on: date) -> dict:
+    """The stored assessment of one planned line: the amount with the inputs it was computed from."""
+    b = p.breakdown
+    return dict(
+        employer_id=p.employer_id,
+        year=year,
+        assessed_on=assessed_on,
+        amount_fen=b.amount_fen,
+        review_id=p.review_id,
+        due_on=due_on,
+        staff=b.staff,
+        disabled_weighted=b.disabled,
+        avg_wage_fen=b.wage_fen,
+        basis=p.basis,
+    )
 
 
 def paid_fen(session: Session, assessment_id: int) -> int:
     stmt = select(func.coalesce(func.sum(LevyPayment.amount_fen), 0)).where(LevyPayment.assessment_id == assessment_id)
     return int(session.exec(stmt).one())
+
+
+def payment_errors(values: dict, assessment, paid_before: int, today: date | None) -> dict[str, str]:
+    """The hard rules of a payment against ``assessment`` (a row, or its values), ``paid_before`` already paid:
+    not in the future, not before the assessment, more than 0 and not more than is still owed."""
+    checks = Checks()
+    get = assessment.get if isinstance(assessment, dict) else lambda name: getattr(assessment, name)
+    paid_on, amount_fen = values.get("paid_on"), values.get("amount_fen")
+    if checks.require(isinstance(paid_on, date), "paid_on", "请填写缴纳日期"):
+        checks.require(paid_on <= (today or date.today()), "paid_on", "缴纳日期不能晚于今天")
+        checks.require(paid_on >= get("assessed_on"), "paid_on", "缴纳日期不能早于核定日期")
+    if checks.require(isinstance(amount_fen, int) and amount_fen > 0, "amount_fen", "缴纳金额应大于 0"):
+        owed = get("amount_fen") - paid_before
+        checks.require(
+            amount_fen <= owed,
+            "amount_fen",
+            f"超过尚欠金额：应缴 {get('amount_fen') / 100:,.2f} 元，尚欠 {owed / 100:,.2f} 元",
+        )
+    return checks.errors
 
 
 @service(area="levy")
@@ -175,18 +237,9 @@ def record_payment(
     checks = Checks()
     check_actor(checks, actor)
     assessment = session.get(LevyAssessment, assessment_id) if assessment_id is not None else None
-    checks.require(assessment is not None, "assessment_id", "核定记录不存在")
-    if checks.require(isinstance(paid_on, date), "paid_on", "请填写缴纳日期"):
-        checks.require(paid_on <= (today or date.today()), "paid_on", "缴纳日期不能晚于今天")
-        if assessment is not None:
-            checks.require(paid_on >= assessment.assessed_on, "paid_on", "缴纳日期不能早于核定日期")
-    if checks.require(isinstance(amount_fen, int) and amount_fen > 0, "amount_fen", "缴纳金额应大于 0") and assessment:
-        owed = assessment.amount_fen - paid_fen(session, assessment_id)
-        checks.require(
-            amount_fen <= owed,
-            "amount_fen",
-            f"超过尚欠金额：应缴 {assessment.amount_fen / 100:,.2f} 元，尚欠 {owed / 100:,.2f} 元",
-        )
+    if checks.require(assessment is not None, "assessment_id", "核定记录不存在"):
+        paid = paid_fen(session, assessment_id)
+        checks.errors.update(payment_errors({"paid_on": paid_on, "amount_fen": amount_fen}, assessment, paid, today))
     checks.raise_if_any()
     permitted(actor, township_id=session.get(Employer, assessment.employer_id).township_id)
     after_closing = period_locks.check_write(session, actor, [paid_on], "paid_on", confirm, reason)

@@ -46,6 +46,40 @@ def _not_future(checks: Checks, field: str, day: object, today: date, label: str
     return checks.require(day <= today, field, f"{label}不能晚于今天")
 
 
+def review_errors(values: dict, today: date) -> dict[str, str]:
+    """What a review must look like in each state (已通知 → 已申报 → 审核通过 / 退回): the declaration's
+    figures once declared, dates in order and not in the future, a reason when returned. Every step of the
+    workflow ends with it, and the seed writes its reviews' final states through it."""
+    checks = Checks()
+    status = values.get("status", "notified")
+    checks.require(status in STATE_NAMES, "status", "年审状态应为 已通知 / 已申报 / 退回 / 审核通过")
+    notified, declared, reviewed = values.get("notified_on"), values.get("declared_on"), values.get("reviewed_on")
+    _not_future(checks, "notified_on", notified, today, "通知日期")
+    if status == "notified":
+        return checks.errors
+    if _not_future(checks, "declared_on", declared, today, "申报日期") and isinstance(notified, date):
+        checks.require(declared >= notified, "declared_on", "申报日期不能早于通知日期")
+    check_count(checks, "staff", values.get("staff"), "职工人数")
+    check_count(checks, "avg_wage_fen", values.get("avg_wage_fen"), "年平均工资")
+    check_count(checks, "disabled_staff", values.get("disabled_staff"), "残疾职工人数")
+    if "staff" not in checks.errors and "disabled_staff" not in checks.errors:
+        checks.require(values["disabled_staff"] <= values["staff"], "disabled_staff", "残疾职工人数不能多于职工人数")
+    decided = status in ("approved", "returned")
+    if decided and _not_future(checks, "reviewed_on", reviewed, today, "审核日期") and isinstance(declared, date):
+        checks.require(reviewed >= declared, "reviewed_on", "审核日期不能早于申报日期")
+    if status == "returned":
+        check_text(checks, "reason", values.get("return_reason"), "退回原因", REASON_MAX)
+    return checks.errors
+
+
+def _step(session: Session, review: AnnualReview, actor: Actor, today: date, **changes) -> None:
+    """One step of the workflow: the review after it must satisfy ``review_errors``."""
+    errors = review_errors({**review.model_dump(), **changes}, today)
+    if errors:
+        raise ValidationFailed(errors)
+    change_row(session, review, actor, "update", **changes, updated_at=utcnow())
+
+
 @service(area="levy")
 def notify_reviews(
     *,
@@ -111,18 +145,17 @@ def declare_review(
         checks.require(disabled_staff <= staff, "disabled_staff", "残疾职工人数不能多于职工人数")
     checks.raise_if_any()
     resubmitted = review.status == "returned"
-    change_row(
+    _step(
         session,
         review,
         actor,
-        "update",
+        today or date.today(),
         status="declared",
         declared_on=declared_on,
         staff=staff,
         avg_wage_fen=avg_wage_fen,
         disabled_staff=disabled_staff,
         resubmissions=review.resubmissions + (1 if resubmitted else 0),
-        updated_at=utcnow(),
     )
 
 
@@ -160,16 +193,7 @@ def approve_review(
         raise NeedsConfirmation(
             {"roster": f"申报残疾职工 {review.disabled_staff} 人，但名册为空：通过后按名册计 0 人。确认仍要通过吗？"}
         )
-    change_row(
-        session,
-        review,
-        actor,
-        "update",
-        status="approved",
-        reviewed_on=reviewed_on,
-        return_reason="",
-        updated_at=utcnow(),
-    )
+    _step(session, review, actor, today or date.today(), status="approved", reviewed_on=reviewed_on, return_reason="")
 
 
 @service(area="levy")
@@ -183,15 +207,14 @@ def return_review(
     _decidable(checks, review, reviewed_on, today or date.today())
     check_text(checks, "reason", reason, "退回原因", REASON_MAX)
     checks.raise_if_any()
-    change_row(
+    _step(
         session,
         review,
         actor,
-        "update",
+        today or date.today(),
         status="returned",
         reviewed_on=reviewed_on,
         return_reason=reason.strip(),
-        updated_at=utcnow(),
     )
 
 

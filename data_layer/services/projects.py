@@ -117,14 +117,21 @@ def check_plan(checks: Checks, start_month: int | None, end_month: int | None) -
         checks.require(start_month <= end_month, "plan_end_month", "计划结束月份不能早于开始月份")
 
 
+def target_errors(session: Session, values: dict) -> dict[str, str]:
+    """The hard rules of one township's target for an item (the form and the seed)."""
+    checks = Checks()
+    checks.require(session.get(ProjectItem, values.get("item_id")) is not None, "item_id", "请选择指标")
+    checks.require(session.get(Township, values.get("township_id")) is not None, "township_id", "请选择乡镇")
+    check_count(checks, "target", values.get("target"), "目标")
+    return checks.errors
+
+
 @service(admin=True)
 def set_township_target(*, session: Session, actor: Actor, item_id: int, township_id: int, target: int) -> int:
     """Create or change an item's target for one township."""
     checks = Checks()
     check_actor(checks, actor)
-    checks.require(session.get(ProjectItem, item_id) is not None, "item_id", "请选择指标")
-    checks.require(session.get(Township, township_id) is not None, "township_id", "请选择乡镇")
-    check_count(checks, "target", target, "目标")
+    checks.errors.update(target_errors(session, {"item_id": item_id, "township_id": township_id, "target": target}))
     checks.raise_if_any()
     row = session.exec(
         select(ItemTownshipTarget).where(
