@@ -35,12 +35,17 @@ def get_engine(url: str) -> Engine:
         if engine is None:
             is_sqlite = url.startswith("sqlite")
             wait = settings.write_wait_seconds()
+            pool = {}
+            if not is_sqlite:
+                size, overflow = settings.pool_size()
+                pool = dict(pool_size=size, max_overflow=overflow, pool_recycle=1800)
             engine = create_engine(
                 url,
                 pool_pre_ping=True,
                 connect_args={"check_same_thread": False, "timeout": wait}
                 if is_sqlite
                 else {"options": f"-c lock_timeout={int(wait * 1000)}"},  # a held lock: a message, not a hang
+                **pool,
             )
             if is_sqlite:
                 event.listen(engine, "connect", _sqlite_pragmas(url, int(wait * 1000)))

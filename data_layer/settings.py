@@ -31,3 +31,10 @@ def database_url() -> str:
 def write_wait_seconds() -> float:
     """How long a save waits for another writer's lock before it says the store is busy (``DPF_WRITE_WAIT``)."""
     return float(os.environ.get("DPF_WRITE_WAIT") or 15)
+
+
+def pool_size() -> tuple[int, int]:
+    """PostgreSQL connections each app process keeps open, and how many more it may open at a peak
+    (``DPF_POOL_SIZE``, ``DPF_POOL_OVERFLOW``): processes × (size + overflow) must stay under the server's
+    ``max_connections``."""
+    return int(os.environ.get("DPF_POOL_SIZE") or 5), int(os.environ.get("DPF_POOL_OVERFLOW") or 10)

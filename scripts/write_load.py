@@ -11,6 +11,7 @@ would have seen. Used by the benchmark and by tests/test_load.py (which checks t
 from __future__ import annotations
 
 import multiprocessing
+import random
 import statistics
 import sys
 import time
@@ -65,7 +66,7 @@ def targets(url: str) -> dict:
     return dict(county=county, outlet=outlet, item=item, year=year, township=township)
 
 
-def _write_many(url: str, k: int, per: int, where: dict, start, out) -> None:
+def _write_many(url: str, k: int, per: int, where: dict, pause: float, start, out) -> None:
     import logging
 
     logging.disable(logging.WARNING)  # no Streamlit runtime in a worker: its cache warns once per process
@@ -75,8 +76,11 @@ def _write_many(url: str, k: int, per: int, where: dict, start, out) -> None:
 
     actor = Actor(username=f"load{k}", name=f"录入员{k}", role="staff", areas=tuple(AREAS))
     latencies, errors = [], []
+    pace = random.Random(k)
     start.wait()
     for n in range(per):
+        if pause:
+            time.sleep(pace.uniform(0.5, 1.5) * pause)  # a person between two saves (not counted)
         began = time.perf_counter()
         try:
             if n % 2 == 0:
@@ -111,11 +115,13 @@ def _write_many(url: str, k: int, per: int, where: dict, start, out) -> None:
     out.put((latencies, errors))
 
 
-def run(url: str, writers: int = 8, per_writer: int = 200) -> LoadResult:
+def run(url: str, writers: int = 8, per_writer: int = 200, pause: float = 0.0) -> LoadResult:
+    """``pause``: seconds a writer waits between saves, on average (0: back to back, a stress test)."""
     where = targets(url)
     ctx = multiprocessing.get_context("spawn")  # a fresh interpreter per writer, as separate app processes
     start, out = ctx.Barrier(writers + 1), ctx.Queue()
-    procs = [ctx.Process(target=_write_many, args=(url, k, per_writer, where, start, out)) for k in range(writers)]
+    args = [(url, k, per_writer, where, pause, start, out) for k in range(writers)]
+    procs = [ctx.Process(target=_write_many, args=a) for a in args]
     for p in procs:
         p.start()
     start.wait(timeout=300)  # every writer started (a writer that failed to start breaks the barrier)
@@ -138,8 +144,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--per-writer", type=int, default=200)
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds between a writer's saves, on average")
     args = parser.parse_args()
-    result = run(os.environ["DATABASE_URL"], args.writers, args.per_writer)
+    result = run(os.environ["DATABASE_URL"], args.writers, args.per_writer, args.pause)
     print(result.summary())
     for line in result.errors[:20]:
         print(line)

@@ -66,27 +66,17 @@ def employer_year(scope: Scope) -> Subquery:
     rp = RosterPerson
     # A roster line counts with a contract and insurance; a grade 1–2 employee as two. Kept in person-months
     # (÷ 12 gives the head count) so the quota test below is exact integer arithmetic on both engines.
-    roster = (
-        select(
-            rp.review_id,
-            func.sum(
-                case((and_(rp.contract_ok, rp.insurance_ok), case((rp.grade <= 2, 2), else_=1) * rp.months), else_=0)
-            ).label("weighted_months"),
-        )
-        .group_by(rp.review_id)
-        .subquery("roster")
+    # Correlated per employer row through the indexes (review_id, assessment_id, employer_id), so one county's
+    # view of a province store reads that county's rows only, not every roster and payment of the province.
+    weighted = case((and_(rp.contract_ok, rp.insurance_ok), case((rp.grade <= 2, 2), else_=1) * rp.months), else_=0)
+    weighted_months = select(func.sum(weighted)).where(rp.review_id == r.id).scalar_subquery()
+    paid_fen = (
+        select(func.sum(LevyPayment.amount_fen))
+        .where(LevyPayment.assessment_id == a.id, LevyPayment.paid_on <= as_of)
+        .scalar_subquery()
     )
-    paid = (
-        select(LevyPayment.assessment_id, func.sum(LevyPayment.amount_fen).label("paid_fen"))
-        .where(LevyPayment.paid_on <= as_of)
-        .group_by(LevyPayment.assessment_id)
-        .subquery("paid")
-    )
-    inspected = (
-        select(Inspection.employer_id)
-        .where(Inspection.inspected_on.between(scope.start, scope.end))
-        .group_by(Inspection.employer_id)
-        .subquery("inspected")
+    was_inspected = exists().where(
+        Inspection.employer_id == e.id, Inspection.inspected_on.between(scope.start, scope.end)
     )
     declared = r.declared_on <= as_of
     staff = case((and_(declared, r.staff.is_not(None)), r.staff), else_=e.staff)  # as declared, else the registry's
@@ -96,9 +86,9 @@ def employer_year(scope: Scope) -> Subquery:
     # THE RULE: only a review approved by the year's deadline (or with none set) counts its roster.
     counts_roster = and_(approved, or_(ly.review_deadline.is_(None), r.reviewed_on <= ly.review_deadline))
     quota_per_10k = cast(func.round(p.quota_ratio * 10000), Integer)
-    meets_quota = and_(counts_roster, func.coalesce(roster.c.weighted_months, 0) * 10000 >= staff * 12 * quota_per_10k)
+    meets_quota = and_(counts_roster, func.coalesce(weighted_months, 0) * 10000 >= staff * 12 * quota_per_10k)
     assessed = a.assessed_on <= as_of
-    collected = func.coalesce(paid.c.paid_fen, 0)
+    collected = func.coalesce(paid_fen, 0)
     return (
         select(
             e.id.label("employer_id"),
@@ -116,7 +106,7 @@ def employer_year(scope: Scope) -> Subquery:
             _flag(and_(approved, exempt)).label("approved_exempt"),
             _flag(assessed).label("assessed"),
             _flag(and_(assessed, collected >= a.amount_fen)).label("paid_up"),
-            _flag(inspected.c.employer_id.is_not(None)).label("inspected"),
+            _flag(was_inspected).label("inspected"),
             case((assessed, a.amount_fen), else_=0).label("assessed_fen"),
             collected.label("collected_fen"),
         )
@@ -124,10 +114,7 @@ def employer_year(scope: Scope) -> Subquery:
         .outerjoin(r, and_(r.employer_id == e.id, r.year == year))
         .outerjoin(ly, and_(ly.county_id == e.county_id, ly.year == year))
         .outerjoin(p, p.year == year)
-        .outerjoin(roster, roster.c.review_id == r.id)
         .outerjoin(a, and_(a.employer_id == e.id, a.year == year))
-        .outerjoin(paid, paid.c.assessment_id == a.id)
-        .outerjoin(inspected, inspected.c.employer_id == e.id)
         .where(e.registered_on <= as_of, in_units(scope, e.township_id, e.county_id))
         .subquery("employer_year")
     )
