@@ -124,7 +124,7 @@ class ProgressEntry(SQLModel, table=True):
         Index("ix_progressentry_item_date", "item_id", "entry_date"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    item_id: int = Field(foreign_key="projectitem.id", index=True)
+    item_id: int = Field(foreign_key="projectitem.id")
     township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
     entry_date: date
     quantity: int = Field(default=0, sa_type=BigInteger)
@@ -180,6 +180,8 @@ class Disbursement(SQLModel, table=True):
         CheckConstraint("amount_fen >= 0", name="amount_nonneg"),
         CheckConstraint("month_to >= month_from", name="months_ordered"),
         Index("ix_disbursement_type_paid", "type_id", "paid_date"),
+        # the repeat and gap checks look up the same unit's (type, county, township) other payments
+        Index("ix_disbursement_unit", "type_id", "county_id", "township_id", "month_to"),
     )
     id: int | None = Field(default=None, primary_key=True)
     type_id: int = Field(foreign_key="subsidytype.id")
@@ -481,6 +483,8 @@ class IndicatorValue(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("value >= 0", name="value_nonneg"),
         CheckConstraint("period_end >= period_start", name="period_ordered"),
+        # the repeat and last-year checks look up the same unit's values of the indicator
+        Index("ix_indicatorvalue_unit", "indicator_id", "county_id", "township_id", "period_start"),
     )
     id: int | None = Field(default=None, primary_key=True)
     indicator_id: int = Field(foreign_key="indicator.id", index=True)

@@ -180,9 +180,13 @@ RUNNING = """() => document.querySelector("[data-testid='stApp']")
   ?.getAttribute('data-test-script-state') === 'running'"""
 
 
-def click_to_drawn(page, name: str) -> float:
+NAV_LINK = "[data-testid='stSidebarNavLink']"
+PAGE_LINK = "[data-testid='stPageLink-NavLink']"
+
+
+def click_to_drawn(page, name: str, links: str = NAV_LINK) -> float:
     """From the click on a navigation link until the script has run and nothing is left loading."""
-    link = page.locator("[data-testid='stSidebarNavLink']", has_text=name).first
+    link = page.locator(links, has_text=name).first
     started = time.perf_counter()
     link.click()
     with contextlib.suppress(Exception):  # a page fast enough to finish before the first poll
@@ -191,7 +195,7 @@ def click_to_drawn(page, name: str) -> float:
     return time.perf_counter() - started
 
 
-def view_times(base: str, names: list[str], rounds: int) -> dict[str, tuple[float, float]]:
+def view_times(base: str, names: list[str], rounds: int, links: str = NAV_LINK) -> dict[str, tuple[float, float]]:
     """(first visit, median of the later visits) per view, clicking round the navigation."""
     from playwright.sync_api import sync_playwright
 
@@ -205,16 +209,21 @@ def view_times(base: str, names: list[str], rounds: int) -> dict[str, tuple[floa
         wait_for_app(page)
         for _ in range(rounds + 1):
             for name in names:
-                found[name].append(click_to_drawn(page, name))
+                found[name].append(click_to_drawn(page, name, links))
         browser.close()
     return {n: (t[0], statistics.median(t[1:])) for n, t in found.items()}
 
 
 EMPTY_APP = """
 import streamlit as st
-def one(): st.title("第一页")
-def two(): st.title("第二页")
-st.navigation([st.Page(one, title="第一页", url_path="one"), st.Page(two, title="第二页", url_path="two")]).run()
+def one():
+    st.title("第一页")
+    st.page_link(pages[1], label="第二页")
+def two():
+    st.title("第二页")
+    st.page_link(pages[0], label="第一页")
+pages = [st.Page(one, title="第一页", url_path="one"), st.Page(two, title="第二页", url_path="two")]
+st.navigation(pages, position="hidden").run()
 """
 
 
@@ -240,7 +249,7 @@ def empty_page_time(folder: Path, rounds: int) -> float:
                     break
             except OSError:
                 time.sleep(0.2)
-        times = view_times(base + "/one", ["第二页", "第一页"], rounds)
+        times = view_times(base + "/one", ["第二页", "第一页"], rounds, PAGE_LINK)
         return statistics.median([later for _, later in times.values()])
     finally:
         proc.terminate()

@@ -54,3 +54,27 @@ def test_masking_keeps_only_region_and_last_four():
     assert id_number.mask("370323199901116031" + "42") == "370323**********3142"
     assert id_number.mask_name("演示职工") == "演***"
     assert id_number.mask("") == "" and id_number.mask_name("") == ""
+
+
+def test_the_sql_form_of_the_certificate_rule_agrees_with_the_rule(reference_url):
+    """The data-quality check reads only the lines ``cert_mismatch_clause`` selects; it must select exactly
+    the ones ``cert_problem`` finds a problem with, on both engines."""
+    from sqlalchemy import literal, select
+
+    from data_layer.db import get_engine
+
+    number = id_number.make("37032319900101123")
+    cases = [
+        (number + "74", 7, 4),  # right
+        (number + "73", 7, 4),  # grade digit differs
+        (number + "64", 7, 4),  # category digit differs
+        (number[:-1] + "0" + "74", 7, 4) if number[-1] != "0" else (number[:-1] + "1" + "74", 7, 4),
+        (number + "7", 7, 4),  # too short
+        (number + "84", 8, 4),  # no such category
+        (number + "75", 7, 5),  # no such grade
+    ]
+    with get_engine(reference_url).connect() as conn:
+        for cert, category, grade in cases:
+            clause = id_number.cert_mismatch_clause(literal(cert), literal(number), literal(category), literal(grade))
+            flagged = bool(conn.execute(select(clause)).scalar())
+            assert flagged == (id_number.cert_problem(cert, number, category, grade) is not None), cert

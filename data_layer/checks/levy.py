@@ -73,6 +73,7 @@ def cert_mismatch(url: str) -> list[Finding]:
         select(r.id, r.year, e.name, rp.name, rp.id_number, rp.cert_number, rp.category, rp.grade)
         .join(r, r.id == rp.review_id)
         .join(e, e.id == r.employer_id)
+        .where(id_number.cert_mismatch_clause(rp.cert_number, rp.id_number, rp.category, rp.grade))
         .order_by(r.year, r.id, rp.id)
     )
     people = frame(url, stmt, ["review_id", "year", "employer", "name", "id_number", "cert", "category", "grade"])

@@ -77,9 +77,22 @@ def _value_stmt(by_ids: bool):
         other.township_id.is_not_distinct_from(v.township_id),
         other.deleted_at.is_(None),
     )
+    # the same unit, spelled so that SQLite looks it up through ix_indicatorvalue_unit: with “township IS ?” and
+    # “id < ?” it walked the township index instead, and every 县本级 value of a province shares township NULL
+    same_unit_by_index = and_(
+        other.indicator_id == v.indicator_id,
+        other.county_id == v.county_id,
+        func.coalesce(other.township_id, 0) == func.coalesce(v.township_id, 0),
+        other.deleted_at.is_(None),
+    )
     overlap_of = (
         select(func.max(other.id))
-        .where(same_unit, other.id < v.id, other.period_start <= v.period_end, other.period_end >= v.period_start)
+        .where(
+            same_unit_by_index,
+            other.id < v.id,
+            other.period_start <= v.period_end,
+            other.period_end >= v.period_start,
+        )
         .scalar_subquery()
     )
     last_year = and_(same_unit, other.period_start.between(year_before(v.period_start), year_before(v.period_end)))

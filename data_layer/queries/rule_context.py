@@ -156,7 +156,8 @@ def _progress_stmt(by_ids: bool):
             other.item_id == r.c.item_id,
             other.id < r.c.id,
             other.deleted_at.is_(None),
-            other.township_id.is_not_distinct_from(r.c.township_id),
+            # spelled so SQLite searches (item, date) in ix_progressentry_item_date, not every 县本级 entry
+            func.coalesce(other.township_id, 0) == func.coalesce(r.c.township_id, 0),
             other.quantity == r.c.quantity,
             other.amount_fen == r.c.amount_fen,
             other.entry_date >= days_after(r.c.entry_date, -REPEAT_WINDOW_DAYS),
