@@ -9,7 +9,7 @@ import streamlit as st
 
 from data_layer.export import Sheet
 from data_layer.queries import levy
-from pages.common import charts
+from pages.common import charts, ui
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
 from pages.common.fmt import cn_date, escape_markdown, num, pct, wan, yuan
@@ -120,6 +120,8 @@ def table(rows: pd.DataFrame, first: str, names: pd.Series) -> pd.DataFrame:
 def render_by_township(ctx: ViewContext, total: pd.Series) -> None:
     st.subheader("分乡镇")
     rows = levy.by_township(ctx.url, ctx.scope)
+    if not ui.townships_fit(len(rows)):
+        return
     rows = rows.assign(township=rows["township_id"].map(township_names(ctx)))
     order = [t for t in township_order(ctx) + ["县本级"] if t in set(rows["township"])]
     rows = rows.set_index("township").reindex(order).reset_index()
@@ -264,6 +266,8 @@ def sheets(ctx: ViewContext) -> list[Sheet]:
     and the sizes."""
     total = levy.summary(ctx.url, ctx.scope)
     rows = levy.by_township(ctx.url, ctx.scope)
+    if not ui.townships_fit(len(rows)):
+        return
     rows = rows.assign(township=rows["township_id"].map(township_names(ctx)))
     order = [t for t in township_order(ctx) + ["县本级"] if t in set(rows["township"])]
     rows = rows.set_index("township").reindex(order).reset_index()

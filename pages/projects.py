@@ -12,7 +12,7 @@ from data_layer.export import Sheet
 from data_layer.pacing import STATUS_LABELS
 from data_layer.queries import projects
 from data_layer.scope import planned_elapsed
-from pages.common import charts
+from pages.common import charts, ui
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
 from pages.common.entry_fields import edit_link
@@ -152,6 +152,8 @@ def month_end(year: int, month: int):
 
 def render_by_township(ctx: ViewContext, project_code: str, item_code: str, item_row, thresholds) -> None:
     table = projects.township_completion(ctx.url, ctx.scope, ctx.today, project_code, item_code, thresholds)
+    if not ui.townships_fit(len(table)):
+        return
     table = table.rename(
         columns={
             "township": "乡镇",
@@ -208,6 +210,8 @@ def render_matrix(ctx: ViewContext, items: pd.DataFrame, thresholds) -> None:
     }
     rates, statuses = rates.rename(columns=labels), statuses.rename(columns=labels)
     rates.index.name = "乡镇"  # the header of the row labels (the query names it in English)
+    if not ui.townships_fit(len(rates)):
+        return
     if rates.empty:
         empty("没有分解到乡镇的目标")
         return

@@ -11,7 +11,7 @@ import streamlit as st
 from data_layer import app_settings
 from data_layer.export import Sheet
 from data_layer.queries import articles, publicity
-from pages.common import charts
+from pages.common import charts, ui
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
 from pages.common.fmt import cn_date, escape_markdown, num, pct
@@ -113,6 +113,8 @@ def render_by_township(ctx: ViewContext, thresholds) -> None:
     towns = publicity.by_township(ctx.url, ctx.scope, ctx.today, thresholds)
     if towns.empty:
         st.caption("没有启用的乡镇")
+        return
+    if not ui.townships_fit(len(towns)):
         return
     silent = list(towns.loc[towns["articles"] == 0, "township"])
     if silent:

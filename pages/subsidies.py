@@ -8,7 +8,7 @@ import streamlit as st
 
 from data_layer.export import Sheet
 from data_layer.queries import subsidies
-from pages.common import charts
+from pages.common import charts, ui
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
 from pages.common.entry_fields import edit_link
@@ -59,6 +59,8 @@ def township_table(ctx: ViewContext, by_type: pd.DataFrame, value: str) -> pd.Da
 def render_by_township(ctx: ViewContext, by_type: pd.DataFrame) -> None:
     st.subheader("分乡镇、分类型发放金额（万元）")
     amounts = township_table(ctx, by_type, "amount_fen")
+    if not ui.townships_fit(len(amounts) - 1):  # less the 合计 row
+        return
     series = {name: list(amounts[name]) for name in amounts.columns if name != "合计"}
     colour_of = type_colours(by_type)
     fig = charts.stacked_hbars(

@@ -975,3 +975,38 @@ def test_two_app_processes_on_one_store_show_the_same_figures_after_a_write_in_e
         expect(card.locator(".value")).to_have_text(re.compile(rf"^{before + 1}\s*篇$"))
         assert_healthy(page)
         page.close()
+
+
+def test_four_browsers_saving_at_once_through_two_app_processes_each_store_once(browser, demo_template, tmp_path):
+    """Four staff in four browsers (two on each of two app processes on one store) each type an article and press
+    Enter at the same moment, three rounds: every article is stored once, every page says 已保存, none shows an
+    error or “数据库忙”."""
+    store = tmp_path / "busy.sqlite3"
+    shutil.copy(demo_template, store)
+    url = sqlite_url(store)
+    tag = "四人同时录入测试"
+    with running_app(url, tmp_path / "first.log") as first, running_app(url, tmp_path / "second.log") as second:
+        pages = []
+        for base in (first, first, second, second):
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")  # own session
+            page = context.new_page()
+            lan_only(page)
+            page.goto(f"{base}/entry_publicity?year=2023")
+            wait_for_app(page)
+            sign_in_as(page, "keshi")
+            pages.append(page)
+        for round_ in range(3):
+            boxes = [page.get_by_role("textbox", name="稿件标题") for page in pages]
+            for k, box in enumerate(boxes):
+                box.fill(f"{tag}：第{round_ + 1}轮 录入员{k + 1}")
+            for box in boxes:  # as close together as one driver can press
+                box.press("Enter")
+            for page in pages:
+                wait_for_app(page)
+                expect(page.get_by_test_id("stToast").last).to_contain_text("已保存")
+                assert_healthy(page)
+                assert "数据库忙" not in page.locator("[data-testid='stMain']").inner_text()
+        for page in pages:
+            page.context.close()
+    stored = count_rows(store, f"SELECT COUNT(DISTINCT title) FROM article WHERE title LIKE '{tag}%'")
+    assert stored == 12 == count_rows(store, f"SELECT COUNT(*) FROM article WHERE title LIKE '{tag}%'")

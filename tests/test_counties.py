@@ -4,6 +4,7 @@ against plain SELECTs over its rows, and the overview's 各县（区）对比 fo
 from __future__ import annotations
 
 import random
+import re
 from collections import defaultdict
 
 import pytest
@@ -113,3 +114,33 @@ def test_a_whole_citys_work_report_is_not_compared_with_one_countys_printed_repo
     home = rows(city_url, "SELECT id FROM county WHERE name = '沂源县'")[0]["id"]
     assert flagged(make_scope(FilterSpec(2023, "h1"))) == []
     assert "articles.total" in flagged(make_scope(FilterSpec(2023, "h1"), county_ids=[home]))
+
+
+@pytest.mark.parametrize(
+    ("module", "section"),
+    [("subsidies", "分乡镇、分类型发放金额（万元）"), ("publicity", "按乡镇：报送任务与完成"), ("levy", "分乡镇")],
+)
+def test_a_chart_of_more_townships_than_a_screen_holds_asks_for_a_county_instead(
+    city_url, monkeypatch, module, section
+):
+    """A province's 1,800 township bars cannot be read and took the browser more than half a minute to draw: over
+    the limit the section names the count and how to narrow it (here the limit is lowered to the test store's)."""
+    from pages.common import ui
+
+    def charts_of(at) -> int:
+        return len(at.get("plotly_chart"))
+
+    at = AppTest.from_string(page_script(module, city_url), default_timeout=60)
+    at.query_params["year"], at.query_params["period"] = "2023", "h1"
+    at.run()
+    assert not at.exception and section in [s.value for s in at.subheader]
+    shown = charts_of(at)
+    monkeypatch.setattr(ui, "TOWNSHIPS_ON_A_CHART", 15)  # the two counties hold 17 townships
+    at = AppTest.from_string(page_script(module, city_url), default_timeout=60)
+    at.query_params["year"], at.query_params["period"] = "2023", "h1"
+    at.run()
+    assert not at.exception
+    told = [i.value for i in at.info if "个乡镇（街道）" in i.value]
+    assert len(told) == 1 and told[0].endswith("逐个乡镇的图表请先在筛选中选择一个县（区）；各县（区）对比见总览。")
+    assert int(re.search(r"共有 (\d+) 个乡镇", told[0]).group(1)) > 15  # the section's townships (with rows)
+    assert charts_of(at) <= shown  # the township chart (where the section has one) is not drawn

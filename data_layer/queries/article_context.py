@@ -73,7 +73,7 @@ def _article_stmt(by_ids: bool):
 def _articles(conn, ids: list[int] | None) -> list[ArticleContext]:
     names = [f.name for f in fields(ArticleContext)]
     rows = conn.execute(_article_stmt(ids is not None), {"ids": ids} if ids is not None else {})
-    return [ArticleContext(**{n: row._mapping[n] for n in names}) for row in rows]
+    return [ArticleContext(**{n: m[n] for n in names}) for m in (row._mapping for row in rows)]
 
 
 def article_context(session: Session, ids: list[int]) -> dict[int, ArticleContext]:

@@ -141,7 +141,8 @@ def _values(conn, ids: list[int] | None) -> list[IndicatorValueContext]:
     found = conn.execute(_value_stmt(ids is not None), {"ids": ids} if ids is not None else {})
     out = []
     for row in found:
-        m = {n: row._mapping[n] for n in names}
+        mapping = row._mapping  # a property that builds a view each time it is read
+        m = {n: mapping[n] for n in names}
         m["last_value"], m["last_count"] = int(m["last_value"]), int(m["last_count"])  # PostgreSQL: NUMERIC sums
         out.append(IndicatorValueContext(**m))
     return out

@@ -108,3 +108,16 @@ def percent_column(label: str | None = None):
 def as_points(rates):
     """Rates (0.667) as percent points (66.7) for :func:`percent_column`; missing stays missing."""
     return rates * 100
+
+
+TOWNSHIPS_ON_A_CHART = 60  # a county has 10–20; a city about 100, a province about 1,800
+
+
+def townships_fit(count: int) -> bool:
+    """Whether ``count`` townships fit one chart or grid. A city's or a province's hundreds cannot be read on a
+    projector and take the browser long to draw (a province's 1,800 bars: more than half a minute): over the
+    limit the section says how to narrow it instead (各县（区）对比 on 总览 compares the counties)."""
+    if count <= TOWNSHIPS_ON_A_CHART:
+        return True
+    st.info(f"所选范围共有 {count} 个乡镇（街道），逐个乡镇的图表请先在筛选中选择一个县（区）；各县（区）对比见总览。")
+    return False
