@@ -266,8 +266,6 @@ def sheets(ctx: ViewContext) -> list[Sheet]:
     and the sizes."""
     total = levy.summary(ctx.url, ctx.scope)
     rows = levy.by_township(ctx.url, ctx.scope)
-    if not ui.townships_fit(len(rows)):
-        return
     rows = rows.assign(township=rows["township_id"].map(township_names(ctx)))
     order = [t for t in township_order(ctx) + ["县本级"] if t in set(rows["township"])]
     rows = rows.set_index("township").reindex(order).reset_index()
@@ -325,6 +323,9 @@ def worklist_table(kind: str, rows: pd.DataFrame, names: dict) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+WORKLIST_SHOWN = 200  # rows per kind on screen (sending a province's 30,000 took the page 15 s)
+
+
 def render_worklist(ctx: ViewContext) -> None:
     st.subheader(f"待办（截至今天，{cn_date(ctx.today)}）")
     st.caption(
@@ -346,7 +347,9 @@ def render_worklist(ctx: ViewContext) -> None:
             if n == 0:
                 st.markdown("没有。")
                 continue
-            shown = worklist_table(kind, rows[rows["kind"] == kind], names)
+            shown = worklist_table(kind, rows[rows["kind"] == kind].head(WORKLIST_SHOWN), names)
+            if n > WORKLIST_SHOWN:  # a province's lists run to tens of thousands: the largest first, all in Excel
+                st.caption(f"共 {num(n)} 项，这里列出排在最前的 {WORKLIST_SHOWN} 项；全部见“下载 Excel”。")
             st.dataframe(
                 shown,
                 hide_index=True,
