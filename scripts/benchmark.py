@@ -284,12 +284,12 @@ def load_lines(urls: dict[str, str], folder: Path) -> list[str]:
     for name, url in urls.items():
         if name.startswith("县"):
             continue
-        target = url
-        if url.startswith("sqlite"):  # a copy: the province store stays as seeded for the next run
-            copy = folder / "load.sqlite3"
-            shutil.copyfile(url.removeprefix("sqlite:///"), copy)
-            target = f"sqlite:///{copy}"
-        for label, pause in (("连续保存（压力）", 0.0), ("每人约每秒保存一次", 1.0)):
+        for n, (label, pause) in enumerate((("连续保存（压力）", 0.0), ("每人约每秒保存一次", 1.0))):
+            target = url
+            if url.startswith("sqlite"):  # a fresh copy each run: the store stays as seeded, no title repeats
+                copy = folder / f"load-{n}.sqlite3"
+                shutil.copyfile(url.removeprefix("sqlite:///"), copy)
+                target = f"sqlite:///{copy}"
             result = write_load.run(target, writers=8, per_writer=200, pause=pause)
             lines.append(f"- {name}，{label}：{result.summary()}")
             print(lines[-1], flush=True)
