@@ -170,12 +170,30 @@ def render_by_size(ctx: ViewContext) -> None:
     )
 
 
+CAMPAIGNS_DRAWN = 3  # more campaigns than this (a province's 140 drew 140 charts: 13 s) become one table
+
+
 def render_campaigns(ctx: ViewContext) -> None:
     rows = levy.campaigns(ctx.url, ctx.scope)
     days = levy.campaign_by_day(ctx.url, ctx.scope)
     if rows.empty and days.empty:
         return
     st.subheader("专项执法检查")
+    if len(rows) > CAMPAIGNS_DRAWN:  # a city's or a province's: one line each, the daily charts per county
+        spans = zip(rows["start_date"], rows["end_date"], strict=True)
+        table = pd.DataFrame(
+            {
+                "县（区）": rows["county"],
+                "检查活动": rows["campaign"],
+                "文号": rows["document"],
+                "起止日期": [f"{cn_date(a)}至{cn_date(b)}" for a, b in spans],
+                "检查单位（家）": rows["inspected"],
+                "其中现场检查（家）": rows["onsite"],
+            }
+        )
+        st.dataframe(table, hide_index=True, width="stretch", height=grid_height(min(len(table), 12)))
+        st.caption(f"共 {len(rows)} 次专项检查；逐日检查进度图请先在筛选中选择一个县（区）。")
+        return
     for r in rows.itertuples():
         st.markdown(
             f"**{escape_markdown(r.campaign)}**（{escape_markdown(r.document)}），"

@@ -144,3 +144,17 @@ def test_a_chart_of_more_townships_than_a_screen_holds_asks_for_a_county_instead
     assert len(told) == 1 and told[0].endswith("逐个乡镇的图表请先在筛选中选择一个县（区）；各县（区）对比见总览。")
     assert int(re.search(r"共有 (\d+) 个乡镇", told[0]).group(1)) > 15  # the section's townships (with rows)
     assert charts_of(at) <= shown  # the township chart (where the section has one) is not drawn
+
+
+def test_many_campaigns_are_one_table_naming_each_county(city_url, monkeypatch):
+    """A province's 140 campaigns had drawn 140 daily charts (13 s a visit): more than a few become one table."""
+    import pages.levy as levy_page
+
+    monkeypatch.setattr(levy_page, "CAMPAIGNS_DRAWN", 1)  # the test store's two counties have one campaign each
+    at = AppTest.from_string(page_script("levy", city_url), default_timeout=60)
+    at.query_params["year"], at.query_params["period"] = "2023", "h1"
+    at.run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "检查活动" in d.value.columns)
+    assert list(table["县（区）"]) == ["沂源县", "示范县"]
+    assert "共 2 次专项检查；逐日检查进度图请先在筛选中选择一个县（区）。" in [c.value for c in at.caption]

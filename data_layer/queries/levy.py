@@ -19,6 +19,7 @@ from data_layer.links import record_link
 from data_layer.models import (
     AnnualReview,
     Campaign,
+    County,
     Employer,
     Inspection,
     LevyAssessment,
@@ -318,18 +319,20 @@ def campaigns(url: str, scope: Scope) -> pd.DataFrame:
             Campaign.end_date,
             func.count(func.distinct(i.employer_id)),
             func.count(func.distinct(case((i.mode == "onsite", i.employer_id)))),
+            County.name,
         )
         .join(i, i.campaign_id == Campaign.id)
         .join(Employer, Employer.id == i.employer_id)
+        .join(County, County.id == Campaign.county_id)
         .where(
             Campaign.start_date <= scope.end,
             Campaign.end_date >= scope.start,
             in_units(scope, Employer.township_id, Campaign.county_id),
         )
-        .group_by(Campaign.id)
-        .order_by(Campaign.start_date)
+        .group_by(Campaign.id, County.name, County.sort_order)
+        .order_by(Campaign.start_date, County.sort_order)
     )
-    return frame(url, stmt, ["campaign", "document", "start_date", "end_date", "inspected", "onsite"])
+    return frame(url, stmt, ["campaign", "document", "start_date", "end_date", "inspected", "onsite", "county"])
 
 
 CAMPAIGN_DAY_COLUMNS = ["campaign_id", "campaign", "day", "onsite", "cumulative"]
