@@ -290,7 +290,7 @@ def load_lines(urls: dict[str, str], folder: Path) -> list[str]:
                 copy = folder / f"load-{n}.sqlite3"
                 shutil.copyfile(url.removeprefix("sqlite:///"), copy)
                 target = f"sqlite:///{copy}"
-            result = write_load.run(target, writers=8, per_writer=200, pause=pause)
+            result = write_load.run(target, writers=8, per_writer=200, pause=pause, run_id=f"（第{n + 1}轮）")
             lines.append(f"- {name}，{label}：{result.summary()}")
             print(lines[-1], flush=True)
     return lines

@@ -66,7 +66,7 @@ def targets(url: str) -> dict:
     return dict(county=county, outlet=outlet, item=item, year=year, township=township)
 
 
-def _write_many(url: str, k: int, per: int, where: dict, pause: float, start, out) -> None:
+def _write_many(url: str, k: int, per: int, where: dict, pause: float, run_id: str, start, out) -> None:
     import logging
 
     logging.disable(logging.WARNING)  # no Streamlit runtime in a worker: its cache warns once per process
@@ -89,9 +89,9 @@ def _write_many(url: str, k: int, per: int, where: dict, pause: float, start, ou
                     actor=actor,
                     county_id=where["county"],
                     outlet_id=where["outlet"],
-                    title=f"{TAG}：录入员{k}的第{n + 1}篇稿件",
+                    title=f"{TAG}{run_id}：录入员{k}的第{n + 1}篇稿件",
                     published_on=date(where["year"], 1 + n % 12, 1 + k),
-                    link=f"https://example.com/load/{k}/{n}.html",
+                    link=f"https://example.com/load/{run_id}/{k}/{n}.html",
                     today=date(where["year"], 12, 31),
                 )
             else:
@@ -115,12 +115,13 @@ def _write_many(url: str, k: int, per: int, where: dict, pause: float, start, ou
     out.put((latencies, errors))
 
 
-def run(url: str, writers: int = 8, per_writer: int = 200, pause: float = 0.0) -> LoadResult:
-    """``pause``: seconds a writer waits between saves, on average (0: back to back, a stress test)."""
+def run(url: str, writers: int = 8, per_writer: int = 200, pause: float = 0.0, run_id: str = "") -> LoadResult:
+    """``pause``: seconds a writer waits between saves, on average (0: back to back, a stress test); ``run_id``
+    tells this run's titles from an earlier run's on the same store (else they repeat and ask to confirm)."""
     where = targets(url)
     ctx = multiprocessing.get_context("spawn")  # a fresh interpreter per writer, as separate app processes
     start, out = ctx.Barrier(writers + 1), ctx.Queue()
-    args = [(url, k, per_writer, where, pause, start, out) for k in range(writers)]
+    args = [(url, k, per_writer, where, pause, run_id, start, out) for k in range(writers)]
     procs = [ctx.Process(target=_write_many, args=a) for a in args]
     for p in procs:
         p.start()
