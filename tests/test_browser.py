@@ -590,6 +590,8 @@ def test_levy_from_an_imported_list_to_the_levy_due(browser, demo_template, tmp_
         page.get_by_label("申报残疾职工人数（人）").fill("1")
         page.get_by_role("button", name="保存申报").click()
         wait_for_app(page)
+        # under load the run's new roster form can stand beside the old one for a moment
+        expect(page.get_by_label("姓名")).to_have_count(1, timeout=30_000)
         page.get_by_label("姓名").fill("演示职工甲")
         page.get_by_label("身份证号（18 位）").fill(person)
         page.get_by_label("残疾人证号（20 位）").fill(person + "43")
