@@ -11,9 +11,11 @@ would have seen. Used by the benchmark and by tests/test_load.py (which checks t
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import random
 import statistics
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -69,7 +71,8 @@ def targets(url: str) -> dict:
 def _write_many(url: str, k: int, per: int, where: dict, pause: float, run_id: str, start, out) -> None:
     import logging
 
-    logging.disable(logging.WARNING)  # no Streamlit runtime in a worker: its cache warns once per process
+    if multiprocessing.parent_process() is not None:  # a spawned writer (not a thread of the caller's process)
+        logging.disable(logging.WARNING)  # no Streamlit runtime in a worker: its cache warns once per process
     from data_layer.errors import GridRejected, NeedsConfirmation, StoreUnavailable, ValidationFailed
     from data_layer.roles import AREAS, Actor
     from data_layer.services import projects, publicity
@@ -115,14 +118,21 @@ def _write_many(url: str, k: int, per: int, where: dict, pause: float, run_id: s
     out.put((latencies, errors))
 
 
-def run(url: str, writers: int = 8, per_writer: int = 200, pause: float = 0.0, run_id: str = "") -> LoadResult:
+def run(
+    url: str, writers: int = 8, per_writer: int = 200, pause: float = 0.0, run_id: str = "", processes: bool = True
+) -> LoadResult:
     """``pause``: seconds a writer waits between saves, on average (0: back to back, a stress test); ``run_id``
     tells this run's titles from an earlier run's on the same store (else they repeat and ask to confirm)."""
     where = targets(url)
-    ctx = multiprocessing.get_context("spawn")  # a fresh interpreter per writer, as separate app processes
-    start, out = ctx.Barrier(writers + 1), ctx.Queue()
+    if processes:  # a fresh interpreter per writer, as separate app processes
+        ctx = multiprocessing.get_context("spawn")
+        start, out = ctx.Barrier(writers + 1), ctx.Queue()
+        make = ctx.Process
+    else:  # threads of this process, each with its own connection (inside the test suite, where spawned
+        # interpreters died on start)
+        start, out, make = threading.Barrier(writers + 1), queue.Queue(), threading.Thread
     args = [(url, k, per_writer, where, pause, run_id, start, out) for k in range(writers)]
-    procs = [ctx.Process(target=_write_many, args=a) for a in args]
+    procs = [make(target=_write_many, args=a) for a in args]
     for p in procs:
         p.start()
     start.wait(timeout=300)  # every writer started (a writer that failed to start breaks the barrier)

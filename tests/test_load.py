@@ -10,7 +10,7 @@ from tests.conftest import rows
 
 def test_eight_writers_each_saving_two_hundred_entries_store_every_one_once(demo_url):
     before = {t: rows(demo_url, f"SELECT COUNT(*) AS n FROM {t}")[0]["n"] for t in ("article", "progressentry")}
-    result = write_load.run(demo_url, writers=8, per_writer=200)
+    result = write_load.run(demo_url, writers=8, per_writer=200, processes=False)
     assert result.errors == [] and len(result.latencies) == 1600
     per_writer = rows(
         demo_url,
