@@ -223,18 +223,7 @@ def add_inspection(
     checks.raise_if_any()
     permitted(actor, township_id=session.get(Employer, employer_id).township_id)
     after_closing = period_locks.check_write(session, actor, [inspected_on], "inspected_on", confirm, reason)
-    row = Inspection(
-        employer_id=employer_id,
-        campaign_id=campaign_id,
-        inspected_on=inspected_on,
-        mode=mode,
-        result=result,
-        finding=finding,
-        inspectors=inspectors,
-        follow_up_due=follow_up_due,
-        is_demo=is_demo,
-        created_by=actor.name,
-    )
+    row = Inspection(**values, is_demo=is_demo, created_by=actor.name)  # the values the rule checked
     return insert_dated(session, row, actor, [inspected_on], reason if after_closing else None)
 
 
