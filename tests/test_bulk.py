@@ -183,3 +183,21 @@ def test_a_record_a_soft_rule_warns_about_keeps_the_callers_note_and_others_none
     with session_scope(reference_url) as session:  # the service's soft rule says the same of the stored rows
         warned = publicity.article_warnings(session, ids)
     assert not warned.get(ids[0]) and warned[ids[1]]
+
+
+def test_an_id_no_row_can_have_is_a_message_not_a_crash(reference_url):
+    """A 20-digit employer id (pasted where a number was picked) had crashed SQLite's driver (OverflowError)."""
+    from data_layer.services import levy
+
+    with pytest.raises(ValidationFailed) as refused:
+        levy.add_inspection(
+            db_url=reference_url,
+            actor=person(),
+            employer_id=12345678901234567890,
+            campaign_id=None,
+            inspected_on=date(2023, 5, 1),
+            mode="onsite",
+            result="meets",
+        )
+    assert refused.value.errors["employer_id"] == "请选择用人单位"
+    assert count(reference_url, "inspection") == 0

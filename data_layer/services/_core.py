@@ -230,6 +230,9 @@ def check_township(
 
 
 def exists(session: Session, model: type[SQLModel], key: object) -> bool:
+    """Whether a row has this key; a number no key can be (a 20-digit id) is simply not one."""
+    if isinstance(key, int) and not isinstance(key, bool) and not 0 < key < 2**63:
+        return False
     return key is not None and session.get(model, key) is not None
 
 

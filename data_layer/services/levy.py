@@ -28,6 +28,7 @@ from data_layer.services._core import (
     check_count,
     check_row,
     check_text,
+    exists,
     insert,
     permitted,
     service,
@@ -153,7 +154,7 @@ def inspection_errors(
     mode, result = values.get("mode"), values.get("result", "other")
     finding, inspectors = values.get("finding", ""), values.get("inspectors", "")
     if employers is None:
-        known = employer_id is not None and session.get(Employer, employer_id) is not None
+        known = exists(session, Employer, employer_id)
     else:
         known = employer_id in employers
     checks.require(known, "employer_id", "请选择用人单位")
