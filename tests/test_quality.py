@@ -159,21 +159,102 @@ def test_the_form_and_the_finding_agree_on_which_entry_overshot(reference_url):
     assert over.iloc[0]["why"] == warned.value.warnings["over_target"]  # word for word what the form said
 
 
-def test_every_entry_warning_is_a_finding_with_the_same_words(demo_url):
-    """The form and 数据质量 share one computation: the rule context of each stored entry."""
-    from data_layer import rules
-    from data_layer.queries import rule_context
+def _edges(url: str) -> None:
+    """Rows on and just past each soft rule's edge, written straight into the demo store: the SQL form of a
+    rule (which rows the checks read) and its Python form (the words) must split them the same way."""
+    from sqlalchemy import text
 
+    from data_layer.cache import clear_reads
+    from data_layer.db import get_engine
+    from data_layer.queries import indicator_context
+
+    items = rows(
+        url,
+        "SELECT e.id, e.quantity, i.unit_cost_max_fen AS high, i.unit_cost_min_fen AS low FROM progressentry e"
+        " JOIN projectitem i ON i.id = e.item_id WHERE i.unit_cost_max_fen IS NOT NULL AND e.quantity > 1"
+        " AND e.deleted_at IS NULL ORDER BY e.id",
+    )
+    monthly = rows(
+        url,
+        "SELECT d.id FROM disbursement d JOIN subsidytype t ON t.id = d.type_id"
+        " WHERE t.payment = 'monthly' AND d.deleted_at IS NULL ORDER BY d.id",
+    )
+    compared = [c for c in indicator_context.indicator_value_contexts(url, rows="all") if c.last_value > 0]
+    outlet = rows(url, "SELECT id FROM outlet ORDER BY id")[0]["id"]
+    first_article = rows(url, f"SELECT min(id) AS id FROM article WHERE outlet_id = {outlet}")
+    assert len(items) >= 4 and len(monthly) >= 3 and len(compared) >= 2 and first_article[0]["id"]
+    high, low, over, free = items[:4]
+    article = first_article[0]
+    changes = [
+        # unit cost exactly at the highest and the lowest plausible, and one fen past the highest; money left out
+        (
+            "UPDATE progressentry SET amount_fen = :v WHERE id = :id",
+            {"v": high["quantity"] * high["high"], "id": high["id"]},
+        ),
+        (
+            "UPDATE progressentry SET amount_fen = :v WHERE id = :id",
+            {"v": low["quantity"] * low["low"], "id": low["id"]},
+        ),
+        (
+            "UPDATE progressentry SET amount_fen = :v WHERE id = :id",
+            {"v": over["quantity"] * over["high"] + 1, "id": over["id"]},
+        ),
+        ("UPDATE progressentry SET amount_fen = 0 WHERE id = :id", {"id": free["id"]}),
+        # an amount one fen off; months across a new year (December to February: 3) at the right amount
+        ("UPDATE disbursement SET amount_fen = amount_fen + 1 WHERE id = :id", {"id": monthly[0]["id"]}),
+        (
+            "UPDATE disbursement SET month_from = :f, month_to = :t, amount_fen = recipients * standard_fen * 3"
+            " WHERE id = :id",
+            {"f": date(2021, 12, 1), "t": date(2022, 2, 1), "id": monthly[1]["id"]},
+        ),
+        # a monthly roll that moves by far more than the allowed share
+        ("UPDATE disbursement SET recipients = recipients * 3 + 7 WHERE id = :id", {"id": monthly[2]["id"]}),
+        # exactly five times last year's same period, and one more
+        (
+            "UPDATE indicatorvalue SET value = :v WHERE id = :id",
+            {"v": 5 * compared[0].last_value, "id": compared[0].id},
+        ),
+        (
+            "UPDATE indicatorvalue SET value = :v WHERE id = :id",
+            {"v": 5 * compared[1].last_value + 1, "id": compared[1].id},
+        ),
+        # an outlet first used after its earliest article
+        ("UPDATE outlet SET first_used_on = :d WHERE id = :id", {"d": date(2020, 1, 1), "id": outlet}),
+        ("UPDATE article SET published_on = :d WHERE id = :id", {"d": date(2019, 1, 1), "id": article["id"]}),
+    ]
+    with get_engine(url).begin() as conn:
+        for sql, params in changes:
+            conn.execute(text(sql), params)
+    clear_reads()  # the rows changed behind the services' back: the data version did not move
+
+
+def test_every_entry_warning_is_a_finding_with_the_same_words(demo_url):
+    """The form and 数据质量 share one computation: the rule context of each stored entry. The checks read only
+    the rows the SQL form of each rule selects; every row's context through the Python form must warn on
+    exactly those, word for word — on rows placed on and just past each rule's edge too."""
+    from data_layer import rules
+    from data_layer.queries import article_context, indicator_context, rule_context
+
+    _edges(demo_url)
     found = checks.findings(demo_url)
+    forms = [
+        ("progress", rule_context.progress_contexts, rules.progress_warnings),
+        ("disbursement", rule_context.disbursement_contexts, rules.disbursement_warnings),
+        ("article", article_context.article_contexts, rules.article_warnings),
+        ("indicator", indicator_context.indicator_value_contexts, rules.indicator_warnings),
+    ]
     expected = {
-        (f"progress.{code}", c.id, message)
-        for c in rule_context.progress_contexts(demo_url)
-        for code, message in rules.progress_warnings(c).items()
-    } | {
-        (f"disbursement.{code}", c.id, message)
-        for c in rule_context.disbursement_contexts(demo_url)
-        for code, message in rules.disbursement_warnings(c).items()
+        (f"{kind}.{code}", c.id, message)
+        for kind, contexts, warnings in forms
+        for c in contexts(demo_url, rows="all")
+        for code, message in warnings(c).items()
     }
-    entered = found[found["area"].isin(["重点工程", "补贴发放"])]
+    for kind, contexts, warnings in forms:  # the SQL form selects no row more than the Python form warns about
+        selected = {c.id for c in contexts(demo_url)}
+        assert selected == {c.id for c in contexts(demo_url, rows="all") if warnings(c)}, kind
+    entered = found[found["area"].isin(["重点工程", "补贴发放", "信息宣传", "其他工作"])]
     got = {(r.check, int(r.link.split("record=")[1]), r.why) for r in entered.itertuples()}
-    assert got == expected and len(expected) > 0
+    assert got == expected
+    kinds = {check for check, _, _ in expected}
+    assert {"progress.unit_cost", "progress.no_amount", "disbursement.amount", "disbursement.jump"} <= kinds
+    assert {"indicator.outlier", "article.before_first_use"} <= kinds

@@ -3,7 +3,9 @@
 A check is a function ``(url) -> list[Finding]`` registered with ``@check`` in the area's
 module here. Checks on entered records list what breaks the soft rules in data_layer/rules.py,
 computed from the rule context the entry services use, so a value confirmed on entry shows
-here with the very warning it raised and the note that confirmed it.
+here with the very warning it raised and the note that confirmed it. Each soft rule also has a SQL form beside
+its context statement (``progress_warned`` …), so the checks read only the rows a rule warns about — at province
+scale a few hundred of a million — and the Python form words them (tests/test_quality.py: the two agree).
 """
 
 from __future__ import annotations

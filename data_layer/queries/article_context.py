@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from functools import cache
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -40,8 +40,17 @@ class ArticleContext:
     same_link_of: int | None
 
 
+def article_warned(c):
+    """SQL form of rules.article_warnings over an article context's columns: true exactly where it warns."""
+    return or_(
+        c.same_title_of.is_not(None),
+        c.same_link_of.is_not(None),
+        and_(c.first_used_on.is_not(None), c.published_on < c.first_used_on),
+    )
+
+
 @cache  # built once: constructing the statement costs more than running it for one row
-def _article_stmt(by_ids: bool):
+def _article_stmt(rows: str):
     a, other = Article, aliased(Article)
     earlier = (other.id < a.id, other.deleted_at.is_(None))
     same_title = select(func.max(other.id)).where(*earlier, other.title == a.title).scalar_subquery()
@@ -65,24 +74,27 @@ def _article_stmt(by_ids: bool):
         .join(Outlet, Outlet.id == a.outlet_id)
         .outerjoin(Township, Township.id == a.township_id)
         .where(a.deleted_at.is_(None))
-        .order_by(a.published_on, a.id)
     )
-    return stmt.where(a.id.in_(IDS)) if by_ids else stmt
+    if rows == "ids":
+        stmt = stmt.where(a.id.in_(IDS))
+    s = stmt.subquery()
+    ordered = select(s).order_by(s.c.published_on, s.c.id)
+    return ordered.where(article_warned(s.c)) if rows == "warned" else ordered
 
 
-def _articles(conn, ids: list[int] | None) -> list[ArticleContext]:
+def _articles(conn, rows: str, ids: list[int] | None = None) -> list[ArticleContext]:
     names = [f.name for f in fields(ArticleContext)]
-    rows = conn.execute(_article_stmt(ids is not None), {"ids": ids} if ids is not None else {})
-    return [ArticleContext(**{n: m[n] for n in names}) for m in (row._mapping for row in rows)]
+    found = conn.execute(_article_stmt(rows), {"ids": ids} if rows == "ids" else {})
+    return [ArticleContext(**{n: m[n] for n in names}) for m in (row._mapping for row in found)]
 
 
 def article_context(session: Session, ids: list[int]) -> dict[int, ArticleContext]:
     """For the service: the rows it has just written, in its transaction."""
-    return {c.id: c for c in _articles(session, ids)}
+    return {c.id: c for c in _articles(session, "ids", ids)}
 
 
 @cached_query
-def article_contexts(url: str) -> list[ArticleContext]:
-    """For the data-quality checks: every live article."""
+def article_contexts(url: str, rows: str = "warned") -> list[ArticleContext]:
+    """For the data-quality checks: the live articles a soft rule warns about (``rows="all"``: every one)."""
     with get_engine(url).connect() as conn:
-        return _articles(conn, None)
+        return _articles(conn, rows)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Date, and_, bindparam, func, select
+from sqlalchemy import Date, Float, and_, bindparam, case, cast, extract, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
@@ -61,6 +61,24 @@ def _days_after_default(element, compiler, **kw):
 
 
 IDS = bindparam("ids", expanding=True)  # the rows a service has just written
+# Which rows a context statement reads: the ones a service has just written, every live row, or only those a
+# soft rule warns about (the data-quality checks: the rule in SQL, so a province's clean rows never leave it).
+ROWS = ("ids", "all", "warned")
+
+
+def months_between(month_from, month_to):
+    """SQL form of rules.months_between: how many months month_from..month_to covers, both included."""
+    return (
+        (extract("year", month_to) - extract("year", month_from)) * 12
+        + extract("month", month_to)
+        - extract("month", month_from)
+        + 1
+    )
+
+
+def positive_part(value):
+    """``max(value, 0)`` on both stores (SQLite's two-argument max is PostgreSQL's greatest)."""
+    return case((value > 0, value), else_=0)
 
 
 @dataclass(frozen=True)
@@ -115,8 +133,27 @@ class DisbursementContext:
     jump_share: float
 
 
+def progress_warned(c):
+    """SQL form of rules.progress_warnings over a progress context's columns: true exactly where it warns
+    (tests/test_quality.py checks the two pick the same entries on both stores)."""
+    unit_cost = cast(c.amount_fen, Float) / func.nullif(c.quantity, 0)
+    done = case((c.township_target, c.done_township), else_=c.done_item)
+    return or_(
+        and_(
+            c.quantity != 0,
+            c.amount_fen != 0,
+            c.cost_min_fen.is_not(None),
+            c.cost_max_fen.is_not(None),
+            or_(unit_cost < c.cost_min_fen, unit_cost > c.cost_max_fen),
+        ),
+        and_(c.measure == "count", c.records_money, c.quantity > 0, c.amount_fen == 0),
+        and_(c.target != 0, c.value > 2 * positive_part(c.target - done)),
+        c.repeat_of.is_not(None),
+    )
+
+
 @cache  # built once: constructing the statement costs more than running it for one row
-def _progress_stmt(by_ids: bool):
+def _progress_stmt(rows: str):
     e = ProgressEntry
     done = entry_value(ProjectItem.measure, e.quantity, e.amount_fen)
     order = (e.entry_date, e.id)
@@ -146,7 +183,7 @@ def _progress_stmt(by_ids: bool):
         )
         .where(e.deleted_at.is_(None))
     )
-    if by_ids:  # the windows run per item: only the items of the asked entries are needed
+    if rows == "ids":  # the windows run per item: only the items of the asked entries are needed
         running = running.where(e.item_id.in_(select(e.item_id).where(e.id.in_(IDS))))
     r = running.subquery()
     other, earlier_row = aliased(ProgressEntry), aliased(ProgressEntry)
@@ -198,14 +235,15 @@ def _progress_stmt(by_ids: bool):
         .join(Project, Project.id == ProjectItem.project_id)
         .outerjoin(Township, Township.id == r.c.township_id)
     )
-    if by_ids:
+    if rows == "ids":
         with_repeat = with_repeat.where(r.c.id.in_(IDS))
     w = with_repeat.subquery()
-    return (
+    stmt = (
         select(w, earlier_row.entry_date.label("repeat_date"))
         .outerjoin(earlier_row, earlier_row.id == w.c.repeat_of)
         .order_by(w.c.entry_date, w.c.id)
     )
+    return stmt.where(progress_warned(w.c)) if rows == "warned" else stmt
 
 
 def _progress(row) -> ProgressContext:
@@ -228,8 +266,25 @@ def standard_in_force(type_id, on):
     )
 
 
+def disbursement_warned(c, previous_recipients):
+    """SQL form of rules.disbursement_warnings over a disbursement context's columns (the jump share is the
+    bound parameter ``jump_share``): true exactly where it warns."""
+    factor = case((c.basis == "month", months_between(c.month_from, c.month_to)), else_=1)
+    return or_(
+        c.amount_fen != c.recipients * c.standard_fen * factor,
+        and_(c.standard_in_force_fen.is_not(None), c.standard_fen != c.standard_in_force_fen),
+        c.overlap_of.is_not(None),
+        and_(
+            c.payment == "monthly",
+            previous_recipients.is_not(None),
+            previous_recipients != 0,
+            func.abs(c.recipients - previous_recipients) > bindparam("jump_share", type_=Float) * previous_recipients,
+        ),
+    )
+
+
 @cache
-def _disbursement_stmt(by_ids: bool):
+def _disbursement_stmt(rows: str):
     d, other = Disbursement, aliased(Disbursement)
     same_unit = and_(
         other.type_id == d.type_id,
@@ -240,8 +295,10 @@ def _disbursement_stmt(by_ids: bool):
     )
     in_force = standard_in_force(d.type_id, d.paid_date).scalar_subquery()
     overlap_of = (
-        select(func.max(other.id))
-        .where(same_unit, other.id < d.id, other.month_from <= d.month_to, other.month_to >= d.month_from)
+        # “id + 0”: no id range or max(id) for SQLite to walk the township index by (every 县本级 row of a
+        # province shares township NULL); it looks the unit up in ix_disbursement_unit instead
+        select(func.max(other.id + 0))
+        .where(same_unit, other.id + 0 < d.id, other.month_from <= d.month_to, other.month_to >= d.month_from)
         .scalar_subquery()
     )
     previous_id = (
@@ -277,11 +334,11 @@ def _disbursement_stmt(by_ids: bool):
         .outerjoin(Township, Township.id == d.township_id)
         .where(d.deleted_at.is_(None))
     )
-    if by_ids:
+    if rows == "ids":
         inner = inner.where(d.id.in_(IDS))
     i = inner.subquery()
     overlap, previous = aliased(Disbursement), aliased(Disbursement)
-    return (
+    stmt = (
         select(
             i,
             overlap.month_from.label("overlap_from"),
@@ -293,6 +350,7 @@ def _disbursement_stmt(by_ids: bool):
         .outerjoin(previous, previous.id == i.c.previous_id)
         .order_by(i.c.type_id, i.c.county_id, i.c.township_id, i.c.month_from, i.c.id)
     )
+    return stmt.where(disbursement_warned(i.c, previous.recipients)) if rows == "warned" else stmt
 
 
 def _jump_share(conn) -> float:
@@ -303,12 +361,12 @@ def _jump_share(conn) -> float:
     return float(stored if stored is not None else DEFAULTS["subsidy.jump"])
 
 
-def _disbursements(conn, ids: list[int] | None) -> list[DisbursementContext]:
+def _disbursements(conn, rows: str, ids: list[int] | None = None) -> list[DisbursementContext]:
     share = _jump_share(conn)
     names = {f.name for f in fields(DisbursementContext)}
     out = []
-    stmt = _disbursement_stmt(ids is not None)
-    for row in conn.execute(stmt, {"ids": ids} if ids is not None else {}):
+    params = {"ids": ids} if rows == "ids" else {"jump_share": share} if rows == "warned" else {}
+    for row in conn.execute(_disbursement_stmt(rows), params):
         m = {k: v for k, v in row._mapping.items() if k in names}
         out.append(DisbursementContext(**m, jump_share=share))
     return out
@@ -318,23 +376,23 @@ def _disbursements(conn, ids: list[int] | None) -> list[DisbursementContext]:
 
 
 def progress_context(session: Session, entry_ids: list[int]) -> dict[int, ProgressContext]:
-    return {c.id: c for c in map(_progress, session.execute(_progress_stmt(True), {"ids": entry_ids}))}
+    return {c.id: c for c in map(_progress, session.execute(_progress_stmt("ids"), {"ids": entry_ids}))}
 
 
 def disbursement_context(session: Session, ids: list[int]) -> dict[int, DisbursementContext]:
-    return {c.id: c for c in _disbursements(session, ids)}
+    return {c.id: c for c in _disbursements(session, "ids", ids)}
 
 
-# --- for the data-quality checks: every live row ----------------------------------------------------
-
-
-@cached_query
-def progress_contexts(url: str) -> list[ProgressContext]:
-    with get_engine(url).connect() as conn:
-        return [_progress(r) for r in conn.execute(_progress_stmt(False))]
+# --- for the data-quality checks: the live rows a soft rule warns about (``rows="all"``: every live row) ----
 
 
 @cached_query
-def disbursement_contexts(url: str) -> list[DisbursementContext]:
+def progress_contexts(url: str, rows: str = "warned") -> list[ProgressContext]:
     with get_engine(url).connect() as conn:
-        return _disbursements(conn, None)
+        return [_progress(r) for r in conn.execute(_progress_stmt(rows))]
+
+
+@cached_query
+def disbursement_contexts(url: str, rows: str = "warned") -> list[DisbursementContext]:
+    with get_engine(url).connect() as conn:
+        return _disbursements(conn, rows)
