@@ -341,9 +341,6 @@ def worklist_table(kind: str, rows: pd.DataFrame, names: dict) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-WORKLIST_SHOWN = 200  # rows per kind on screen (sending a province's 30,000 took the page 15 s)
-
-
 def render_worklist(ctx: ViewContext) -> None:
     st.subheader(f"待办（截至今天，{cn_date(ctx.today)}）")
     st.caption(
@@ -365,9 +362,8 @@ def render_worklist(ctx: ViewContext) -> None:
             if n == 0:
                 st.markdown("没有。")
                 continue
-            shown = worklist_table(kind, rows[rows["kind"] == kind].head(WORKLIST_SHOWN), names)
-            if n > WORKLIST_SHOWN:  # a province's lists run to tens of thousands: the largest first, all in Excel
-                st.caption(f"共 {num(n)} 项，这里列出排在最前的 {WORKLIST_SHOWN} 项；全部见“下载 Excel”。")
+            # a province's lists run to tens of thousands: the largest first, all in Excel
+            shown = worklist_table(kind, ui.first_rows(rows[rows["kind"] == kind], "项"), names)
             st.dataframe(
                 shown,
                 hide_index=True,

@@ -132,12 +132,14 @@ def month_table(months: pd.DataFrame) -> pd.DataFrame:
 
 
 def sheets(ctx: ViewContext) -> list[Sheet]:
-    """What the page shows, as the download's tables: the township table (also the CSV), recipients, months."""
+    """What the page shows, as the download's tables: the township table (also the CSV), recipients, months, and
+    every record (the screen lists the latest few hundred)."""
     by_type = subsidies.totals_by_type(ctx.url, ctx.scope)
     amounts = township_table(ctx, by_type, "amount_fen")
     amounts.columns = [f"{c}（万元）" for c in amounts.columns]
     people = people_table(ctx, by_type)
     months = month_table(subsidies.by_month(ctx.url, ctx.scope))
+    records = records_table(ctx)
     return [
         Sheet(
             amounts.reset_index(),
@@ -151,6 +153,13 @@ def sheets(ctx: ViewContext) -> list[Sheet]:
             "逐月发放",
             name="逐月发放",
             totals=("人（户）数", "金额（万元）"),  # an average per recipient is never summed
+        ),
+        Sheet(
+            records.rename(columns={"标准": "标准（元）", "金额": "金额（元）"}),
+            "发放记录",
+            name="发放记录",
+            totals=("人（户）数", "金额（元）"),
+            formats={"编号": "general"},
         ),
     ]
 
@@ -197,15 +206,30 @@ def render_by_month(ctx: ViewContext) -> None:
     )
 
 
-def render_records(ctx: ViewContext) -> None:
+RECORD_COLUMNS = [
+    "编号",
+    "发放日期",
+    "补贴类型",
+    "乡镇",
+    "所属月份",
+    "人（户）数",
+    "标准",
+    "金额",
+    "备注",
+    "说明",
+    "录入人",
+    "录入时间",
+]
+
+
+def records_table(ctx: ViewContext) -> pd.DataFrame:
+    """The period's disbursement records, the latest paid first, as the grid and the download show them."""
     rows = subsidies.disbursements(ctx.url, ctx.scope)
-    st.subheader(f"发放记录：{len(rows)} 条")
-    table = rows.assign(
+    return rows.assign(
         所属月份=[month_span(a, b) for a, b in zip(rows["month_from"], rows["month_to"], strict=True)],
         标准=rows["standard_fen"] / 100,
         金额=rows["amount_fen"] / 100,
         录入时间=rows["created_at"].map(lambda t: t.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")),
-        修改=[edit_link(ctx, "entry_subsidies", i) for i in rows["id"]],
     ).rename(
         columns={
             "id": "编号",
@@ -217,25 +241,15 @@ def render_records(ctx: ViewContext) -> None:
             "warning_note": "说明",
             "created_by": "录入人",
         }
-    )
+    )[RECORD_COLUMNS]
+
+
+def render_records(ctx: ViewContext) -> None:
+    table = records_table(ctx)
+    st.subheader(f"发放记录：{num(len(table))} 条")
+    shown = ui.first_rows(table, "条")  # a province's period holds tens of thousands: the latest paid first
     st.dataframe(
-        table[
-            [
-                "编号",
-                "发放日期",
-                "补贴类型",
-                "乡镇",
-                "所属月份",
-                "人（户）数",
-                "标准",
-                "金额",
-                "备注",
-                "说明",
-                "录入人",
-                "录入时间",
-                "修改",
-            ]
-        ],
+        shown.assign(修改=[edit_link(ctx, "entry_subsidies", i) for i in shown["编号"]]),
         hide_index=True,
         width="stretch",
         height=420,

@@ -158,3 +158,52 @@ def test_many_campaigns_are_one_table_naming_each_county(city_url, monkeypatch):
     table = next(d.value for d in at.dataframe if "检查活动" in d.value.columns)
     assert list(table["县（区）"]) == ["沂源县", "示范县"]
     assert "共 2 次专项检查；逐日检查进度图请先在筛选中选择一个县（区）。" in [c.value for c in at.caption]
+
+
+def test_the_whole_store_is_called_what_its_counties_make_it():
+    """全县 for one county; 全市 when every county's 行政区划代码 shares its prefecture (the first four digits);
+    else 全省 — the label of an unfiltered view and of the county filter."""
+    import pandas as pd
+
+    from data_layer.queries.org import whole_area
+
+    def called(*codes: str) -> str:
+        return whole_area(pd.DataFrame({"code": list(codes)}))
+
+    assert called("370323") == "全县"
+    assert called("370323", "370304", "370305") == "全市"
+    assert called("370323", "371102") == "全省"
+
+
+@pytest.mark.parametrize(("module", "kind"), [("subsidies", "条"), ("levy", "项")])
+def test_a_list_longer_than_a_screen_shows_its_first_rows_and_says_all_are_in_excel(
+    city_url, monkeypatch, module, kind
+):
+    """A province's period holds tens of thousands of disbursements and 待办 (3–15 s a visit to send them all):
+    the grid gets the first ROWS_ON_SCREEN (here lowered to 5), the caption the count and where the rest are."""
+    from pages.common import ui
+
+    monkeypatch.setattr(ui, "ROWS_ON_SCREEN", 5)
+    at = AppTest.from_string(page_script(module, city_url), default_timeout=60)
+    at.query_params["year"], at.query_params["period"] = "2023", "h1"
+    at.run()
+    assert not at.exception, at.exception
+    told = [c.value for c in at.caption if "这里列出排在最前的 5 " in c.value]
+    assert told and all(t.endswith("全部见“下载 Excel”。") for t in told)
+    grids = [d.value for d in at.dataframe if len(d.value) == 5]
+    assert len(grids) >= len(told)
+    if module == "subsidies":
+        total = rows(
+            city_url,
+            "SELECT COUNT(*) AS n FROM disbursement WHERE deleted_at IS NULL AND paid_date BETWEEN ? AND ?",
+            H1,
+        )
+        assert told == [f"共 {total[0]['n']:,} 条，这里列出排在最前的 5 条；全部见“下载 Excel”。"]
+        records = next(d.value for d in at.dataframe if "修改" in d.value.columns)
+        latest = rows(
+            city_url,
+            "SELECT id FROM disbursement WHERE deleted_at IS NULL AND paid_date BETWEEN ? AND ?"
+            " ORDER BY paid_date DESC, id DESC LIMIT 5",
+            H1,
+        )
+        assert list(records["编号"]) == [r["id"] for r in latest]

@@ -157,7 +157,7 @@ def check_heading(url: str, lines: list[tuple]) -> None:
 def paid_h1(url: str) -> list[dict]:
     return rows(
         url,
-        "SELECT d.amount_fen, d.recipients, d.township_id, t.name AS type, t.code FROM disbursement d "
+        "SELECT d.id, d.amount_fen, d.recipients, d.township_id, t.name AS type, t.code FROM disbursement d "
         "JOIN subsidytype t ON t.id = d.type_id WHERE d.deleted_at IS NULL AND d.paid_date BETWEEN ? AND ?",
         H1,
     )
@@ -175,7 +175,7 @@ def articles_h1(url: str) -> list[dict]:
 def test_subsidies_workbook(demo_url):
     ctx = context(demo_url)
     book = sheets_of(excel_bytes(ctx, lambda: subsidies.sheets(ctx)))
-    assert list(book) == ["分乡镇发放金额", "分乡镇惠及人（户）数", "逐月发放"]
+    assert list(book) == ["分乡镇发放金额", "分乡镇惠及人（户）数", "逐月发放", "发放记录"]
     amounts = book["分乡镇发放金额"]
     check_heading(demo_url, amounts)
     paid = paid_h1(demo_url)
@@ -192,6 +192,10 @@ def test_subsidies_workbook(demo_url):
     months = by_first(book["逐月发放"])["合计"]
     assert months["金额（万元）"] == pytest.approx(121.576)
     assert months["人均实发（元）"] is None and months["人均应发（按标准，元）"] is None  # averages are not summed
+    records = body(book["发放记录"])  # every record (the screen lists the latest few hundred), then 合计
+    assert sorted(r["编号"] for r in records[:-1]) == sorted(r["id"] for r in paid)
+    assert records[-1]["金额（元）"] == pytest.approx(sum(r["amount_fen"] for r in paid) / 100)
+    assert records[-1]["人（户）数"] == sum(r["recipients"] for r in paid)
     csv = to_csv(subsidies.sheets(ctx)[0].table).decode("utf-8-sig")
     assert "9.526" not in csv and "9.53" in csv  # 历山街道's 9.525999999999998 万元 as the screen shows it
 

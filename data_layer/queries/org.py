@@ -30,6 +30,14 @@ def counties(url: str) -> pd.DataFrame:
     return frame(url, stmt, ["county_id", "county", "code"])
 
 
+def whole_area(counties: pd.DataFrame) -> str:
+    """What the whole store is called: 全县 (one county), 全市 (counties of one prefecture: the first four digits
+    of their 行政区划代码 agree), else 全省."""
+    if len(counties) <= 1:
+        return "全县"
+    return "全市" if counties["code"].str[:4].nunique() == 1 else "全省"
+
+
 @cached_query
 def townships(url: str) -> pd.DataFrame:
     """Every township with its county, in the admin's order."""

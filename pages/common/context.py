@@ -37,12 +37,12 @@ class ViewContext:
         return self.who.actor if self.who else None
 
     def units_label(self) -> str:
-        """“全县”, or the chosen townships (and counties)."""
+        """“全县” (全市, 全省 for a store of several counties), or the chosen townships (and counties)."""
         if self.townships:
             shown = "、".join(self.townships[:4])
             return shown + (f" 等 {len(self.townships)} 个乡镇" if len(self.townships) > 4 else "")
         if self.multi_county:
-            return "、".join(self.counties) if self.counties else "全市"
+            return "、".join(self.counties) if self.counties else org.whole_area(org.counties(self.url))
         return "全县"
 
     def label(self) -> str:
@@ -89,8 +89,14 @@ def render_filters(url: str, who: SignedIn | None = None) -> ViewContext:
     row[0].selectbox("年度", years, key="f_year", format_func=lambda y: f"{y}年")
     row[1].selectbox("期间", list(PERIODS), key="f_period", format_func=PERIODS.__getitem__)
     if multi:
-        row[2].multiselect("县区", list(counties["county"]), key="f_counties", placeholder="全市（全部县区）")
+        whole = org.whole_area(counties)
+        row[2].multiselect("县区", list(counties["county"]), key="f_counties", placeholder=f"{whole}（全部县区）")
     chosen_counties = st.session_state.get("f_counties") or []
+    all_towns = "全县（全部乡镇）"
+    if multi and not chosen_counties:
+        all_towns = f"{whole}全部乡镇"
+    elif len(chosen_counties) > 1:
+        all_towns = "所选县区全部乡镇"
     if chosen_counties:
         towns = towns[towns["county"].isin(chosen_counties)]
     own = who is not None and not who.actor.kind.every_township
@@ -101,7 +107,7 @@ def render_filters(url: str, who: SignedIn | None = None) -> ViewContext:
         st.session_state.f_townships = list(towns["township"])
     options = list(towns["township"])
     st.session_state.f_townships = [t for t in st.session_state.f_townships if t in options]
-    row[-1].multiselect("乡镇（街道）", options, key="f_townships", placeholder="全县（全部乡镇）", disabled=own)
+    row[-1].multiselect("乡镇（街道）", options, key="f_townships", placeholder=all_towns, disabled=own)
     if own and asked:
         st.caption(
             escape_markdown(f"乡镇专职干事只能查看本乡镇的数据：显示的是{who.township}，不是{'、'.join(asked)}。")

@@ -11,7 +11,7 @@ from data_layer.queries.meeting import short_name as short_project_name  # noqa:
 from data_layer.queries.publicity import LEVEL_LABELS
 from pages.common.charts import LEVEL_COLOURS, STATUS_COLOURS, STATUS_MARKS
 from pages.common.context import ViewContext
-from pages.common.fmt import cn_datetime, escape_markdown
+from pages.common.fmt import cn_datetime, escape_markdown, num
 
 
 def status_line(ctx: ViewContext) -> None:
@@ -110,6 +110,7 @@ def as_points(rates):
     return rates * 100
 
 
+ROWS_ON_SCREEN = 200  # a list's rows sent to the browser; a province's tens of thousands took a page 3–15 s
 TOWNSHIPS_ON_A_CHART = 60  # a county has 10–20; a city about 100, a province about 1,800
 
 
@@ -119,5 +120,15 @@ def townships_fit(count: int) -> bool:
     limit the section says how to narrow it instead (各县（区）对比 on 总览 compares the counties)."""
     if count <= TOWNSHIPS_ON_A_CHART:
         return True
-    st.info(f"所选范围共有 {count} 个乡镇（街道），逐个乡镇的图表请先在筛选中选择一个县（区）；各县（区）对比见总览。")
+    st.info(
+        f"所选范围共有 {num(count)} 个乡镇（街道），逐个乡镇的图表请先在筛选中选择一个县（区）；各县（区）对比见总览。"
+    )
     return False
+
+
+def first_rows(rows, what: str):
+    """The first :data:`ROWS_ON_SCREEN` of a list (already in the order that matters), saying so when there are
+    more: every row is in the page's Excel download."""
+    if len(rows) > ROWS_ON_SCREEN:
+        st.caption(f"共 {num(len(rows))} {what}，这里列出排在最前的 {ROWS_ON_SCREEN} {what}；全部见“下载 Excel”。")
+    return rows.head(ROWS_ON_SCREEN)
