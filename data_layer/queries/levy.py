@@ -141,26 +141,40 @@ def with_rates(df: pd.DataFrame) -> pd.DataFrame:
 
 
 @cached_query
+def by_unit_and_size(url: str, scope: Scope) -> pd.DataFrame:
+    """The measures per county, township and size class: one pass over the employers (a province's 218,000),
+    which the summary, the township, size and county tables below add up — a page reads them once, not four
+    times. At most counties × townships × 4 size classes rows."""
+    ey = employer_year(scope)
+    units = (ey.c.county_id, ey.c.township_id, ey.c.size_class)
+    stmt = select(*units, *_sums(ey)).group_by(*units)
+    return frame(url, stmt, ["county_id", "township_id", "size_class", *MEASURES])
+
+
+def _added_up(url: str, scope: Scope, by: str | None) -> pd.DataFrame:
+    cube = by_unit_and_size(url, scope)
+    if by is None:
+        return pd.DataFrame([{m: int(cube[m].sum()) for m in MEASURES}])
+    out = cube.groupby(by, dropna=False, sort=True)[MEASURES].sum().reset_index()
+    return out.astype({m: "int64" for m in MEASURES})
+
+
+@cached_query
 def summary(url: str, scope: Scope) -> pd.DataFrame:
     """One row: every measure for the filter's year as of the period's end, and the ratios."""
-    ey = employer_year(scope)
-    return with_rates(frame(url, select(*_sums(ey)), MEASURES))
+    return with_rates(_added_up(url, scope, None))
 
 
 @cached_query
 def by_township(url: str, scope: Scope) -> pd.DataFrame:
-    """The measures and ratios per township (None: employers registered county-wide)."""
-    ey = employer_year(scope)
-    stmt = select(ey.c.township_id, *_sums(ey)).group_by(ey.c.township_id).order_by(ey.c.township_id.nulls_last())
-    return with_rates(with_township_ids(frame(url, stmt, ["township_id", *MEASURES])))
+    """The measures and ratios per township (None, last: employers registered county-wide)."""
+    return with_rates(with_township_ids(_added_up(url, scope, "township_id")))
 
 
 @cached_query
 def by_size(url: str, scope: Scope) -> pd.DataFrame:
     """The measures and ratios per size class, largest class first, with its name."""
-    ey = employer_year(scope)
-    stmt = select(ey.c.size_class, *_sums(ey)).group_by(ey.c.size_class)
-    out = frame(url, stmt, ["size_class", *MEASURES])
+    out = _added_up(url, scope, "size_class")
     out = out.set_index("size_class").reindex(list(SIZE_NAMES), fill_value=0).reset_index()
     out.insert(1, "size", out["size_class"].map(SIZE_NAMES))
     return with_rates(out)
@@ -169,9 +183,7 @@ def by_size(url: str, scope: Scope) -> pd.DataFrame:
 @cached_query
 def by_county(url: str, scope: Scope) -> pd.DataFrame:
     """The measures and ratios per county (a city's or a province's comparison), with each county's task."""
-    ey = employer_year(scope)
-    stmt = select(ey.c.county_id, *_sums(ey)).group_by(ey.c.county_id)
-    out = with_rates(frame(url, stmt, ["county_id", *MEASURES]))
+    out = with_rates(_added_up(url, scope, "county_id"))
     tasks = select(LevyYear.county_id, LevyYear.task_fen).where(LevyYear.year == scope.end.year, LevyYear.task_fen > 0)
     task = dict(frame(url, tasks, ["county_id", "task_fen"]).itertuples(index=False))
     out["task_fen"] = [task.get(c) for c in out["county_id"]]
