@@ -139,7 +139,7 @@ def sheets(ctx: ViewContext) -> list[Sheet]:
     amounts.columns = [f"{c}（万元）" for c in amounts.columns]
     people = people_table(ctx, by_type)
     months = month_table(subsidies.by_month(ctx.url, ctx.scope))
-    records = records_table(ctx)
+    records = records_table(subsidies.disbursements(ctx.url, ctx.scope))
     return [
         Sheet(
             amounts.reset_index(),
@@ -222,9 +222,8 @@ RECORD_COLUMNS = [
 ]
 
 
-def records_table(ctx: ViewContext) -> pd.DataFrame:
-    """The period's disbursement records, the latest paid first, as the grid and the download show them."""
-    rows = subsidies.disbursements(ctx.url, ctx.scope)
+def records_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Disbursement records (subsidies.disbursements: the latest paid first) as the grid and the download show them."""
     return rows.assign(
         所属月份=[month_span(a, b) for a, b in zip(rows["month_from"], rows["month_to"], strict=True)],
         标准=rows["standard_fen"] / 100,
@@ -245,9 +244,11 @@ def records_table(ctx: ViewContext) -> pd.DataFrame:
 
 
 def render_records(ctx: ViewContext) -> None:
-    table = records_table(ctx)
-    st.subheader(f"发放记录：{num(len(table))} 条")
-    shown = ui.first_rows(table, "条")  # a province's period holds tens of thousands: the latest paid first
+    total = subsidies.disbursement_count(ctx.url, ctx.scope)
+    st.subheader(f"发放记录：{num(total)} 条")
+    # a province's period holds tens of thousands: the latest paid first, read only as far as shown
+    latest = subsidies.disbursements(ctx.url, ctx.scope, limit=ui.ROWS_ON_SCREEN)
+    shown = records_table(ui.first_rows(latest, "条", total))
     st.dataframe(
         shown.assign(修改=[edit_link(ctx, "entry_subsidies", i) for i in shown["编号"]]),
         hide_index=True,

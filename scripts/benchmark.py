@@ -256,23 +256,28 @@ def empty_page_time(folder: Path, rounds: int) -> float:
 
 
 def browser_table(urls: dict[str, str], folder: Path, rounds: int) -> list[str]:
+    """Each board from the click to the page drawn, on every store (the province on PostgreSQL too)."""
     from tests.browser_support import running_app
 
     empty = empty_page_time(folder, rounds)
     measured = {}
-    for name in ("县 SQLite", "省 SQLite"):
-        with running_app(urls[name], folder / f"app-{len(measured)}.log", timeout=300) as base:
+    for name, url in urls.items():
+        with running_app(url, folder / f"app-{len(measured)}.log", timeout=300) as base:
             measured[name] = view_times(base + "/overview", BOARDS, rounds)
-    lines = [
-        f"空白 Streamlit 页面（两页之间点击）：{empty * 1000:.0f} ms",
-        "",
-        "| 页面 | 县 首次 ms | 县 缓存后 ms | 省 首次 ms | 省 缓存后 ms | 省 ÷ 县（首次） | 省缓存后 ÷ 空白页 |",
-        "|---|---|---|---|---|---|---|",
-    ]
+    provinces = [n for n in measured if n.startswith("省")]
+    head = "| 页面 | " + " | ".join(f"{n} 首次 ms | {n} 缓存后 ms" for n in measured)
+    head += " | " + " | ".join(f"{n} ÷ 县（首次） | {n}缓存后 ÷ 空白页" for n in provinces) + " |"
+    lines = [f"空白 Streamlit 页面（两页之间点击）：{empty * 1000:.0f} ms", "", head]
+    lines.append("|" + "---|" * (1 + 2 * len(measured) + 2 * len(provinces)))
     for view in BOARDS:
-        (c1, c2), (p1, p2) = measured["县 SQLite"][view], measured["省 SQLite"][view]
-        cells = f"{c1 * 1000:.0f} | {c2 * 1000:.0f} | {p1 * 1000:.0f} | {p2 * 1000:.0f}"
-        lines.append(f"| {view} | {cells} | {p1 / c1:.1f}× | {p2 / empty:.1f}× |")
+        county_first = measured["县 SQLite"][view][0]
+        cells = " | ".join(
+            f"{first * 1000:.0f} | {later * 1000:.0f}" for first, later in (m[view] for m in measured.values())
+        )
+        ratios = " | ".join(
+            f"{measured[n][view][0] / county_first:.1f}× | {measured[n][view][1] / empty:.1f}×" for n in provinces
+        )
+        lines.append(f"| {view} | {cells} | {ratios} |")
         print(lines[-1], flush=True)
     return lines
 

@@ -153,9 +153,7 @@ DISBURSEMENT_COLUMNS = [
 ]
 
 
-@cached_query
-def disbursements(url: str, scope: Scope, type_code: str | None = None, deleted: bool = False) -> pd.DataFrame:
-    """The disbursements behind the figures (newest first): who entered what, when. ``deleted``: the bin."""
+def _records(scope: Scope, type_code: str | None, deleted: bool) -> list:
     d = Disbursement
     clauses = [
         d.paid_date >= scope.start,
@@ -164,7 +162,24 @@ def disbursements(url: str, scope: Scope, type_code: str | None = None, deleted:
         d.deleted_at.is_not(None) if deleted else d.deleted_at.is_(None),
     ]
     if type_code:
-        clauses.append(SubsidyType.code == type_code)
+        clauses.append(d.type_id.in_(select(SubsidyType.id).where(SubsidyType.code == type_code)))
+    return clauses
+
+
+@cached_query
+def disbursement_count(url: str, scope: Scope, type_code: str | None = None, deleted: bool = False) -> int:
+    """How many disbursements :func:`disbursements` lists (without a limit)."""
+    stmt = select(func.count()).select_from(Disbursement).where(*_records(scope, type_code, deleted))
+    return int(scalar(url, stmt))
+
+
+@cached_query
+def disbursements(
+    url: str, scope: Scope, type_code: str | None = None, deleted: bool = False, limit: int | None = None
+) -> pd.DataFrame:
+    """The disbursements behind the figures (newest first): who entered what, when. ``deleted``: the bin;
+    ``limit``: the newest that many (a screen's worth of a province's tens of thousands)."""
+    d = Disbursement
     stmt = (
         select(
             d.id,
@@ -186,8 +201,9 @@ def disbursements(url: str, scope: Scope, type_code: str | None = None, deleted:
         )
         .join(SubsidyType, SubsidyType.id == d.type_id)
         .outerjoin(Township, Township.id == d.township_id)
-        .where(*clauses)
+        .where(*_records(scope, type_code, deleted))
         .order_by(d.paid_date.desc(), d.id.desc())
+        .limit(limit)
     )
     return frame(url, stmt, DISBURSEMENT_COLUMNS)
 

@@ -126,9 +126,10 @@ def townships_fit(count: int) -> bool:
     return False
 
 
-def first_rows(rows, what: str):
+def first_rows(rows, what: str, total: int | None = None):
     """The first :data:`ROWS_ON_SCREEN` of a list (already in the order that matters), saying so when there are
-    more: every row is in the page's Excel download."""
-    if len(rows) > ROWS_ON_SCREEN:
-        st.caption(f"共 {num(len(rows))} {what}，这里列出排在最前的 {ROWS_ON_SCREEN} {what}；全部见“下载 Excel”。")
+    more (``total``: how many, where ``rows`` was read with a limit): every row is in the page's Excel download."""
+    total = len(rows) if total is None else total
+    if total > ROWS_ON_SCREEN:
+        st.caption(f"共 {num(total)} {what}，这里列出排在最前的 {ROWS_ON_SCREEN} {what}；全部见“下载 Excel”。")
     return rows.head(ROWS_ON_SCREEN)
