@@ -187,8 +187,8 @@ def render_counties(ctx: ViewContext) -> None:
         column_config={
             # figures, not bars: nine columns must fit a 1024 projector without a sideways scroll
             **{c: st.column_config.NumberColumn(format="%.1f%%") for c in RATE_COLUMNS},
-            "补贴（万元）": st.column_config.NumberColumn(format="%.2f"),
-            "残保金（万元）": st.column_config.NumberColumn(format="%.2f"),
+            "补贴（万元）": st.column_config.NumberColumn(format="%,.2f"),
+            "残保金（万元）": st.column_config.NumberColumn(format="%,.2f"),
         },
         key="overview_counties",
     )

@@ -81,7 +81,7 @@ def render_by_township(ctx: ViewContext, by_type: pd.DataFrame) -> None:
         key="subsidies_towns",
         height=grid_height(len(with_total)),  # the 合计 row in sight, never below a scroll
         row_height=GRID_ROW_PX,
-        column_config={c: st.column_config.NumberColumn(format="%.2f") for c in with_total.columns},
+        column_config={c: st.column_config.NumberColumn(format="%,.2f") for c in with_total.columns},
     )
     people = people_table(ctx, by_type)
     with st.expander("分乡镇惠及人（户）数"):
@@ -139,7 +139,7 @@ def sheets(ctx: ViewContext) -> list[Sheet]:
     amounts.columns = [f"{c}（万元）" for c in amounts.columns]
     people = people_table(ctx, by_type)
     months = month_table(subsidies.by_month(ctx.url, ctx.scope))
-    records = records_table(subsidies.disbursements(ctx.url, ctx.scope))
+    records = records_table(ctx, subsidies.disbursements(ctx.url, ctx.scope))
     return [
         Sheet(
             amounts.reset_index(),
@@ -202,7 +202,10 @@ def render_by_month(ctx: ViewContext) -> None:
         table,
         hide_index=True,
         width="stretch",
-        column_config={c: st.column_config.NumberColumn(format="%.2f") for c in table.columns[3:]},
+        column_config={
+            "人（户）数": st.column_config.NumberColumn(format="localized"),
+            **{c: st.column_config.NumberColumn(format="%,.2f") for c in table.columns[3:]},
+        },
     )
 
 
@@ -222,8 +225,10 @@ RECORD_COLUMNS = [
 ]
 
 
-def records_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """Disbursement records (subsidies.disbursements: the latest paid first) as the grid and the download show them."""
+def records_table(ctx: ViewContext, rows: pd.DataFrame) -> pd.DataFrame:
+    """Disbursement records (subsidies.disbursements: the latest paid first) as the grid and the download show
+    them; with the county where the store holds several (township names repeat across counties)."""
+    columns = RECORD_COLUMNS[:3] + ["县（区）"] + RECORD_COLUMNS[3:] if ctx.multi_county else RECORD_COLUMNS
     return rows.assign(
         所属月份=[month_span(a, b) for a, b in zip(rows["month_from"], rows["month_to"], strict=True)],
         标准=rows["standard_fen"] / 100,
@@ -239,8 +244,9 @@ def records_table(rows: pd.DataFrame) -> pd.DataFrame:
             "note": "备注",
             "warning_note": "说明",
             "created_by": "录入人",
+            "county": "县（区）",
         }
-    )[RECORD_COLUMNS]
+    )[columns]
 
 
 def render_records(ctx: ViewContext) -> None:
@@ -248,7 +254,7 @@ def render_records(ctx: ViewContext) -> None:
     st.subheader(f"发放记录：{num(total)} 条")
     # a province's period holds tens of thousands: the latest paid first, read only as far as shown
     latest = subsidies.disbursements(ctx.url, ctx.scope, limit=ui.ROWS_ON_SCREEN)
-    shown = records_table(ui.first_rows(latest, "条", total))
+    shown = records_table(ctx, ui.first_rows(latest, "条", total))
     st.dataframe(
         shown.assign(修改=[edit_link(ctx, "entry_subsidies", i) for i in shown["编号"]]),
         hide_index=True,
@@ -256,7 +262,8 @@ def render_records(ctx: ViewContext) -> None:
         height=420,
         column_config={
             "修改": st.column_config.LinkColumn(display_text="修改"),
-            "标准": st.column_config.NumberColumn("标准（元）", format="%.2f"),
-            "金额": st.column_config.NumberColumn("金额（元）", format="%.2f"),
+            "人（户）数": st.column_config.NumberColumn(format="localized"),
+            "标准": st.column_config.NumberColumn("标准（元）", format="%,.2f"),
+            "金额": st.column_config.NumberColumn("金额（元）", format="%,.2f"),
         },
     )

@@ -39,7 +39,7 @@ def render() -> None:
         ],
         hide_index=True,
         width="stretch",
-        column_config={"标准": st.column_config.NumberColumn("标准（元）", format="%.2f")},
+        column_config={"标准": st.column_config.NumberColumn("标准（元）", format="%,.2f")},
     )
     labels = dict(zip(types["type_id"], types["type"], strict=True))
     left, right = st.columns(2, gap="large")

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Integer, and_, case, func, select
 
 from data_layer.cache import cached_query
-from data_layer.models import Disbursement, SubsidyStandard, SubsidyType, Township
+from data_layer.models import County, Disbursement, SubsidyStandard, SubsidyType, Township
 from data_layer.queries._sql import frame, in_units, scalar, with_township_ids
 from data_layer.queries.rule_context import standard_in_force
 from data_layer.scope import Scope
@@ -140,6 +140,7 @@ DISBURSEMENT_COLUMNS = [
     "type",
     "township_id",
     "township",
+    "county",
     "month_from",
     "month_to",
     "recipients",
@@ -188,6 +189,7 @@ def disbursements(
             SubsidyType.name,
             d.township_id,
             func.coalesce(Township.name, "县本级"),
+            County.name,
             d.month_from,
             d.month_to,
             d.recipients,
@@ -200,6 +202,7 @@ def disbursements(
             d.deleted_at,
         )
         .join(SubsidyType, SubsidyType.id == d.type_id)
+        .join(County, County.id == d.county_id)
         .outerjoin(Township, Township.id == d.township_id)
         .where(*_records(scope, type_code, deleted))
         .order_by(d.paid_date.desc(), d.id.desc())

@@ -94,9 +94,9 @@ def render_filters(url: str, who: SignedIn | None = None) -> ViewContext:
     chosen_counties = st.session_state.get("f_counties") or []
     all_towns = "全县（全部乡镇）"
     if multi and not chosen_counties:
-        all_towns = f"{whole}全部乡镇"
+        all_towns = f"{whole}（全部乡镇）"
     elif len(chosen_counties) > 1:
-        all_towns = "所选县区全部乡镇"
+        all_towns = "所选县区（全部乡镇）"
     if chosen_counties:
         towns = towns[towns["county"].isin(chosen_counties)]
     own = who is not None and not who.actor.kind.every_township
