@@ -150,16 +150,20 @@ def render_by_township(ctx: ViewContext, thresholds) -> None:
 
 
 def render_list(ctx: ViewContext) -> None:
-    found = articles.articles(ctx.url, ctx.scope)
-    st.subheader(f"稿件列表（本期 {num(len(found))} 篇）")
-    if found.empty:
+    total = articles.article_count(ctx.url, ctx.scope)
+    st.subheader(f"稿件列表（本期 {num(total)} 篇）")
+    if not total:
         st.caption("本期没有登记稿件")
         return
+    # a province's period holds ten thousand: the newest first, read only as far as shown
+    latest = articles.articles(ctx.url, ctx.scope, limit=ui.ROWS_ON_SCREEN)
+    found = ui.first_rows(latest, "篇", total, everything="下方的“信息报送台账”")
     table = pd.DataFrame(
         {
             "发表日期": [cn_date(d) for d in found["published_on"]],
             "媒体": found["outlet"],
             "级别": [publicity.LEVEL_LABELS[lv] for lv in found["level"]],
+            **({"县（区）": found["county"]} if ctx.multi_county else {}),
             "乡镇": found["township"],
             "标题": found["title"],
             "类型": found["kind"],

@@ -175,9 +175,12 @@ def test_the_whole_store_is_called_what_its_counties_make_it():
     assert called("370323", "371102") == "全省"
 
 
-@pytest.mark.parametrize(("module", "kind"), [("subsidies", "条"), ("levy", "项")])
-def test_a_list_longer_than_a_screen_shows_its_first_rows_and_says_all_are_in_excel(
-    city_url, monkeypatch, module, kind
+@pytest.mark.parametrize(
+    ("module", "kind", "everything"),
+    [("subsidies", "条", "“下载 Excel”"), ("levy", "项", "“下载 Excel”"), ("publicity", "篇", "下方的“信息报送台账”")],
+)
+def test_a_list_longer_than_a_screen_shows_its_first_rows_and_says_where_the_rest_are(
+    city_url, monkeypatch, module, kind, everything
 ):
     """A province's period holds tens of thousands of disbursements and 待办 (3–15 s a visit to send them all):
     the grid gets the first ROWS_ON_SCREEN (here lowered to 5), the caption the count and where the rest are."""
@@ -189,7 +192,7 @@ def test_a_list_longer_than_a_screen_shows_its_first_rows_and_says_all_are_in_ex
     at.run()
     assert not at.exception, at.exception
     told = [c.value for c in at.caption if "这里列出排在最前的 5 " in c.value]
-    assert told and all(t.endswith("全部见“下载 Excel”。") for t in told)
+    assert told and all(t.endswith(f"全部见{everything}。") for t in told)
     grids = [d.value for d in at.dataframe if len(d.value) == 5]
     assert len(grids) >= len(told)
     if module == "subsidies":
@@ -207,3 +210,17 @@ def test_a_list_longer_than_a_screen_shows_its_first_rows_and_says_all_are_in_ex
             H1,
         )
         assert list(records["编号"]) == [r["id"] for r in latest]
+    if module == "publicity":
+        total = rows(
+            city_url, "SELECT COUNT(*) AS n FROM article WHERE deleted_at IS NULL AND published_on BETWEEN ? AND ?", H1
+        )
+        assert told == [f"共 {total[0]['n']:,} 篇，这里列出排在最前的 5 篇；{told[0].split('；')[1]}"]
+        listed = next(d.value for d in at.dataframe if "标题" in d.value.columns)
+        newest = rows(
+            city_url,
+            "SELECT title FROM article WHERE deleted_at IS NULL AND published_on BETWEEN ? AND ?"
+            " ORDER BY published_on DESC, id DESC LIMIT 5",
+            H1,
+        )
+        assert list(listed["标题"]) == [r["title"] for r in newest]
+        assert "县（区）" in listed.columns  # township names repeat across counties

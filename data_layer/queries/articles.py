@@ -6,8 +6,8 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from data_layer.cache import cached_query
-from data_layer.models import Article, Outlet, Township
-from data_layer.queries._sql import frame, in_units
+from data_layer.models import Article, County, Outlet, Township
+from data_layer.queries._sql import frame, in_units, scalar
 from data_layer.scope import Scope
 
 OUTLET_COLUMNS = ["outlet_id", "outlet", "level", "medium", "first_used_on"]
@@ -19,6 +19,7 @@ ARTICLE_COLUMNS = [
     "level",
     "township_id",
     "township",
+    "county",
     "title",
     "kind",
     "link",
@@ -52,9 +53,7 @@ def outlets(url: str) -> pd.DataFrame:
     return frame(url, stmt, OUTLET_COLUMNS)
 
 
-@cached_query
-def articles(url: str, scope: Scope, outlet_id: int | None = None, deleted: bool = False) -> pd.DataFrame:
-    """The articles published in the period (newest first); ``deleted``: the 回收站."""
+def _listed(scope: Scope, outlet_id: int | None, deleted: bool) -> list:
     a = Article
     clauses = [
         a.published_on >= scope.start,
@@ -64,6 +63,22 @@ def articles(url: str, scope: Scope, outlet_id: int | None = None, deleted: bool
     ]
     if outlet_id is not None:
         clauses.append(a.outlet_id == outlet_id)
+    return clauses
+
+
+@cached_query
+def article_count(url: str, scope: Scope, outlet_id: int | None = None, deleted: bool = False) -> int:
+    """How many articles :func:`articles` lists (without a limit)."""
+    return int(scalar(url, select(func.count()).select_from(Article).where(*_listed(scope, outlet_id, deleted))))
+
+
+@cached_query
+def articles(
+    url: str, scope: Scope, outlet_id: int | None = None, deleted: bool = False, limit: int | None = None
+) -> pd.DataFrame:
+    """The articles published in the period (newest first); ``deleted``: the 回收站; ``limit``: the newest that
+    many (a screen's worth of a province's ten thousand)."""
+    a = Article
     stmt = (
         select(
             a.id,
@@ -73,6 +88,7 @@ def articles(url: str, scope: Scope, outlet_id: int | None = None, deleted: bool
             Outlet.level,
             a.township_id,
             func.coalesce(Township.name, "县本级"),
+            County.name,
             a.title,
             a.kind,
             a.link,
@@ -82,9 +98,11 @@ def articles(url: str, scope: Scope, outlet_id: int | None = None, deleted: bool
             a.deleted_at,
         )
         .join(Outlet, Outlet.id == a.outlet_id)
+        .join(County, County.id == a.county_id)
         .outerjoin(Township, Township.id == a.township_id)
-        .where(*clauses)
+        .where(*_listed(scope, outlet_id, deleted))
         .order_by(a.published_on.desc(), a.id.desc())
+        .limit(limit)
     )
     return frame(url, stmt, ARTICLE_COLUMNS)
 

@@ -126,10 +126,10 @@ def townships_fit(count: int) -> bool:
     return False
 
 
-def first_rows(rows, what: str, total: int | None = None):
+def first_rows(rows, what: str, total: int | None = None, everything: str = "“下载 Excel”"):
     """The first :data:`ROWS_ON_SCREEN` of a list (already in the order that matters), saying so when there are
-    more (``total``: how many, where ``rows`` was read with a limit): every row is in the page's Excel download."""
+    more (``total``: how many, where ``rows`` was read with a limit) and where ``everything`` is."""
     total = len(rows) if total is None else total
     if total > ROWS_ON_SCREEN:
-        st.caption(f"共 {num(total)} {what}，这里列出排在最前的 {ROWS_ON_SCREEN} {what}；全部见“下载 Excel”。")
+        st.caption(f"共 {num(total)} {what}，这里列出排在最前的 {ROWS_ON_SCREEN} {what}；全部见{everything}。")
     return rows.head(ROWS_ON_SCREEN)
