@@ -44,7 +44,9 @@ def get_engine(url: str) -> Engine:
                 pool_pre_ping=True,
                 connect_args={"check_same_thread": False, "timeout": wait}
                 if is_sqlite
-                else {"options": f"-c lock_timeout={int(wait * 1000)}"},  # a held lock: a message, not a hang
+                # a held lock: a message, not a hang; no JIT: compiling a board query took PostgreSQL about 1 s,
+                # more than running it (the dashboard's queries are many and short)
+                else {"options": f"-c lock_timeout={int(wait * 1000)} -c jit=off"},
                 **pool,
             )
             if is_sqlite:

@@ -60,6 +60,15 @@ def _days_after_default(element, compiler, **kw):
     return f"({compiler.process(day, **kw)} + {compiler.process(days, **kw)})"
 
 
+def same_township(dialect: str, a, b):
+    """Two township ids are equal or both NULL (县本级), spelled for each store's index: SQLite searches
+    ``a IS b`` in a composite index; PostgreSQL cannot use ``IS NOT DISTINCT FROM`` at all (4 s for a province's
+    disbursements, walking each county's rows) but can the equality and ``IS NULL`` arms of an OR (0.6 s)."""
+    if dialect == "sqlite":
+        return a.is_not_distinct_from(b)
+    return or_(and_(a.is_(None), b.is_(None)), a == b)
+
+
 IDS = bindparam("ids", expanding=True)  # the rows a service has just written
 # Which rows a context statement reads: the ones a service has just written, every live row, or only those a
 # soft rule warns about (the data-quality checks: the rule in SQL, so a province's clean rows never leave it).
@@ -284,19 +293,19 @@ def disbursement_warned(c, previous_recipients):
 
 
 @cache
-def _disbursement_stmt(rows: str):
+def _disbursement_stmt(rows: str, dialect: str):
     d, other = Disbursement, aliased(Disbursement)
     same_unit = and_(
         other.type_id == d.type_id,
         other.county_id == d.county_id,
-        other.township_id.is_not_distinct_from(d.township_id),
+        same_township(dialect, other.township_id, d.township_id),
         other.deleted_at.is_(None),
         other.id != d.id,
     )
     in_force = standard_in_force(d.type_id, d.paid_date).scalar_subquery()
     overlap_of = (
         # “id + 0”: no id range or max(id) for SQLite to walk the township index by (every 县本级 row of a
-        # province shares township NULL); it looks the unit up in ix_disbursement_unit instead
+        # province shares township NULL); it looks the unit up in ix_disbursement_unit instead (so does PostgreSQL)
         select(func.max(other.id + 0))
         .where(same_unit, other.id + 0 < d.id, other.month_from <= d.month_to, other.month_to >= d.month_from)
         .scalar_subquery()
@@ -366,7 +375,8 @@ def _disbursements(conn, rows: str, ids: list[int] | None = None) -> list[Disbur
     names = {f.name for f in fields(DisbursementContext)}
     out = []
     params = {"ids": ids} if rows == "ids" else {"jump_share": share} if rows == "warned" else {}
-    for row in conn.execute(_disbursement_stmt(rows), params):
+    dialect = conn.get_bind().dialect if isinstance(conn, Session) else conn.dialect
+    for row in conn.execute(_disbursement_stmt(rows, dialect.name), params):
         m = {k: v for k, v in row._mapping.items() if k in names}
         out.append(DisbursementContext(**m, jump_share=share))
     return out
