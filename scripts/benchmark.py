@@ -166,7 +166,7 @@ def query_table(urls: dict[str, str], runs: int) -> list[str]:
 
 # --- the browser ------------------------------------------------------------------------------------------
 BOARDS = {  # the link's words → the page's heading
-    "总览": "县残联工作总览",
+    "总览": "残联工作总览",  # 县残联 on a county's store, 省残联 on a province's
     "重点工程": "三项重点工程",
     "补贴发放": "社会保障补贴发放",
     "残保金征收": "残保金征收",

@@ -160,6 +160,17 @@ def test_many_campaigns_are_one_table_naming_each_county(city_url, monkeypatch):
     assert "共 2 次专项检查；逐日检查进度图请先在筛选中选择一个县（区）。" in [c.value for c in at.caption]
 
 
+def test_a_store_of_several_counties_heads_the_overview_with_its_office(city_url, monkeypatch):
+    """The demo county and 示范县 (371999: another prefecture) make a province's store: 省残联工作总览, 全省."""
+    from tests.test_pages import run_app
+
+    at = run_app(city_url, monkeypatch, year="2023", period="h1")
+    assert not at.exception, at.exception
+    assert at.title[0].value == "省残联工作总览"
+    assert "2023年上半年 · 全省" in at.markdown[0].value
+    assert at.multiselect(key="f_townships").placeholder == "全省（全部乡镇）"
+
+
 def test_the_whole_store_is_called_what_its_counties_make_it():
     """全县 for one county; 全市 when every county's 行政区划代码 shares its prefecture (the first four digits);
     else 全省 — the label of an unfiltered view and of the county filter."""

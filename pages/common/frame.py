@@ -25,6 +25,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 from data_layer import app_settings, auth, backup, guard, settings, store
 from data_layer.errors import StoreUnavailable
 from data_layer.guard import StoreVanished
+from data_layer.queries import org
 from pages.common import navigation
 from pages.common.context import current, publish, render_filters
 from pages.common.fmt import escape_markdown
@@ -179,7 +180,9 @@ def run_page() -> None:
         return
     title, status = st.columns([3, 2], vertical_alignment="bottom")
     definition = navigation.BY_PATH.get(nav.url_path)
-    title.title(definition.headline if definition else nav.title)
+    headline = definition.headline if definition else nav.title
+    whole = org.whole_area(org.counties(url))  # a city's or a province's office is 市残联 / 省残联
+    title.title(headline.replace("县残联", f"{whole[1]}残联", 1))
     ctx = render_filters(url, who)
     with status:
         if who is not None:
