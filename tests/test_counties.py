@@ -186,6 +186,13 @@ def test_the_whole_store_is_called_what_its_counties_make_it():
     assert called("370323", "371102") == "全省"
 
 
+# the lists read with a limit: table, its date, the column compared, its heading on screen
+LISTED = {
+    "subsidies": ("disbursement", "paid_date", "id", "编号"),
+    "publicity": ("article", "published_on", "title", "标题"),
+}
+
+
 @pytest.mark.parametrize(
     ("module", "kind", "everything"),
     [("subsidies", "条", "“下载 Excel”"), ("levy", "项", "“下载 Excel”"), ("publicity", "篇", "下方的“信息报送台账”")],
@@ -206,32 +213,13 @@ def test_a_list_longer_than_a_screen_shows_its_first_rows_and_says_where_the_res
     assert told and all(t.endswith(f"全部见{everything}。") for t in told)
     grids = [d.value for d in at.dataframe if len(d.value) == 5]
     assert len(grids) >= len(told)
-    if module == "subsidies":
-        total = rows(
-            city_url,
-            "SELECT COUNT(*) AS n FROM disbursement WHERE deleted_at IS NULL AND paid_date BETWEEN ? AND ?",
-            H1,
-        )
-        assert told == [f"共 {total[0]['n']:,} 条，这里列出排在最前的 5 条；全部见“下载 Excel”。"]
-        records = next(d.value for d in at.dataframe if "修改" in d.value.columns)
-        latest = rows(
-            city_url,
-            "SELECT id FROM disbursement WHERE deleted_at IS NULL AND paid_date BETWEEN ? AND ?"
-            " ORDER BY paid_date DESC, id DESC LIMIT 5",
-            H1,
-        )
-        assert list(records["编号"]) == [r["id"] for r in latest]
+    if module in LISTED:
+        table, day, column, shown_as = LISTED[module]
+        where = f"FROM {table} WHERE deleted_at IS NULL AND {day} BETWEEN ? AND ?"
+        total = rows(city_url, f"SELECT COUNT(*) AS n {where}", H1)[0]["n"]
+        assert told == [f"共 {total:,} {kind}，这里列出排在最前的 5 {kind}；全部见{everything}。"]
+        newest = rows(city_url, f"SELECT {column} {where} ORDER BY {day} DESC, id DESC LIMIT 5", H1)
+        listed = next(d.value for d in at.dataframe if shown_as in d.value.columns)
+        assert list(listed[shown_as]) == [r[column] for r in newest]
     if module == "publicity":
-        total = rows(
-            city_url, "SELECT COUNT(*) AS n FROM article WHERE deleted_at IS NULL AND published_on BETWEEN ? AND ?", H1
-        )
-        assert told == [f"共 {total[0]['n']:,} 篇，这里列出排在最前的 5 篇；{told[0].split('；')[1]}"]
-        listed = next(d.value for d in at.dataframe if "标题" in d.value.columns)
-        newest = rows(
-            city_url,
-            "SELECT title FROM article WHERE deleted_at IS NULL AND published_on BETWEEN ? AND ?"
-            " ORDER BY published_on DESC, id DESC LIMIT 5",
-            H1,
-        )
-        assert list(listed["标题"]) == [r["title"] for r in newest]
         assert "县（区）" in listed.columns  # township names repeat across counties
