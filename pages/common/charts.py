@@ -89,6 +89,10 @@ def hbar(
             )
         )
         text_room = max(text_room, max((text_px(t) for t in text), default=0) + 24)
+    elif len(values):  # the longest bar's label past its end: room for it whatever the card's width (a
+        # province's “7,548.24 万元” was cut at 1024 px, where x_max's headroom alone was too narrow)
+        longest = max(range(len(values)), key=lambda i: values[i])
+        text_room = max(text_room, text_px(text[longest]) + 8)
     if marker_at is not None:
         fig.add_vline(x=marker_at, line=dict(color="#111827", width=3, dash="dash"))
         fig.add_annotation(
