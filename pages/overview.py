@@ -10,7 +10,7 @@ import streamlit as st
 from data_layer import app_settings
 from data_layer.export import Sheet
 from data_layer.money import fen_to_wan
-from data_layer.queries import counties, levy, projects, publicity, subsidies
+from data_layer.queries import counties, levy, org, projects, publicity, subsidies
 from pages.common import charts
 from pages.common.charts import STATUS_MARKS
 from pages.common.context import ViewContext, current
@@ -137,7 +137,7 @@ def render_publicity(ctx: ViewContext) -> None:
     targets = [None if math.isnan(t) else t for t in levels["target"]]
     show_targets = ctx.scope.period == "all"
     text = [
-        f"{n}" + (f" / {t:.0f}" if t is not None and show_targets else "")
+        num(n) + (f" / {num(t)}" if t is not None and show_targets else "")
         for n, t in zip(levels["articles"], targets, strict=True)
     ]
     top = max([*levels["articles"], *[t for t in targets if t is not None and show_targets], 1])
@@ -255,4 +255,4 @@ def headline_sheet(ctx: ViewContext) -> Sheet:
         note = "未设目标" if math.isnan(r.target) else f"全年目标 {num(r.target)} 篇"
         rows.append(("信息宣传", f"{r.level_label}稿件（本期）", int(r.articles), "篇", note))
     table = pd.DataFrame(rows, columns=["领域", "指标", "数值", "单位", "状态或说明"])
-    return Sheet(table, "县残联工作总览", name="总览", formats={"数值": "general"})
+    return Sheet(table, f"{org.office(org.counties(ctx.url))}工作总览", name="总览", formats={"数值": "general"})

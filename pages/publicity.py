@@ -86,7 +86,7 @@ def render_by_outlet(ctx: ViewContext) -> None:
     fig = charts.hbar(
         list(rows["outlet"]),
         list(rows["articles"]),
-        text=[f"{n} 篇 · {names[lv]}" for n, lv in zip(rows["articles"], rows["level"], strict=True)],
+        text=[f"{num(n)} 篇 · {names[lv]}" for n, lv in zip(rows["articles"], rows["level"], strict=True)],
         colours=[charts.LEVEL_COLOURS[lv] for lv in rows["level"]],
         x_max=max(rows["articles"].max(), 1) * 1.05,
         height=60 + 44 * len(rows),

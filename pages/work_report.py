@@ -21,13 +21,14 @@ from pages.common.ui import empty
 
 
 def reporter(ctx: ViewContext) -> str:
-    """Who reports: the county's federation, or one township's (its own report)."""
+    """Who reports: the county's federation (the city's, the province's for the whole of a store of several
+    counties), or one township's (its own report)."""
     if len(ctx.townships) == 1:
         return f"{ctx.townships[0]}残联"
-    if len(ctx.townships) > 1:
+    if ctx.townships or len(ctx.counties) > 1:
         return f"{ctx.units_label()}残联"
     names = list(ctx.counties) or list(org.counties(ctx.url)["county"])
-    return f"{names[0]}残疾人联合会" if len(names) == 1 else "残疾人联合会"
+    return f"{names[0]}残疾人联合会" if len(names) == 1 else f"{org.office(org.counties(ctx.url))[0]}残疾人联合会"
 
 
 def draft_of(ctx: ViewContext) -> Draft:

@@ -171,6 +171,32 @@ def test_a_store_of_several_counties_heads_the_overview_with_its_office(city_url
     assert at.multiselect(key="f_townships").placeholder == "全省（全部乡镇）"
 
 
+def test_a_report_and_a_download_of_the_whole_store_name_its_office(city_url):
+    """A province's store (see above): the work report of the whole store is the province's (省委、省政府, 全省 N 个
+    乡镇), one county's is the county's; the overview's workbook is headed like the page, 省残联工作总览."""
+    from datetime import date
+
+    from data_layer.queries.work_report import build_draft
+    from pages.common.context import ViewContext
+    from pages.overview import overview_sheets
+    from pages.work_report import reporter
+
+    def report(*counties: str) -> tuple[str, str]:
+        spec = FilterSpec(2023, "h1", counties=counties)
+        ids = [rows(city_url, f"SELECT id FROM county WHERE name = '{name}'")[0]["id"] for name in counties]
+        ctx = ViewContext(city_url, spec, make_scope(spec, county_ids=ids), date(2023, 7, 1), counties, (), True)
+        draft = build_draft(city_url, ctx.scope, title_unit=reporter(ctx), filter_label="", period_words="")
+        body = "".join(p.text for p in draft.paragraphs)
+        return draft.title, re.search(r"在(.+?)的正确领导", body)[1] + " " + re.search(r"。([^。\d]+)\d+个镇（街道）均有", body)[1]
+
+    assert report() == ("省残疾人联合会工作总结", "省委、省政府 全省")
+    assert report("沂源县") == ("沂源县残疾人联合会工作总结", "县委、县政府 全县")
+    assert report("沂源县", "示范县") == ("沂源县、示范县残联工作总结", "各级党委、政府 所选县区")
+    spec = FilterSpec(2023, "h1")
+    ctx = ViewContext(city_url, spec, make_scope(spec), date(2023, 7, 1), (), (), True)
+    assert overview_sheets(ctx)[0].title == "省残联工作总览"
+
+
 def test_the_whole_store_is_called_what_its_counties_make_it():
     """全县 for one county; 全市 when every county's 行政区划代码 shares its prefecture (the first four digits);
     else 全省 — the label of an unfiltered view and of the county filter."""

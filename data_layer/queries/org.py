@@ -38,6 +38,19 @@ def whole_area(counties: pd.DataFrame) -> str:
     return "全市" if counties["code"].str[:4].nunique() == 1 else "全省"
 
 
+def office(counties: pd.DataFrame) -> str:
+    """The office whose dashboard the store is: 县残联, or 市残联 / 省残联 for a store of several counties."""
+    return f"{whole_area(counties)[1]}残联"
+
+
+def scope_area(url: str, scope: Scope) -> str:
+    """The whole a report's scope covers: 全县 for one county (or townships of one), the store's 全县 / 全市 /
+    全省 when no county is chosen, else 所选县区."""
+    if scope.township_ids or len(scope.county_ids) == 1:
+        return "全县"
+    return "所选县区" if scope.county_ids else whole_area(counties(url))
+
+
 @cached_query
 def townships(url: str) -> pd.DataFrame:
     """Every township with its county, in the admin's order."""

@@ -64,6 +64,8 @@ QUERIES = {
     "yoy": "同比：本期 ÷ 去年同期 − 1（同一查询，去年同期）",
 }
 UNIT_WORDS = {"household": "户", "person": "人"}
+# Under whose leadership the report's office worked, by what its scope covers (org.scope_area)
+LEADERSHIP = {"全县": "县委、县政府", "全市": "市委、市政府", "全省": "省委、省政府"}
 
 
 @dataclass(frozen=True)
@@ -308,8 +310,9 @@ def build_draft(url: str, scope: Scope, *, title_unit: str, filter_label: str, p
     w = _Writer(url, scope, filter_label)
     title = f"{title_unit}{period_words}工作总结"
     w.paragraphs.append(Paragraph("title", [title]))
+    leaders = LEADERSHIP.get(org.scope_area(url, scope), "各级党委、政府")
     w.body(
-        f"{period_words}，在县委、县政府的正确领导和上级残联的指导帮助下，{title_unit}按照年度工作方案，团结奋斗，"
+        f"{period_words}，在{leaders}的正确领导和上级残联的指导帮助下，{title_unit}按照年度工作方案，团结奋斗，"
         f"扎实工作，各项工作取得新的进展。现将{period_words}工作开展情况及下一步工作打算汇报如下："
     )
     w.heading("heading1", f"一、{period_words}工作完成情况")
@@ -447,7 +450,8 @@ def _organisation(w: _Writer, n: int, rows) -> int:
     parts: list[Segment] = [f"{n}、不断强化基层残疾人组织建设。"]
     units = Decimal(len(org.townships_in_scope(w.url, w.scope)))
     if units and not w.scope.township_ids:
-        parts += ["全县", w.fact("org.township_units", units, "个"), "镇（街道）均有残联组织；"]
+        area = org.scope_area(w.url, w.scope)
+        parts += [area, w.fact("org.township_units", units, "个"), "镇（街道）均有残联组织；"]
     for r in rows.itertuples():
         parts += _indicator(w, r)
     if len(parts) == 1:

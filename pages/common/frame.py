@@ -181,8 +181,7 @@ def run_page() -> None:
     title, status = st.columns([3, 2], vertical_alignment="bottom")
     definition = navigation.BY_PATH.get(nav.url_path)
     headline = definition.headline if definition else nav.title
-    whole = org.whole_area(org.counties(url))  # a city's or a province's office is 市残联 / 省残联
-    title.title(headline.replace("县残联", f"{whole[1]}残联", 1))
+    title.title(headline.replace("县残联", org.office(org.counties(url)), 1))  # or a city's, a province's
     ctx = render_filters(url, who)
     with status:
         if who is not None:
