@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from data_layer.export import Sheet
-from data_layer.queries import levy
+from data_layer.queries import levy, org
 from pages.common import charts, ui
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
@@ -280,8 +280,8 @@ def ratio_table(ratios: list[levy.Ratio]) -> pd.DataFrame:
 
 
 def sheets(ctx: ViewContext) -> list[Sheet]:
-    """The download: the four ratios, the townships with the county's 合计 row (its rates computed, not summed)
-    and the sizes."""
+    """The download: the four ratios, the townships with the county's 合计 row (its rates computed, not summed),
+    the sizes, and every overdue item of the 待办 (the screen lists the first few hundred of each kind)."""
     total = levy.summary(ctx.url, ctx.scope)
     rows = levy.by_township(ctx.url, ctx.scope)
     rows = rows.assign(township=rows["township_id"].map(township_names(ctx)))
@@ -311,6 +311,7 @@ def sheets(ctx: ViewContext) -> list[Sheet]:
             totals=COUNTED + MONEY,
             formats=rate_formats,
         ),
+        *worklist_sheets(ctx),
     ]
 
 
@@ -319,9 +320,13 @@ def sheets(ctx: ViewContext) -> list[Sheet]:
 LINK = {"打开": st.column_config.LinkColumn(display_text="打开")}
 
 
-def worklist_table(kind: str, rows: pd.DataFrame, names: dict) -> pd.DataFrame:
-    """The columns that matter for one kind of overdue item, in words."""
-    out = {"单位": list(rows["employer"]), "乡镇（街道）": list(rows["township_id"].map(names))}
+def worklist_table(kind: str, rows: pd.DataFrame, names: dict, counties: dict | None = None) -> pd.DataFrame:
+    """The columns that matter for one kind of overdue item, in words; with ``counties`` (county_id → name, in
+    a store of several counties, where township names repeat) the county too."""
+    out = {"单位": list(rows["employer"])}
+    if counties is not None:
+        out["县（区）"] = list(rows["county_id"].map(counties))
+    out["乡镇（街道）"] = list(rows["township_id"].map(names))
     dates, days = list(rows["since"].map(cn_date)), list(rows["days"])
     if kind == "unpaid":
         out |= {"尚欠金额": list(rows["owed_fen"].map(yuan)), "缴纳期限": dates, "逾期天数": days}
@@ -341,6 +346,42 @@ def worklist_table(kind: str, rows: pd.DataFrame, names: dict) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def county_names(ctx: ViewContext) -> dict | None:
+    """county_id → name where the store has several counties (a list then names each row's county), else None."""
+    if not ctx.multi_county:
+        return None
+    found = org.counties(ctx.url)
+    return dict(zip(found["county_id"], found["county"], strict=True))
+
+
+def worklist_sheets(ctx: ViewContext) -> list[Sheet]:
+    """One sheet per kind of overdue item that has any, with the screen's columns (the amount owed in 元 as a
+    number, without the link that opens the record in the app)."""
+    rows = levy.worklist(ctx.url, ctx.scope, ctx.today)
+    names, counties = township_names(ctx), county_names(ctx)
+    out = []
+    for kind, label in levy.WORKLIST_KINDS.items():
+        mine = rows[rows["kind"] == kind]
+        if mine.empty:
+            continue
+        table = worklist_table(kind, mine, names, counties).drop(columns="打开")
+        if kind == "unpaid":
+            table = table.rename(columns={"尚欠金额": "尚欠金额（元）"}).assign(
+                **{"尚欠金额（元）": mine["owed_fen"].to_numpy() / 100}
+            )
+        days = {c: "int" for c in ("逾期天数", "已等待天数", "职工人数") if c in table}
+        out.append(
+            Sheet(
+                table,
+                f"待办：{label}（截至{cn_date(ctx.today)}）",
+                name=f"待办-{label}",
+                totals=("尚欠金额（元）",) if kind == "unpaid" else (),
+                formats=days,
+            )
+        )
+    return out
+
+
 def render_worklist(ctx: ViewContext) -> None:
     st.subheader(f"待办（截至今天，{cn_date(ctx.today)}）")
     st.caption(
@@ -355,7 +396,7 @@ def render_worklist(ctx: ViewContext) -> None:
     for i, col in enumerate(st.columns(3) * 2):
         with col:
             big_number(levy.WORKLIST_KINDS[kinds[i]], num(int(counts.get(kinds[i], 0))), "项")
-    names = township_names(ctx)
+    names, counties = township_names(ctx), county_names(ctx)
     for kind in kinds:
         n = int(counts.get(kind, 0))
         with st.expander(f"{levy.WORKLIST_KINDS[kind]}：{num(n)} 项", expanded=False):
@@ -363,7 +404,7 @@ def render_worklist(ctx: ViewContext) -> None:
                 st.markdown("没有。")
                 continue
             # a province's lists run to tens of thousands: the largest first, all in Excel
-            shown = worklist_table(kind, ui.first_rows(rows[rows["kind"] == kind], "项"), names)
+            shown = worklist_table(kind, ui.first_rows(rows[rows["kind"] == kind], "项"), names, counties)
             st.dataframe(
                 shown,
                 hide_index=True,

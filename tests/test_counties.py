@@ -187,7 +187,9 @@ def test_a_report_and_a_download_of_the_whole_store_name_its_office(city_url):
         ctx = ViewContext(city_url, spec, make_scope(spec, county_ids=ids), date(2023, 7, 1), counties, (), True)
         draft = build_draft(city_url, ctx.scope, title_unit=reporter(ctx), filter_label="", period_words="")
         body = "".join(p.text for p in draft.paragraphs)
-        return draft.title, re.search(r"在(.+?)的正确领导", body)[1] + " " + re.search(r"。([^。\d]+)\d+个镇（街道）均有", body)[1]
+        return draft.title, re.search(r"在(.+?)的正确领导", body)[1] + " " + re.search(
+            r"。([^。\d]+)\d+个镇（街道）均有", body
+        )[1]
 
     assert report() == ("省残疾人联合会工作总结", "省委、省政府 全省")
     assert report("沂源县") == ("沂源县残疾人联合会工作总结", "县委、县政府 全县")
@@ -249,3 +251,10 @@ def test_a_list_longer_than_a_screen_shows_its_first_rows_and_says_where_the_res
         assert list(listed[shown_as]) == [r[column] for r in newest]
     if module == "publicity":
         assert "县（区）" in listed.columns  # township names repeat across counties
+    if module == "levy":  # each overdue item names its county, as its employer is registered
+        county = {r["name"]: r["county"] for r in rows(city_url, EMPLOYER_COUNTIES)}
+        for grid in grids:
+            assert all(county[e] == c for e, c in zip(grid["单位"], grid["县（区）"], strict=True))
+
+
+EMPLOYER_COUNTIES = "SELECT e.name, c.name AS county FROM employer e JOIN county c ON c.id = e.county_id"

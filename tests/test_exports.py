@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_layer import checks
 from data_layer.export import HEADER_ROW, Sheet, to_csv, to_xlsx, workbook
+from data_layer.queries import levy as levy_queries
 from data_layer.queries import org
 from data_layer.queries.publicity import LEVEL_LABELS
 from data_layer.scope import FilterSpec, make_scope
@@ -23,7 +24,7 @@ from pages.common.context import ViewContext
 from pages.common.downloads import excel_bytes, file_name
 from pages.common.fmt import cn_datetime
 from tests.conftest import rows
-from tests.test_levy_queries import employer_years, totals
+from tests.test_levy_queries import employer_years, expected_worklist, totals
 from tests.test_other_work import expected as expected_indicators
 from tests.test_pages import page_script
 
@@ -250,7 +251,18 @@ def test_projects_workbook(demo_url):
 def test_levy_workbook(demo_url):
     ctx = context(demo_url)
     book = sheets_of(excel_bytes(ctx, lambda: levy.sheets(ctx)))
-    assert list(book) == ["四项比率", "分乡镇", "分企业规模"]
+    overdue = expected_worklist(demo_url, ctx.scope, ctx.today)
+    kinds = [k for k in levy_queries.WORKLIST_KINDS if overdue.get(k)]
+    assert len(kinds) >= 4  # the demo has most kinds of overdue item
+    worklist = [f"待办-{levy_queries.WORKLIST_KINDS[k]}" for k in kinds]
+    assert list(book) == ["四项比率", "分乡镇", "分企业规模", *worklist]
+    for kind, name in zip(kinds, worklist, strict=True):  # every item, not the screen's first few hundred
+        listed = body(book[name])
+        if kind == "unpaid":
+            *listed, total = listed
+            assert total["尚欠金额（元）"] == pytest.approx(sum(overdue[kind].values()) / 100)
+            assert sorted(r["尚欠金额（元）"] * 100 for r in listed) == pytest.approx(sorted(overdue[kind].values()))
+        assert len(listed) == len(overdue[kind]), kind
     check_heading(demo_url, book["分乡镇"])
     want = totals(employer_years(demo_url, ctx.scope))
     county = by_first(book["分乡镇"])["合计"]

@@ -401,11 +401,22 @@ WORKLIST_KINDS = {
     "open_finding": "检查发现逾期未整改",
     "never_inspected": "规上或百人以上单位从未检查",
 }
-WORKLIST_COLUMNS = ["kind", "record_id", "link", "employer", "township_id", "staff", "since", "owed_fen", "note"]
+WORKLIST_COLUMNS = [
+    "kind",
+    "record_id",
+    "link",
+    "employer",
+    "county_id",
+    "township_id",
+    "staff",
+    "since",
+    "owed_fen",
+    "note",
+]
 
 
 def _rows(url: str, kind: str, page: str, stmt) -> pd.DataFrame:
-    """A statement selecting (record id, employer, township, staff, since, owed, note) as worklist rows."""
+    """A statement selecting (record id, employer, county, township, staff, since, owed, note) as worklist rows."""
     out = frame(url, stmt, WORKLIST_COLUMNS[1:2] + WORKLIST_COLUMNS[3:])
     out.insert(0, "kind", kind)
     out.insert(2, "link", [record_link(page, i) for i in out["record_id"]])
@@ -423,7 +434,7 @@ def worklist(url: str, scope: Scope, today: date) -> pd.DataFrame:
 
     def reviews(status: str, since, *where):
         stmt = (
-            select(r.id, e.name, e.township_id, e.staff, since, zero, r.return_reason)
+            select(r.id, e.name, e.county_id, e.township_id, e.staff, since, zero, r.return_reason)
             .join(e, e.id == r.employer_id)
             .outerjoin(ly, and_(ly.county_id == e.county_id, ly.year == year))
             .where(r.year == year, r.status == status, units, *where)
@@ -444,7 +455,7 @@ def worklist(url: str, scope: Scope, today: date) -> pd.DataFrame:
             url,
             "unpaid",
             "levy_collection",
-            select(a.id, e.name, e.township_id, e.staff, a.due_on, owed, blank)
+            select(a.id, e.name, e.county_id, e.township_id, e.staff, a.due_on, owed, blank)
             .join(e, e.id == a.employer_id)
             .outerjoin(paid, paid.c.assessment_id == a.id)
             .where(a.year == year, a.due_on < today, owed > 0, units),
@@ -453,7 +464,7 @@ def worklist(url: str, scope: Scope, today: date) -> pd.DataFrame:
             url,
             "open_finding",
             "levy_inspections",
-            select(i.id, e.name, e.township_id, e.staff, i.follow_up_due, zero, i.finding)
+            select(i.id, e.name, e.county_id, e.township_id, e.staff, i.follow_up_due, zero, i.finding)
             .join(e, e.id == i.employer_id)
             .where(i.result.in_(("below", "undeclared")), i.closed_on.is_(None), i.follow_up_due < today, units),
         ),
@@ -461,7 +472,7 @@ def worklist(url: str, scope: Scope, today: date) -> pd.DataFrame:
             url,
             "never_inspected",
             "levy_registry",
-            select(e.id, e.name, e.township_id, e.staff, e.registered_on, zero, blank).where(
+            select(e.id, e.name, e.county_id, e.township_id, e.staff, e.registered_on, zero, blank).where(
                 or_(e.above_designated_size, e.staff >= LARGE_STAFF),
                 ~exists().where(i.employer_id == e.id),
                 e.registered_on <= today,
