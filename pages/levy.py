@@ -117,14 +117,20 @@ def table(rows: pd.DataFrame, first: str, names: pd.Series) -> pd.DataFrame:
     )
 
 
+def in_township_order(ctx: ViewContext, rows: pd.DataFrame) -> pd.DataFrame:
+    """The township rows named, in the admin's order, 县本级 last."""
+    rows = rows.assign(township=rows["township_id"].map(township_names(ctx)))
+    present = set(rows["township"])  # once: a province has 1,800 townships
+    order = [t for t in township_order(ctx) + ["县本级"] if t in present]
+    return rows.set_index("township").reindex(order).reset_index()
+
+
 def render_by_township(ctx: ViewContext, total: pd.Series) -> None:
     st.subheader("分乡镇")
     rows = levy.by_township(ctx.url, ctx.scope)
     if not ui.townships_fit(len(rows)):
         return
-    rows = rows.assign(township=rows["township_id"].map(township_names(ctx)))
-    order = [t for t in township_order(ctx) + ["县本级"] if t in set(rows["township"])]
-    rows = rows.set_index("township").reindex(order).reset_index()
+    rows = in_township_order(ctx, rows)
     pick = st.segmented_control(
         "图中显示", list(MEASURES), default="review_rate", format_func=lambda m: MEASURES[m][0], key="levy_measure"
     )
@@ -191,7 +197,11 @@ def render_campaigns(ctx: ViewContext) -> None:
                 "其中现场检查（家）": rows["onsite"],
             }
         )
-        st.dataframe(table, hide_index=True, width="stretch", height=grid_height(min(len(table), 12)))
+        counted = {
+            c: st.column_config.NumberColumn(format="localized") for c in ("检查单位（家）", "其中现场检查（家）")
+        }
+        height = grid_height(min(len(table), 12))
+        st.dataframe(table, hide_index=True, width="stretch", height=height, column_config=counted)
         st.caption(f"共 {len(rows)} 次专项检查；逐日检查进度图请先在筛选中选择一个县（区）。")
         return
     for r in rows.itertuples():
@@ -284,9 +294,7 @@ def sheets(ctx: ViewContext) -> list[Sheet]:
     the sizes, and every overdue item of the 待办 (the screen lists the first few hundred of each kind)."""
     total = levy.summary(ctx.url, ctx.scope)
     rows = levy.by_township(ctx.url, ctx.scope)
-    rows = rows.assign(township=rows["township_id"].map(township_names(ctx)))
-    order = [t for t in township_order(ctx) + ["县本级"] if t in set(rows["township"])]
-    rows = rows.set_index("township").reindex(order).reset_index()
+    rows = in_township_order(ctx, rows)
     with_total = pd.concat([rows, total.assign(township="合计")], ignore_index=True)
     sizes = levy.by_size(ctx.url, ctx.scope)
     rate_formats = {r: "pct" for r in RATES}
@@ -317,7 +325,11 @@ def sheets(ctx: ViewContext) -> list[Sheet]:
 
 # --- 待办 -------------------------------------------------------------------------------------------
 
-LINK = {"打开": st.column_config.LinkColumn(display_text="打开")}
+# the link that opens the record; counts with thousands separators (a province's employers run to thousands)
+WORKLIST_GRID = {
+    "打开": st.column_config.LinkColumn(display_text="打开"),
+    **{c: st.column_config.NumberColumn(format="localized") for c in ("职工人数", "逾期天数", "已等待天数")},
+}
 
 
 def worklist_table(kind: str, rows: pd.DataFrame, names: dict, counties: dict | None = None) -> pd.DataFrame:
@@ -411,5 +423,5 @@ def render_worklist(ctx: ViewContext) -> None:
                 width="stretch",
                 height=grid_height(min(n, 12)),
                 row_height=GRID_ROW_PX,
-                column_config=LINK,
+                column_config=WORKLIST_GRID,
             )

@@ -46,6 +46,7 @@ def main() -> None:
     parser.add_argument("--scroll", type=int, default=0, help="also shoot N screens further down each page")
     parser.add_argument("--user", help="sign in as this account first (a demo account: see the README)")
     parser.add_argument("--password")
+    parser.add_argument("--open", action="store_true", help="open every expander (folded lists) before shooting")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -62,6 +63,10 @@ def main() -> None:
             for name in args.pages:
                 page.goto(f"{base}/{name}?{args.query}")
                 wait_for_app(page)
+                if args.open:
+                    for summary in page.locator("[data-testid='stExpander'] summary").all():
+                        summary.click()
+                    page.wait_for_timeout(1500)
                 path = out / f"{prefix}{name}_{size}.png"
                 page.screenshot(path=str(path))
                 print(path)
