@@ -55,7 +55,7 @@ def render_new(ctx: ViewContext) -> None:
     st.subheader("新增账号")
     errors = st.session_state.get("ac_new_errors", {})
     towns = org.townships(ctx.url)
-    town_names = dict(zip(towns["township_id"], towns["township"], strict=True))
+    town_names = dict(zip(towns["township_id"], towns["label"], strict=True))
     with st.form("ac_new", clear_on_submit=False):
         username = st.text_input("用户名（登录用，字母或数字）", max_chars=40)
         field_error(errors, "username")

@@ -101,7 +101,7 @@ def acting_county(ctx: ViewContext) -> County | None:
 
 def township_words(ctx: ViewContext) -> dict[Any, str]:
     towns = org.townships(ctx.url)
-    return {int(i): n for i, n in zip(towns["township_id"], towns["township"], strict=True)} | {None: "县本级"}
+    return {int(i): n for i, n in zip(towns["township_id"], towns["label"], strict=True)} | {None: "县本级"}
 
 
 # --- 名录 ---------------------------------------------------------------------------------------------------

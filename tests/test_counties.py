@@ -22,21 +22,32 @@ from tests.test_pages import page_script
 H1 = ("2023-01-01", "2023-06-30")
 
 
+def add_county(url: str, code: str, towns: list[str]) -> str:
+    """示范县 beside the demo county: ``towns`` (…镇 or …街道), the demo's shape at 0.8 of its size."""
+    shared = SharedRefs(  # the store's own subsidy types, outlets and indicators, as the demo seed made them
+        {r["code"]: r["id"] for r in rows(url, "SELECT id, code FROM subsidytype")},
+        {r["name"]: r["id"] for r in rows(url, "SELECT id, name FROM outlet")},
+        {r["code"]: r["id"] for r in rows(url, "SELECT id, code FROM indicator")},
+    )
+    with session_scope(url) as session:
+        kinds = [{"name": t, "kind": "街道" if t.endswith("街道") else "镇"} for t in towns]
+        refs = load_county(session, name="示范县", code=code, townships=kinds, sort_order=1, target_factor=0.8)
+        load_publicity_targets(session, refs.county_id, 0.8)
+        seed_county(session, refs, shared, random.Random(7), 0.8, code)
+    clear_reads()
+    return url
+
+
 @pytest.fixture
 def city_url(demo_url) -> str:
-    """The demo county and 示范县 (four townships, the demo's shape at 0.8 of its size)."""
-    shared = SharedRefs(  # the store's own subsidy types, outlets and indicators, as the demo seed made them
-        {r["code"]: r["id"] for r in rows(demo_url, "SELECT id, code FROM subsidytype")},
-        {r["name"]: r["id"] for r in rows(demo_url, "SELECT id, name FROM outlet")},
-        {r["code"]: r["id"] for r in rows(demo_url, "SELECT id, code FROM indicator")},
-    )
-    with session_scope(demo_url) as session:
-        towns = [{"name": f"示范第{j}镇", "kind": "镇"} for j in range(1, 4)] + [{"name": "示范街道", "kind": "街道"}]
-        refs = load_county(session, name="示范县", code="371999", townships=towns, sort_order=1, target_factor=0.8)
-        load_publicity_targets(session, refs.county_id, 0.8)
-        seed_county(session, refs, shared, random.Random(7), 0.8, "371999")
-    clear_reads()
-    return demo_url
+    """The demo county and 示范县 (another prefecture's: a province's store)."""
+    return add_county(demo_url, "371999", ["示范第1镇", "示范第2镇", "示范第3镇", "示范街道"])
+
+
+@pytest.fixture
+def twins_url(demo_url) -> str:
+    """The demo county and 示范县 of the same city, two of whose townships have names the demo county's have."""
+    return add_county(demo_url, "370399", ["鲁村镇", "示范第2镇", "南麻街道"])
 
 
 def project_means(url: str) -> dict[int, float]:
@@ -258,3 +269,57 @@ def test_a_list_longer_than_a_screen_shows_its_first_rows_and_says_where_the_res
 
 
 EMPLOYER_COUNTIES = "SELECT e.name, c.name AS county FROM employer e JOIN county c ON c.id = e.county_id"
+
+
+TWINS = ["鲁村镇（沂源县）", "鲁村镇（示范县）", "南麻街道（沂源县）", "南麻街道（示范县）"]
+
+
+def test_townships_of_one_name_in_two_counties_are_told_apart(twins_url, monkeypatch):
+    """Two counties of a city each have a 鲁村镇: each is labelled with its county wherever a township is named
+    (the filter, the URL, township tables and the downloads), so neither hides the other nor breaks a page."""
+    from datetime import date
+
+    from data_layer.queries import org
+    from data_layer.queries import subsidies as subsidy_queries
+    from pages import levy as levy_page
+    from pages import overview, projects, publicity, subsidies
+    from pages.common.context import ViewContext
+    from pages.common.downloads import excel_bytes
+    from tests.test_pages import run_app
+
+    towns = org.townships(twins_url)
+    assert set(TWINS) <= set(towns["label"]) and towns["label"].is_unique
+    assert "东里镇" in set(towns["label"]) and "示范第2镇" in set(towns["label"])  # a name of its own stays bare
+
+    at = run_app(twins_url, monkeypatch, year="2023", period="h1", township="鲁村镇（示范县）")
+    assert "2023年上半年 · 鲁村镇（示范县）" in at.markdown[0].value
+    assert set(TWINS) <= set(at.multiselect(key="f_townships").options)
+    ctx = at.session_state["view_context"]
+    twin = rows(
+        twins_url,
+        "SELECT t.id FROM township t JOIN county c ON c.id = t.county_id WHERE t.name = '鲁村镇' AND c.name = '示范县'",
+    )[0]["id"]
+    assert ctx.scope.township_ids == (twin,)
+
+    for module in ("overview", "projects", "subsidies", "levy", "publicity"):
+        page = AppTest.from_string(page_script(module, twins_url), default_timeout=60)
+        page.query_params["year"], page.query_params["period"] = "2023", "h1"
+        page.run()
+        assert not page.exception, (module, page.exception)
+
+    spec = FilterSpec(2023, "h1")
+    whole = ViewContext(twins_url, spec, make_scope(spec), date(2023, 7, 1), (), (), True)
+    for build in (overview.overview_sheets, projects.sheets, levy_page.sheets, publicity.sheets):
+        excel_bytes(whole, lambda build=build: build(whole))
+    by_type = subsidy_queries.totals_by_type(twins_url, whole.scope)
+    amounts = subsidies.township_table(whole, by_type, "amount_fen")
+    paid = rows(
+        twins_url,
+        "SELECT t.name || '（' || c.name || '）' AS label, SUM(d.amount_fen) AS fen FROM disbursement d "
+        "JOIN township t ON t.id = d.township_id JOIN county c ON c.id = t.county_id "
+        "WHERE d.deleted_at IS NULL AND d.paid_date BETWEEN ? AND ? GROUP BY t.id, t.name, c.name",
+        H1,
+    )
+    for r in paid:
+        if r["label"] in TWINS:  # each county's own 鲁村镇, not the two added up
+            assert amounts.loc[r["label"], "合计"] == pytest.approx(r["fen"] / 1e6), r["label"]

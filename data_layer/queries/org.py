@@ -53,13 +53,17 @@ def scope_area(url: str, scope: Scope) -> str:
 
 @cached_query
 def townships(url: str) -> pd.DataFrame:
-    """Every township with its county, in the admin's order."""
+    """Every township with its county, in the admin's order; ``label`` is what screens, filters and tables call
+    it: its name, or where another county of the store has a township of that name (two counties' 城关镇), the
+    name with its county — “城关镇（沂源县）” — so a label picks out one township."""
     stmt = (
         select(Township.id, Township.name, Township.kind, County.id, County.name, Township.sort_order, Township.active)
         .join(County, County.id == Township.county_id)
         .order_by(County.sort_order, County.id, Township.sort_order, Township.id)
     )
     out = frame(url, stmt, TOWNSHIP_COLUMNS)
+    repeated = out["township"].duplicated(keep=False)
+    out["label"] = out["township"].where(~repeated, out["township"] + "（" + out["county"] + "）")
     return out.astype({"active": bool})  # keep the dtype when there are no rows (a mask, not labels)
 
 

@@ -493,7 +493,7 @@ def township_completion(
     done_by = dict(zip(done["township_id"], done["done_ytd"], strict=True))
     goal_by = dict(zip(targets["township_id"], targets["target"], strict=True))
     towns = townships_in_scope(url, scope)
-    units = list(zip(towns["township_id"], towns["township"], strict=True))
+    units = list(zip(towns["township_id"], towns["label"], strict=True))
     if None in done_by:
         units.append((None, "县本级"))
     elapsed = item_elapsed(url, scope, today, project_code, item_code)
@@ -524,7 +524,7 @@ def completion_matrix(
     from data_layer.queries.org import townships_in_scope
 
     towns = townships_in_scope(url, scope)
-    order = list(towns["township"])
+    order = list(towns["label"])
     rates, statuses = {}, {}
     for r in item_progress(url, scope).itertuples():
         table = township_completion(url, scope, today, r.project_code, r.item_code, thresholds)

@@ -67,7 +67,7 @@ def _init_state(url: str, years: list[int], today: date) -> None:
     st.session_state.f_period = spec.period
     st.session_state.f_months = (spec.month_from, spec.month_to)
     st.session_state.f_counties = [c for c in spec.counties if c in set(org.counties(url)["county"])]
-    st.session_state.f_townships = [t for t in spec.townships if t in set(towns["township"])]
+    st.session_state.f_townships = [t for t in spec.townships if t in set(towns["label"])]
 
 
 def render_filters(url: str, who: SignedIn | None = None) -> ViewContext:
@@ -103,9 +103,9 @@ def render_filters(url: str, who: SignedIn | None = None) -> ViewContext:
     if own:  # the officer's own township only
         towns = org.townships(url)
         towns = towns[towns["township_id"] == who.actor.township_id]
-        asked = [t for t in st.session_state.f_townships if t not in set(towns["township"])]
-        st.session_state.f_townships = list(towns["township"])
-    options = list(towns["township"])
+        asked = [t for t in st.session_state.f_townships if t not in set(towns["label"])]
+        st.session_state.f_townships = list(towns["label"])
+    options = list(towns["label"])  # unique: the filter (and the URL) name one township each
     st.session_state.f_townships = [t for t in st.session_state.f_townships if t in options]
     row[-1].multiselect("乡镇（街道）", options, key="f_townships", placeholder=all_towns, disabled=own)
     if own and asked:
@@ -124,7 +124,7 @@ def render_filters(url: str, who: SignedIn | None = None) -> ViewContext:
         counties=tuple(chosen_counties),
     )
     _sync_url(spec)
-    name_to_id = dict(zip(towns["township"], towns["township_id"], strict=True))
+    name_to_id = dict(zip(towns["label"], towns["township_id"], strict=True))
     county_ids = counties[counties["county"].isin(chosen_counties)]["county_id"]
     scope = make_scope(spec, [int(name_to_id[t]) for t in spec.townships], [int(c) for c in county_ids])
     return ViewContext(

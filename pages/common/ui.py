@@ -74,16 +74,17 @@ def empty(message: str) -> None:
 
 
 def township_names(ctx: ViewContext) -> dict:
-    """township_id → name, with None (county-wide records) as “县本级”."""
+    """township_id → label (the name; with its county where two counties' townships share it), with None
+    (county-wide records) as “县本级”."""
     towns = org.townships(ctx.url)
-    names = dict(zip(towns["township_id"], towns["township"], strict=True))
+    names = dict(zip(towns["township_id"], towns["label"], strict=True))
     names[None] = "县本级"
     return names
 
 
 def township_order(ctx: ViewContext) -> list[str]:
     """Township names in the admin's order, limited to the filter's townships and counties."""
-    return list(org.townships_in_scope(ctx.url, ctx.scope)["township"])
+    return list(org.townships_in_scope(ctx.url, ctx.scope)["label"])
 
 
 # Data grids: an explicit row height, and a height that shows every row (the default rows of a
