@@ -171,10 +171,16 @@ def padded(name: str, width: int = 16) -> str:
 
 
 def township_id(url: str, name: str | None) -> int | None:
+    """The township a name or a label (“鲁村镇（沂源县）”, where two counties have a 鲁村镇) picks out."""
     if not name:
         return None
     towns = org.townships(url)
-    found = towns[towns["township"] == name]
+    found = towns[towns["label"] == name]
+    if found.empty:
+        found = towns[towns["township"] == name]
+    if len(found) > 1:
+        labels = "、".join(found["label"])
+        raise ValidationFailed({"township": f"有 {len(found)} 个乡镇（街道）叫“{name}”，请写明是哪一个：{labels}"})
     return None if found.empty else int(found["township_id"].iloc[0])
 
 

@@ -323,3 +323,24 @@ def test_townships_of_one_name_in_two_counties_are_told_apart(twins_url, monkeyp
     for r in paid:
         if r["label"] in TWINS:  # each county's own 鲁村镇, not the two added up
             assert amounts.loc[r["label"], "合计"] == pytest.approx(r["fen"] / 1e6), r["label"]
+
+
+def test_an_officer_account_names_which_of_two_townships_of_one_name(twins_url, monkeypatch, capsys):
+    """``python -m data_layer user add --township 鲁村镇`` in a store with two 鲁村镇 is refused, naming both labels;
+    the label picks out one."""
+    from data_layer.__main__ import main
+
+    monkeypatch.setenv("DATABASE_URL", twins_url)
+    officer = ["user", "add", "--role", "township", "--password", "lucun-2024", "--username"]
+    assert main([*officer, "lucun2", "--township", "鲁村镇"]) == 1
+    assert (
+        "有 2 个乡镇（街道）叫“鲁村镇”，请写明是哪一个：鲁村镇（沂源县）、鲁村镇（示范县）" in capsys.readouterr().err
+    )
+    assert rows(twins_url, "SELECT id FROM account WHERE username = 'lucun2'") == []
+    assert main([*officer, "lucun2", "--township", "鲁村镇（示范县）"]) == 0
+    got = rows(
+        twins_url,
+        "SELECT c.name FROM account a JOIN township t ON t.id = a.township_id JOIN county c ON c.id = t.county_id "
+        "WHERE a.username = 'lucun2'",
+    )
+    assert got == [{"name": "示范县"}]
