@@ -399,11 +399,12 @@ def render_worklist(ctx: ViewContext) -> None:
     st.caption(
         f"年审和缴纳为{ctx.scope.end.year}年度；检查整改和从未检查的单位不分年度。单位按规模（欠缴按金额）由大到小排列。"
     )
-    rows = levy.worklist(ctx.url, ctx.scope, ctx.today)
+    # a province's lists run to tens of thousands: the first of each kind, largest first; all in Excel
+    rows = levy.worklist(ctx.url, ctx.scope, ctx.today, limit=ui.ROWS_ON_SCREEN)
     if rows.empty:
         empty("没有逾期待办事项")
         return
-    counts = rows["kind"].value_counts()
+    counts = rows.groupby("kind")["of_kind"].first()
     kinds = sorted(levy.WORKLIST_KINDS, key=lambda k: -counts.get(k, 0))  # the most first
     for i, col in enumerate(st.columns(3) * 2):
         with col:
@@ -415,8 +416,7 @@ def render_worklist(ctx: ViewContext) -> None:
             if n == 0:
                 st.markdown("没有。")
                 continue
-            # a province's lists run to tens of thousands: the largest first, all in Excel
-            shown = worklist_table(kind, ui.first_rows(rows[rows["kind"] == kind], "项"), names, counties)
+            shown = worklist_table(kind, ui.first_rows(rows[rows["kind"] == kind], "项", n), names, counties)
             st.dataframe(
                 shown,
                 hide_index=True,

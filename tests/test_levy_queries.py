@@ -296,6 +296,20 @@ def test_worklist(demo_url, scope):
         assert sorted(never["staff"]) == [384, 808]
 
 
+def test_a_limited_worklist_is_the_first_of_each_kind_with_how_many_there_are(demo_url, scope):
+    """The board reads the first few of each kind (a province's run to tens of thousands): the same rows as the
+    whole list's first, in its order, and each kind's count in all."""
+    whole = levy.worklist(demo_url, scope, TODAY)
+    first = levy.worklist(demo_url, scope, TODAY, limit=3)
+    want = expected_worklist(demo_url, scope)
+    for kind in levy.WORKLIST_KINDS:
+        mine, all_of_kind = first[first["kind"] == kind], whole[whole["kind"] == kind]
+        assert list(mine["record_id"]) == list(all_of_kind["record_id"].head(3)), kind
+        assert set(mine["of_kind"]) <= {len(want.get(kind, {}))}, kind
+        assert set(all_of_kind["of_kind"]) <= {len(want.get(kind, {}))}, kind
+    assert first["kind"].value_counts().max() == 3
+
+
 def test_period_activity_reproduces_the_report(demo_url):
     got = levy.period_activity(demo_url, make_scope(FilterSpec(2023, "h1"))).iloc[0]
     assert got["onsite"] == 206 and got["campaign_inspected"] >= 1500 and got["notified"] >= 1500

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Integer, Subquery, and_, case, cast, exists, func, literal, or_, select, true
+from sqlalchemy import Integer, Select, Subquery, and_, case, cast, exists, func, literal, or_, select, true
 
 from data_layer.cache import cached_query
 from data_layer.links import record_link
@@ -412,11 +412,17 @@ WORKLIST_COLUMNS = [
     "since",
     "owed_fen",
     "note",
+    "of_kind",
 ]
 
 
-def _rows(url: str, kind: str, page: str, stmt) -> pd.DataFrame:
-    """A statement selecting (record id, employer, county, township, staff, since, owed, note) as worklist rows."""
+def _rows(url: str, kind: str, page: str, stmt: Select, limit: int | None, *, owed=None) -> pd.DataFrame:
+    """A statement selecting (record id, employer, county, township, staff, since, owed, note) as worklist rows,
+    biggest first (``owed``, the debt, where there is one; then the staff; the longest overdue; the record): the
+    first ``limit`` of them, each with how many there are of its kind (a window over all, one pass)."""
+    record, _, _, _, staff, since = list(stmt.selected_columns)[:6]
+    order = [*([owed.desc()] if owed is not None else []), staff.desc(), since.asc(), record.asc()]
+    stmt = stmt.add_columns(func.count().over()).order_by(*order).limit(limit)
     out = frame(url, stmt, WORKLIST_COLUMNS[1:2] + WORKLIST_COLUMNS[3:])
     out.insert(0, "kind", kind)
     out.insert(2, "link", [record_link(page, i) for i in out["record_id"]])
@@ -424,9 +430,11 @@ def _rows(url: str, kind: str, page: str, stmt) -> pd.DataFrame:
 
 
 @cached_query
-def worklist(url: str, scope: Scope, today: date) -> pd.DataFrame:
+def worklist(url: str, scope: Scope, today: date, limit: int | None = None) -> pd.DataFrame:
     """What is overdue today for the filter's year (reviews, assessments) and in general (inspections):
-    one row per record, each with the link that opens it; the biggest employers (or debts) first."""
+    one row per record, each with the link that opens it; the biggest employers (or debts) first. With
+    ``limit``, the first that many of each kind (a province's run to tens of thousands); ``of_kind`` says how
+    many there are of its kind in all."""
     year = scope.end.year
     e, r, ly, a, i = Employer, AnnualReview, LevyYear, LevyAssessment, Inspection
     units = in_units(scope, e.township_id, e.county_id)
@@ -448,9 +456,15 @@ def worklist(url: str, scope: Scope, today: date) -> pd.DataFrame:
     )
     owed = a.amount_fen - func.coalesce(paid.c.paid_fen, 0)
     parts = [
-        _rows(url, "not_declared", "levy_reviews", reviews("notified", ly.review_deadline, ly.review_deadline < today)),
-        _rows(url, "returned", "levy_reviews", reviews("returned", r.reviewed_on)),
-        _rows(url, "awaiting", "levy_reviews", reviews("declared", r.declared_on)),
+        _rows(
+            url,
+            "not_declared",
+            "levy_reviews",
+            reviews("notified", ly.review_deadline, ly.review_deadline < today),
+            limit,
+        ),
+        _rows(url, "returned", "levy_reviews", reviews("returned", r.reviewed_on), limit),
+        _rows(url, "awaiting", "levy_reviews", reviews("declared", r.declared_on), limit),
         _rows(
             url,
             "unpaid",
@@ -459,6 +473,8 @@ def worklist(url: str, scope: Scope, today: date) -> pd.DataFrame:
             .join(e, e.id == a.employer_id)
             .outerjoin(paid, paid.c.assessment_id == a.id)
             .where(a.year == year, a.due_on < today, owed > 0, units),
+            limit,
+            owed=owed,
         ),
         _rows(
             url,
@@ -467,6 +483,7 @@ def worklist(url: str, scope: Scope, today: date) -> pd.DataFrame:
             select(i.id, e.name, e.county_id, e.township_id, e.staff, i.follow_up_due, zero, i.finding)
             .join(e, e.id == i.employer_id)
             .where(i.result.in_(("below", "undeclared")), i.closed_on.is_(None), i.follow_up_due < today, units),
+            limit,
         ),
         _rows(
             url,
@@ -478,11 +495,10 @@ def worklist(url: str, scope: Scope, today: date) -> pd.DataFrame:
                 e.registered_on <= today,
                 units,
             ),
+            limit,
         ),
     ]
     out = pd.concat([p for p in parts if not p.empty] or [parts[0]], ignore_index=True)
     out = with_township_ids(out)
     out["days"] = [(today - d).days if d is not None else None for d in out["since"]]
-    out = out.sort_values(["owed_fen", "staff", "days"], ascending=False, kind="stable")
-    order = {k: n for n, k in enumerate(WORKLIST_KINDS)}
-    return out.sort_values("kind", key=lambda k: k.map(order), kind="stable").reset_index(drop=True)
+    return out  # in WORKLIST_KINDS' order, each kind in its statement's
