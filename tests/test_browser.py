@@ -852,8 +852,9 @@ def test_a_frozen_pack_stays_as_frozen_advances_by_itself_and_survives_a_store_i
         store.rename(moved)  # the store is gone from under the meeting
         try:
             page.keyboard.press("PageDown")
-            # the first run without the store: 0.3–0.8 s here alone or under load, once over 5 s inside the suite
-            expect(page.locator(".m-title")).to_have_text("需要关注", timeout=15_000)
+            # What the hall sees: inside the full suite the previous slide's title has stayed in the page beside the
+            # new one (not seen alone or under CPU load here); only a visible title counts.
+            expect(page.locator(".m-title:visible")).to_have_text("需要关注", timeout=15_000)
             expect(page.locator(".m-offline")).to_contain_text("暂时读不到数据库")
             expect(page.get_by_test_id("stException")).to_have_count(0)
             expect(page.get_by_test_id("stAlert")).to_have_count(0)
