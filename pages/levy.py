@@ -8,12 +8,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from data_layer.export import Sheet
-from data_layer.queries import levy, org
+from data_layer.queries import levy
 from pages.common import charts, ui
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
 from pages.common.fmt import cn_date, escape_markdown, num, pct, wan, yuan
-from pages.common.ui import GRID_ROW_PX, big_number, empty, grid_height, township_names, township_order
+from pages.common.ui import GRID_ROW_PX, big_number, county_names, empty, grid_height, township_names, township_order
 
 SPLIT_COLOUR = "#60a5fa"  # the three parts of 审核通过, lighter than the steps of the funnel
 
@@ -356,14 +356,6 @@ def worklist_table(kind: str, rows: pd.DataFrame, names: dict, counties: dict | 
         out["登记日期"] = dates
     out["打开"] = list(rows["link"])
     return pd.DataFrame(out)
-
-
-def county_names(ctx: ViewContext) -> dict | None:
-    """county_id → name where the store has several counties (a list then names each row's county), else None."""
-    if not ctx.multi_county:
-        return None
-    found = org.counties(ctx.url)
-    return dict(zip(found["county_id"], found["county"], strict=True))
 
 
 def worklist_sheets(ctx: ViewContext) -> list[Sheet]:

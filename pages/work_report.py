@@ -28,7 +28,7 @@ def reporter(ctx: ViewContext) -> str:
     if ctx.townships or len(ctx.counties) > 1:
         return f"{ctx.units_label()}残联"
     names = list(ctx.counties) or list(org.counties(ctx.url)["county"])
-    return f"{names[0]}残疾人联合会" if len(names) == 1 else f"{org.office(org.counties(ctx.url))[0]}残疾人联合会"
+    return f"{names[0]}残疾人联合会" if len(names) == 1 else f"{org.level(org.counties(ctx.url))}残疾人联合会"
 
 
 def draft_of(ctx: ViewContext) -> Draft:

@@ -38,9 +38,14 @@ def whole_area(counties: pd.DataFrame) -> str:
     return "全市" if counties["code"].str[:4].nunique() == 1 else "全省"
 
 
+def level(counties: pd.DataFrame) -> str:
+    """县, 市 or 省: the level of the office whose dashboard the store is (see :func:`whole_area`)."""
+    return whole_area(counties).removeprefix("全")
+
+
 def office(counties: pd.DataFrame) -> str:
     """The office whose dashboard the store is: 县残联, or 市残联 / 省残联 for a store of several counties."""
-    return f"{whole_area(counties)[1]}残联"
+    return f"{level(counties)}残联"
 
 
 def scope_area(url: str, scope: Scope) -> str:

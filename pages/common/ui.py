@@ -82,6 +82,14 @@ def township_names(ctx: ViewContext) -> dict:
     return names
 
 
+def county_names(ctx: ViewContext) -> dict | None:
+    """county_id → name where the store has several counties (a list then names each row's county), else None."""
+    if not ctx.multi_county:
+        return None
+    found = org.counties(ctx.url)
+    return dict(zip(found["county_id"], found["county"], strict=True))
+
+
 def township_order(ctx: ViewContext) -> list[str]:
     """Township names in the admin's order, limited to the filter's townships and counties."""
     return list(org.townships_in_scope(ctx.url, ctx.scope)["label"])
