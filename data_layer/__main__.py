@@ -181,7 +181,9 @@ def township_id(url: str, name: str | None) -> int | None:
     if len(found) > 1:
         labels = "、".join(found["label"])
         raise ValidationFailed({"township": f"有 {len(found)} 个乡镇（街道）叫“{name}”，请写明是哪一个：{labels}"})
-    return None if found.empty else int(found["township_id"].iloc[0])
+    if found.empty:  # not “须指定所属乡镇”: a name was given, it names no township
+        raise ValidationFailed({"township": f"没有叫“{name}”的乡镇（街道）；名称见“账号与权限”页的乡镇列表"})
+    return int(found["township_id"].iloc[0])
 
 
 if __name__ == "__main__":

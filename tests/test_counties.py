@@ -337,6 +337,8 @@ def test_an_officer_account_names_which_of_two_townships_of_one_name(twins_url, 
         "有 2 个乡镇（街道）叫“鲁村镇”，请写明是哪一个：鲁村镇（沂源县）、鲁村镇（示范县）" in capsys.readouterr().err
     )
     assert rows(twins_url, "SELECT id FROM account WHERE username = 'lucun2'") == []
+    assert main([*officer, "lucun2", "--township", "<b>鲁村镇</b>"]) == 1
+    assert "没有叫“<b>鲁村镇</b>”的乡镇（街道）" in capsys.readouterr().err
     assert main([*officer, "lucun2", "--township", "鲁村镇（示范县）"]) == 0
     got = rows(
         twins_url,
