@@ -11,11 +11,12 @@ from datetime import datetime, timedelta
 import streamlit as st
 
 from data_layer import audit
+from data_layer.domain import text
 from data_layer.export import XLSX_MIME, to_xlsx
 from data_layer.queries import audit_log
 from data_layer.table_names import TABLE_NAMES
 from pages.common.context import ViewContext, current
-from pages.common.fmt import CHINA, escape_markdown, num
+from pages.common.fmt import escape_markdown
 from pages.common.ui import empty
 
 COLUMNS = {
@@ -38,7 +39,9 @@ def render() -> None:
     if found.empty:
         empty("所选条件下没有操作记录")
         return
-    shown = f"共 {num(total)} 条" + (f"，显示最新的 {num(len(found))} 条（请缩小条件）" if total > len(found) else "")
+    shown = f"共 {text.count(total)} 条" + (
+        f"，显示最新的 {text.count(len(found))} 条（请缩小条件）" if total > len(found) else ""
+    )
     st.markdown(f"**{escape_markdown(label(ctx, chosen))}** · {shown}")
     table = found[list(COLUMNS)].rename(columns=COLUMNS)
     table["打开记录"] = table["打开记录"].fillna("")
@@ -61,7 +64,7 @@ def render() -> None:
             table.drop(columns=["打开记录"]),
             title="操作记录",
             filter_label=label(ctx, chosen),
-            taken_at=datetime.now(CHINA),
+            taken_at=datetime.now(text.CHINA),
             totals=False,
         ),
         file_name=f"操作记录_{ctx.label()}.xlsx",

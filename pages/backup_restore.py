@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from data_layer import backup
+from data_layer.domain import text
 from data_layer.errors import ValidationFailed
 from pages.common.context import ViewContext, current
-from pages.common.fmt import CHINA, cn_datetime, escape_markdown, num
+from pages.common.fmt import escape_markdown
 from pages.common.ui import GRID_ROW_PX, grid_height
 
 MIME = "application/octet-stream"
@@ -36,12 +37,12 @@ def render_download(ctx: ViewContext) -> None:
     st.subheader("下载备份")
     st.caption("备份包含全部数据（含账号和操作记录），请妥善保管，不要发给无关人员。")
     if st.button("生成备份文件", icon=":material/backup:", key="br_make"):
-        st.session_state.br_file = (backup.make_backup(ctx.url), datetime.now(CHINA))
+        st.session_state.br_file = (backup.make_backup(ctx.url), datetime.now(text.CHINA))
     made = st.session_state.get("br_file")
     if made:
         data, at = made
         st.download_button(
-            f"下载（{at:%Y-%m-%d %H:%M} 生成，{num(len(data) / 1024, '')} 千字节）",
+            f"下载（{at:%Y-%m-%d %H:%M} 生成，{text.count(len(data) / 1024, '')} 千字节）",
             data,
             file_name=f"县残联看板备份_{at:%Y%m%d_%H%M}{backup.SUFFIX}",
             mime=MIME,
@@ -58,7 +59,7 @@ def render_daily() -> None:
     if latest is None:
         st.warning("还没有自动备份：系统每天第一次打开时自动备份一次。", icon=":material/warning:")
     else:
-        st.markdown(f"最近一次每日备份：**{cn_datetime(latest.made_at)}**，保留最近 {backup.KEEP_DAILY} 天。")
+        st.markdown(f"最近一次每日备份：**{text.time(latest.made_at)}**，保留最近 {backup.KEEP_DAILY} 天。")
     st.caption("备份文件保存在服务器的备份文件夹中（位置见标题旁的问号）。")
 
 
@@ -67,7 +68,7 @@ def render_files() -> None:
     if files:
         table = pd.DataFrame(
             {
-                "时间": [cn_datetime(f.made_at) for f in files],
+                "时间": [text.time(f.made_at) for f in files],
                 "类型": [KINDS.get(f.kind, f.kind) for f in files],
                 "大小（千字节）": [round(f.size / 1024) for f in files],
             }
@@ -92,7 +93,7 @@ def render_restore(ctx: ViewContext) -> None:
         return
     made_on = "内置文件" if plan.engine == "sqlite" else "数据库服务器"
     st.markdown(
-        f"备份时间 **{cn_datetime(plan.made_at)}**，数据库 {made_on}，"
+        f"备份时间 **{text.time(plan.made_at)}**，数据库 {made_on}，"
         f"结构版本 {plan.revision}。下表是恢复后与现在各表的行数："
     )
     counts = pd.DataFrame(
@@ -114,6 +115,6 @@ def render_restore(ctx: ViewContext) -> None:
         st.session_state.pop("br_sure", None)
         st.session_state.br_generation = generation + 1
         st.session_state.br_done = (
-            f"已恢复到 {cn_datetime(result.made_at)} 的备份；恢复前的数据已另存到备份文件夹（类型“恢复前自动”）。"
+            f"已恢复到 {text.time(result.made_at)} 的备份；恢复前的数据已另存到备份文件夹（类型“恢复前自动”）。"
         )
         st.rerun()

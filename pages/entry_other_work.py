@@ -12,6 +12,7 @@ from datetime import date
 
 import pandas as pd
 
+from data_layer.domain import text
 from data_layer.queries import indicators, org
 from data_layer.rules import period_text  # the warnings' words for a period, in the lists too
 from data_layer.services import indicators as service
@@ -20,7 +21,6 @@ from pages.common.context import ViewContext
 from pages.common.entry import render_entry
 from pages.common.entry_fields import month_scope, township_choices, unit_choice, whole_year
 from pages.common.entry_spec import EntrySpec, Field, GridSpec, Records, Subject, Words
-from pages.common.fmt import num
 from pages.common.ui import township_names
 
 
@@ -86,7 +86,7 @@ def fields(indicator: pd.Series) -> list[Field]:
 def describe(ctx: ViewContext, r: dict) -> str:
     where = township_names(ctx).get(r["township_id"], "县本级")
     period = period_text(r["period_start"], r["period_end"])
-    return f"{where} · {r['indicator']} {num(r['value'])} {r['unit']}（{period}）"
+    return f"{where} · {r['indicator']} {text.count(r['value'])} {r['unit']}（{period}）"
 
 
 NAMES = {
@@ -102,7 +102,7 @@ NAMES = {
 def table(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     shown = rows.assign(
         期间=[period_text(s, e) for s, e in zip(rows["period_start"], rows["period_end"], strict=True)],
-        数值=[f"{num(v)} {u}" for v, u in zip(rows["value"], rows["unit"], strict=True)],
+        数值=[f"{text.count(v)} {u}" for v, u in zip(rows["value"], rows["unit"], strict=True)],
     )
     return shown.rename(columns=NAMES)[columns]
 
@@ -121,7 +121,7 @@ def deleted(ctx: ViewContext) -> pd.DataFrame:
 def recorded(ctx: ViewContext, indicator: pd.Series, first: date) -> dict[int, str]:
     """Per unit: the indicator's values whose period starts in the month, summed (and how many, if several)."""
     found = indicators.totals_by_township(ctx.url, month_scope(ctx, first), int(indicator["indicator_id"]))
-    return {unit_choice(t): num(total) + (f"（{n} 条）" if n > 1 else "") for t, (total, n) in found.items()}
+    return {unit_choice(t): text.count(total) + (f"（{n} 条）" if n > 1 else "") for t, (total, n) in found.items()}
 
 
 def grid_shared(ctx: ViewContext, indicator: pd.Series, month: date, day: date) -> dict:

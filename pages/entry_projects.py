@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data_layer.domain import text
 from data_layer.queries import projects
 from data_layer.services import projects as service
 from data_layer.services.records import services_for
@@ -11,7 +12,6 @@ from pages.common.context import ViewContext
 from pages.common.entry import render_entry
 from pages.common.entry_fields import month_scope, township_choices, unit_choice, whole_year
 from pages.common.entry_spec import EntrySpec, Field, GridSpec, Records, Subject, Words
-from pages.common.fmt import num, yuan
 from pages.common.ui import short_project_name, township_names
 
 
@@ -46,8 +46,8 @@ def fields(item: pd.Series) -> list[Field]:
 
 def describe(ctx: ViewContext, r: dict) -> str:
     where = township_names(ctx).get(r["township_id"], "县本级")
-    amount = yuan(r["amount_fen"])
-    done = amount if r["measure"] == "money" else f"{num(r['quantity'])} {r['unit']}，{amount}"
+    amount = text.yuan(r["amount_fen"])
+    done = amount if r["measure"] == "money" else f"{text.count(r['quantity'])} {r['unit']}，{amount}"
     return f"{where} · {r['item']} {done}（{r['entry_date']:%Y-%m-%d}）"
 
 
@@ -63,7 +63,7 @@ def deleted(ctx: ViewContext) -> pd.DataFrame:
 
 
 def entry_table(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    table = rows.assign(金额=[yuan(a) for a in rows["amount_fen"]])
+    table = rows.assign(金额=[text.yuan(a) for a in rows["amount_fen"]])
     names = {"id": "编号", "entry_date": "日期", "township": "乡镇", "item": "指标", "quantity": "数量"}
     names |= {"note": "备注", "warning_note": "核实说明", "created_by": "录入人"}
     return table.rename(columns=names)[columns]
@@ -72,7 +72,7 @@ def entry_table(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def recorded(ctx: ViewContext, item: pd.Series, first) -> dict[int, str]:
     done = projects.township_progress(ctx.url, month_scope(ctx, first))
     done = done[(done.project_code == item["project_code"]) & (done.item_code == item["item_code"])]
-    return {unit_choice(t): num(v) for t, v in zip(done["township_id"], done["done_period"], strict=True)}
+    return {unit_choice(t): text.count(v) for t, v in zip(done["township_id"], done["done_period"], strict=True)}
 
 
 SPEC = EntrySpec(

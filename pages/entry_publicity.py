@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data_layer.domain import text
 from data_layer.models import ARTICLE_KINDS
 from data_layer.queries import articles, org
 from data_layer.queries.publicity import LEVEL_LABELS
@@ -18,7 +19,6 @@ from pages.common.context import ViewContext
 from pages.common.entry import render_entry
 from pages.common.entry_fields import month_scope, township_choices, unit_choice, whole_year
 from pages.common.entry_spec import EntrySpec, Field, GridSpec, Records, Subject, Words
-from pages.common.fmt import cn_date
 from pages.common.ui import township_names
 
 
@@ -42,7 +42,7 @@ def outlet_name(outlet: pd.Series) -> str:
 
 def outlet_caption(ctx: ViewContext, outlet: pd.Series) -> str:
     first = outlet["first_used_on"]
-    since = "未登记首次使用日期" if first is None or pd.isna(first) else f"首次使用：{cn_date(first)}"
+    since = "未登记首次使用日期" if first is None or pd.isna(first) else f"首次使用：{text.day(first)}"
     return f"媒体类型：{outlet['medium']}；{since}"
 
 
@@ -62,7 +62,7 @@ def describe(ctx: ViewContext, r: dict) -> str:
     outlet = outlet_of(ctx, r)
     where = township_names(ctx).get(r["township_id"], "县本级")
     name = outlet["outlet"] if outlet is not None else "未知媒体"
-    return f"{where} · {name}《{r['title']}》（{r['kind']}，{cn_date(r['published_on'])} 发表）"
+    return f"{where} · {name}《{r['title']}》（{r['kind']}，{text.day(r['published_on'])} 发表）"
 
 
 NAMES = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data_layer.domain import text
 from data_layer.queries import org, subsidies
 from data_layer.rules import standard_factor
 from data_layer.services import subsidies as service
@@ -12,7 +13,6 @@ from pages.common.context import ViewContext
 from pages.common.entry import render_entry
 from pages.common.entry_fields import township_choices, unit_choice, whole_year
 from pages.common.entry_spec import EntrySpec, Field, GridSpec, Preview, Records, Subject, Words
-from pages.common.fmt import month_span, num, yuan
 from pages.common.ui import township_names
 
 UNIT = {"household": "户", "person": "人"}
@@ -33,7 +33,7 @@ def standards(ctx: ViewContext, kind: pd.Series) -> str:
     rows = subsidies.types_and_standards(ctx.url)
     rows = rows[(rows["type_id"] == kind["type_id"]) & rows["effective_from"].notna()]
     listed = "；".join(
-        f"{r.effective_from:%Y-%m-%d} 起 {yuan(r.standard_fen)}/{UNIT[kind['unit']]}/{PER[kind['standard_basis']]}"
+        f"{r.effective_from:%Y-%m-%d} 起 {text.yuan(r.standard_fen)}/{UNIT[kind['unit']]}/{PER[kind['standard_basis']]}"
         for r in rows.itertuples()
     )
     return f"标准：{listed or '未设置'}（不填标准时，按发放日有效的标准）"
@@ -79,16 +79,16 @@ def preview(ctx: ViewContext, kind: pd.Series, kept: dict) -> Preview | None:
 def describe(ctx: ViewContext, r: dict) -> str:
     kind = type_of(ctx, r)
     where = township_names(ctx).get(r["township_id"], "县本级")
-    count = f"{num(r['recipients'])} {UNIT[kind['unit']]}"
-    paid = f"{month_span(r['month_from'], r['month_to'])}，{r['paid_date']:%Y-%m-%d} 发放"
-    return f"{where} · {kind['type']} {count}，{yuan(r['amount_fen'])}（{paid}）"
+    count = f"{text.count(r['recipients'])} {UNIT[kind['unit']]}"
+    paid = f"{text.month_span(r['month_from'], r['month_to'])}，{r['paid_date']:%Y-%m-%d} 发放"
+    return f"{where} · {kind['type']} {count}，{text.yuan(r['amount_fen'])}（{paid}）"
 
 
 def table(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     out = rows.assign(
-        所属月份=[month_span(a, b) for a, b in zip(rows["month_from"], rows["month_to"], strict=True)],
-        标准=[yuan(v) for v in rows["standard_fen"]],
-        金额=[yuan(v) for v in rows["amount_fen"]],
+        所属月份=[text.month_span(a, b) for a, b in zip(rows["month_from"], rows["month_to"], strict=True)],
+        标准=[text.yuan(v) for v in rows["standard_fen"]],
+        金额=[text.yuan(v) for v in rows["amount_fen"]],
     )
     names = {"id": "编号", "paid_date": "发放日期", "type": "补贴类型", "township": "乡镇", "recipients": "人（户）数"}
     names |= {"note": "备注", "warning_note": "核实说明", "created_by": "录入人"}
@@ -112,7 +112,7 @@ def recorded(ctx: ViewContext, kind: pd.Series, first) -> dict[int, str]:
     rows = subsidies.disbursements(ctx.url, whole_year(ctx), kind["type_code"])
     rows = rows[(rows["month_from"] <= first) & (rows["month_to"] >= first)]
     totals = rows.groupby(rows["township_id"].map(unit_choice))["recipients"].sum()
-    return {int(t): f"{num(n)} {UNIT[kind['unit']]}" for t, n in totals.items()}
+    return {int(t): f"{text.count(n)} {UNIT[kind['unit']]}" for t, n in totals.items()}
 
 
 def grid_shared(ctx: ViewContext, kind: pd.Series, month, day) -> dict:

@@ -7,12 +7,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from data_layer.domain import text
 from data_layer.export import Sheet
 from data_layer.queries import levy
 from pages.common import charts, ui
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
-from pages.common.fmt import cn_date, escape_markdown, num, pct, wan, yuan
+from pages.common.fmt import escape_markdown
 from pages.common.ui import GRID_ROW_PX, big_number, county_names, empty, grid_height, township_names, township_order
 
 SPLIT_COLOUR = "#60a5fa"  # the three parts of 审核通过, lighter than the steps of the funnel
@@ -36,19 +37,19 @@ def render() -> None:
 def ratio_parts(r: levy.Ratio) -> str:
     """The line under a ratio: what it was computed from, or why it cannot be."""
     if r.unit == "分":
-        collected = f"已征收 {wan(r.numerator)}"
-        return f"{collected} ÷ 任务 {wan(r.denominator)}" if r.value is not None else f"{collected}；{r.why_none}"
+        collected = f"已征收 {text.wan(r.numerator)}"
+        return f"{collected} ÷ 任务 {text.wan(r.denominator)}" if r.value is not None else f"{collected}；{r.why_none}"
     if r.value is None:
         return r.why_none
-    return f"{num(r.numerator)} ÷ {num(r.denominator)} 家"
+    return f"{text.count(r.numerator)} ÷ {text.count(r.denominator)} 家"
 
 
 def render_headline(ctx: ViewContext) -> None:
-    st.caption(f"{ctx.scope.end.year}年度，截至{cn_date(ctx.scope.end)}（所选期间的最后一天）")
+    st.caption(f"{ctx.scope.end.year}年度，截至{text.day(ctx.scope.end)}（所选期间的最后一天）")
     ratios = levy.headline(ctx.url, ctx.scope)
     for col, r in zip(st.columns(len(ratios)), ratios, strict=True):
         with col:
-            big_number(r.label, pct(r.value), "", ratio_parts(r))
+            big_number(r.label, text.pct(r.value), "", ratio_parts(r))
             st.caption(escape_markdown(r.definition))
 
 
@@ -62,30 +63,30 @@ def render_funnel(ctx: ViewContext, t: pd.Series) -> None:
         ("其中：达标", t["meets"], ""),
         ("其中：应缴纳", t["owes"], ""),
         ("其中：免征", t["approved_exempt"], ""),
-        ("已核定", t["assessed"], f" · {wan(t['assessed_fen'])}"),
-        ("已缴清", t["paid_up"], f" · 已缴入 {wan(t['collected_fen'])}"),
+        ("已核定", t["assessed"], f" · {text.wan(t['assessed_fen'])}"),
+        ("已缴清", t["paid_up"], f" · 已缴入 {text.wan(t['collected_fen'])}"),
     ]
     values = [int(v) for _, v, _ in steps]
     fig = charts.hbar(
         [label for label, _, _ in steps],
         values,
-        text=[f"{num(v)} 家{extra}" for (_, _, extra), v in zip(steps, values, strict=True)],
+        text=[f"{text.count(v)} 家{extra}" for (_, _, extra), v in zip(steps, values, strict=True)],
         colours=[SPLIT_COLOUR if label.startswith("其中") else charts.PRIMARY for label, _, _ in steps],
         x_max=max(values) * 1.75,
         height=40 + 40 * len(steps),
     )
     charts.show(fig, "levy_funnel")
     st.caption(
-        f"审核通过的单位分为达标、应缴纳和免征三类；另有退回待重新申报 {num(t['returned'])} 家。"
+        f"审核通过的单位分为达标、应缴纳和免征三类；另有退回待重新申报 {text.count(t['returned'])} 家。"
         "已缴清：核定金额截至期末已全部缴入。"
     )
 
 
 MEASURES = {  # what the township chart can show: column, label, and how a value reads
-    "review_rate": ("年审完成率", pct),
-    "inspection_rate": ("检查覆盖率", pct),
-    "quota_rate": ("达标率", pct),
-    "collected_fen": ("已征收", wan),
+    "review_rate": ("年审完成率", text.pct),
+    "inspection_rate": ("检查覆盖率", text.pct),
+    "quota_rate": ("达标率", text.pct),
+    "collected_fen": ("已征收", text.wan),
 }
 
 
@@ -107,12 +108,12 @@ def table(rows: pd.DataFrame, first: str, names: pd.Series) -> pd.DataFrame:
             "登记单位": rows["registered"].astype(int),
             "应年审": rows["liable"].astype(int),
             "已通过": rows["approved_liable"].astype(int),
-            "年审完成率": rows["review_rate"].map(pct),
+            "年审完成率": rows["review_rate"].map(text.pct),
             "已检查": rows["inspected"].astype(int),
-            "检查覆盖率": rows["inspection_rate"].map(pct),
-            "达标率": rows["quota_rate"].map(pct),
-            "核定金额": rows["assessed_fen"].map(yuan),
-            "已征收": rows["collected_fen"].map(yuan),
+            "检查覆盖率": rows["inspection_rate"].map(text.pct),
+            "达标率": rows["quota_rate"].map(text.pct),
+            "核定金额": rows["assessed_fen"].map(text.yuan),
+            "已征收": rows["collected_fen"].map(text.yuan),
         }
     )
 
@@ -192,7 +193,7 @@ def render_campaigns(ctx: ViewContext) -> None:
                 "县（区）": rows["county"],
                 "检查活动": rows["campaign"],
                 "文号": rows["document"],
-                "起止日期": [f"{cn_date(a)}至{cn_date(b)}" for a, b in spans],
+                "起止日期": [f"{text.day(a)}至{text.day(b)}" for a, b in spans],
                 "检查单位（家）": rows["inspected"],
                 "其中现场检查（家）": rows["onsite"],
             }
@@ -207,8 +208,8 @@ def render_campaigns(ctx: ViewContext) -> None:
     for r in rows.itertuples():
         st.markdown(
             f"**{escape_markdown(r.campaign)}**（{escape_markdown(r.document)}），"
-            f"{cn_date(r.start_date)}至{cn_date(r.end_date)}："
-            f"检查用人单位 **{num(r.inspected)}** 家，其中现场检查 **{num(r.onsite)}** 家。"
+            f"{text.day(r.start_date)}至{text.day(r.end_date)}："
+            f"检查用人单位 **{text.count(r.inspected)}** 家，其中现场检查 **{text.count(r.onsite)}** 家。"
         )
     for campaign_id, one in days.groupby("campaign_id", sort=False):
         charts.show(campaign_chart(one), f"levy_campaign_{campaign_id}")
@@ -229,7 +230,7 @@ def campaign_chart(days: pd.DataFrame) -> go.Figure:
     fig.add_annotation(
         x=last["day"],
         y=last["cumulative"],
-        text=f"{cn_date(last['day'])}：累计 {num(last['cumulative'])} 次",
+        text=f"{text.day(last['day'])}：累计 {text.count(last['cumulative'])} 次",
         showarrow=True,
         arrowhead=0,
         ax=-60,
@@ -298,7 +299,7 @@ def sheets(ctx: ViewContext) -> list[Sheet]:
     with_total = pd.concat([rows, total.assign(township="合计")], ignore_index=True)
     sizes = levy.by_size(ctx.url, ctx.scope)
     rate_formats = {r: "pct" for r in RATES}
-    year = f"{ctx.scope.end.year}年度，截至{cn_date(ctx.scope.end)}"
+    year = f"{ctx.scope.end.year}年度，截至{text.day(ctx.scope.end)}"
     return [
         Sheet(
             ratio_table(levy.headline(ctx.url, ctx.scope)),
@@ -339,9 +340,9 @@ def worklist_table(kind: str, rows: pd.DataFrame, names: dict, counties: dict | 
     if counties is not None:
         out["县（区）"] = list(rows["county_id"].map(counties))
     out["乡镇（街道）"] = list(rows["township_id"].map(names))
-    dates, days = list(rows["since"].map(cn_date)), list(rows["days"])
+    dates, days = list(rows["since"].map(text.day)), list(rows["days"])
     if kind == "unpaid":
-        out |= {"尚欠金额": list(rows["owed_fen"].map(yuan)), "缴纳期限": dates, "逾期天数": days}
+        out |= {"尚欠金额": list(rows["owed_fen"].map(text.yuan)), "缴纳期限": dates, "逾期天数": days}
     else:
         out["职工人数"] = list(rows["staff"].astype(int))
     if kind == "not_declared":
@@ -377,7 +378,7 @@ def worklist_sheets(ctx: ViewContext) -> list[Sheet]:
         out.append(
             Sheet(
                 table,
-                f"待办：{label}（截至{cn_date(ctx.today)}）",
+                f"待办：{label}（截至{text.day(ctx.today)}）",
                 name=f"待办-{label}",
                 totals=("尚欠金额（元）",) if kind == "unpaid" else (),
                 formats=days,
@@ -387,7 +388,7 @@ def worklist_sheets(ctx: ViewContext) -> list[Sheet]:
 
 
 def render_worklist(ctx: ViewContext) -> None:
-    st.subheader(f"待办（截至今天，{cn_date(ctx.today)}）")
+    st.subheader(f"待办（截至今天，{text.day(ctx.today)}）")
     st.caption(
         f"年审和缴纳为{ctx.scope.end.year}年度；检查整改和从未检查的单位不分年度。单位按规模（欠缴按金额）由大到小排列。"
     )
@@ -400,11 +401,11 @@ def render_worklist(ctx: ViewContext) -> None:
     kinds = sorted(levy.WORKLIST_KINDS, key=lambda k: -counts.get(k, 0))  # the most first
     for i, col in enumerate(st.columns(3) * 2):
         with col:
-            big_number(levy.WORKLIST_KINDS[kinds[i]], num(int(counts.get(kinds[i], 0))), "项")
+            big_number(levy.WORKLIST_KINDS[kinds[i]], text.count(int(counts.get(kinds[i], 0))), "项")
     names, counties = township_names(ctx), county_names(ctx)
     for kind in kinds:
         n = int(counts.get(kind, 0))
-        with st.expander(f"{levy.WORKLIST_KINDS[kind]}：{num(n)} 项", expanded=False):
+        with st.expander(f"{levy.WORKLIST_KINDS[kind]}：{text.count(n)} 项", expanded=False):
             if n == 0:
                 st.markdown("没有。")
                 continue

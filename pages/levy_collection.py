@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from data_layer import levy_rules
+from data_layer.domain import text
 from data_layer.errors import Problems, ValidationFailed
 from data_layer.export import XLSX_MIME, to_xlsx
 from data_layer.levy_rules import Breakdown, Policy, RosterLine
@@ -27,7 +28,7 @@ from pages.common.context import ViewContext, current
 from pages.common.employer_picker import pick_employer, show_in_picker
 from pages.common.entry_fields import attempt, read
 from pages.common.entry_spec import Field
-from pages.common.fmt import cn_date, escape_markdown, num, wan, yuan
+from pages.common.fmt import escape_markdown
 from pages.common.forms import confirm_block, field_error, other_errors, saved_toast
 from pages.common.ui import GRID_ROW_PX, big_number, empty, grid_height
 
@@ -99,8 +100,8 @@ def county_id(ctx: ViewContext) -> int | None:
 
 def plain(value: Decimal | int) -> str:
     """A number as written by hand: 1.5, 0.4167, 2 (no trailing zeros)."""
-    text = f"{Decimal(value):.4f}".rstrip("0").rstrip(".")
-    return text or "0"
+    written = f"{Decimal(value):.4f}".rstrip("0").rstrip(".")
+    return written or "0"
 
 
 def share_text(share: Decimal) -> str:
@@ -110,9 +111,9 @@ def share_text(share: Decimal) -> str:
 def steps(b: Breakdown, policy: Policy) -> list[str]:
     """“Why this amount”, step by step, in the order the rule computes it."""
     quota = share_text(policy.quota_ratio)
-    lines = [f"应安排残疾人就业人数 = 在职职工 {num(b.staff)} 人 × 安排比例 {quota} = {plain(b.required)} 人"]
+    lines = [f"应安排残疾人就业人数 = 在职职工 {text.count(b.staff)} 人 × 安排比例 {quota} = {plain(b.required)} 人"]
     if b.exempt:
-        lines.append(f"在职职工 {num(b.staff)} 人，不超过 {policy.exempt_max_staff} 人：免征残保金")
+        lines.append(f"在职职工 {text.count(b.staff)} 人，不超过 {policy.exempt_max_staff} 人：免征残保金")
         return lines
     if b.shortfall == 0:
         lines.append(
@@ -123,25 +124,25 @@ def steps(b: Breakdown, policy: Policy) -> list[str]:
     lines.append(
         f"差额 = 应安排 {plain(b.required)} 人 − 已安排残疾人（折算）{plain(b.disabled)} 人 = {plain(b.shortfall)} 人"
     )
-    local = yuan(policy.local_avg_wage_fen)
-    cap = f"当地社会平均工资 {local}的 {plain(policy.wage_cap_multiple)} 倍为 {yuan(b.wage_cap_fen)}"
+    local = text.yuan(policy.local_avg_wage_fen)
+    cap = f"当地社会平均工资 {local}的 {plain(policy.wage_cap_multiple)} 倍为 {text.yuan(b.wage_cap_fen)}"
     if b.wage_used_fen < b.wage_fen:
         lines.append(
-            f"计征工资：单位上年职工年平均工资 {yuan(b.wage_fen)}，超过上限（{cap}），按上限 {yuan(b.wage_used_fen)}计"
+            f"计征工资：单位上年职工年平均工资 {text.yuan(b.wage_fen)}，超过上限（{cap}），按上限 {text.yuan(b.wage_used_fen)}计"
         )
     else:
-        lines.append(f"计征工资：单位上年职工年平均工资 {yuan(b.wage_fen)}，未超过上限（{cap}），按实际工资计")
-    ratio = f"{plain(b.disabled)} ÷ {num(b.staff)} = {b.ratio * 100:.2f}%"
+        lines.append(f"计征工资：单位上年职工年平均工资 {text.yuan(b.wage_fen)}，未超过上限（{cap}），按实际工资计")
+    ratio = f"{plain(b.disabled)} ÷ {text.count(b.staff)} = {b.ratio * 100:.2f}%"
     lines.append(f"实际安排比例 = {ratio}；{b.tier}")
     lines.append(
-        f"应缴残保金 = 差额 {plain(b.shortfall)} 人 × 计征工资 {yuan(b.wage_used_fen)} × {share_text(b.share)}"
-        f" = **{yuan(b.amount_fen)}**"
+        f"应缴残保金 = 差额 {plain(b.shortfall)} 人 × 计征工资 {text.yuan(b.wage_used_fen)} × {share_text(b.share)}"
+        f" = **{text.yuan(b.amount_fen)}**"
     )
     return lines
 
 
 def render_breakdown(b: Breakdown, policy: Policy, title: str) -> None:
-    big_number(title, yuan(b.amount_fen).removesuffix(" 元"), "元")
+    big_number(title, text.yuan(b.amount_fen).removesuffix(" 元"), "元")
     st.markdown("\n".join(f"{i}. {line}" for i, line in enumerate(steps(b, policy), start=1)))
 
 
@@ -254,14 +255,14 @@ def read_calculator(raw: dict, way: str) -> tuple[dict | None, dict[str, str]]:
     return {"staff": values["staff"], "avg_wage_fen": values["avg_wage_fen"], "disabled": disabled}, {}
 
 
-def weighted_number(text: object, errors: dict[str, str]) -> Decimal:
-    cleaned = unicodedata.normalize("NFKC", str(text or "")).strip()
+def weighted_number(typed: object, errors: dict[str, str]) -> Decimal:
+    cleaned = unicodedata.normalize("NFKC", str(typed or "")).strip()
     if not cleaned:
         return Decimal(0)
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        errors["weighted"] = f"折算人数应填写数字，例如 2.5；“{text}”不是数字"
+        errors["weighted"] = f"折算人数应填写数字，例如 2.5；“{typed}”不是数字"
         return Decimal(0)
     if not value.is_finite() or value < 0:
         errors["weighted"] = "折算人数应为不小于 0 的数字"
@@ -283,7 +284,7 @@ def render_batch(ctx: ViewContext, year: int) -> None:
     deadline = (levy_records.levy_year(ctx.url, county, year) or {}).get("review_deadline")
     st.caption(
         escape_markdown(
-            f"按 {year} 年审核通过的年审计算；年审截止日期 {cn_date(deadline)}"
+            f"按 {year} 年审核通过的年审计算；年审截止日期 {text.day(deadline)}"
             "（截止日期后才审核通过或未通过的单位，按未安排残疾人计）。已核定的单位不再重复核定。"
         )
     )
@@ -310,10 +311,12 @@ def render_batch(ctx: ViewContext, year: int) -> None:
         empty(f"{year} 年没有需要核定的单位：审核通过的单位都已核定，或应缴金额为零")
         return
     total = int(plan["amount_fen"].sum())
-    dates = f"核定日期 {cn_date(plan_args['assessed_on'])}，缴纳期限 {cn_date(plan_args['due_on'])}"
-    st.markdown(f"**试算结果：{num(len(plan))} 家单位，合计应缴 {yuan(total)}**（{dates}；尚未保存）")
+    dates = f"核定日期 {text.day(plan_args['assessed_on'])}，缴纳期限 {text.day(plan_args['due_on'])}"
+    st.markdown(f"**试算结果：{text.count(len(plan))} 家单位，合计应缴 {text.yuan(total)}**（{dates}；尚未保存）")
     other_errors(errors, {"assessed_on", "due_on"})
-    if st.button(f"确认核定这 {num(len(plan))} 家单位（合计 {yuan(total)}）", type="primary", key="lc_b_commit"):
+    if st.button(
+        f"确认核定这 {text.count(len(plan))} 家单位（合计 {text.yuan(total)}）", type="primary", key="lc_b_commit"
+    ):
         result, problems = attempt(
             lambda: service.assess_year(
                 db_url=ctx.url,
@@ -328,7 +331,9 @@ def render_batch(ctx: ViewContext, year: int) -> None:
         st.session_state.lc_b_errors = problems.errors
         if result is not None:
             st.session_state.pop("lc_b_plan", None)
-            st.session_state.lc_toast = f"已核定 {num(result['count'])} 家单位，合计 {yuan(result['total_fen'])}"
+            st.session_state.lc_toast = (
+                f"已核定 {text.count(result['count'])} 家单位，合计 {text.yuan(result['total_fen'])}"
+            )
         st.rerun()
     table = pd.DataFrame(
         {
@@ -337,10 +342,10 @@ def render_batch(ctx: ViewContext, year: int) -> None:
             "在职职工": plan["staff"],
             "折算残疾职工": [plain(d) for d in plan["disabled_weighted"]],
             "计征工资": [
-                yuan(w) + ("（已封顶）" if capped else "")
+                text.yuan(w) + ("（已封顶）" if capped else "")
                 for w, capped in zip(plan["wage_used_fen"], plan["wage_capped"], strict=True)
             ],
-            "应缴金额": [yuan(a) for a in plan["amount_fen"]],
+            "应缴金额": [text.yuan(a) for a in plan["amount_fen"]],
         }
     )
     st.dataframe(
@@ -377,15 +382,15 @@ def render_assessment(ctx: ViewContext, a: dict) -> None:
     st.subheader(escape_markdown(a["employer"]))
     st.markdown(
         escape_markdown(
-            f"{a['credit_code']} · {a['township']} · {a['year']}年核定 · 核定日期 {cn_date(a['assessed_on'])}"
-            f" · 缴纳期限 {cn_date(a['due_on'])} · 依据：{a['basis']}"
+            f"{a['credit_code']} · {a['township']} · {a['year']}年核定 · 核定日期 {text.day(a['assessed_on'])}"
+            f" · 缴纳期限 {text.day(a['due_on'])} · 依据：{a['basis']}"
         )
     )
     left, right = st.columns([3, 2], gap="large")
     with left:
         policy = levy_records.policy(ctx.url, int(a["year"]))
         if policy is None or a["staff"] is None or a["avg_wage_fen"] is None:
-            big_number("核定金额", yuan(a["amount_fen"]).removesuffix(" 元"), "元")
+            big_number("核定金额", text.yuan(a["amount_fen"]).removesuffix(" 元"), "元")
             st.caption("这条核定没有保存计算依据，无法写出计算过程")
         else:
             b = levy_rules.explain(
@@ -397,8 +402,8 @@ def render_assessment(ctx: ViewContext, a: dict) -> None:
             render_breakdown(b, policy, "核定金额")
             if b.amount_fen != a["amount_fen"]:
                 st.warning(
-                    f"按现在的 {a['year']} 年政策参数重算为 {yuan(b.amount_fen)}，"
-                    f"与核定金额 {yuan(a['amount_fen'])} 不同",
+                    f"按现在的 {a['year']} 年政策参数重算为 {text.yuan(b.amount_fen)}，"
+                    f"与核定金额 {text.yuan(a['amount_fen'])} 不同",
                     icon=":material/warning:",
                 )
         if a["review_id"] is not None:
@@ -420,8 +425,8 @@ def review_link(ctx: ViewContext, review_id: int) -> None:
 def render_payments(ctx: ViewContext, a: dict) -> None:
     assessment_id = int(a["assessment_id"])
     st.markdown(
-        f"**缴纳情况**：应缴 {yuan(a['amount_fen'])}，已缴 {yuan(a['paid_fen'])}，"
-        f"{'尚欠 **' + yuan(a['owed_fen']) + '**' if a['owed_fen'] > 0 else '已缴清'}"
+        f"**缴纳情况**：应缴 {text.yuan(a['amount_fen'])}，已缴 {text.yuan(a['paid_fen'])}，"
+        f"{'尚欠 **' + text.yuan(a['owed_fen']) + '**' if a['owed_fen'] > 0 else '已缴清'}"
     )
     paid = levy_records.payments(ctx.url, assessment_id)
     if paid.empty:
@@ -429,8 +434,8 @@ def render_payments(ctx: ViewContext, a: dict) -> None:
     else:
         table = pd.DataFrame(
             {
-                "缴纳日期": [cn_date(d) for d in paid["paid_on"]],
-                "金额": [yuan(v) for v in paid["amount_fen"]],
+                "缴纳日期": [text.day(d) for d in paid["paid_on"]],
+                "金额": [text.yuan(v) for v in paid["amount_fen"]],
                 "录入人": paid["created_by"],
             }
         )
@@ -487,7 +492,7 @@ def pay(ctx: ViewContext, a: dict, values: dict, unreadable: dict, *, confirm: b
     st.session_state.lc_p_pending = values if problems.warnings else None
     if new_id is not None:
         st.session_state.lc_p_gen = st.session_state.get("lc_p_gen", 0) + 1
-        st.session_state.lc_toast = f"已记录缴纳：{a['employer']} {yuan(values['amount_fen'])}"
+        st.session_state.lc_toast = f"已记录缴纳：{a['employer']} {text.yuan(values['amount_fen'])}"
 
 
 # --- (4) the year's assessments ------------------------------------------------------------------------------
@@ -501,7 +506,9 @@ def render_list(ctx: ViewContext, year: int) -> None:
     totals = levy_records.assessment_totals(ctx.url, ctx.scope, year)
     cols = st.columns(4)
     with cols[0]:
-        big_number("核定单位", num(totals["assessments"]), "家", f"其中 {num(totals['owing'])} 家尚未缴清")
+        big_number(
+            "核定单位", text.count(totals["assessments"]), "家", f"其中 {text.count(totals['owing'])} 家尚未缴清"
+        )
     with cols[1]:
         big_number("核定金额", wan_text(totals["amount_fen"]), "万元")
     with cols[2]:
@@ -516,10 +523,10 @@ def render_list(ctx: ViewContext, year: int) -> None:
         {
             "单位": found["employer"],
             "乡镇": found["township"],
-            "应缴": [yuan(v) for v in found["amount_fen"]],
-            "已缴": [yuan(v) for v in found["paid_fen"]],
-            "尚欠": [yuan(v) for v in found["owed_fen"]],
-            "缴纳期限": [cn_date(d) for d in found["due_on"]],
+            "应缴": [text.yuan(v) for v in found["amount_fen"]],
+            "已缴": [text.yuan(v) for v in found["paid_fen"]],
+            "尚欠": [text.yuan(v) for v in found["owed_fen"]],
+            "缴纳期限": [text.day(d) for d in found["due_on"]],
             "状态": [
                 "已缴清" if owed <= 0 else "逾期未缴清" if late else "未缴清"
                 for owed, late in zip(found["owed_fen"], found["overdue"], strict=True)
@@ -541,7 +548,7 @@ def render_list(ctx: ViewContext, year: int) -> None:
 
 
 def wan_text(fen: int) -> str:
-    return wan(fen).removesuffix(" 万元")
+    return text.wan(fen).removesuffix(" 万元")
 
 
 def collected_note(ctx: ViewContext, year: int) -> str:
@@ -565,8 +572,8 @@ def render_download(ctx: ViewContext, year: int, found: pd.DataFrame) -> None:
             "统一社会信用代码": found["credit_code"],
             "乡镇": found["township"],
             "核定依据": found["basis"],
-            "核定日期": [cn_date(d) for d in found["assessed_on"]],
-            "缴纳期限": [cn_date(d) for d in found["due_on"]],
+            "核定日期": [text.day(d) for d in found["assessed_on"]],
+            "缴纳期限": [text.day(d) for d in found["due_on"]],
             "应缴（元）": [float(fen_to_yuan(v)) for v in found["amount_fen"]],
             "已缴（元）": [float(fen_to_yuan(v)) for v in found["paid_fen"]],
             "尚欠（元）": [float(fen_to_yuan(v)) for v in found["owed_fen"]],

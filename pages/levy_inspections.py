@@ -10,6 +10,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from data_layer.domain import text
 from data_layer.errors import Problems
 from data_layer.links import RECORD_PARAM
 from data_layer.models import INSPECTION_MODES, INSPECTION_RESULTS
@@ -18,7 +19,7 @@ from data_layer.services import levy as service
 from pages.common.context import ViewContext, current
 from pages.common.employer_picker import pick_employer
 from pages.common.entry_fields import attempt, default_day
-from pages.common.fmt import cn_date, escape_markdown, num
+from pages.common.fmt import escape_markdown
 from pages.common.forms import confirm_block, field_error, other_errors, saved_toast
 from pages.common.ui import GRID_ROW_PX, grid_height
 
@@ -65,7 +66,7 @@ def open_linked_inspection() -> None:
 
 def campaign_names(campaigns: pd.DataFrame) -> dict[int, str]:
     names = {
-        int(c.campaign_id): f"{c.campaign}（{cn_date(c.start_date)}至{cn_date(c.end_date)}）"
+        int(c.campaign_id): f"{c.campaign}（{text.day(c.start_date)}至{text.day(c.end_date)}）"
         for c in campaigns.itertuples(index=False)
     }
     return {**names, ROUTINE: "日常检查（不属于专项活动）"}
@@ -181,7 +182,7 @@ def saved_text(ctx: ViewContext, inspection_id: int) -> str:
     if found is None:
         return f"已保存 #{inspection_id}"
     words = f"{service.MODE_NAMES[found['mode']]}，{service.RESULT_NAMES[found['result']]}"
-    return f"已保存 #{inspection_id}：{found['employer']}，{cn_date(found['inspected_on'])} {words}"
+    return f"已保存 #{inspection_id}：{found['employer']}，{text.day(found['inspected_on'])} {words}"
 
 
 def forget(*names: str) -> None:
@@ -195,17 +196,17 @@ def forget(*names: str) -> None:
 def inspection_table(found: pd.DataFrame) -> pd.DataFrame:
     """Short columns first and the inspectors' text last, so a 1024-wide screen shows what matters."""
     columns = {
-        "检查日期": [cn_date(d) for d in found["inspected_on"]],
+        "检查日期": [text.day(d) for d in found["inspected_on"]],
         "单位": found["employer"],
         "乡镇": found["township"],
         "方式": [service.MODE_NAMES[m] for m in found["mode"]],
         "结果": [service.RESULT_NAMES[r] for r in found["result"]],
-        "整改期限": [cn_date(d) for d in found["follow_up_due"]],
+        "整改期限": [text.day(d) for d in found["follow_up_due"]],
     }
     if "overdue" in found:  # the open findings: whether the due date has passed (none of them is closed)
         columns["是否逾期"] = ["已逾期" if late else "未到期" for late in found["overdue"]]
     else:
-        columns["办结日期"] = [cn_date(d) for d in found["closed_on"]]
+        columns["办结日期"] = [text.day(d) for d in found["closed_on"]]
     return pd.DataFrame(columns | {"检查人员": found["inspectors"], "检查情况": found["finding"]})
 
 
@@ -216,9 +217,9 @@ def render_so_far(ctx: ViewContext, campaigns: pd.DataFrame, campaign_id: int | 
     counts = levy_records.inspection_counts(ctx.url, ctx.scope, campaign_id, year)
     st.subheader("已录入的检查")
     st.markdown(
-        f"{what} · {escape_markdown(ctx.units_label())}：共 **{num(counts['inspections'])}** 次，"
-        f"现场检查 **{num(counts['onsite'])}** 次，书面检查 **{num(counts['documentary'])}** 次，"
-        f"涉及 {num(counts['employers'])} 家单位"
+        f"{what} · {escape_markdown(ctx.units_label())}：共 **{text.count(counts['inspections'])}** 次，"
+        f"现场检查 **{text.count(counts['onsite'])}** 次，书面检查 **{text.count(counts['documentary'])}** 次，"
+        f"涉及 {text.count(counts['employers'])} 家单位"
     )
     found = levy_records.inspections(ctx.url, ctx.scope, campaign_id, year)
     if found.empty:
@@ -261,7 +262,9 @@ def render_follow_ups(ctx: ViewContext, may_enter: bool) -> None:
         st.caption(escape_markdown(f"{ctx.units_label()}没有未办结的整改"))
     else:
         late = int(found["overdue"].sum())
-        opens(found, "in_open_list", f"共 {num(len(found))} 项，其中 {num(late)} 项已过整改期限；点一行办结")
+        opens(
+            found, "in_open_list", f"共 {text.count(len(found))} 项，其中 {text.count(late)} 项已过整改期限；点一行办结"
+        )
     opened = st.session_state.get("in_open")
     if opened is not None and st.session_state.get("in_open_from") == "list":
         render_inspection(ctx, int(opened), may_enter)
@@ -280,11 +283,11 @@ def render_inspection(ctx: ViewContext, inspection_id: int, may_enter: bool) -> 
         title.markdown(f"**{escape_markdown(found['employer'])}**（{escape_markdown(found['township'])}）")
         close.button("收起", key="in_dismiss", on_click=lambda: forget("in_open", "in_open_from"))
         lines = [
-            f"{escape_markdown(found['campaign'])} · {cn_date(found['inspected_on'])} · "
+            f"{escape_markdown(found['campaign'])} · {text.day(found['inspected_on'])} · "
             f"{service.MODE_NAMES[found['mode']]} · 结果：{service.RESULT_NAMES[found['result']]}",
             f"检查人员：{escape_markdown(found['inspectors'] or '—')}",
             f"检查情况：{escape_markdown(found['finding'] or '—')}",
-            f"整改期限：{cn_date(found['follow_up_due'])} · 办结日期：{cn_date(found['closed_on'])}",
+            f"整改期限：{text.day(found['follow_up_due'])} · 办结日期：{text.day(found['closed_on'])}",
         ]
         st.markdown("  \n".join(lines))
         if found["closed_on"] is None and found["follow_up_due"] is not None and may_enter:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from data_layer.documents import employer_sheet as sheet
 from data_layer.documents.employer_workbooks import registry_workbook, template_workbook
+from data_layer.domain import text
 from data_layer.errors import StoreUnavailable, ValidationFailed
 from data_layer.export import XLSX_MIME
 from data_layer.inputs import parse_count, parse_text, parse_yuan
@@ -27,7 +28,7 @@ from data_layer.services.employers import SIZE_NAMES
 from pages.common import file_import
 from pages.common.context import ViewContext, current
 from pages.common.file_import import WORDS_PX, DryRun, table
-from pages.common.fmt import CHINA, cn_date, cn_datetime, escape_markdown, num
+from pages.common.fmt import escape_markdown
 from pages.common.forms import field_error, other_errors, saved_toast
 from pages.common.ui import GRID_ROW_PX, empty, grid_height
 
@@ -118,7 +119,7 @@ def registry_table(found: pd.DataFrame) -> pd.DataFrame:
             "职工": found["staff"],
             "残疾职工": found["disabled_staff"],
             "规模": [f"{size}（规上）" if above else size for size, above in sizes],
-            "登记日期": [cn_date(d) for d in found["registered_on"]],
+            "登记日期": [text.day(d) for d in found["registered_on"]],
         }
     )
 
@@ -132,11 +133,11 @@ def render_registry(ctx: ViewContext, county: County | None) -> None:
     found = registry_q.registry(ctx.url, ctx.scope, search, SHOWN_AT_MOST)
     where = ctx.units_label() + (f"，名称或代码含“{search}”" if search else "")
     line = (
-        f"**{escape_markdown(where)}**：共 **{num(totals['employers'])}** 家，"
-        f"职工 {num(totals['staff'])} 人，残疾职工 {num(totals['disabled_staff'])} 人"
+        f"**{escape_markdown(where)}**：共 **{text.count(totals['employers'])}** 家，"
+        f"职工 {text.count(totals['staff'])} 人，残疾职工 {text.count(totals['disabled_staff'])} 人"
     )
     if totals["employers"] > len(found):
-        line += f"（下表列出前 {num(len(found))} 家，请用查找或乡镇筛选缩小范围；导出的表格含全部）"
+        line += f"（下表列出前 {text.count(len(found))} 家，请用查找或乡镇筛选缩小范围；导出的表格含全部）"
     st.markdown(line)
     if found.empty:
         empty(
@@ -170,7 +171,7 @@ def render_registry(ctx: ViewContext, county: County | None) -> None:
 def render_export(ctx: ViewContext, search: str, count: int, where: str) -> None:
     if not count:
         return
-    taken = datetime.now(CHINA)
+    taken = datetime.now(text.CHINA)
     st.download_button(
         "导出名录表格（含工资，改后可再导入）",
         lambda: registry_workbook(
@@ -255,10 +256,10 @@ def render_edit(ctx: ViewContext, county: County, employer_id: int) -> None:
         st.error(f"没有编号为 {employer_id} 的用人单位（或不在所选乡镇）", icon=":material/error:")
         return
     st.subheader(f"修改：{escape_markdown(record['name'])}")
-    changed = f"，最近修改 {cn_datetime(record['updated_at'])}" if record["updated_at"] else ""
+    changed = f"，最近修改 {text.time(record['updated_at'])}" if record["updated_at"] else ""
     st.caption(
         escape_markdown(
-            f"统一社会信用代码 {record['credit_code']} · 登记日期 {cn_date(record['registered_on'])} · "
+            f"统一社会信用代码 {record['credit_code']} · 登记日期 {text.day(record['registered_on'])} · "
             f"录入人 {record['created_by'] or '—'}{changed}。代码和登记日期不能修改。"
         )
     )
@@ -443,18 +444,18 @@ def render_preview(preview: sheet.ImportPreview) -> None:
     if not preview.problems and not preview.may_commit:
         st.info("文件中的单位都已登记，且没有任何变化，不需要导入。", icon=":material/info:")
     if not preview.create_rows.empty:
-        table(preview.create_rows, f"将新增的单位（{num(preview.created)} 家）", {})
+        table(preview.create_rows, f"将新增的单位（{text.count(preview.created)} 家）", {})
     if not preview.update_rows.empty:
         table(
             preview.update_rows,
-            f"将更新的单位（{num(preview.updated)} 家）：每项变化一行，原值 → 新值",
+            f"将更新的单位（{text.count(preview.updated)} 家）：每项变化一行，原值 → 新值",
             {"变化": st.column_config.TextColumn(width=WORDS_PX)},
         )
 
 
 def render_commit(ctx: ViewContext, run: DryRun) -> None:
     preview = run.preview
-    label = f"确认导入：新增 {num(preview.created)} 家，更新 {num(preview.updated)} 家"
+    label = f"确认导入：新增 {text.count(preview.created)} 家，更新 {text.count(preview.updated)} 家"
     if not st.button(label, type="primary", icon=":material/upload:", key="er_commit"):
         return
     bar = st.progress(0.0, text="正在导入……")

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from data_layer import id_number
+from data_layer.domain import text
 from data_layer.errors import Problems
 from data_layer.export import XLSX_MIME, to_xlsx
 from data_layer.inputs import parse_text
@@ -25,7 +26,7 @@ from pages.common.context import ViewContext, current
 from pages.common.employer_picker import pick_employer, show_in_picker
 from pages.common.entry_fields import as_text, attempt, read
 from pages.common.entry_spec import Field
-from pages.common.fmt import cn_date, cn_datetime, escape_markdown, num, yuan
+from pages.common.fmt import escape_markdown
 from pages.common.forms import confirm_block, field_error, other_errors, saved_toast
 from pages.common.ui import GRID_ROW_PX, empty, grid_height
 
@@ -97,8 +98,8 @@ def choose_year(ctx: ViewContext, where) -> int:
 
 def choose_state(ctx: ViewContext, year: int) -> str:
     counts = levy_records.review_counts(ctx.url, ctx.scope, year)
-    names = {ALL: f"全部（{num(sum(counts.values()))}）"}
-    names |= {code: f"{name}（{num(counts.get(code, 0))}）" for code, name in STATES.items()}
+    names = {ALL: f"全部（{text.count(sum(counts.values()))}）"}
+    names |= {code: f"{name}（{text.count(counts.get(code, 0))}）" for code, name in STATES.items()}
     return st.radio("状态", list(names), format_func=names.__getitem__, key="rv_state", horizontal=True)
 
 
@@ -117,14 +118,14 @@ def render_browse(ctx: ViewContext, year: int) -> None:
             "单位": found["employer"],
             "乡镇": found["township"],
             "状态": [STATES[s] for s in found["status"]],
-            "通知日期": [cn_date(d) for d in found["notified_on"]],
-            "申报日期": [cn_date(d) for d in found["declared_on"]],
-            "审核日期": [cn_date(d) for d in found["reviewed_on"]],
+            "通知日期": [text.day(d) for d in found["notified_on"]],
+            "申报日期": [text.day(d) for d in found["declared_on"]],
+            "审核日期": [text.day(d) for d in found["reviewed_on"]],
             "重新申报": [f"{n} 次" if n else "" for n in found["resubmissions"]],
             "名册人数": found["roster_people"],
         }
     )
-    st.caption(f"共 {num(len(table))} 家，最近办理的在上；点一行打开该单位的年审")
+    st.caption(f"共 {text.count(len(table))} 家，最近办理的在上；点一行打开该单位的年审")
     st.dataframe(
         table,
         hide_index=True,
@@ -188,15 +189,15 @@ def render_facts(review: dict) -> None:
     )
     left, middle, right = st.columns(3)
     left.markdown(
-        f"通知日期：{cn_date(review['notified_on'])}  \n申报日期：{cn_date(review['declared_on'])}  \n"
-        f"审核日期：{cn_date(review['reviewed_on'])}"
+        f"通知日期：{text.day(review['notified_on'])}  \n申报日期：{text.day(review['declared_on'])}  \n"
+        f"审核日期：{text.day(review['reviewed_on'])}"
     )
     middle.markdown(
-        f"申报职工人数：{num(review['staff'], '人')}  \n申报残疾职工：{num(review['disabled_staff'], '人')}  \n"
-        f"名册人数：{num(review['roster_people'], '人')}"
+        f"申报职工人数：{text.count(review['staff'], '人')}  \n申报残疾职工：{text.count(review['disabled_staff'], '人')}  \n"
+        f"名册人数：{text.count(review['roster_people'], '人')}"
     )
     right.markdown(
-        f"上年职工年平均工资：{yuan(review['avg_wage_fen'])}  \n重新申报：{num(review['resubmissions'], '次')}"
+        f"上年职工年平均工资：{text.yuan(review['avg_wage_fen'])}  \n重新申报：{text.count(review['resubmissions'], '次')}"
     )
     if status == "returned":
         st.warning(escape_markdown(f"退回原因：{review['return_reason']}"), icon=":material/undo:")
@@ -207,11 +208,11 @@ def render_history(ctx: ViewContext, review_id: int) -> None:
     with st.expander(f"办理经过（{len(steps)} 步）"):
         table = pd.DataFrame(
             {
-                "日期": [cn_date(d) for d in steps["day"]],
+                "日期": [text.day(d) for d in steps["day"]],
                 "办理": steps["step"],
                 "退回原因": steps["reason"],
                 "办理人": steps["who"],
-                "录入时间": [cn_datetime(t) for t in steps["at"]],
+                "录入时间": [text.time(t) for t in steps["at"]],
             }
         )
         st.dataframe(table, hide_index=True, width="stretch", row_height=GRID_ROW_PX, height=grid_height(len(table)))
@@ -396,8 +397,8 @@ def counted_text(line) -> str:
 
 def people_text(value) -> str:
     """A weighted head count as written: 2, 0.5, 1.6667 (no trailing zeros)."""
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return text or "0"
+    written = f"{value:.4f}".rstrip("0").rstrip(".")
+    return written or "0"
 
 
 def render_roster(ctx: ViewContext, review: dict) -> None:
@@ -596,7 +597,7 @@ def notify(ctx: ViewContext, year: int, day: date, employer_ids: list[int], form
             db_url=ctx.url, actor=ctx.actor, year=year, notified_on=day, employer_ids=employer_ids, today=ctx.today
         )
     )
-    outcome(form, key, problems, f"已向 {num(count or 0)} 家单位发送 {year} 年年审通知")
+    outcome(form, key, problems, f"已向 {text.count(count or 0)} 家单位发送 {year} 年年审通知")
 
 
 def render_bulk_notice(ctx: ViewContext, year: int) -> None:
@@ -606,12 +607,14 @@ def render_bulk_notice(ctx: ViewContext, year: int) -> None:
     if waiting.empty:
         st.caption(escape_markdown(f"{ctx.units_label()}登记的用人单位都已收到 {year} 年的年审通知"))
         return
-    st.caption(escape_markdown(f"{ctx.units_label()}有 {num(len(waiting))} 家用人单位尚未收到 {year} 年的年审通知"))
+    st.caption(
+        escape_markdown(f"{ctx.units_label()}有 {text.count(len(waiting))} 家用人单位尚未收到 {year} 年的年审通知")
+    )
     errors = errors_of("notice_all", year)
     with st.form("rv_notice_all"):
         cols = st.columns([1, 3], vertical_alignment="bottom")
         day = cols[0].date_input("通知日期", value=ctx.today, format="YYYY-MM-DD", key="rv_notice_day")
-        submitted = cols[1].form_submit_button(f"向 {num(len(waiting))} 家单位发送年审通知", type="primary")
+        submitted = cols[1].form_submit_button(f"向 {text.count(len(waiting))} 家单位发送年审通知", type="primary")
         field_error(errors, "notified_on")
         other_errors(errors, {"notified_on"})
     if submitted:

@@ -14,13 +14,14 @@ import streamlit as st
 from data_layer import app_settings
 from data_layer.documents.colours import PRIMARY
 from data_layer.documents.meeting_deck import PPTX_MIME, meeting_deck
+from data_layer.domain import text
 from data_layer.errors import ValidationFailed
 from data_layer.queries import meeting, org
 from data_layer.queries.meeting import format_value
 from data_layer.services import meetings as service
 from pages.common.charts import STATUS_COLOURS, STATUS_MARKS
 from pages.common.context import ViewContext, current
-from pages.common.fmt import cn_datetime, escape_markdown
+from pages.common.fmt import escape_markdown
 from pages.common.forms import field_error, saved_toast
 from pages.common.ui import empty
 
@@ -91,8 +92,8 @@ def render_pack_row(ctx: ViewContext, row) -> None:
         left, mid, right = st.columns([3, 1, 1], vertical_alignment="center")
         left.markdown(
             f"**{escape_markdown(row.name)}**  \n{escape_markdown(row.filter_label)} · "
-            f"数据最后更新 {cn_datetime(row.data_as_of)} · "
-            f"{escape_markdown(row.created_by)} 冻结于 {cn_datetime(row.created_at)}"
+            f"数据最后更新 {text.time(row.data_as_of)} · "
+            f"{escape_markdown(row.created_by)} 冻结于 {text.time(row.created_at)}"
         )
         if mid.button("放映", key=f"mt_show_{row.id}", type="primary", icon=":material/slideshow:"):
             st.query_params[PACK_PARAM] = str(row.id)
@@ -289,7 +290,7 @@ def slide_html(pack: dict, slide: dict, number: int, count: int, changed: int, b
     if lines:
         body = f'<div class="m-split"><ul class="m-lines">{lines}</ul>{body}</div>'
     badge = f'<span class="m-badge">冻结后有 {changed} 条记录变动</span>' if changed else ""
-    as_of = cn_datetime(pack["data_as_of"])
+    as_of = text.time(pack["data_as_of"])
     offline = f'<div class="m-offline">⚠ {escape(banner)}</div>' if banner else ""  # inside: the slide never scrolls
     return f"""<div class="meeting-slide">{offline}
 <div class="m-head"><div class="m-title">{escape(slide["title"])}</div>

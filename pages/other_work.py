@@ -6,11 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data_layer.domain import text
 from data_layer.export import Sheet
 from data_layer.queries import indicators
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
-from pages.common.fmt import escape_markdown, num, pct
+from pages.common.fmt import escape_markdown
 from pages.common.ui import GRID_ROW_PX, empty, grid_height, link
 
 
@@ -33,7 +34,7 @@ def shown_value(value: int, count: int, at_least: bool) -> str:
     """The value as the report would say it: “200 以上” for its “200多”; “—” when nothing was entered."""
     if count == 0:
         return "—"
-    return num(value) + (" 以上" if at_least else "")
+    return text.count(value) + (" 以上" if at_least else "")
 
 
 def change(value: int, count: int, last_value: int, last_count: int) -> str:
@@ -43,7 +44,7 @@ def change(value: int, count: int, last_value: int, last_count: int) -> str:
     rate = (value - last_value) / last_value
     if rate == 0:
         return "持平"
-    return f"{'增长' if rate > 0 else '下降'} {pct(abs(rate))}"
+    return f"{'增长' if rate > 0 else '下降'} {text.pct(abs(rate))}"
 
 
 def table(rows: pd.DataFrame, last_label: str) -> pd.DataFrame:

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from data_layer import app_settings
+from data_layer.domain import text
 from data_layer.export import Sheet
 from data_layer.money import fen_to_wan
 from data_layer.queries import counties, levy, org, projects, publicity, subsidies
@@ -15,7 +16,6 @@ from pages.common import charts
 from pages.common.charts import STATUS_MARKS
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
-from pages.common.fmt import cn_date, num, pct, wan
 from pages.common.ui import (
     GRID_ROW_PX,
     as_points,
@@ -51,8 +51,8 @@ def render_projects(ctx: ViewContext) -> None:
         empty(f"{ctx.spec.year}年尚未设置重点工程")
         return
     rates = [0.0 if math.isnan(r) else r for r in summary["completion"]]
-    text = [
-        f"{STATUS_MARKS[s]} {pct(r)} {label}"
+    bar_text = [
+        f"{STATUS_MARKS[s]} {text.pct(r)} {label}"
         for r, s, label in zip(summary["completion"], summary["status"], summary["status_label"], strict=True)
     ]
     paces = [e * 100 for e in summary["elapsed"]]
@@ -60,11 +60,11 @@ def render_projects(ctx: ViewContext) -> None:
     fig = charts.hbar(
         [short_project_name(n) for n in summary["project"]],
         [r * 100 for r in rates],
-        text=text,
+        text=bar_text,
         colours=[charts.STATUS_COLOURS[s] for s in summary["status"]],
         x_max=max(100.0, max(rates) * 100 * 1.1),
         marker_at=paces[0] if one_pace else None,
-        marker_label=f"序时进度 {pct(summary['elapsed'].iloc[0])}",
+        marker_label=f"序时进度 {text.pct(summary['elapsed'].iloc[0])}",
         targets=None if one_pace else paces,
         height=200,
     )
@@ -74,7 +74,8 @@ def render_projects(ctx: ViewContext) -> None:
         if one_pace
         else "竖线：各工程的序时进度（按指标计划实施期），"
         + "，".join(
-            f"{short_project_name(n)} {pct(e)}" for n, e in zip(summary["project"], summary["elapsed"], strict=True)
+            f"{short_project_name(n)} {text.pct(e)}"
+            for n, e in zip(summary["project"], summary["elapsed"], strict=True)
         )
     )
     st.caption(f"柱：各指标年初至期末累计完成 ÷ 年度目标的平均；{pace_words}")
@@ -86,8 +87,12 @@ def render_subsidies(ctx: ViewContext) -> None:
     paid = by_type[by_type["amount_fen"] > 0]
     households = int(paid.loc[paid["unit"] == "household", "recipients"].sum())
     people = int(paid.loc[paid["unit"] == "person", "recipients"].sum())
-    wan = f"{int(by_type['amount_fen'].sum()) / 1e6:,.2f}"
-    big_number("发放金额", wan, "万元", f"惠及 {num(people)} 人 · {num(households)} 户")
+    big_number(
+        "发放金额",
+        text.wan(int(by_type["amount_fen"].sum()), unit=False),
+        "万元",
+        f"惠及 {text.count(people)} 人 · {text.count(households)} 户",
+    )
     if paid.empty:
         empty("本期没有补贴发放记录")
         return
@@ -111,19 +116,19 @@ def render_levy(ctx: ViewContext) -> None:
         return
     ratios = levy.headline(ctx.url, ctx.scope)
     collection = ratios[-1]
-    task = f"征收任务 {wan(collection.denominator)}" if collection.denominator else collection.why_none
+    task = f"征收任务 {text.wan(collection.denominator)}" if collection.denominator else collection.why_none
     big_number("已征收", f"{fen_to_wan(int(collection.numerator)):,}", "万元", f"{task} · {ctx.scope.end.year}年度")
     fig = charts.hbar(
         [r.label for r in ratios],
         [(r.value or 0) * 100 for r in ratios],
-        text=[pct(r.value) for r in ratios],
+        text=[text.pct(r.value) for r in ratios],
         x_max=140,
         height=170,
     )
     charts.show(fig, "overview_levy")
     missing = [f"{r.label}“—”：{r.why_none}" for r in ratios if r.value is None]
     st.caption(
-        f"截至{cn_date(ctx.scope.end)}：年审完成率＝审核通过÷应年审（非免征）单位；检查覆盖率＝本期检查过÷已登记单位；"
+        f"截至{text.day(ctx.scope.end)}：年审完成率＝审核通过÷应年审（非免征）单位；检查覆盖率＝本期检查过÷已登记单位；"
         "达标率＝达到安排比例÷审核通过的非免征单位；征收完成率＝已征收÷征收任务。" + "；".join(missing)
     )
 
@@ -132,19 +137,19 @@ def render_publicity(ctx: ViewContext) -> None:
     card_title("信息宣传", "publicity", "详情", ctx)
     levels = publicity.by_level(ctx.url, ctx.scope, ctx.today)
     target = levels["target"].sum(min_count=1)
-    note = "" if math.isnan(target) else f"全年目标 {num(target)} 篇"
-    big_number("发表稿件", num(levels["articles"].sum()), "篇", note)
+    note = "" if math.isnan(target) else f"全年目标 {text.count(target)} 篇"
+    big_number("发表稿件", text.count(levels["articles"].sum()), "篇", note)
     targets = [None if math.isnan(t) else t for t in levels["target"]]
     show_targets = ctx.scope.period == "all"
-    text = [
-        num(n) + (f" / {num(t)}" if t is not None and show_targets else "")
+    bar_text = [
+        text.count(n) + (f" / {text.count(t)}" if t is not None and show_targets else "")
         for n, t in zip(levels["articles"], targets, strict=True)
     ]
     top = max([*levels["articles"], *[t for t in targets if t is not None and show_targets], 1])
     fig = charts.hbar(
         list(levels["level_label"]),
         list(levels["articles"]),
-        text=text,
+        text=bar_text,
         colours=[charts.LEVEL_COLOURS[lv] for lv in levels["level"]],
         x_max=top * 1.45,
         targets=targets if show_targets else None,
@@ -224,7 +229,7 @@ def headline_sheet(ctx: ViewContext) -> Sheet:
     rows: list[tuple] = []
     summary = projects.project_summary(ctx.url, ctx.scope, ctx.today, app_settings.pace_thresholds(ctx.url))
     for r in summary.itertuples():
-        note = f"{r.status_label}；序时进度 {pct(r.elapsed)}"
+        note = f"{r.status_label}；序时进度 {text.pct(r.elapsed)}"
         rows.append(
             ("三项重点工程", f"{short_project_name(r.project)}：完成进度", rounded(r.completion * 100, 1), "%", note)
         )
@@ -252,7 +257,7 @@ def headline_sheet(ctx: ViewContext) -> Sheet:
     rows.append(("信息宣传", "发表稿件（本期）", int(levels["articles"].sum()), "篇", ""))
     rows.append(("信息宣传", "全年目标", rounded(target, 0), "篇", "" if target == target else "未设目标"))
     for r in levels.itertuples():
-        note = "未设目标" if math.isnan(r.target) else f"全年目标 {num(r.target)} 篇"
+        note = "未设目标" if math.isnan(r.target) else f"全年目标 {text.count(r.target)} 篇"
         rows.append(("信息宣传", f"{r.level_label}稿件（本期）", int(r.articles), "篇", note))
     table = pd.DataFrame(rows, columns=["领域", "指标", "数值", "单位", "状态或说明"])
     return Sheet(table, f"{org.office(org.counties(ctx.url))}工作总览", name="总览", formats={"数值": "general"})

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from data_layer import app_settings
+from data_layer.domain import text
 from data_layer.export import Sheet
 from data_layer.pacing import STATUS_LABELS
 from data_layer.queries import projects
@@ -16,7 +17,7 @@ from pages.common import charts, ui
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
 from pages.common.entry_fields import edit_link
-from pages.common.fmt import escape_markdown, num, pct, wan
+from pages.common.fmt import escape_markdown
 from pages.common.ui import (
     GRID_ROW_PX,
     as_points,
@@ -55,7 +56,7 @@ def render_project_cards(summary: pd.DataFrame, townships_chosen: bool) -> None:
     for col, row in zip(cols, summary.itertuples(), strict=True):
         with col.container(border=True):
             st.markdown(f"#### {escape_markdown(short_project_name(row.project))}")
-            big_number("完成进度", pct(row.completion), "", f"序时进度 {pct(row.elapsed)}")
+            big_number("完成进度", text.pct(row.completion), "", f"序时进度 {text.pct(row.elapsed)}")
             st.html(status_badge(row.status, row.status_label))
             if row.not_started:  # an average never hides an item at zero
                 due = row.not_started - row.not_due
@@ -65,12 +66,16 @@ def render_project_cards(summary: pd.DataFrame, townships_chosen: bool) -> None:
                 st.markdown(f"**{words}**" if due else words)
             if townships_chosen and row.budget_fen == row.budget_fen and row.budget_fen:
                 # the budget is the county's and is not split by township: no share of it is computed
-                st.markdown(f"资金：所选乡镇已用 **{wan(row.amount_ytd_fen)}**；全县预算 {wan(row.budget_fen)}")
+                st.markdown(
+                    f"资金：所选乡镇已用 **{text.wan(row.amount_ytd_fen)}**；全县预算 {text.wan(row.budget_fen)}"
+                )
             elif row.budget_fen == row.budget_fen and row.budget_fen:
                 spent = row.amount_ytd_fen / row.budget_fen
-                st.markdown(f"资金：已用 **{wan(row.amount_ytd_fen)}** / 预算 {wan(row.budget_fen)}（{pct(spent)}）")
+                st.markdown(
+                    f"资金：已用 **{text.wan(row.amount_ytd_fen)}** / 预算 {text.wan(row.budget_fen)}（{text.pct(spent)}）"
+                )
             elif row.amount_ytd_fen:
-                st.markdown(f"资金：已用 **{wan(row.amount_ytd_fen)}**（未设预算）")
+                st.markdown(f"资金：已用 **{text.wan(row.amount_ytd_fen)}**（未设预算）")
 
 
 def render_items(ctx: ViewContext, thresholds) -> None:
@@ -81,12 +86,12 @@ def render_items(ctx: ViewContext, thresholds) -> None:
             "工程": items["project"].map(short_project_name),
             "指标": items["item"],
             "计划实施期": items["plan"],
-            "完成情况": [f"{num(r.done_ytd)} / {num(r.target)} {r.unit}" for r in items.itertuples()],
+            "完成情况": [f"{text.count(r.done_ytd)} / {text.count(r.target)} {r.unit}" for r in items.itertuples()],
             "完成进度": as_points(items["completion"]),
-            "序时进度": [pct(e) for e in items["elapsed"]],
+            "序时进度": [text.pct(e) for e in items["elapsed"]],
             "状态": [status_words(s, label) for s, label in zip(items["status"], items["status_label"], strict=True)],
-            "本期": [f"{num(r.done_period)} {r.unit}" for r in items.itertuples()],
-            "资金": [wan(a) if a else "—" for a in items["amount_ytd_fen"]],
+            "本期": [f"{text.count(r.done_period)} {r.unit}" for r in items.itertuples()],
+            "资金": [text.wan(a) if a else "—" for a in items["amount_ytd_fen"]],
         }
     )
     st.dataframe(
@@ -171,19 +176,20 @@ def render_by_township(ctx: ViewContext, project_code: str, item_code: str, item
         (r * 100 if r == r else 0.0) if has_rate else d
         for r, d in zip(table["完成进度"], table["累计完成"], strict=True)
     ]
-    text = [
-        pct(r) if has_rate and r == r else num(d) for r, d in zip(table["完成进度"], table["累计完成"], strict=True)
+    bar_text = [
+        text.pct(r) if has_rate and r == r else text.count(d)
+        for r, d in zip(table["完成进度"], table["累计完成"], strict=True)
     ]
     elapsed = projects.item_elapsed(ctx.url, ctx.scope, ctx.today, project_code, item_code)
     fig = charts.hbar(
         list(table["乡镇"]),
         values,
-        text=text,
+        text=bar_text,
         colours=[charts.STATUS_COLOURS[s] for s in table["status"]] if has_rate else charts.PRIMARY,
         x_max=max(max(values, default=0) * 1.3, 1),
         height=50 + 30 * len(table),
         marker_at=elapsed * 100 if has_rate else None,
-        marker_label=f"序时 {pct(elapsed)}",
+        marker_label=f"序时 {text.pct(elapsed)}",
     )
     charts.show(fig, "projects_by_township")
     table["完成进度"] = as_points(table["完成进度"])
@@ -219,7 +225,7 @@ def render_matrix(ctx: ViewContext, items: pd.DataFrame, thresholds) -> None:
     shown = pd.DataFrame(
         {
             col: [
-                pct(v) if v != v else f"{charts.STATUS_MARKS.get(st_, '')} {pct(v)}"
+                text.pct(v) if v != v else f"{charts.STATUS_MARKS.get(st_, '')} {text.pct(v)}"
                 for v, st_ in zip(rates[col], statuses[col], strict=True)
             ]
             for col in rates.columns

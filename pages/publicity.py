@@ -9,12 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from data_layer import app_settings
+from data_layer.domain import text
 from data_layer.export import Sheet
 from data_layer.queries import articles, publicity
 from pages.common import charts, ui
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
-from pages.common.fmt import cn_date, escape_markdown, num, pct
+from pages.common.fmt import escape_markdown
 from pages.common.ui import (
     GRID_ROW_PX,
     as_points,
@@ -52,13 +53,13 @@ def render() -> None:
 
 def so_far(row) -> str:
     """“全年累计 40 / 目标 80 篇”."""
-    target = "未设目标" if math.isnan(row.target) else f"目标 {num(row.target)} 篇"
-    return f"全年累计 {num(row.year_to_date)} 篇 / {target}"
+    target = "未设目标" if math.isnan(row.target) else f"目标 {text.count(row.target)} 篇"
+    return f"全年累计 {text.count(row.year_to_date)} 篇 / {target}"
 
 
 def pace_line(row) -> str:
     """The status in shape, word and colour, and the share done (HTML)."""
-    done = "" if math.isnan(row.completion) else f'<span class="pace-done">完成 {pct(row.completion)}</span>'
+    done = "" if math.isnan(row.completion) else f'<span class="pace-done">完成 {text.pct(row.completion)}</span>'
     return f"{status_badge(row.status, row.status_label)}{done}"
 
 
@@ -66,14 +67,14 @@ def render_levels(ctx: ViewContext, levels: pd.DataFrame) -> None:
     total = publicity.all_levels(levels, ctx.scope, ctx.today, app_settings.pace_thresholds(ctx.url))
     cols = st.columns(5, gap="small")
     with cols[0].container(border=True):
-        big_number("本期发表稿件", num(total.articles), "篇", so_far(total))
+        big_number("本期发表稿件", text.count(total.articles), "篇", so_far(total))
         st.html(pace_line(total))
     for col, row in zip(cols[1:], levels.itertuples(), strict=True):
         with col.container(border=True):
-            big_number(row.level_label, num(row.articles), "篇", so_far(row))
+            big_number(row.level_label, text.count(row.articles), "篇", so_far(row))
             st.html(pace_line(row))
-    as_of = cn_date(min(ctx.scope.end, ctx.today))
-    words = f"完成＝全年累计÷年度目标；序时进度 {pct(float(total.elapsed))}（截至{as_of}已过全年的比例）。"
+    as_of = text.day(min(ctx.scope.end, ctx.today))
+    words = f"完成＝全年累计÷年度目标；序时进度 {text.pct(float(total.elapsed))}（截至{as_of}已过全年的比例）。"
     if ctx.scope.township_ids:
         words += "各级目标按全县设置，选了乡镇时不比较；乡镇的报送任务见下方“按乡镇”。"
     st.caption(words)
@@ -86,7 +87,7 @@ def render_by_outlet(ctx: ViewContext) -> None:
     fig = charts.hbar(
         list(rows["outlet"]),
         list(rows["articles"]),
-        text=[f"{num(n)} 篇 · {names[lv]}" for n, lv in zip(rows["articles"], rows["level"], strict=True)],
+        text=[f"{text.count(n)} 篇 · {names[lv]}" for n, lv in zip(rows["articles"], rows["level"], strict=True)],
         colours=[charts.LEVEL_COLOURS[lv] for lv in rows["level"]],
         x_max=max(rows["articles"].max(), 1) * 1.05,
         height=60 + 44 * len(rows),
@@ -127,7 +128,7 @@ def render_by_township(ctx: ViewContext, thresholds) -> None:
             "乡镇": towns["township"],
             "本期稿件（篇）": towns["articles"],
             "全年累计 / 任务（篇）": [
-                f"{num(d)} / {'未设' if math.isnan(t) else num(t)}"
+                f"{text.count(d)} / {'未设' if math.isnan(t) else text.count(t)}"
                 for d, t in zip(towns["year_to_date"], towns["target"], strict=True)
             ],
             "完成进度": as_points(towns["completion"]),
@@ -141,17 +142,17 @@ def render_by_township(ctx: ViewContext, thresholds) -> None:
         height=grid_height(len(table)),  # every township in sight: none hidden below a scroll
         row_height=GRID_ROW_PX,
         column_config={
-            "完成进度": percent_column(f"完成进度（序时 {pct(elapsed)}）"),
+            "完成进度": percent_column(f"完成进度（序时 {text.pct(elapsed)}）"),
         },
         key="publicity_townships",
     )
     if not ctx.scope.township_ids:
-        st.caption(f"另有县本级稿件 {num(publicity.county_wide(ctx.url, ctx.scope))} 篇（不属于任何乡镇）。")
+        st.caption(f"另有县本级稿件 {text.count(publicity.county_wide(ctx.url, ctx.scope))} 篇（不属于任何乡镇）。")
 
 
 def render_list(ctx: ViewContext) -> None:
     total = articles.article_count(ctx.url, ctx.scope)
-    st.subheader(f"稿件列表（本期 {num(total)} 篇）")
+    st.subheader(f"稿件列表（本期 {text.count(total)} 篇）")
     if not total:
         st.caption("本期没有登记稿件")
         return
@@ -160,7 +161,7 @@ def render_list(ctx: ViewContext) -> None:
     found = ui.first_rows(latest, "篇", total, everything="下方的“信息报送台账”")
     table = pd.DataFrame(
         {
-            "发表日期": [cn_date(d) for d in found["published_on"]],
+            "发表日期": [text.day(d) for d in found["published_on"]],
             "媒体": found["outlet"],
             "级别": [publicity.LEVEL_LABELS[lv] for lv in found["level"]],
             **({"县（区）": found["county"]} if ctx.multi_county else {}),

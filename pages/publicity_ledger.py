@@ -16,6 +16,7 @@ import streamlit as st
 
 from data_layer.documents import article_sheet as sheet
 from data_layer.documents.article_workbooks import ledger_workbook, template_workbook
+from data_layer.domain import text
 from data_layer.errors import StoreUnavailable, ValidationFailed
 from data_layer.export import XLSX_MIME
 from data_layer.queries import article_ledger, articles, org
@@ -24,7 +25,7 @@ from data_layer.services import article_import as service
 from pages.common import file_import
 from pages.common.context import ViewContext, current
 from pages.common.file_import import WORDS_PX, DryRun, grid, table
-from pages.common.fmt import CHINA, cn_date, escape_markdown, num
+from pages.common.fmt import escape_markdown
 from pages.common.forms import field_error
 from pages.common.ui import empty
 
@@ -83,7 +84,7 @@ def ledger_table(ledger: pd.DataFrame) -> pd.DataFrame:
     keeps the title whole at 1024 pixels)."""
     return pd.DataFrame(
         {
-            "发表日期": [cn_date(d) for d in ledger["published_on"]],
+            "发表日期": [text.day(d) for d in ledger["published_on"]],
             "媒体": ledger["outlet"],
             "级别": ledger["level"].map(LEVEL_LABELS),
             "乡镇": ledger["township"],
@@ -97,17 +98,21 @@ def ledger_table(ledger: pd.DataFrame) -> pd.DataFrame:
 def render_ledger(ctx: ViewContext) -> None:
     ledger = article_ledger.ledger(ctx.url, ctx.scope)
     by_level = ledger["level"].value_counts()
-    levels = "，".join(f"{name} {num(int(by_level[lv]))} 篇" for lv, name in LEVEL_LABELS.items() if lv in by_level)
-    line = f"**{escape_markdown(ctx.label())}**：共 **{num(len(ledger))}** 篇" + (f"（{levels}）" if levels else "")
+    levels = "，".join(
+        f"{name} {text.count(int(by_level[lv]))} 篇" for lv, name in LEVEL_LABELS.items() if lv in by_level
+    )
+    line = f"**{escape_markdown(ctx.label())}**：共 **{text.count(len(ledger))}** 篇" + (
+        f"（{levels}）" if levels else ""
+    )
     if len(ledger) > SHOWN_AT_MOST:
-        line += f"。下表列出最早的 {num(SHOWN_AT_MOST)} 篇，导出的表格含全部"
+        line += f"。下表列出最早的 {text.count(SHOWN_AT_MOST)} 篇，导出的表格含全部"
     st.markdown(line)
     if ledger.empty:
         empty("所选期间和乡镇没有录入的稿件。")
         return
     links = st.column_config.LinkColumn(display_text="打开", width="small")
     grid(ledger_table(ledger.head(SHOWN_AT_MOST)), {"链接": links})
-    taken = datetime.now(CHINA)
+    taken = datetime.now(text.CHINA)
     st.download_button(
         "导出台账表格（Excel，含录入人）",
         lambda: ledger_workbook(
@@ -172,10 +177,10 @@ def render_preview(preview: sheet.ArticlePreview) -> None:
     file_import.render_summary(preview, figures)
     file_import.render_problems(preview)
     if preview.warned:
-        title = f"需要核实的行（{num(preview.warned)} 篇：导入时须写明核实说明）"
+        title = f"需要核实的行（{text.count(preview.warned)} 篇：导入时须写明核实说明）"
         table(preview.warning_rows, title, {"需核实": st.column_config.TextColumn(width=WORDS_PX)})
     if not preview.article_rows.empty and not preview.problems:
-        table(preview.article_rows, f"将导入的稿件（{num(len(preview.article_rows))} 篇）", {})
+        table(preview.article_rows, f"将导入的稿件（{text.count(len(preview.article_rows))} 篇）", {})
 
 
 def render_commit(ctx: ViewContext, run: DryRun) -> None:
@@ -191,7 +196,7 @@ def render_commit(ctx: ViewContext, run: DryRun) -> None:
                 placeholder="例如：同题稿件分别被两家媒体采用，已逐篇核对",
             )
             field_error(errors, "warning_note")
-        label = f"导入 {num(preview.ready + preview.warned)} 篇稿件"
+        label = f"导入 {text.count(preview.ready + preview.warned)} 篇稿件"
         submitted = st.form_submit_button(label, type="primary", icon=":material/upload:")
     field_error(errors, "rows", "actor")
     if submitted:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data_layer.domain import text
 from data_layer.errors import ValidationFailed
 from data_layer.inputs import parse_count
 from data_layer.models import AREA_LEVELS
@@ -13,7 +14,7 @@ from data_layer.queries import org, publicity
 from data_layer.queries.publicity import LEVEL_LABELS
 from data_layer.services import publicity as service
 from pages.common.context import ViewContext, current
-from pages.common.fmt import cn_date, escape_markdown, num
+from pages.common.fmt import escape_markdown
 from pages.common.forms import field_error, other_errors, saved_toast
 from pages.common.ui import GRID_ROW_PX, empty, grid_height
 
@@ -56,7 +57,9 @@ def render_level_targets(ctx: ViewContext, county: int, year: int) -> None:
                 field_error(errors, level)
         other_errors(errors, set(AREA_LEVELS))
         total = sum(now.values())
-        st.caption(f"现合计 {num(total)} 篇。信息宣传页按“全年累计÷年度目标”比较序时进度。" if now else "尚未设置")
+        st.caption(
+            f"现合计 {text.count(total)} 篇。信息宣传页按“全年累计÷年度目标”比较序时进度。" if now else "尚未设置"
+        )
         if st.form_submit_button("保存各级目标", type="primary"):
             save_targets(ctx, county, year, typed)
 
@@ -64,9 +67,9 @@ def render_level_targets(ctx: ViewContext, county: int, year: int) -> None:
 def read_counts(typed: dict, errors: dict[str, str]) -> dict:
     """Typed text → whole numbers (empty → None); what cannot be read goes to ``errors`` under its key."""
     values = {}
-    for name, text in typed.items():
+    for name, typed_text in typed.items():
         try:
-            values[name] = None if not str(text).strip() else parse_count(text, "目标篇数")
+            values[name] = None if not str(typed_text).strip() else parse_count(typed_text, "目标篇数")
         except ValueError as exc:
             errors[name] = str(exc)
     return values
@@ -109,7 +112,7 @@ def render_quotas(ctx: ViewContext, county: int, year: int) -> None:
         column_config={"任务": st.column_config.NumberColumn("全年任务（篇，空为不设）", min_value=0, step=1)},
     )
     total = edited["任务"].dropna().sum()
-    st.caption(f"合计 {num(total)} 篇。只计写到该乡镇的稿件（不论媒体级别）。")
+    st.caption(f"合计 {text.count(total)} 篇。只计写到该乡镇的稿件（不论媒体级别）。")
     if st.button("保存乡镇任务", key="ps_save_quotas", type="primary"):
         quotas = {
             int(t): None if pd.isna(v) else int(v) for t, v in zip(edited["township_id"], edited["任务"], strict=True)
@@ -129,9 +132,9 @@ def outlet_table(rows: pd.DataFrame) -> pd.DataFrame:
             "媒体": rows["outlet"],
             "级别": [LEVEL_LABELS[lv] for lv in rows["level"]],
             "媒体类型": rows["medium"],
-            "首次使用": [cn_date(d) if d is not None and not pd.isna(d) else "未登记" for d in rows["first_used_on"]],
+            "首次使用": [text.day(d) if d is not None and not pd.isna(d) else "未登记" for d in rows["first_used_on"]],
             "已登记稿件（篇）": rows["articles"],
-            "最近一篇": [cn_date(d) if d is not None and not pd.isna(d) else "—" for d in rows["last_article"]],
+            "最近一篇": [text.day(d) if d is not None and not pd.isna(d) else "—" for d in rows["last_article"]],
         }
     )
 
@@ -182,7 +185,7 @@ def render_outlet_form(ctx: ViewContext, chosen: int, row: pd.Series | None) -> 
             field_error(errors, "first_used_on")
         if row is not None and row["articles"]:
             st.caption(
-                f"已有 {num(row['articles'])} 篇稿件，改级别会把这些稿件一起改到新级别。"
+                f"已有 {text.count(row['articles'])} 篇稿件，改级别会把这些稿件一起改到新级别。"
                 + first_use_hint(row["first_article"], first)
             )
         other_errors(errors, {"name", "level", "medium", "first_used_on"})
@@ -194,7 +197,7 @@ def first_use_hint(first_article, first_used_on) -> str:
     """Why an outlet's first use matters: an article dated before it is a warning to confirm."""
     if first_article is None or pd.isna(first_article):
         return ""
-    earliest = cn_date(first_article)
+    earliest = text.day(first_article)
     if first_used_on is None:
         return f"最早一篇发表于{earliest}。"
     return f"最早一篇发表于{earliest}；早于首次使用日期的稿件录入时要核实。"

@@ -8,12 +8,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from data_layer.domain import text
 from data_layer.errors import ValidationFailed
 from data_layer.period_locks import month_name
 from data_layer.queries import reporting
 from data_layer.services import locks
 from pages.common.context import ViewContext, current
-from pages.common.fmt import cn_datetime, escape_markdown
+from pages.common.fmt import escape_markdown
 from pages.common.forms import saved_toast
 from pages.common.ui import GRID_ROW_PX, empty, grid_height, township_order
 
@@ -113,7 +114,7 @@ def render_locks(ctx: ViewContext, closed: pd.DataFrame) -> None:
         shown = closed.assign(
             月份=[month_name(m) for m in closed["month"]],
             结账人=closed["locked_by"],
-            结账时间=[cn_datetime(t) for t in closed["locked_at"]],
+            结账时间=[text.time(t) for t in closed["locked_at"]],
             说明=closed["note"],
         )[["月份", "结账人", "结账时间", "说明"]]
         st.dataframe(shown, hide_index=True, width="stretch", height=grid_height(len(shown)), row_height=GRID_ROW_PX)

@@ -6,13 +6,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from data_layer.domain import text
 from data_layer.export import Sheet
 from data_layer.queries import subsidies
 from pages.common import charts, ui
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
 from pages.common.entry_fields import edit_link
-from pages.common.fmt import month_span, num
 from pages.common.ui import GRID_ROW_PX, big_number, empty, grid_height, township_names, township_order
 
 UNIT_LABELS = {"household": "户", "person": "人"}
@@ -28,9 +28,9 @@ def render() -> None:
     with cols[0]:
         big_number("发放金额", f"{int(by_type['amount_fen'].sum()) / 1e6:,.2f}", "万元")
     with cols[1]:
-        big_number("惠及", f"{num(people)} 人 · {num(households)} 户")
+        big_number("惠及", f"{text.count(people)} 人 · {text.count(households)} 户")
     with cols[2]:
-        big_number("发放笔数", num(by_type["payments"].sum()), "笔")
+        big_number("发放笔数", text.count(by_type["payments"].sum()), "笔")
     if paid.empty:
         empty("本期没有补贴发放记录。发放记录在“数据录入 → 补贴发放录入”中登记。")
         return
@@ -230,7 +230,7 @@ def records_table(ctx: ViewContext, rows: pd.DataFrame) -> pd.DataFrame:
     them; with the county where the store holds several (township names repeat across counties)."""
     columns = RECORD_COLUMNS[:3] + ["县（区）"] + RECORD_COLUMNS[3:] if ctx.multi_county else RECORD_COLUMNS
     return rows.assign(
-        所属月份=[month_span(a, b) for a, b in zip(rows["month_from"], rows["month_to"], strict=True)],
+        所属月份=[text.month_span(a, b) for a, b in zip(rows["month_from"], rows["month_to"], strict=True)],
         标准=rows["standard_fen"] / 100,
         金额=rows["amount_fen"] / 100,
         录入时间=rows["created_at"].map(lambda t: t.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")),
@@ -251,7 +251,7 @@ def records_table(ctx: ViewContext, rows: pd.DataFrame) -> pd.DataFrame:
 
 def render_records(ctx: ViewContext) -> None:
     total = subsidies.disbursement_count(ctx.url, ctx.scope)
-    st.subheader(f"发放记录：{num(total)} 条")
+    st.subheader(f"发放记录：{text.count(total)} 条")
     # a province's period holds tens of thousands: the latest paid first, read only as far as shown
     latest = subsidies.disbursements(ctx.url, ctx.scope, limit=ui.ROWS_ON_SCREEN)
     shown = records_table(ctx, ui.first_rows(latest, "条", total))

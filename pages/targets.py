@@ -6,13 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from data_layer import app_settings
+from data_layer.domain import text
 from data_layer.errors import ValidationFailed
 from data_layer.queries import levy_records, org, projects
 from data_layer.roles import Actor
 from data_layer.services import levy as levy_service
 from data_layer.services import projects as service
 from pages.common.context import ViewContext, current
-from pages.common.fmt import cn_date, escape_markdown, num, yuan
+from pages.common.fmt import escape_markdown
 from pages.common.forms import field_error, saved_toast, to_fen
 from pages.common.ui import GRID_ROW_PX, empty, grid_height, short_project_name
 
@@ -135,7 +136,7 @@ def render_township_targets(ctx: ViewContext, item: pd.Series, name: Actor) -> N
     )
     total = edited["目标"].fillna(0).sum()
     unit = item["unit"]
-    split = f"分解合计 {num(total)} {unit}，全县年度目标 {num(item['annual_target'])} {unit}"
+    split = f"分解合计 {text.count(total)} {unit}，全县年度目标 {text.count(item['annual_target'])} {unit}"
     st.caption(escape_markdown(split + ("" if total == item["annual_target"] else "（不一致）")))
     if st.button("保存乡镇目标", key="tg_save_towns", type="primary"):
         new = {int(r.township_id): int(r.目标) for r in edited.itertuples() if r.目标 == r.目标 and r.目标 is not None}
@@ -198,7 +199,7 @@ def render_levy_year(ctx: ViewContext, name: Actor) -> None:
     if now is None:
         st.caption(f"{year}年尚未设置")
     else:
-        st.caption(f"现为：征收任务 {yuan(now['task_fen'])}，年审截止日期 {cn_date(now['review_deadline'])}")
+        st.caption(f"现为：征收任务 {text.yuan(now['task_fen'])}，年审截止日期 {text.day(now['review_deadline'])}")
     with st.form(f"tg_levy_{county}_{year}"):
         cols = st.columns(2)
         with cols[0]:

@@ -707,7 +707,7 @@ def test_an_indicator_value_entered_shows_on_other_work(browser, demo_template, 
     from the filter) is in the indicator's 本期 on 其他工作, equal to a plain sum of the store's rows."""
     import sqlite3
 
-    from pages.common.fmt import num
+    from data_layer.domain import text
 
     store = tmp_path / "other.sqlite3"
     shutil.copy(demo_template, store)
@@ -742,7 +742,7 @@ def test_an_indicator_value_entered_shows_on_other_work(browser, demo_template, 
         expect(page.get_by_role("link", name="录入其他工作数据")).to_be_visible()  # the way back for who enters
         table = page.get_by_test_id("stDataFrame").first
         expect(table).to_contain_text(name)
-        expect(table).to_contain_text(num(after))
+        expect(table).to_contain_text(text.count(after))
         assert_healthy(page)
         page.close()
 

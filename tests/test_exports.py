@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from data_layer import checks
+from data_layer.domain import text
 from data_layer.export import HEADER_ROW, Sheet, to_csv, to_xlsx, workbook
 from data_layer.queries import levy as levy_queries
 from data_layer.queries import org
@@ -22,7 +23,6 @@ from data_layer.scope import FilterSpec, make_scope
 from pages import levy, other_work, overview, projects, publicity, quality, sources, subsidies
 from pages.common.context import ViewContext
 from pages.common.downloads import excel_bytes, file_name
-from pages.common.fmt import cn_datetime
 from tests.conftest import rows
 from tests.test_levy_queries import employer_years, expected_worklist, totals
 from tests.test_other_work import expected as expected_indicators
@@ -146,7 +146,7 @@ def test_the_file_name_says_the_view_the_filter_and_the_day(demo_url):
 
 
 def as_of_line(url: str) -> str:
-    return f"数据最后更新：{cn_datetime(org.last_write(url))}（北京时间）"
+    return f"数据最后更新：{text.time(org.last_write(url))}（北京时间）"
 
 
 def check_heading(url: str, lines: list[tuple]) -> None:

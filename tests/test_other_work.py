@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data_layer.domain import text
 from data_layer.errors import ValidationFailed
 from data_layer.queries import indicators
 from data_layer.scope import FilterSpec, make_scope
 from data_layer.services.indicators import add_indicator_value
-from pages.common.fmt import num, pct
 from tests.conftest import person, rows
 from tests.test_pages import LATIN, page_script, words_on_screen
 
@@ -163,11 +163,11 @@ def test_page_shows_the_independent_computation(demo_url):
     assert len(shown) == len(want)
     for code, (value, count, last, last_count, at_least) in want.items():
         row = shown[names[code]]
-        assert row["本期"] == ("—" if not count else num(value) + (" 以上" if at_least else "")), code
-        assert row["2022年同期"] == ("—" if not last_count else num(last)), code
+        assert row["本期"] == ("—" if not count else text.count(value) + (" 以上" if at_least else "")), code
+        assert row["2022年同期"] == ("—" if not last_count else text.count(last)), code
         if count and last_count and last and value != last:
             word = "增长" if value > last else "下降"
-            assert row["同比"] == f"{word} {pct(abs(value - last) / last)}", code
+            assert row["同比"] == f"{word} {text.pct(abs(value - last) / last)}", code
     assert shown["走访慰问贫困残疾人（合计）"]["本期"] == "200 以上"
     assert [s.value for s in at.subheader][:2] == ["康复", "组织"]
     english = [t for t in words_on_screen(at) if LATIN.search(t)]

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data_layer.domain import text
 from data_layer.queries import publicity, subsidies
 from data_layer.scope import FilterSpec, make_scope
 from pages.common.context import today_in_china
-from pages.common.fmt import num, pct, wan
 from pages.common.navigation import PAGES
 from tests.conftest import ENGINES, rows
 from tests.test_levy_queries import employer_years, expected_ratios, expected_worklist, totals
@@ -89,12 +89,12 @@ def test_overview_honours_the_filter(demo_url, monkeypatch, params, spec, townsh
     ids = [r["id"] for r in rows(demo_url, "SELECT id, name FROM township") if r["name"] in townships]
     scope = make_scope(spec, ids)
     shown = metrics(at)
-    assert shown["发放金额"] == wan(int(subsidies.totals_by_type(demo_url, scope)["amount_fen"].sum()))
-    assert shown["已征收"] == wan(totals(employer_years(demo_url, scope))["collected_fen"])
+    assert shown["发放金额"] == text.wan(int(subsidies.totals_by_type(demo_url, scope)["amount_fen"].sum()))
+    assert shown["已征收"] == text.wan(totals(employer_years(demo_url, scope))["collected_fen"])
     want = expected_ratios(demo_url, scope)
     bars = chart_bars(at, "overview_levy")
     assert list(bars.values()) == [pytest.approx((v or 0) * 100) for v in want.values()]
-    assert shown["发表稿件"] == f"{num(publicity.by_level(demo_url, scope, date.today())['articles'].sum())} 篇"
+    assert shown["发表稿件"] == f"{text.count(publicity.by_level(demo_url, scope, date.today())['articles'].sum())} 篇"
     assert spec.label() in at.markdown[0].value
     assert at.multiselect(key="f_townships").value == townships
 
@@ -229,9 +229,9 @@ def test_levy_page_shows_the_ratios_in_chinese(demo_url, period):
     want = expected_ratios(demo_url, scope)
     labels = {"review": "年审完成率", "inspection": "检查覆盖率", "quota": "达标率", "collection": "征收完成率"}
     for key, label in labels.items():
-        assert shown[label] == (pct(want[key]) if want[key] is not None else "—"), label
+        assert shown[label] == (text.pct(want[key]) if want[key] is not None else "—"), label
     t = totals(employer_years(demo_url, scope))
-    assert shown["检查覆盖率说明"] == f"{num(t['inspected'])} ÷ {num(t['registered'])} 家"
+    assert shown["检查覆盖率说明"] == f"{text.count(t['inspected'])} ÷ {text.count(t['registered'])} 家"
     if period == "h1":
         assert shown["年审完成率"] == "0.0%" and shown["达标率"] == "—"
         assert shown["达标率说明"] == "截至期末没有审核通过的非免征单位"
@@ -240,8 +240,8 @@ def test_levy_page_shows_the_ratios_in_chinese(demo_url, period):
     assert funnel["已缴清"] == t["paid_up"] and funnel["其中：免征"] == t["approved_exempt"]
     work = expected_worklist(demo_url, scope, today_in_china())
     labels = [e.label for e in at.expander]
-    assert f"逾期未缴清：{num(len(work['unpaid']))} 项" in labels
-    assert f"规上或百人以上单位从未检查：{num(len(work['never_inspected']))} 项" in labels
+    assert f"逾期未缴清：{text.count(len(work['unpaid']))} 项" in labels
+    assert f"规上或百人以上单位从未检查：{text.count(len(work['never_inspected']))} 项" in labels
     english = [t for t in words_on_screen(at) if LATIN.search(t)]
     assert not english, english
 

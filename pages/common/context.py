@@ -13,10 +13,11 @@ from datetime import date, datetime
 import streamlit as st
 
 from data_layer.auth import SignedIn
+from data_layer.domain import text
 from data_layer.queries import org
 from data_layer.roles import Actor
 from data_layer.scope import PERIODS, FilterSpec, Scope, make_scope, parse_params, to_params
-from pages.common.fmt import CHINA, escape_markdown
+from pages.common.fmt import escape_markdown
 
 _KEYS = ("f_year", "f_period", "f_months", "f_townships", "f_counties")
 
@@ -53,7 +54,7 @@ class ViewContext:
 
 
 def today_in_china() -> date:
-    return datetime.now(CHINA).date()
+    return datetime.now(text.CHINA).date()
 
 
 def _init_state(url: str, years: list[int], today: date) -> None:

@@ -13,6 +13,7 @@ from html import escape
 
 import streamlit as st
 
+from data_layer.domain import text
 from data_layer.errors import Problems
 from data_layer.links import RECORD_PARAM
 from data_layer.queries import org
@@ -34,7 +35,7 @@ from pages.common.entry_fields import (
 )
 from pages.common.entry_grid import render_grid
 from pages.common.entry_spec import EntrySpec, Field, Preview
-from pages.common.fmt import cn_datetime, escape_markdown
+from pages.common.fmt import escape_markdown
 from pages.common.forms import confirm_block, field_error, other_errors
 from pages.common.ui import empty
 
@@ -82,7 +83,7 @@ def last_saves(spec: EntrySpec, ctx: ViewContext, actor: Actor) -> None:
     for row_id, at in zip(saved["row_id"], saved["at"], strict=True):
         record = spec.records.load(ctx.url, int(row_id))
         if record is not None:
-            parts.append(f"#{row_id} {spec.records.describe(ctx, record)}（{cn_datetime(at)} 保存）")
+            parts.append(f"#{row_id} {spec.records.describe(ctx, record)}（{text.time(at)} 保存）")
     if parts:
         st.caption(escape_markdown(f"{actor.name}最近保存的{spec.words.noun}：" + "；".join(parts)))
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from data_layer.domain import text
 from data_layer.errors import Problems
 from data_layer.inputs import parse_count
 from data_layer.roles import Actor
@@ -22,7 +23,7 @@ from pages.common.entry_fields import (
     widget,
 )
 from pages.common.entry_spec import EntrySpec
-from pages.common.fmt import cn_datetime, escape_markdown
+from pages.common.fmt import escape_markdown
 from pages.common.forms import confirm_block, field_error, other_errors
 
 PER_ROW = 4  # fields per row of the correction form (it must fit a 1024-wide screen)
@@ -50,7 +51,7 @@ def render_edit(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame, actor
 def render_record(spec: EntrySpec, ctx: ViewContext, record: dict, actor: Actor) -> None:
     record_id = int(record["id"])
     line = f"{spec.records.describe(ctx, record)} · 录入人 {record['created_by']} · 录入时间 "
-    line += cn_datetime(record["created_at"])
+    line += text.time(record["created_at"])
     if record.get("warning_note"):
         line += f" · 核实说明：{record['warning_note']}"
     st.markdown(f"**#{record_id}** {escape_markdown(line)}")

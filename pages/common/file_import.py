@@ -11,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.documents.sheets import MAX_BYTES, MAX_ROWS, FileRefused, ParsedFile, check_size
+from data_layer.domain import text
 from data_layer.export import XLSX_MIME
-from pages.common.fmt import cn_datetime, escape_markdown, num
+from pages.common.fmt import escape_markdown
 from pages.common.ui import GRID_ROW_PX, big_number, empty, grid_height
 
 TABLE_ROWS = 12  # rows visible before a table scrolls
@@ -91,7 +92,7 @@ def render_summary(preview: Any, figures: tuple[tuple[str, int, str], ...]) -> N
     st.markdown(escape_markdown(f"检查结果：“{preview.file_name}”（{preview.kind}{examples}）"))
     for column, (label, value, unit) in zip(st.columns(len(figures)), figures, strict=True):
         with column:
-            big_number(label, num(value), unit)
+            big_number(label, text.count(value), unit)
 
 
 def render_problems(preview: Any) -> None:
@@ -99,11 +100,11 @@ def render_problems(preview: Any) -> None:
     if not preview.problems:
         return
     st.error(
-        f"有 {num(preview.problems)} 行有问题，整个文件不能导入。请按下表在 Excel 中改正（行号与 Excel 一致），"
+        f"有 {text.count(preview.problems)} 行有问题，整个文件不能导入。请按下表在 Excel 中改正（行号与 Excel 一致），"
         "保存后重新选择文件。",
         icon=":material/error:",
     )
-    title = f"有问题的行（每个问题一行，后面是文件中这一行的内容；共 {num(len(preview.problem_rows))} 个问题）"
+    title = f"有问题的行（每个问题一行，后面是文件中这一行的内容；共 {text.count(len(preview.problem_rows))} 个问题）"
     table(preview.problem_rows, title, {"问题": st.column_config.TextColumn(width=WORDS_PX)})
 
 
@@ -131,10 +132,10 @@ def render_log(log: pd.DataFrame, own: bool, noun: str, columns: dict[str, str])
     if log.empty:
         empty(f"还没有导入过{noun}。" if not own else f"您还没有导入过{noun}。")
         return
-    st.caption(f"共 {num(len(log))} 次导入" + ("（您本人的）" if own else ""))
+    st.caption(f"共 {text.count(len(log))} 次导入" + ("（您本人的）" if own else ""))
     shown = pd.DataFrame(
         {
-            "导入时间": [cn_datetime(at) for at in log["at"]],
+            "导入时间": [text.time(at) for at in log["at"]],
             "导入人": log["actor"],
             "文件名": log["file_name"],
             "行数": log["rows"],

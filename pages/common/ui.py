@@ -6,18 +6,19 @@ from html import escape
 
 import streamlit as st
 
+from data_layer.domain import text
 from data_layer.queries import org
 from data_layer.queries.meeting import short_name as short_project_name  # noqa: F401 (the pages' name)
 from data_layer.queries.publicity import LEVEL_LABELS
 from pages.common.charts import LEVEL_COLOURS, STATUS_COLOURS, STATUS_MARKS
 from pages.common.context import ViewContext
-from pages.common.fmt import cn_datetime, escape_markdown, num
+from pages.common.fmt import escape_markdown
 
 
 def status_line(ctx: ViewContext) -> None:
     """The filter in words (the period shown), the time of the store's last change — said apart, so a past period is
     not read as cut off at today —, and the demo badge (kept on screenshots)."""
-    parts = [f"**{escape_markdown(ctx.label())}**", f"数据最后更新 {cn_datetime(org.last_write(ctx.url))}"]
+    parts = [f"**{escape_markdown(ctx.label())}**", f"数据最后更新 {text.time(org.last_write(ctx.url))}"]
     if org.demo_present(ctx.url):
         parts.append(":orange-badge[演示数据]")
     st.markdown(" · ".join(parts))
@@ -130,7 +131,7 @@ def townships_fit(count: int) -> bool:
     if count <= TOWNSHIPS_ON_A_CHART:
         return True
     st.info(
-        f"所选范围共有 {num(count)} 个乡镇（街道），逐个乡镇的图表请先在筛选中选择一个县（区）；各县（区）对比见总览。"
+        f"所选范围共有 {text.count(count)} 个乡镇（街道），逐个乡镇的图表请先在筛选中选择一个县（区）；各县（区）对比见总览。"
     )
     return False
 
@@ -140,5 +141,5 @@ def first_rows(rows, what: str, total: int | None = None, everything: str = "“
     more (``total``: how many, where ``rows`` was read with a limit) and where ``everything`` is."""
     total = len(rows) if total is None else total
     if total > ROWS_ON_SCREEN:
-        st.caption(f"共 {num(total)} {what}，这里列出排在最前的 {ROWS_ON_SCREEN} {what}；全部见{everything}。")
+        st.caption(f"共 {text.count(total)} {what}，这里列出排在最前的 {ROWS_ON_SCREEN} {what}；全部见{everything}。")
     return rows.head(ROWS_ON_SCREEN)
