@@ -9,11 +9,12 @@ import time
 import unicodedata
 from pathlib import Path
 
-from data_layer import audit, auth, backup, guard, migrate, settings, store
-from data_layer.errors import StoreUnavailable, ValidationFailed
-from data_layer.progress_bar import ProgressBar
+from data_layer import auth
+from data_layer.domain.errors import StoreUnavailable, ValidationFailed
+from data_layer.domain.roles import AREAS, ROLES, SYSTEM
+from data_layer.infra import audit, backup, guard, migrate, settings, store
+from data_layer.infra.progress_bar import ProgressBar
 from data_layer.queries import org
-from data_layer.roles import AREAS, ROLES, SYSTEM
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from data_layer.cache import cached_query
-from data_layer.db import get_engine
-from data_layer.errors import Checks
+from data_layer.domain.errors import Checks
+from data_layer.domain.pacing import PaceThresholds
+from data_layer.domain.roles import Actor
+from data_layer.infra.cache import cached_query
+from data_layer.infra.db import get_engine
 from data_layer.models import AppSetting
-from data_layer.pacing import PaceThresholds
-from data_layer.roles import Actor
 from data_layer.services._core import audit, check_actor, service, snapshot
 
 DEFAULTS = {"pace.behind": "0.05", "pace.far_behind": "0.20", "subsidy.jump": "0.3", "boards.public": "1"}

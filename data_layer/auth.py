@@ -17,13 +17,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
-from data_layer.db import session_scope
-from data_layer.errors import Checks, ValidationFailed
+from data_layer.domain.errors import Checks, ValidationFailed
+from data_layer.domain.roles import AREAS, ROLES, SYSTEM, Actor
+from data_layer.infra.db import session_scope
+from data_layer.infra.store_errors import writing
 from data_layer.models import Account, AuditLog, SignIn, Township, utcnow
-from data_layer.roles import AREAS, ROLES, SYSTEM, Actor
 from data_layer.services._core import permitted
 from data_layer.services._inputs import clean_text
-from data_layer.store_errors import writing
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128  # argon2 takes any length; a cap keeps a pasted book out of the hasher
@@ -62,7 +62,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 
 def _audit(session: Session, username: str, action: str, account_id: int | None, detail: str = "") -> None:
-    from data_layer.audit import append
+    from data_layer.infra.audit import append
 
     append(
         session,

@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from data_layer.settings import CHINA
+from data_layer.infra.settings import CHINA
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE7FF")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,9 +9,9 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from data_layer.errors import NeedsConfirmation, ValidationFailed
+from data_layer.domain.errors import NeedsConfirmation, ValidationFailed
+from data_layer.domain.roles import Actor
 from data_layer.models import AuditLog, LockOverride, PeriodLock
-from data_layer.roles import Actor
 
 REASON_MAX = 200
 REASON_NEEDED = "结账后修改必须写明原因"

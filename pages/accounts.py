@@ -7,9 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from data_layer import app_settings, auth
-from data_layer.errors import ValidationFailed
+from data_layer.domain.errors import ValidationFailed
+from data_layer.domain.roles import AREAS, ROLES
 from data_layer.queries import accounts, org
-from data_layer.roles import AREAS, ROLES
 from pages.common.context import ViewContext, current
 from pages.common.forms import field_error, saved_toast
 from pages.common.ui import GRID_ROW_PX, grid_height

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
-from data_layer import audit
 from data_layer.domain import text
+from data_layer.domain.table_names import TABLE_NAMES
 from data_layer.export import XLSX_MIME, to_xlsx
+from data_layer.infra import audit
 from data_layer.queries import audit_log
-from data_layer.table_names import TABLE_NAMES
 from pages.common.context import ViewContext, current
 from pages.common.fmt import escape_markdown
 from pages.common.ui import empty

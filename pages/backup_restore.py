@@ -7,9 +7,9 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from data_layer import backup
 from data_layer.domain import text
-from data_layer.errors import ValidationFailed
+from data_layer.domain.errors import ValidationFailed
+from data_layer.infra import backup
 from pages.common.context import ViewContext, current
 from pages.common.fmt import escape_markdown
 from pages.common.ui import GRID_ROW_PX, grid_height

@@ -13,8 +13,8 @@ from datetime import date
 import pandas as pd
 
 from data_layer.domain import text
+from data_layer.domain.rules import period_text  # the warnings' words for a period, in the lists too
 from data_layer.queries import indicators, org
-from data_layer.rules import period_text  # the warnings' words for a period, in the lists too
 from data_layer.services import indicators as service
 from data_layer.services.records import services_for
 from pages.common.context import ViewContext

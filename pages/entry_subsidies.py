@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from data_layer.domain import text
+from data_layer.domain.rules import standard_factor
 from data_layer.queries import org, subsidies
-from data_layer.rules import standard_factor
 from data_layer.services import subsidies as service
 from data_layer.services.records import services_for
 from pages.common.context import ViewContext

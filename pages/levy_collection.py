@@ -14,16 +14,15 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 import streamlit as st
 
-from data_layer import levy_rules
-from data_layer.domain import text
-from data_layer.errors import Problems, ValidationFailed
+from data_layer.domain import levy_rules, text
+from data_layer.domain.errors import Problems, ValidationFailed
+from data_layer.domain.levy_rules import Breakdown, Policy, RosterLine
+from data_layer.domain.links import RECORD_PARAM
+from data_layer.domain.money import fen_to_yuan
 from data_layer.export import XLSX_MIME, to_xlsx
-from data_layer.levy_rules import Breakdown, Policy, RosterLine
-from data_layer.links import RECORD_PARAM
-from data_layer.money import fen_to_yuan
+from data_layer.infra.settings import CHINA
 from data_layer.queries import levy_records, org
 from data_layer.services import levy_collection as service
-from data_layer.settings import CHINA
 from pages.common.context import ViewContext, current
 from pages.common.employer_picker import pick_employer, show_in_picker
 from pages.common.entry_fields import attempt, read

@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.domain import text
-from data_layer.errors import Problems
-from data_layer.links import RECORD_PARAM
+from data_layer.domain.errors import Problems
+from data_layer.domain.links import RECORD_PARAM
 from data_layer.models import INSPECTION_MODES, INSPECTION_RESULTS
 from data_layer.queries import levy_records, org
 from data_layer.services import levy as service

@@ -17,10 +17,10 @@ import streamlit as st
 from data_layer.documents import employer_sheet as sheet
 from data_layer.documents.employer_workbooks import registry_workbook, template_workbook
 from data_layer.domain import text
-from data_layer.errors import StoreUnavailable, ValidationFailed
+from data_layer.domain.errors import StoreUnavailable, ValidationFailed
+from data_layer.domain.inputs import parse_count, parse_text, parse_yuan
+from data_layer.domain.links import RECORD_PARAM
 from data_layer.export import XLSX_MIME
-from data_layer.inputs import parse_count, parse_text, parse_yuan
-from data_layer.links import RECORD_PARAM
 from data_layer.queries import employers as registry_q
 from data_layer.queries import org
 from data_layer.services import employers as service

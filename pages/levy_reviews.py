@@ -13,15 +13,14 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from data_layer import id_number
-from data_layer.domain import text
-from data_layer.errors import Problems
+from data_layer.domain import id_number, text
+from data_layer.domain.errors import Problems
+from data_layer.domain.inputs import parse_text
+from data_layer.domain.links import RECORD_PARAM
 from data_layer.export import XLSX_MIME, to_xlsx
-from data_layer.inputs import parse_text
-from data_layer.links import RECORD_PARAM
+from data_layer.infra.settings import CHINA
 from data_layer.queries import levy_records
 from data_layer.services import levy_reviews as service
-from data_layer.settings import CHINA
 from pages.common.context import ViewContext, current
 from pages.common.employer_picker import pick_employer, show_in_picker
 from pages.common.entry_fields import as_text, attempt, read

@@ -15,7 +15,7 @@ from data_layer import app_settings
 from data_layer.documents.colours import PRIMARY
 from data_layer.documents.meeting_deck import PPTX_MIME, meeting_deck
 from data_layer.domain import text
-from data_layer.errors import ValidationFailed
+from data_layer.domain.errors import ValidationFailed
 from data_layer.queries import meeting, org
 from data_layer.queries.meeting import format_value
 from data_layer.services import meetings as service

@@ -9,8 +9,8 @@ import streamlit as st
 
 from data_layer import app_settings
 from data_layer.domain import text
+from data_layer.domain.money import fen_to_wan
 from data_layer.export import Sheet
-from data_layer.money import fen_to_wan
 from data_layer.queries import counties, levy, org, projects, publicity, subsidies
 from pages.common import charts
 from pages.common.charts import STATUS_MARKS

@@ -9,10 +9,10 @@ import streamlit as st
 
 from data_layer import app_settings
 from data_layer.domain import text
+from data_layer.domain.pacing import STATUS_LABELS
+from data_layer.domain.scope import planned_elapsed
 from data_layer.export import Sheet
-from data_layer.pacing import STATUS_LABELS
 from data_layer.queries import projects
-from data_layer.scope import planned_elapsed
 from pages.common import charts, ui
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons

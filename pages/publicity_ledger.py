@@ -17,7 +17,7 @@ import streamlit as st
 from data_layer.documents import article_sheet as sheet
 from data_layer.documents.article_workbooks import ledger_workbook, template_workbook
 from data_layer.domain import text
-from data_layer.errors import StoreUnavailable, ValidationFailed
+from data_layer.domain.errors import StoreUnavailable, ValidationFailed
 from data_layer.export import XLSX_MIME
 from data_layer.queries import article_ledger, articles, org
 from data_layer.queries.publicity import LEVEL_LABELS

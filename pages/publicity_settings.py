@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.domain import text
-from data_layer.errors import ValidationFailed
-from data_layer.inputs import parse_count
+from data_layer.domain.errors import ValidationFailed
+from data_layer.domain.inputs import parse_count
 from data_layer.models import AREA_LEVELS
 from data_layer.queries import org, publicity
 from data_layer.queries.publicity import LEVEL_LABELS

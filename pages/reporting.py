@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.domain import text
-from data_layer.errors import ValidationFailed
+from data_layer.domain.errors import ValidationFailed
 from data_layer.period_locks import month_name
 from data_layer.queries import reporting
 from data_layer.services import locks

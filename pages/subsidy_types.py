@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from data_layer.errors import ValidationFailed
+from data_layer.domain.errors import ValidationFailed
 from data_layer.queries import subsidies
 from data_layer.services import subsidies as service
 from pages.common.context import current

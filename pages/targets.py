@@ -7,9 +7,9 @@ import streamlit as st
 
 from data_layer import app_settings
 from data_layer.domain import text
-from data_layer.errors import ValidationFailed
+from data_layer.domain.errors import ValidationFailed
+from data_layer.domain.roles import Actor
 from data_layer.queries import levy_records, org, projects
-from data_layer.roles import Actor
 from data_layer.services import levy as levy_service
 from data_layer.services import projects as service
 from pages.common.context import ViewContext, current

@@ -35,10 +35,11 @@ logging.disable(logging.WARNING)  # no Streamlit server in this process: its cac
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from data_layer import checks, migrate, store  # noqa: E402
-from data_layer.db import dispose_engines, get_engine  # noqa: E402
+from data_layer import checks  # noqa: E402
+from data_layer.domain.scope import FilterSpec, make_scope  # noqa: E402
+from data_layer.infra import migrate, store  # noqa: E402
+from data_layer.infra.db import dispose_engines, get_engine  # noqa: E402
 from data_layer.queries import counties, indicators, levy, projects, publicity, subsidies  # noqa: E402
-from data_layer.scope import FilterSpec, make_scope  # noqa: E402
 
 TODAY = date(2026, 11, 28)
 QUERIES: dict[str, Callable] = {

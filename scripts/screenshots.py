@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data_layer import settings  # noqa: E402
+from data_layer.infra import settings  # noqa: E402
 from tests.browser_support import launch, running_app, wait_for_app  # noqa: E402
 
 PAGES = [

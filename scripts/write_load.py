@@ -52,7 +52,7 @@ def targets(url: str) -> dict:
     """Where the load writes: the first county, an outlet, a township item of its first year's projects."""
     from sqlmodel import Session, select
 
-    from data_layer.db import get_engine
+    from data_layer.infra.db import get_engine
     from data_layer.models import County, Outlet, Project, ProjectItem, Township
 
     with Session(get_engine(url)) as s:
@@ -73,8 +73,8 @@ def _write_many(url: str, k: int, per: int, where: dict, pause: float, run_id: s
 
     if multiprocessing.parent_process() is not None:  # a spawned writer (not a thread of the caller's process)
         logging.disable(logging.WARNING)  # no Streamlit runtime in a worker: its cache warns once per process
-    from data_layer.errors import GridRejected, NeedsConfirmation, StoreUnavailable, ValidationFailed
-    from data_layer.roles import AREAS, Actor
+    from data_layer.domain.errors import GridRejected, NeedsConfirmation, StoreUnavailable, ValidationFailed
+    from data_layer.domain.roles import AREAS, Actor
     from data_layer.services import projects, publicity
 
     actor = Actor(username=f"load{k}", name=f"录入员{k}", role="staff", areas=tuple(AREAS))

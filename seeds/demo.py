@@ -17,7 +17,9 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from data_layer import credit_code, id_number
+from data_layer.domain import credit_code, id_number
+from data_layer.domain.roles import Actor
+from data_layer.domain.rules import expected_amount_fen, months_between
 from data_layer.models import (
     AnnualReview,
     Article,
@@ -35,8 +37,6 @@ from data_layer.models import (
     SubsidyType,
     utcnow,
 )
-from data_layer.roles import Actor
-from data_layer.rules import expected_amount_fen, months_between
 from data_layer.services import levy, levy_collection, publicity, subsidies
 from data_layer.services.bulk import BulkLoad
 from seeds.reference import (

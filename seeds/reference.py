@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from sqlmodel import Session
 
-from data_layer.roles import Actor
+from data_layer.domain.roles import Actor
 from data_layer.services import indicators, levy, org, projects, provenance, publicity, subsidies
 
 HERE = Path(__file__).resolve().parent

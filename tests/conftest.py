@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from data_layer import migrate, store
 from data_layer.auth import SignedIn
-from data_layer.db import dispose_engines
-from data_layer.roles import ROLES, Actor
+from data_layer.domain.roles import ROLES, Actor
+from data_layer.infra import migrate, store
+from data_layer.infra.db import dispose_engines
 from tests import postgres_support
 
 # The app's daily backups (pages/common/frame.py) go to a scratch folder, never the repository's data folder.
@@ -182,7 +182,7 @@ def shown(markdown: str) -> str:
 
 def person(name: str = "张三", role: str = "admin", township_id: int | None = None, areas=None) -> Actor:
     """Someone acting in a test: by default an administrator (every area, every township)."""
-    from data_layer.roles import AREAS
+    from data_layer.domain.roles import AREAS
 
     return Actor(
         username=name, name=name, role=role, areas=tuple(AREAS) if areas is None else areas, township_id=township_id

@@ -71,7 +71,7 @@ def test_only_an_administrator_manages_accounts(reference_url):
     import pytest
 
     from data_layer import auth
-    from data_layer.errors import ValidationFailed
+    from data_layer.domain.errors import ValidationFailed
     from tests.conftest import person
 
     with pytest.raises(ValidationFailed, match="只有管理员"):

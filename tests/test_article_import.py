@@ -15,10 +15,10 @@ from streamlit.testing.v1 import AppTest
 from data_layer.documents import article_sheet as sheet
 from data_layer.documents.article_workbooks import ledger_workbook, template_workbook
 from data_layer.documents.sheets import FileRefused
-from data_layer.errors import ValidationFailed
+from data_layer.domain.errors import ValidationFailed
+from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.queries import article_ledger
 from data_layer.queries.publicity import LEVEL_LABELS
-from data_layer.scope import FilterSpec, make_scope
 from data_layer.services import article_import as importer
 from data_layer.services import publicity
 from data_layer.services.locks import close_months

@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from data_layer import audit, auth
-from data_layer.errors import ValidationFailed
-from data_layer.roles import ROLES
+from data_layer import auth
+from data_layer.domain.errors import ValidationFailed
+from data_layer.domain.roles import ROLES
+from data_layer.infra import audit
 from tests.conftest import PASSWORD, rows
 
 
@@ -76,7 +77,7 @@ def test_an_unknown_or_altered_token_is_nobody(staff, token):
 
 
 def test_an_expired_token_is_nobody(staff):
-    from data_layer.db import get_engine
+    from data_layer.infra.db import get_engine
 
     token = auth.sign_in(staff, "zhangsan", PASSWORD)
     with get_engine(staff).begin() as conn:
@@ -124,7 +125,7 @@ def test_roles_are_data_with_chinese_names():
 def test_the_audit_chain_is_whole_until_a_row_is_touched(staff):
     auth.sign_in(staff, "zhangsan", PASSWORD)
     assert audit.verify(staff).whole
-    from data_layer.db import get_engine
+    from data_layer.infra.db import get_engine
 
     middle = rows(staff, "SELECT id FROM auditlog ORDER BY id")[1]["id"]
     with get_engine(staff).begin() as conn:
@@ -163,8 +164,8 @@ def test_the_same_account_made_from_two_tabs_at_once_is_made_once_and_the_other_
 
 
 def test_a_read_only_store_refuses_sign_in_and_account_changes_in_words(staff):
-    from data_layer.errors import StoreUnavailable
-    from data_layer.store_errors import READ_ONLY
+    from data_layer.domain.errors import StoreUnavailable
+    from data_layer.infra.store_errors import READ_ONLY
     from tests.test_faults import read_only
 
     read_only(staff)

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from data_layer import audit, backup, guard, store
 from data_layer.__main__ import main
-from data_layer.db import get_engine
-from data_layer.errors import ValidationFailed
+from data_layer.domain.errors import ValidationFailed
+from data_layer.infra import audit, backup, guard, store
+from data_layer.infra.db import get_engine
 from data_layer.models import metadata
 from data_layer.services import indicators
 from tests.conftest import person, rows

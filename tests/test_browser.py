@@ -291,8 +291,8 @@ def test_disbursement_entry_and_excel_download(browser, demo_template, tmp_path)
     kept after the save), see the township's total change, and download the table as Excel."""
     import openpyxl
 
+    from data_layer.domain.scope import FilterSpec, make_scope
     from data_layer.queries import subsidies
-    from data_layer.scope import FilterSpec, make_scope
 
     store = tmp_path / "subsidy.sqlite3"
     shutil.copy(demo_template, store)
@@ -541,7 +541,7 @@ def test_levy_from_an_imported_list_to_the_levy_due(browser, demo_template, tmp_
     amount with its breakdown. A leader following the link sees the roster masked."""
     import sqlite3
 
-    from data_layer import credit_code, id_number
+    from data_layer.domain import credit_code, id_number
 
     store = tmp_path / "levy.sqlite3"
     shutil.copy(demo_template, store)
@@ -787,8 +787,8 @@ def test_a_meeting_runs_from_the_keyboard_and_no_slide_scrolls(browser, demo_tem
 def freeze_h1_pack(url: str) -> int:
     from datetime import date
 
+    from data_layer.domain.scope import FilterSpec, make_scope, to_params
     from data_layer.queries import meeting, org
-    from data_layer.scope import FilterSpec, make_scope, to_params
     from data_layer.services.meetings import freeze_pack
     from tests.conftest import person
 
@@ -885,9 +885,9 @@ def test_every_board_views_excel_download_and_the_deck_open_with_the_figures_of_
     from pptx import Presentation
 
     from data_layer.documents.meeting_deck import chart_values
+    from data_layer.domain.scope import FilterSpec, make_scope
+    from data_layer.infra.settings import CHINA
     from data_layer.queries import meeting
-    from data_layer.scope import FilterSpec, make_scope
-    from data_layer.settings import CHINA
     from pages import levy, other_work, overview, projects, publicity, quality, sources, subsidies
     from pages.common.context import ViewContext
     from pages.common.downloads import excel_bytes, file_name

@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from data_layer import audit, credit_code
-from data_layer.db import session_scope
-from data_layer.errors import ValidationFailed
+from data_layer.domain import credit_code
+from data_layer.domain.errors import ValidationFailed
+from data_layer.infra import audit
+from data_layer.infra.db import session_scope
 from data_layer.models import AnnualReview, Article, Employer, Inspection, RosterPerson
 from data_layer.services import employers, levy_reviews, publicity
 from data_layer.services.bulk import BulkLoad

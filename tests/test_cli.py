@@ -20,7 +20,7 @@ def test_seed_reference_then_refuse_then_reset(tmp_path, monkeypatch, capsys):
 
 
 def test_default_store_is_a_sqlite_file_in_the_data_folder(tmp_path, monkeypatch):
-    from data_layer import settings
+    from data_layer.infra import settings
 
     monkeypatch.setenv("DPF_DATA_DIR", str(tmp_path / "dpf-data"))
     monkeypatch.delenv("DATABASE_URL", raising=False)

@@ -10,10 +10,10 @@ from collections import defaultdict
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_layer.cache import clear_reads
-from data_layer.db import session_scope
+from data_layer.domain.scope import FilterSpec, make_scope
+from data_layer.infra.cache import clear_reads
+from data_layer.infra.db import session_scope
 from data_layer.queries import counties, levy
-from data_layer.scope import FilterSpec, make_scope
 from seeds.demo import seed_county
 from seeds.reference import SharedRefs, load_county, load_publicity_targets
 from tests.conftest import rows

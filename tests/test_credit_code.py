@@ -1,6 +1,6 @@
 import pytest
 
-from data_layer import credit_code
+from data_layer.domain import credit_code
 
 
 @pytest.mark.parametrize("code", ["91350100M000100Y43", "91110000600037341L"])  # published examples

@@ -13,14 +13,14 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from streamlit.testing.v1 import AppTest
 
-from data_layer import credit_code
 from data_layer.documents import employer_sheet as sheet
 from data_layer.documents.employer_workbooks import registry_workbook, template_workbook
-from data_layer.errors import ValidationFailed
+from data_layer.domain import credit_code
+from data_layer.domain.errors import ValidationFailed
+from data_layer.domain.scope import FilterSpec, make_scope
+from data_layer.infra.settings import CHINA
 from data_layer.queries import employers as registry_q
-from data_layer.scope import FilterSpec, make_scope
 from data_layer.services import employers
-from data_layer.settings import CHINA
 from tests.conftest import person, rows, shown
 from tests.test_pages import page_script
 

@@ -13,7 +13,7 @@ from tests.conftest import shown
 
 SCRIPT = """
 from datetime import date
-from data_layer.scope import FilterSpec, make_scope
+from data_layer.domain.scope import FilterSpec, make_scope
 from pages.common.context import ViewContext, publish
 from pages.common.entry import render_entry
 from tests.conftest import signed_in_as

@@ -15,11 +15,11 @@ from streamlit.testing.v1 import AppTest
 
 from data_layer import checks
 from data_layer.domain import text
+from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.export import HEADER_ROW, Sheet, to_csv, to_xlsx, workbook
 from data_layer.queries import levy as levy_queries
 from data_layer.queries import org
 from data_layer.queries.publicity import LEVEL_LABELS
-from data_layer.scope import FilterSpec, make_scope
 from pages import levy, other_work, overview, projects, publicity, quality, sources, subsidies
 from pages.common.context import ViewContext
 from pages.common.downloads import excel_bytes, file_name

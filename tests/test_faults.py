@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import event
 from streamlit.testing.v1 import AppTest
 
-from data_layer import guard, store
-from data_layer.db import dispose_engines, get_engine
-from data_layer.errors import StoreUnavailable
-from data_layer.guard import StoreVanished
+from data_layer.domain.errors import StoreUnavailable
+from data_layer.infra import guard, store
+from data_layer.infra.db import dispose_engines, get_engine
+from data_layer.infra.guard import StoreVanished
+from data_layer.infra.store_errors import BUSY, READ_ONLY
 from data_layer.services import projects
-from data_layer.store_errors import BUSY, READ_ONLY
 from tests.conftest import rows, sqlite_url
 from tests.test_hardening import progress
 from tests.test_pages import ENTRY

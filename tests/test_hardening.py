@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from data_layer.errors import NeedsConfirmation, StoreUnavailable, ValidationFailed
+from data_layer.domain.errors import NeedsConfirmation, StoreUnavailable, ValidationFailed
 from data_layer.services import org, projects, subsidies
 from data_layer.services.records import services_for
 from tests.conftest import person, rows
@@ -224,7 +224,7 @@ def test_the_same_entry_saved_from_eight_tabs_at_once_is_stored_once(reference_u
 def test_grid_rows_refused_by_the_hard_limits_write_nothing(reference_url):
     i = ids(reference_url)
     grid = services_for(projects.PROGRESS)
-    from data_layer.errors import GridRejected
+    from data_layer.domain.errors import GridRejected
 
     with pytest.raises(GridRejected) as err:
         grid.add_rows(

@@ -1,6 +1,6 @@
 import pytest
 
-from data_layer import id_number
+from data_layer.domain import id_number
 
 # Published examples: GB 11643-1999's own (…002X), and ones used in the standard's explanations.
 VALID = ["11010519491231002X", "440524188001010014", "370323199901116031"]
@@ -61,7 +61,7 @@ def test_the_sql_form_of_the_certificate_rule_agrees_with_the_rule(reference_url
     the ones ``cert_problem`` finds a problem with, on both engines."""
     from sqlalchemy import literal, select
 
-    from data_layer.db import get_engine
+    from data_layer.infra.db import get_engine
 
     number = id_number.make("37032319900101123")
     cases = [

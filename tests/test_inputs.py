@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from data_layer.inputs import parse_count, parse_text, parse_yuan
+from data_layer.domain.inputs import parse_count, parse_text, parse_yuan
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,8 @@ from fractions import Fraction
 import pytest
 
 from data_layer import checks
+from data_layer.domain.scope import FilterSpec, Scope, make_scope
 from data_layer.queries import levy
-from data_layer.scope import FilterSpec, Scope, make_scope
 from tests.conftest import rows
 
 TODAY = date(2026, 11, 28)

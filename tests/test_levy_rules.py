@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from data_layer.levy_rules import Policy, levy_due_fen
+from data_layer.domain.levy_rules import Policy, levy_due_fen
 
 POLICY = Policy(
     quota_ratio=Decimal("0.015"),
@@ -62,7 +62,7 @@ OLD_POLICY = Policy(  # a year without the relief tiers and with a lower exempti
     ],
 )
 def test_levy_by_hand(policy, staff, roster, wage_yuan, amount_yuan, tier):
-    from data_layer.levy_rules import RosterLine, explain, weighted_disabled
+    from data_layer.domain.levy_rules import RosterLine, explain, weighted_disabled
 
     disabled = weighted_disabled(RosterLine(*line) for line in roster)
     breakdown = explain(policy, staff=staff, disabled_staff=disabled, avg_wage_fen=wage_yuan * 100)
@@ -73,7 +73,7 @@ def test_levy_by_hand(policy, staff, roster, wage_yuan, amount_yuan, tier):
 
 
 def test_breakdown_meets_quota_only_when_not_exempt():
-    from data_layer.levy_rules import explain
+    from data_layer.domain.levy_rules import explain
 
     assert explain(POLICY, staff=200, disabled_staff=3, avg_wage_fen=1).meets_quota
     assert not explain(POLICY, staff=10, disabled_staff=3, avg_wage_fen=1).meets_quota  # exempt, not "meets"

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session
 
-from data_layer import credit_code, id_number
-from data_layer.db import get_engine
-from data_layer.errors import NeedsConfirmation, ValidationFailed
+from data_layer.domain import credit_code, id_number
+from data_layer.domain.errors import NeedsConfirmation, ValidationFailed
+from data_layer.infra.db import get_engine
 from data_layer.services import employers, levy, levy_collection, levy_reviews
 from tests.conftest import person, rows
 

@@ -3,7 +3,7 @@ stored exactly once and no error reaching a user. Times are the benchmark's busi
 
 from __future__ import annotations
 
-from data_layer import audit
+from data_layer.infra import audit
 from scripts import write_load
 from tests.conftest import rows
 

@@ -13,10 +13,10 @@ from streamlit.testing.v1 import AppTest
 
 from data_layer.documents.colours import LEVEL_COLOURS, subsidy_colours
 from data_layer.documents.meeting_deck import FONT, chart_values, meeting_deck
-from data_layer.errors import ValidationFailed
+from data_layer.domain.errors import ValidationFailed
+from data_layer.domain.scope import FilterSpec, make_scope, to_params
 from data_layer.queries import meeting, org
 from data_layer.queries import projects as projects_query
-from data_layer.scope import FilterSpec, make_scope, to_params
 from data_layer.services import meetings, publicity
 from tests.conftest import person, rows
 from tests.test_pages import page_script

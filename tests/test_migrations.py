@@ -6,8 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from data_layer import migrate, models
-from data_layer.db import get_engine
+from data_layer import models
+from data_layer.infra import migrate
+from data_layer.infra.db import get_engine
 from tests.conftest import sqlite_url
 
 

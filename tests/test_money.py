@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from data_layer.money import fen_to_wan, fen_to_yuan, yuan_to_fen
+from data_layer.domain.money import fen_to_wan, fen_to_yuan, yuan_to_fen
 
 
 @pytest.mark.parametrize(

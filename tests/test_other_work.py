@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_layer.domain import text
-from data_layer.errors import ValidationFailed
+from data_layer.domain.errors import ValidationFailed
+from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.queries import indicators
-from data_layer.scope import FilterSpec, make_scope
 from data_layer.services.indicators import add_indicator_value
 from tests.conftest import person, rows
 from tests.test_pages import LATIN, page_script, words_on_screen

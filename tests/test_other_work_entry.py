@@ -10,9 +10,9 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from data_layer import checks
-from data_layer.cache import clear_reads
-from data_layer.db import get_engine
-from data_layer.errors import GridRejected, NeedsConfirmation, ValidationFailed
+from data_layer.domain.errors import GridRejected, NeedsConfirmation, ValidationFailed
+from data_layer.infra.cache import clear_reads
+from data_layer.infra.db import get_engine
 from data_layer.services import indicators as service
 from data_layer.services.locks import close_months
 from data_layer.services.records import add_records, delete_record, restore_record, update_record

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from data_layer.pacing import PaceThresholds, completion, pace_status
+from data_layer.domain.pacing import PaceThresholds, completion, pace_status
 
 
 @pytest.mark.parametrize(("done", "target", "expected"), [(50, 100, 0.5), (0, 100, 0.0), (120, 100, 1.2)])

@@ -14,8 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_layer.domain import text
+from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.queries import publicity, subsidies
-from data_layer.scope import FilterSpec, make_scope
 from pages.common.context import today_in_china
 from pages.common.navigation import PAGES
 from tests.conftest import ENGINES, rows
@@ -128,7 +128,7 @@ def test_a_mangled_url_still_opens(demo_url, monkeypatch):
 
 def test_overview_on_an_empty_store(empty_url, monkeypatch):
     """No county yet (seeding switched off): clear empty states, no error."""
-    monkeypatch.setattr("data_layer.store.ensure_ready", lambda url, **_: None)
+    monkeypatch.setattr("data_layer.infra.store.ensure_ready", lambda url, **_: None)
     at = run_app(empty_url, monkeypatch)
     assert at.title[0].value == "县残联工作总览"
     assert any("尚未设置重点工程" in i.value for i in at.info)

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from data_layer import checks
-from data_layer.errors import GridRejected, NeedsConfirmation, ValidationFailed
+from data_layer.domain.errors import GridRejected, NeedsConfirmation, ValidationFailed
 from data_layer.queries import audit_log, reporting
 from data_layer.services import locks, projects
 from data_layer.services.projects import PROGRESS

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 
 from data_layer import app_settings
-from data_layer.errors import GridRejected, NeedsConfirmation, ValidationFailed
-from data_layer.pacing import PaceThresholds
+from data_layer.domain.errors import GridRejected, NeedsConfirmation, ValidationFailed
+from data_layer.domain.pacing import PaceThresholds
+from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.queries import projects as q
-from data_layer.scope import FilterSpec, make_scope
 from data_layer.services import projects as service
 from data_layer.services.records import services_for
 from tests.conftest import person, rows

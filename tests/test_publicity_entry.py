@@ -9,9 +9,9 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from data_layer import checks
-from data_layer.cache import clear_reads
-from data_layer.db import get_engine
-from data_layer.errors import NeedsConfirmation, ValidationFailed
+from data_layer.domain.errors import NeedsConfirmation, ValidationFailed
+from data_layer.infra.cache import clear_reads
+from data_layer.infra.db import get_engine
 from data_layer.services import publicity as service
 from data_layer.services.records import delete_record
 from tests.conftest import person, rows, shown

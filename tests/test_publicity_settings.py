@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_layer.errors import ValidationFailed
+from data_layer.domain.errors import ValidationFailed
+from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.queries import publicity as q
-from data_layer.scope import FilterSpec, make_scope
 from data_layer.services import publicity
 from tests.conftest import person, rows
 from tests.test_pages import page_script

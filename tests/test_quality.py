@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from data_layer import checks
-from data_layer.errors import NeedsConfirmation
+from data_layer.domain.errors import NeedsConfirmation
 from data_layer.services import projects as service
 from data_layer.services.records import services_for
 from tests.conftest import person, rows
@@ -164,8 +164,8 @@ def _edges(url: str) -> None:
     rule (which rows the checks read) and its Python form (the words) must split them the same way."""
     from sqlalchemy import text
 
-    from data_layer.cache import clear_reads
-    from data_layer.db import get_engine
+    from data_layer.infra.cache import clear_reads
+    from data_layer.infra.db import get_engine
     from data_layer.queries import indicator_context
 
     items = rows(
@@ -232,7 +232,7 @@ def test_every_entry_warning_is_a_finding_with_the_same_words(demo_url):
     """The form and 数据质量 share one computation: the rule context of each stored entry. The checks read only
     the rows the SQL form of each rule selects; every row's context through the Python form must warn on
     exactly those, word for word — on rows placed on and just past each rule's edge too."""
-    from data_layer import rules
+    from data_layer.domain import rules
     from data_layer.queries import article_context, indicator_context, rule_context
 
     _edges(demo_url)

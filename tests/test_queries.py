@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from data_layer.domain.scope import FilterSpec, Scope, make_scope
 from data_layer.queries import indicators, levy, org, projects, provenance, publicity, subsidies
-from data_layer.scope import FilterSpec, Scope, make_scope
 from tests.conftest import rows
 
 TODAY = date(2026, 11, 28)

@@ -8,8 +8,8 @@ from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
+from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.queries import reporting
-from data_layer.scope import FilterSpec, make_scope
 from tests.conftest import rows
 from tests.test_pages import page_script
 

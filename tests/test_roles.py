@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from data_layer import auth
-from data_layer.errors import ValidationFailed
-from data_layer.roles import ROLES, Actor
+from data_layer.domain.errors import ValidationFailed
+from data_layer.domain.roles import ROLES, Actor
 from data_layer.services import (
     employers,
     indicators,

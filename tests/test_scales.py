@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from data_layer import audit, store
 from data_layer.checks import findings
+from data_layer.infra import audit, store
 from tests.conftest import rows, sqlite_url
 
 ROOT = Path(__file__).resolve().parent.parent

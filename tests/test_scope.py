@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from data_layer.scope import FilterSpec, make_scope, parse_params, time_elapsed, to_params
+from data_layer.domain.scope import FilterSpec, make_scope, parse_params, time_elapsed, to_params
 
 YEARS = [2023, 2022]
 

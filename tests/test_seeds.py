@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from data_layer import credit_code
+from data_layer.domain import credit_code
 from data_layer.queries import provenance
 from seeds.demo import SCALES, _other_counties, split
 from seeds.reference import report_figures
@@ -226,7 +226,7 @@ def test_scales(scale, counties, towns):
 def test_another_county_whose_factor_is_one_is_seeded_through_its_own_townships(empty_url):
     """The province seed drew a factor of exactly 1.00 for some county and looked the home county's care homes
     (鲁村镇, 南鲁山镇) up among that county's townships: ``ValueError: '鲁村镇' is not in list``."""
-    from data_layer.db import session_scope
+    from data_layer.infra.db import session_scope
     from seeds.demo import seed_county
     from seeds.reference import load_county, load_publicity_targets, load_shared
 

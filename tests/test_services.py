@@ -9,13 +9,13 @@ from decimal import Decimal
 
 import pytest
 
-from data_layer.errors import ValidationFailed
+from data_layer.domain.errors import ValidationFailed
+from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.queries import levy as levy_q
 from data_layer.queries import org as org_q
 from data_layer.queries import projects as projects_q
 from data_layer.queries import publicity as publicity_q
 from data_layer.queries import subsidies as subsidies_q
-from data_layer.scope import FilterSpec, make_scope
 from data_layer.services import employers, indicators, levy, org, projects, provenance, publicity, subsidies
 from tests.conftest import person, rows
 
@@ -444,7 +444,7 @@ def test_database_constraints_back_the_services(reference_url):
     import sqlalchemy.exc
     from sqlmodel import Session
 
-    from data_layer.db import get_engine
+    from data_layer.infra.db import get_engine
     from data_layer.models import ProgressEntry
 
     i = ids(reference_url)

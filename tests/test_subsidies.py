@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from data_layer import checks
-from data_layer.errors import GridRejected, NeedsConfirmation, ValidationFailed
+from data_layer.domain.errors import GridRejected, NeedsConfirmation, ValidationFailed
+from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.export import to_csv, to_xlsx
 from data_layer.queries import subsidies as q
-from data_layer.scope import FilterSpec, make_scope
 from data_layer.services import subsidies as service
 from data_layer.services.records import services_for
 from tests.conftest import person, rows

@@ -19,9 +19,9 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from data_layer.documents.work_report_docx import BODY_FONT, H1_FONT, H2_FONT, TITLE_FONT, facts_workbook, report_docx
+from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.export import HEADER_ROW
 from data_layer.queries.work_report import Draft, build_draft
-from data_layer.scope import FilterSpec, make_scope
 from tests.conftest import rows
 from tests.test_pages import page_script
 

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
-from data_layer.errors import GridRejected, Problems, ValidationFailed
+from data_layer.domain.errors import GridRejected, Problems, ValidationFailed
 from data_layer.services.records import RecordServices
 from pages.common.entry_spec import COUNTY_WIDE, EntrySpec, Field, GridSpec, Records, Subject, Words
 

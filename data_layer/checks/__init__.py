@@ -14,9 +14,9 @@ from dataclasses import asdict
 
 import pandas as pd
 
-from data_layer.cache import cached_query
 from data_layer.checks import levy, locks, other_work, projects, publicity, report, subsidies  # noqa: F401  (each registers its checks)
 from data_layer.checks.base import FINDING_COLUMNS, REGISTRY, Check, Finding, check
+from data_layer.infra.cache import cached_query
 
 __all__ = ["FINDING_COLUMNS", "REGISTRY", "Check", "Finding", "check", "findings"]
 

@@ -10,9 +10,9 @@ from collections import defaultdict
 
 from sqlalchemy import and_, exists, func, select
 
-from data_layer import id_number
 from data_layer.checks.base import Finding, check
-from data_layer.links import record_link
+from data_layer.domain import id_number
+from data_layer.domain.links import record_link
 from data_layer.models import AnnualReview, Employer, RosterPerson
 from data_layer.queries._sql import frame
 

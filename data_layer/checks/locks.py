@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from data_layer.checks.base import Finding, check
-from data_layer.links import record_link
+from data_layer.domain.links import record_link
+from data_layer.domain.table_names import TABLE_NAMES
 from data_layer.models import AuditLog, LockOverride
 from data_layer.period_locks import month_name
 from data_layer.queries._sql import frame
 from data_layer.queries.audit_log import ACTIONS, RECORD_PAGES, who
-from data_layer.table_names import TABLE_NAMES
 
 
 @check("locks.after_closing", "结账后修改", "结账")

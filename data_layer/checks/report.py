@@ -9,9 +9,9 @@ from collections import defaultdict
 from sqlalchemy import select
 
 from data_layer.checks.base import Finding, check
+from data_layer.domain.rules import over_twice_remaining
 from data_layer.models import Project, ProjectItem, SeedFigure
 from data_layer.queries._sql import frame
-from data_layer.rules import over_twice_remaining
 
 
 def _figures(url: str) -> dict[str, dict]:

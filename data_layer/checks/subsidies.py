@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from data_layer import rules
-from data_layer.cache import cached_query
 from data_layer.checks.base import Finding, check
-from data_layer.links import record_link
+from data_layer.domain import rules
+from data_layer.domain.links import record_link
+from data_layer.infra.cache import cached_query
 from data_layer.queries.rule_context import DisbursementContext, disbursement_contexts
 
 AREA = "补贴发放"

@@ -27,7 +27,7 @@ from data_layer.documents.sheets import (
     read_file,
     shown,
 )
-from data_layer.inputs import is_blank
+from data_layer.domain.inputs import is_blank
 from data_layer.models import ARTICLE_KINDS
 from data_layer.services._inputs import clean_text
 

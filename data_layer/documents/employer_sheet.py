@@ -31,7 +31,7 @@ from data_layer.documents.sheets import (
 from data_layer.documents.sheets import cell_text as _text
 from data_layer.documents.sheets import problem_list as _problem_list
 from data_layer.documents.sheets import ranked as _ranked_in
-from data_layer.inputs import is_blank, parse_count, parse_yuan
+from data_layer.domain.inputs import is_blank, parse_count, parse_yuan
 from data_layer.services._inputs import clean_text
 from data_layer.services.employers import SIZE_NAMES
 

@@ -17,8 +17,8 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
+from data_layer.infra.settings import CHINA
 from data_layer.queries.meeting import format_value
-from data_layer.settings import CHINA
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 FONT = "Microsoft YaHei"

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
-from data_layer.inputs import is_blank
+from data_layer.domain.inputs import is_blank
 
 MAX_BYTES = 20 * 1024 * 1024  # checked before the file is opened
 MAX_ROWS = 20_000  # data rows; a bigger list is split (one transaction holds every row of a file)

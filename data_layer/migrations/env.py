@@ -3,8 +3,9 @@
 from alembic import context
 from sqlalchemy import pool
 
-from data_layer import migrate, models
-from data_layer.db import get_engine
+from data_layer import models
+from data_layer.infra import migrate
+from data_layer.infra.db import get_engine
 
 config = context.config
 target_metadata = models.metadata

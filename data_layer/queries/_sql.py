@@ -9,8 +9,8 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Float, Numeric, Select, true
 from sqlalchemy.types import TypeEngine
 
-from data_layer.db import get_engine
-from data_layer.scope import Scope
+from data_layer.domain.scope import Scope
+from data_layer.infra.db import get_engine
 
 
 def frame(url: str, stmt: Select, columns: Sequence[str]) -> pd.DataFrame:

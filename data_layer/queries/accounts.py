@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import select
 
+from data_layer.domain.roles import AREAS, ROLES
 from data_layer.models import Account, Township
 from data_layer.queries._sql import frame
-from data_layer.roles import AREAS, ROLES
 
 
 def accounts(url: str) -> pd.DataFrame:

@@ -16,8 +16,8 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from data_layer.cache import cached_query
-from data_layer.db import get_engine
+from data_layer.infra.cache import cached_query
+from data_layer.infra.db import get_engine
 from data_layer.models import Article, Outlet, Township
 
 IDS = bindparam("ids", expanding=True)

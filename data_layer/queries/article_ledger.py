@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import func, select
 
-from data_layer.cache import cached_query
+from data_layer.domain.scope import Scope
+from data_layer.infra.cache import cached_query
 from data_layer.models import Article, Outlet, Township
 from data_layer.queries import file_logs
 from data_layer.queries._sql import frame, in_units
-from data_layer.scope import Scope
 
 IMPORT_KIND = "import.article"  # the FileLog kind data_layer/services/article_import.py writes
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import func, select
 
-from data_layer.cache import cached_query
+from data_layer.domain.scope import Scope
+from data_layer.infra.cache import cached_query
 from data_layer.models import Article, County, Outlet, Township
 from data_layer.queries._sql import frame, in_units, scalar
-from data_layer.scope import Scope
 
 OUTLET_COLUMNS = ["outlet_id", "outlet", "level", "medium", "first_used_on"]
 ARTICLE_COLUMNS = [

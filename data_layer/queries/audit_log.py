@@ -11,12 +11,12 @@ import pandas as pd
 from sqlalchemy import func, or_, select
 
 from data_layer.app_settings import LABELS as SETTING_LABELS
-from data_layer.errors import label_of
-from data_layer.links import record_link
+from data_layer.domain.errors import label_of
+from data_layer.domain.links import record_link
+from data_layer.domain.table_names import TABLE_NAMES
+from data_layer.infra.settings import CHINA
 from data_layer.models import Account, AuditLog, LockOverride
 from data_layer.queries._sql import frame
-from data_layer.settings import CHINA
-from data_layer.table_names import TABLE_NAMES
 
 ACTIONS = {
     "create": "新增",

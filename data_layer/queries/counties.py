@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import and_, func, select
 
-from data_layer.cache import cached_query
+from data_layer.domain.scope import Scope
+from data_layer.infra.cache import cached_query
 from data_layer.models import Article, County, Disbursement, ProgressEntry, Project, ProjectItem, Township
 from data_layer.queries import levy
 from data_layer.queries._sql import frame, in_units
 from data_layer.queries.projects import entry_value
-from data_layer.scope import Scope
 
 COLUMNS = [
     "county_id",

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
-from data_layer.cache import cached_query
+from data_layer.domain.scope import Scope
+from data_layer.infra.cache import cached_query
 from data_layer.models import Employer, Township
 from data_layer.queries import file_logs
 from data_layer.queries._sql import frame, in_units, with_township_ids
-from data_layer.scope import Scope
 
 IMPORT_KIND = "import.employer"  # the FileLog kind data_layer/services/employers.py import_employers writes
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import func, select
 
-from data_layer.cache import cached_query
+from data_layer.infra.cache import cached_query
 from data_layer.models import Account, FileLog
 from data_layer.queries._sql import frame
 

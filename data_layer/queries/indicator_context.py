@@ -20,10 +20,10 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
-from data_layer.cache import cached_query
-from data_layer.db import get_engine
+from data_layer.domain.rules import OUTLIER_FACTOR
+from data_layer.infra.cache import cached_query
+from data_layer.infra.db import get_engine
 from data_layer.models import Indicator, IndicatorValue, Township
-from data_layer.rules import OUTLIER_FACTOR
 
 IDS = bindparam("ids", expanding=True)
 

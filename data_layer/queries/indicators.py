@@ -7,10 +7,10 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import and_, case, exists, false, func, literal, or_, select
 
-from data_layer.cache import cached_query
+from data_layer.domain.scope import Scope
+from data_layer.infra.cache import cached_query
 from data_layer.models import Indicator, IndicatorValue, SeedFigure, Township
 from data_layer.queries._sql import frame, in_units
-from data_layer.scope import Scope
 
 
 @cached_query

@@ -14,8 +14,9 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy import Integer, Select, Subquery, and_, case, cast, exists, func, literal, or_, select, true
 
-from data_layer.cache import cached_query
-from data_layer.links import record_link
+from data_layer.domain.links import record_link
+from data_layer.domain.scope import Scope
+from data_layer.infra.cache import cached_query
 from data_layer.models import (
     AnnualReview,
     Campaign,
@@ -29,7 +30,6 @@ from data_layer.models import (
     RosterPerson,
 )
 from data_layer.queries._sql import frame, in_units, scalar, with_township_ids
-from data_layer.scope import Scope
 
 SIZE_NAMES = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
 LARGE_STAFF = 100  # a 规上 employer, or one this big, that was never inspected is on the worklist

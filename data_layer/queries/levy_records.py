@@ -12,10 +12,11 @@ import pandas as pd
 from sqlalchemy import Select, case, func, literal, select
 from sqlmodel import Session
 
-from data_layer import levy_rules
-from data_layer.cache import cached_query
-from data_layer.db import get_engine
-from data_layer.levy_rules import Policy, RosterLine
+from data_layer.domain import levy_rules
+from data_layer.domain.levy_rules import Policy, RosterLine
+from data_layer.domain.scope import Scope
+from data_layer.infra.cache import cached_query
+from data_layer.infra.db import get_engine
 from data_layer.models import (
     Account,
     AnnualReview,
@@ -32,7 +33,6 @@ from data_layer.models import (
 )
 from data_layer.queries._sql import frame, in_units, with_township_ids
 from data_layer.queries.audit_log import who
-from data_layer.scope import Scope
 from data_layer.services import levy_collection
 
 

@@ -17,12 +17,12 @@ from sqlalchemy import String, and_, cast, func, select
 
 from data_layer.checks import findings
 from data_layer.documents.colours import LEVEL_COLOURS, STATUS_COLOURS, subsidy_colours
+from data_layer.domain.money import fen_to_wan
+from data_layer.domain.pacing import DEFAULT_THRESHOLDS, STATUS_LABELS, PaceThresholds
+from data_layer.domain.scope import Scope
 from data_layer.models import Article, AuditLog, Disbursement, IndicatorValue, MeetingPack, ProgressEntry
-from data_layer.money import fen_to_wan
-from data_layer.pacing import DEFAULT_THRESHOLDS, STATUS_LABELS, PaceThresholds
 from data_layer.queries import levy, projects, publicity, subsidies
 from data_layer.queries._sql import frame, scalar
-from data_layer.scope import Scope
 
 SLIDE_TITLES = {
     "overview": "工作总览",

@@ -7,7 +7,8 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import exists, func, select
 
-from data_layer.cache import cached_query
+from data_layer.domain.scope import Scope
+from data_layer.infra.cache import cached_query
 from data_layer.models import (
     Article,
     AuditLog,
@@ -19,7 +20,6 @@ from data_layer.models import (
     Township,
 )
 from data_layer.queries._sql import frame, scalar
-from data_layer.scope import Scope
 
 TOWNSHIP_COLUMNS = ["township_id", "township", "kind", "county_id", "county", "sort_order", "active"]
 

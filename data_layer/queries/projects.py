@@ -7,11 +7,11 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import and_, case, func, select, true
 
-from data_layer.cache import cached_query
+from data_layer.domain.pacing import DEFAULT_THRESHOLDS, STATUS_LABELS, PaceThresholds, completion, pace_status
+from data_layer.domain.scope import Scope, planned_elapsed, time_elapsed
+from data_layer.infra.cache import cached_query
 from data_layer.models import ItemTownshipTarget, ProgressEntry, Project, ProjectItem, Township
-from data_layer.pacing import DEFAULT_THRESHOLDS, STATUS_LABELS, PaceThresholds, completion, pace_status
 from data_layer.queries._sql import frame, in_units, with_township_ids
-from data_layer.scope import Scope, planned_elapsed, time_elapsed
 
 ITEM_COLUMNS = [
     "project_code",

@@ -8,11 +8,11 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy import func, select
 
-from data_layer.cache import cached_query
+from data_layer.domain.scope import PERIODS, Scope
+from data_layer.infra.cache import cached_query
 from data_layer.models import Campaign, SeedFigure, SubsidyStandard, SubsidyType, Township
 from data_layer.queries import indicators, levy, projects, publicity, subsidies
 from data_layer.queries._sql import frame, scalar
-from data_layer.scope import PERIODS, Scope
 
 FIGURE_COLUMNS = [
     "code",

@@ -8,11 +8,11 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import and_, case, func, select, true
 
-from data_layer.cache import cached_query
+from data_layer.domain.pacing import DEFAULT_THRESHOLDS, STATUS_LABELS, PaceThresholds, completion, pace_status
+from data_layer.domain.scope import Scope, time_elapsed
+from data_layer.infra.cache import cached_query
 from data_layer.models import AREA_LEVELS, Article, County, Outlet, PublicityQuota, PublicityTarget, Township
-from data_layer.pacing import DEFAULT_THRESHOLDS, STATUS_LABELS, PaceThresholds, completion, pace_status
 from data_layer.queries._sql import frame, in_units
-from data_layer.scope import Scope, time_elapsed
 
 LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级"}
 

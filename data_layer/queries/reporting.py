@@ -7,9 +7,9 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import extract, func, literal, select, union_all
 
+from data_layer.domain.scope import Scope
 from data_layer.models import Article, Disbursement, IndicatorValue, PeriodLock, ProgressEntry, Township
 from data_layer.queries._sql import frame
-from data_layer.scope import Scope
 
 # The records a township enters, by area: (area, table's model, the date that puts a record in a month)
 SOURCES = (

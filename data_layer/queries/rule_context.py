@@ -24,8 +24,9 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
-from data_layer.cache import cached_query
-from data_layer.db import get_engine
+from data_layer.domain.rules import REPEAT_WINDOW_DAYS
+from data_layer.infra.cache import cached_query
+from data_layer.infra.db import get_engine
 from data_layer.models import (
     AppSetting,
     Disbursement,
@@ -38,7 +39,6 @@ from data_layer.models import (
     Township,
 )
 from data_layer.queries.projects import entry_value
-from data_layer.rules import REPEAT_WINDOW_DAYS
 
 
 class days_after(FunctionElement):  # noqa: N801 (reads as the SQL function it stands for)

@@ -7,11 +7,11 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Integer, and_, case, func, select
 
-from data_layer.cache import cached_query
+from data_layer.domain.scope import Scope
+from data_layer.infra.cache import cached_query
 from data_layer.models import County, Disbursement, SubsidyStandard, SubsidyType, Township
 from data_layer.queries._sql import frame, in_units, scalar, with_township_ids
 from data_layer.queries.rule_context import standard_in_force
-from data_layer.scope import Scope
 
 TYPE_COLUMNS = ["type_code", "type", "unit", "payment", "amount_fen", "recipients", "payments"]
 

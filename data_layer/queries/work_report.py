@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, true
 
+from data_layer.domain.scope import Scope
 from data_layer.models import (
     Article,
     Campaign,
@@ -35,7 +36,6 @@ from data_layer.queries import indicators, levy, org, projects, publicity, subsi
 from data_layer.queries._sql import frame, in_units
 from data_layer.queries.indicators import same_period_last_year
 from data_layer.queries.provenance import figures, reproduce
-from data_layer.scope import Scope
 
 # which query a metric's value comes from (provenance.reproduce dispatches on the part before “:”)
 QUERIES = {

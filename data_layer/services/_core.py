@@ -16,15 +16,17 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
-from data_layer import guard, id_number, period_locks
-from data_layer.audit import append
-from data_layer.cache import clear_reads
-from data_layer.errors import Checks, GridRejected, Problems, ValidationFailed, label_of
-from data_layer.limits import EARLIEST, EARLIEST_BY_FIELD, MAXIMUM, latest_year, maximum_in_words
+from data_layer import period_locks
+from data_layer.domain import id_number
+from data_layer.domain.errors import Checks, GridRejected, Problems, ValidationFailed, label_of
+from data_layer.domain.limits import EARLIEST, EARLIEST_BY_FIELD, MAXIMUM, latest_year, maximum_in_words
+from data_layer.domain.roles import AREAS, Actor
+from data_layer.infra import guard
+from data_layer.infra.audit import append
+from data_layer.infra.cache import clear_reads
+from data_layer.infra.store_errors import writing
 from data_layer.models import AuditLog, Township
-from data_layer.roles import AREAS, Actor
 from data_layer.services._inputs import checked
-from data_layer.store_errors import writing
 
 F = TypeVar("F", bound=Callable[..., Any])
 

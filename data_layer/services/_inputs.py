@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ConfigDict, ValidationError, create_model
 
-from data_layer.errors import ValidationFailed, label_of
+from data_layer.domain.errors import ValidationFailed, label_of
 
 _SKIP = {"session", "db_url"}  # the transaction is the caller's, not input
 _ALLOWED_FORMAT = {"\u200d"}  # the zero-width joiner inside emoji sequences

@@ -16,13 +16,13 @@ from typing import Any
 
 from sqlmodel import Session
 
-from data_layer import rules
-from data_layer.db import get_engine
-from data_layer.errors import Checks, GridRejected, Problems, ValidationFailed
+from data_layer.domain import rules
+from data_layer.domain.errors import Checks, GridRejected, Problems, ValidationFailed
+from data_layer.domain.roles import Actor
+from data_layer.infra.db import get_engine
 from data_layer.models import FileLog
 from data_layer.queries.article_context import ArticleContext, article_context
 from data_layer.queries.article_ledger import IMPORT_KIND
-from data_layer.roles import Actor
 from data_layer.services._core import NOTE_MAX, RecordType, check_actor, create_rows, insert, service
 from data_layer.services.publicity import ARTICLE, validate_article
 

@@ -23,8 +23,9 @@ from sqlalchemy import bindparam, func, insert, text, update
 from sqlmodel import Session, SQLModel, select
 
 from data_layer import period_locks
-from data_layer.audit import append
-from data_layer.errors import Checks, ValidationFailed
+from data_layer.domain.errors import Checks, ValidationFailed
+from data_layer.domain.roles import Actor
+from data_layer.infra.audit import append
 from data_layer.models import (
     AnnualReview,
     Article,
@@ -39,7 +40,6 @@ from data_layer.models import (
     ProgressEntry,
     RosterPerson,
 )
-from data_layer.roles import Actor
 from data_layer.services import employers, indicators, levy, levy_collection, levy_reviews, projects, publicity
 from data_layer.services import subsidies as subsidy_service
 from data_layer.services._core import RecordType, check_actor, kept_note, permitted, value_problems

@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from data_layer import credit_code
-from data_layer.db import get_engine
-from data_layer.errors import Checks, ValidationFailed
+from data_layer.domain import credit_code
+from data_layer.domain.errors import Checks, ValidationFailed
+from data_layer.domain.roles import Actor
+from data_layer.infra.db import get_engine
+from data_layer.infra.settings import CHINA
 from data_layer.models import SIZE_CLASSES, County, Employer, FileLog, Township, utcnow
-from data_layer.roles import Actor
 from data_layer.services._core import (
     audit,
     change_row,
@@ -30,7 +31,6 @@ from data_layer.services._core import (
     service,
     value_problems,
 )
-from data_layer.settings import CHINA
 
 SIZE_NAMES = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
 # the registry's own fields, as an import or a form changes them (the county and the registration date stay)

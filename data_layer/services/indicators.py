@@ -7,11 +7,11 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from data_layer import rules
-from data_layer.errors import Checks
+from data_layer.domain import rules
+from data_layer.domain.errors import Checks
+from data_layer.domain.roles import Actor
 from data_layer.models import County, Indicator, IndicatorValue
 from data_layer.queries.indicator_context import indicator_value_context
-from data_layer.roles import Actor
 from data_layer.services._core import (
     NOTE_MAX,
     RecordType,

@@ -9,7 +9,8 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from data_layer import period_locks
-from data_layer.errors import Checks
+from data_layer.domain.errors import Checks
+from data_layer.domain.roles import Actor
 from data_layer.models import (
     INSPECTION_MODES,
     INSPECTION_RESULTS,
@@ -20,7 +21,6 @@ from data_layer.models import (
     LevyPolicy,
     LevyYear,
 )
-from data_layer.roles import Actor
 from data_layer.services._core import (
     audit,
     change_row,

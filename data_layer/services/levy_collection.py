@@ -16,11 +16,12 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from data_layer import levy_rules, period_locks
-from data_layer.errors import Checks, ValidationFailed
-from data_layer.levy_rules import Breakdown, Policy, RosterLine
+from data_layer import period_locks
+from data_layer.domain import levy_rules
+from data_layer.domain.errors import Checks, ValidationFailed
+from data_layer.domain.levy_rules import Breakdown, Policy, RosterLine
+from data_layer.domain.roles import Actor
 from data_layer.models import AnnualReview, Employer, LevyAssessment, LevyPayment, LevyPolicy, LevyYear, RosterPerson
-from data_layer.roles import Actor
 from data_layer.services._core import check_actor, permitted, service
 from data_layer.services.levy import insert_dated
 

@@ -11,10 +11,10 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from data_layer import id_number
-from data_layer.errors import Checks, NeedsConfirmation, ValidationFailed
+from data_layer.domain import id_number
+from data_layer.domain.errors import Checks, NeedsConfirmation, ValidationFailed
+from data_layer.domain.roles import Actor
 from data_layer.models import AnnualReview, Employer, FileLog, RosterPerson, utcnow
-from data_layer.roles import Actor
 from data_layer.services._core import (
     audit,
     change_row,
@@ -263,7 +263,7 @@ def add_roster_person(
 ) -> int:
     """One disabled employee on a review's roster. The same person on another employer's roster for the same
     year is asked about (one person counts for one employer); twice on one roster is refused."""
-    from data_layer import id_number as ids
+    from data_layer.domain import id_number as ids
 
     checks = Checks()
     check_actor(checks, actor)

@@ -7,10 +7,10 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from data_layer.errors import Checks
+from data_layer.domain.errors import Checks
+from data_layer.domain.roles import Actor
 from data_layer.models import PeriodLock
 from data_layer.period_locks import REASON_MAX, first_of, month_name
-from data_layer.roles import Actor
 from data_layer.services._core import audit, check_actor, service, snapshot
 
 

@@ -8,9 +8,9 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from data_layer.errors import Checks
+from data_layer.domain.errors import Checks
+from data_layer.domain.roles import Actor
 from data_layer.models import MeetingPack, utcnow
-from data_layer.roles import Actor
 from data_layer.services._core import change_row, check_actor, check_text, insert, service
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from data_layer.errors import Checks
+from data_layer.domain.errors import Checks
+from data_layer.domain.roles import Actor
 from data_layer.models import County, Township
-from data_layer.roles import Actor
 from data_layer.services._core import audit, check_actor, check_text, insert, service, snapshot
 
 TOWNSHIP_KINDS = ("镇", "街道", "乡", "开发区")

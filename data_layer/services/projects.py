@@ -6,9 +6,10 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from data_layer import rules
-from data_layer.errors import Checks
-from data_layer.limits import EARLIEST, latest_year
+from data_layer.domain import rules
+from data_layer.domain.errors import Checks
+from data_layer.domain.limits import EARLIEST, latest_year
+from data_layer.domain.roles import Actor
 from data_layer.models import (
     ITEM_SCOPES,
     County,
@@ -19,7 +20,6 @@ from data_layer.models import (
     Township,
 )
 from data_layer.queries.rule_context import progress_context
-from data_layer.roles import Actor
 from data_layer.services._core import (
     RecordType,
     audit,

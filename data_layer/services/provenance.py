@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from data_layer.errors import Checks
+from data_layer.domain.errors import Checks
+from data_layer.domain.roles import Actor
 from data_layer.models import SeedFigure
-from data_layer.roles import Actor
 from data_layer.services._core import check_actor, check_text, insert, service
 
 

@@ -6,8 +6,10 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from data_layer import rules
-from data_layer.errors import Checks
+from data_layer.domain import rules
+from data_layer.domain.errors import Checks
+from data_layer.domain.roles import Actor
+from data_layer.infra.settings import CHINA
 from data_layer.models import (
     AREA_LEVELS,
     ARTICLE_KINDS,
@@ -19,7 +21,6 @@ from data_layer.models import (
     Township,
 )
 from data_layer.queries.article_context import article_context
-from data_layer.roles import Actor
 from data_layer.services._core import (
     RecordType,
     audit,
@@ -34,7 +35,6 @@ from data_layer.services._core import (
     service,
     snapshot,
 )
-from data_layer.settings import CHINA
 
 
 def outlet_errors(session: Session, values: dict, *, current_id: int | None = None) -> dict[str, str]:

@@ -14,7 +14,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from data_layer.roles import Actor
+from data_layer.domain.roles import Actor
 from data_layer.services._core import RecordType, create_one, create_rows, permitted, service, set_deleted, update_one
 
 
@@ -134,7 +134,7 @@ class RecordServices:
     delete: Callable[..., None]
     restore: Callable[..., None]
     add_rows: Callable[..., list[int]]
-    area: str  # the area of work an account needs to write these (data_layer.roles.AREAS)
+    area: str  # the area of work an account needs to write these (data_layer.domain.roles.AREAS)
 
 
 def services_for(kind: RecordType) -> RecordServices:

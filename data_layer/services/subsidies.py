@@ -6,9 +6,10 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from data_layer import rules
-from data_layer.errors import Checks
-from data_layer.limits import ARREARS_MONTHS
+from data_layer.domain import rules
+from data_layer.domain.errors import Checks
+from data_layer.domain.limits import ARREARS_MONTHS
+from data_layer.domain.roles import Actor
 from data_layer.models import (
     PAYMENT_MODES,
     SUBSIDY_UNITS,
@@ -19,7 +20,6 @@ from data_layer.models import (
 )
 from data_layer.queries import rule_context
 from data_layer.queries.rule_context import disbursement_context
-from data_layer.roles import Actor
 from data_layer.services._core import (
     RecordType,
     change_row,

@@ -14,8 +14,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse
 from starlette.routing import Route
 
-from data_layer import auth, settings
-from data_layer.errors import StoreUnavailable
+from data_layer import auth
+from data_layer.domain.errors import StoreUnavailable
+from data_layer.infra import settings
 
 # What the sign-in page says after a refusal (a code in the URL, never free text a link could forge).
 REFUSALS = {

@@ -14,9 +14,9 @@ import streamlit as st
 
 from data_layer.auth import SignedIn
 from data_layer.domain import text
+from data_layer.domain.roles import Actor
+from data_layer.domain.scope import PERIODS, FilterSpec, Scope, make_scope, parse_params, to_params
 from data_layer.queries import org
-from data_layer.roles import Actor
-from data_layer.scope import PERIODS, FilterSpec, Scope, make_scope, parse_params, to_params
 from pages.common.fmt import escape_markdown
 
 _KEYS = ("f_year", "f_period", "f_months", "f_townships", "f_counties")

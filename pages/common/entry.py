@@ -14,10 +14,10 @@ from html import escape
 import streamlit as st
 
 from data_layer.domain import text
-from data_layer.errors import Problems
-from data_layer.links import RECORD_PARAM
+from data_layer.domain.errors import Problems
+from data_layer.domain.links import RECORD_PARAM
+from data_layer.domain.roles import AREAS, Actor
 from data_layer.queries import org
-from data_layer.roles import AREAS, Actor
 from pages.common.context import ViewContext, current
 from pages.common.entry_edit import render_edit
 from pages.common.entry_fields import (

@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.domain import text
-from data_layer.errors import Problems
-from data_layer.inputs import parse_count
-from data_layer.roles import Actor
+from data_layer.domain.errors import Problems
+from data_layer.domain.inputs import parse_count
+from data_layer.domain.roles import Actor
 from pages.common.context import ViewContext
 from pages.common.entry_fields import (
     announce,

@@ -13,9 +13,9 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from data_layer.errors import NeedsConfirmation, Problems, StoreUnavailable, ValidationFailed
-from data_layer.inputs import parse_count, parse_text, parse_yuan
-from data_layer.links import record_link
+from data_layer.domain.errors import NeedsConfirmation, Problems, StoreUnavailable, ValidationFailed
+from data_layer.domain.inputs import parse_count, parse_text, parse_yuan
+from data_layer.domain.links import record_link
 from data_layer.queries import org
 from pages.common.context import ViewContext
 from pages.common.entry_spec import COUNTY_WIDE, EntrySpec, Field

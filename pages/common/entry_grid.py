@@ -8,9 +8,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer.errors import GridRejected, Problems, StoreUnavailable, ValidationFailed
-from data_layer.inputs import is_blank
-from data_layer.roles import Actor
+from data_layer.domain.errors import GridRejected, Problems, StoreUnavailable, ValidationFailed
+from data_layer.domain.inputs import is_blank
+from data_layer.domain.roles import Actor
 from pages.common.context import ViewContext
 from pages.common.entry_fields import (
     announce,

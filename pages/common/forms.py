@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from data_layer.money import yuan_to_fen
+from data_layer.domain.money import yuan_to_fen
 from pages.common.fmt import escape_markdown
 
 

@@ -22,9 +22,10 @@ from html import escape
 import streamlit as st  # noqa: E402
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from data_layer import app_settings, auth, backup, guard, settings, store
-from data_layer.errors import StoreUnavailable
-from data_layer.guard import StoreVanished
+from data_layer import app_settings, auth
+from data_layer.domain.errors import StoreUnavailable
+from data_layer.infra import backup, guard, settings, store
+from data_layer.infra.guard import StoreVanished
 from data_layer.queries import org
 from pages.common import navigation
 from pages.common.context import current, publish, render_filters

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from data_layer.auth import SignedIn
-from data_layer.roles import AREAS
+from data_layer.domain.roles import AREAS
 
 # Who may open a page: "board" (anyone, if the boards are public; else anyone signed in), "signed",
 # "desk" (signed in, every township: leaders, staff, administrators), "report" (those who enter data),

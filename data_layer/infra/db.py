@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
-from data_layer import guard, settings
-from data_layer.errors import StoreUnavailable
+from data_layer.domain.errors import StoreUnavailable
+from data_layer.infra import guard, settings
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()

@@ -6,7 +6,7 @@ import os
 from datetime import timedelta, timezone
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 CHINA = timezone(timedelta(hours=8))  # the office's clock: Beijing time (no daylight saving); the store keeps UTC
 
 

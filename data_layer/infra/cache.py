@@ -32,7 +32,7 @@ def data_version(url: str) -> tuple:
         known = _versions.get(url)
     if known is not None and now - known[0] < VERSION_TTL:
         return known[1]
-    from data_layer.db import get_engine
+    from data_layer.infra.db import get_engine
     from data_layer.models import AuditLog
 
     stmt = select(AuditLog.id, AuditLog.at, AuditLog.chain).order_by(AuditLog.id.desc()).limit(1)

@@ -11,7 +11,7 @@ from datetime import UTC
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from data_layer.db import session_scope
+from data_layer.infra.db import session_scope
 from data_layer.models import AuditLog, utcnow
 
 _KEY = "audit_chain"  # the chain's end, kept on the session while a transaction writes many rows

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from data_layer.money import yuan_to_fen
+from data_layer.domain.money import yuan_to_fen
 
 _MINUS = str.maketrans({"−": "-", "－": "-", "—": "-", "–": "-"})
 _INTEGER = re.compile(r"[+-]?\d+")

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from sqlalchemy.exc import DBAPIError, IntegrityError, InternalError, OperationalError
 from sqlmodel import Session
 
-from data_layer.errors import StoreUnavailable, ValidationFailed, label_of
+from data_layer.domain.errors import StoreUnavailable, ValidationFailed, label_of
 from data_layer.models import metadata
 
 BUSY = "数据库正忙：别人正在保存，等了一会儿仍未轮到。本次没有保存，请稍后再点一次“保存”。"
@@ -75,7 +75,7 @@ def store_unavailable(exc: DBAPIError) -> StoreUnavailable:
 def writing(url: str) -> Iterator[Session]:
     """A transaction on ``url`` whose database errors come out in words: a clash a check could not see (another
     tab saved the same first) on its field, a store that cannot take the write as ``StoreUnavailable``."""
-    from data_layer.db import session_scope
+    from data_layer.infra.db import session_scope
 
     try:
         with session_scope(url) as session:

@@ -44,15 +44,15 @@ from sqlalchemy import Connection, Integer, create_engine, func, inspect, select
 from sqlalchemy.exc import IntegrityError, InternalError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from data_layer import guard, migrate, settings
-from data_layer.audit import append
-from data_layer.cache import clear_reads
-from data_layer.db import get_engine, session_scope
-from data_layer.errors import StoreUnavailable, ValidationFailed
+from data_layer.domain.errors import StoreUnavailable, ValidationFailed
+from data_layer.domain.roles import Actor
+from data_layer.domain.table_names import TABLE_NAMES
+from data_layer.infra import guard, migrate, settings
+from data_layer.infra.audit import append
+from data_layer.infra.cache import clear_reads
+from data_layer.infra.db import get_engine, session_scope
+from data_layer.infra.store_errors import GONE, store_unavailable
 from data_layer.models import Account, AppSetting, AuditLog, SignIn, metadata
-from data_layer.roles import Actor
-from data_layer.store_errors import GONE, store_unavailable
-from data_layer.table_names import TABLE_NAMES
 
 FORMAT, VERSION, SUFFIX = "dpf-backup", 1, ".dpfbak"
 KEEP_DAILY = 14

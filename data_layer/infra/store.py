@@ -7,9 +7,10 @@ from collections.abc import Callable
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel
 
-from data_layer import audit, auth, guard, migrate
-from data_layer.cache import clear_reads
-from data_layer.db import dispose_engines, get_engine, session_scope
+from data_layer import auth
+from data_layer.infra import audit, guard, migrate
+from data_layer.infra.cache import clear_reads
+from data_layer.infra.db import dispose_engines, get_engine, session_scope
 from data_layer.models import AppSetting
 
 

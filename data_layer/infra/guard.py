@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from data_layer import settings
+from data_layer.infra import settings
 
 STORE_ID = "store.id"  # the appsetting row that names a store
 VANISHED = (
@@ -132,7 +132,7 @@ def store_id(url: str) -> str | None:
     from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 
-    from data_layer.db import get_engine
+    from data_layer.infra.db import get_engine
     from data_layer.models import AppSetting
 
     try:
