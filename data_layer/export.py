@@ -13,7 +13,7 @@ import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import pandas as pd
 from openpyxl import Workbook
@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from data_layer.infra.settings import CHINA
+from data_layer.domain import text
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE7FF")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,20 +52,12 @@ class Sheet:
     totals: Sequence[str] = ()
     formats: Mapping[str, str] = field(default_factory=dict)
     widths: Mapping[str, float] = field(default_factory=dict)
-
-
-def as_of_text(taken_at: datetime | None) -> str:
-    """A time as the office reads it, in Beijing time: the store keeps UTC, so a naive time is UTC too."""
-    if taken_at is None:
-        return "—"
-    aware = taken_at if taken_at.tzinfo else taken_at.replace(tzinfo=UTC)
-    local = aware.astimezone(CHINA)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}（北京时间）"
+    total_row: Sequence | None = None  # a 合计 row worked out by the caller (from stored values), not summed here
 
 
 def period_text(start: date, end: date) -> str:
-    """“2023年1月1日至2023年6月30日”."""
-    return f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
+    """The period on a sheet's heading (the text module's words)."""
+    return text.period(start, end)
 
 
 def column_kind(table: pd.DataFrame, column: str, formats: Mapping[str, str]) -> str | None:
@@ -89,7 +81,7 @@ def clean(value: object, kind: str | None) -> object:
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     if isinstance(value, datetime) and value.tzinfo:
-        value = value.astimezone(CHINA).replace(tzinfo=None)  # Excel has no time zones: Beijing time
+        value = text.local(value).replace(tzinfo=None)  # Excel has no time zones: Beijing time
     if isinstance(value, float) and kind not in ("text",):
         value = round(value, 8 if kind == "pct" else 6)
     return value
@@ -109,7 +101,7 @@ def _write_sheet(ws, sheet: Sheet, *, filter_label: str, period: str | None, tak
     ws["A1"].font = Font(size=14, bold=True)
     ws.append([f"筛选：{filter_label}"])
     ws.append([f"期间：{period or '—'}"])
-    ws.append([f"数据最后更新：{as_of_text(taken_at)}"])
+    ws.append([f"数据最后更新：{text.as_of(taken_at)}"])
     ws.append(columns)
     for cell in ws[HEADER_ROW]:
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
@@ -117,7 +109,12 @@ def _write_sheet(ws, sheet: Sheet, *, filter_label: str, period: str | None, tak
     for row in table.itertuples(index=False):
         ws.append([clean(v, kinds[c]) for v, c in zip(row, table.columns, strict=True)])
     last = ws.max_row
-    if sheet.totals and len(table):
+    if sheet.total_row is not None and len(table):
+        ws.append([clean(v, kinds[c]) for v, c in zip(sheet.total_row, table.columns, strict=True)])
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+        last = ws.max_row
+    elif sheet.totals and len(table):
         unknown = set(sheet.totals) - set(table.columns)
         if unknown:
             raise ValueError(f"no such column to total: {sorted(unknown)}")
@@ -230,3 +227,61 @@ def csv_table(table: pd.DataFrame, formats: Mapping[str, str] | None = None) -> 
 def to_csv(table: pd.DataFrame, formats: Mapping[str, str] | None = None) -> bytes:
     """CSV that Chinese Excel opens correctly (UTF-8 with a byte-order mark), without float noise."""
     return csv_table(table, formats).to_csv(index=False).encode("utf-8-sig")
+
+
+# --- a board's tables (data_layer/views/board.py) ------------------------------------------------------------
+
+# How a column kind of a board's table is written: Excel's number format (FORMATS) for its cells.
+KIND_FORMATS = {"wan": "money", "yuan": "money", "pct": "pct", "count": "int", "decimal": "general", "text": "text"}
+
+
+def sheet_of(table) -> Sheet:
+    """A board's ``Table`` as a sheet: each cell the number a reader sees (万元 and 元 rounded half-up as the text
+    module rounds them, a share as 0.526 shown as 52.6%, a stored time in Beijing time), and the 合计 row worked
+    out from the stored values (fen), never by adding rounded cells."""
+    from data_layer.views.board import cell_number, downloaded
+
+    table = downloaded(table)
+    numbers = table.numbers(with_total=False)
+    total = table.total_row()
+    formats = {c.name: KIND_FORMATS[c.kind] for c in table.columns if c.kind in KIND_FORMATS}
+    widths = {c.name: 50.0 for c in table.columns if c.width == "large"}
+    return Sheet(
+        numbers,
+        table.title,
+        name=table.sheet or table.title,
+        formats=formats,
+        widths=widths,
+        total_row=None if total is None else [cell_number(c.kind, total[c.name]) for c in table.columns],
+    )
+
+
+def tables_workbook(tables: Sequence, *, filter_label: str, period: str | None, taken_at: datetime | None) -> bytes:
+    """A board's download: one sheet per table, each under the filter, the period and the as-of time."""
+    return workbook([sheet_of(t) for t in tables], filter_label=filter_label, period=period, taken_at=taken_at)
+
+
+def table_csv(table) -> bytes:
+    """A board's table as CSV, as the screen shows it: money rounded as printed, a share as 52.6 under “（%）”,
+    times in Beijing time; the 合计 row too. UTF-8 with a byte-order mark (Chinese Excel opens it right)."""
+    from data_layer.views.board import cell_number, downloaded
+
+    table = downloaded(table)
+    frame = table.with_total()
+    out = {}
+    for c in table.columns:
+        header = f"{c.name}（%）" if c.kind == "pct" and "%" not in c.name else c.name
+        cells = []
+        for v in frame[c.name]:
+            if text.missing(v):
+                cells.append("")
+            elif c.kind == "pct":
+                cells.append(str(text.pct_number(v)))
+            elif c.kind in ("wan", "yuan", "decimal"):
+                cells.append(str(text.number(c.kind, v)))
+            elif c.kind == "time":
+                cells.append(text.short_time(v))
+            else:
+                cells.append(str(cell_number(c.kind, v)))
+        out[header] = cells
+    return pd.DataFrame(out).to_csv(index=False).encode("utf-8-sig")

@@ -86,12 +86,24 @@ def yuan(fen: float | int | Decimal | None, *, unit: bool = True) -> str:
     return _grouped(number, 2) + (" 元" if unit else "")
 
 
-def whole_yuan(fen: float | int | Decimal | None) -> str:
-    """A bound or a standard in whole 元 where it has no fen: 600,000 fen → “6,000 元”, 5,050 → “50.50 元”."""
+def whole_yuan(fen: float | int | Decimal | None, *, unit: bool = True) -> str:
+    """A bound or a standard in whole 元 where it has no fen: 600,000 fen → “6,000 元”, 5,050 → “50.50 元”;
+    ``unit=False`` leaves the unit off (a range “100–500 元” names it once)."""
     number = yuan_number(fen)
     if number is None:
         return NONE
-    return (_grouped(number, 0) if number == number.to_integral_value() else _grouped(number, 2)) + " 元"
+    return (_grouped(number, 0) if number == number.to_integral_value() else _grouped(number, 2)) + (
+        " 元" if unit else ""
+    )
+
+
+def yuan_input(fen: float | int | Decimal | None) -> str:
+    """A fen amount as it is typed back into a 元 field: 600,000 fen → “6000”, 600,050 → “6000.50”, none → “”.
+    No separators and no unit, so data_layer/domain/inputs.py (``parse_yuan``) reads it back to the same fen."""
+    number = yuan_number(fen)
+    if number is None:
+        return ""
+    return f"{number:.0f}" if number == number.to_integral_value() else f"{number:.2f}"
 
 
 def report_money(fen: int | Decimal) -> str:
@@ -125,6 +137,26 @@ def pct(share: float | Decimal | None, places: int = 1) -> str:
     return NONE if number is None else f"{number:.{places}f}%"
 
 
+def rate(share: float | Decimal | None) -> str:
+    """A rule's rate as the policy writes it: 0.015 → “1.5%”, 0.9 → “90%”, no trailing zeros (four decimals at
+    most). A measured share is ``pct``, always with its decimal."""
+    number = pct_number(share, 4)
+    return NONE if number is None else f"{_bare(number)}%"
+
+
+def percent_input(share: float | Decimal | None) -> str:
+    """A share as it is typed back into a field in percent points: 0.08 → “8”, 0.125 → “12.5”, none → “”
+    (``parse_percent`` in data_layer/domain/inputs.py reads it back)."""
+    number = pct_number(share, 4)
+    return "" if number is None else _bare(number)
+
+
+def _bare(number: Decimal) -> str:
+    """No trailing zeros, no exponent, no separators: Decimal("8.0000") → “8”, Decimal("100") → “100”."""
+    text = f"{number.normalize():f}"
+    return "0" if text == "-0" else text
+
+
 def count(value: float | int | Decimal | None, unit: str = "") -> str:
     """1536 → “1,536”, with its unit: “1,536 篇”. A value with a fraction keeps one decimal (“2.5 人”)."""
     if missing(value):
@@ -143,6 +175,12 @@ def decimal_text(value: float | int | Decimal | None, places: int = 2) -> str:
         return NONE
     number = _half_up(_decimal(value), places).normalize()
     return _grouped(number, max(-number.as_tuple().exponent, 0))
+
+
+def head_count(value: float | int | Decimal | None) -> str:
+    """A weighted head count of disabled staff (残保金), as the rule computes it: 2, 0.5, 1.6667 — four decimals at
+    most, for a month's share of a year (1/12 → 0.0833) reads back near enough to check by hand."""
+    return decimal_text(value, 4)
 
 
 # --- dates, periods, times --------------------------------------------------------------------------------
@@ -228,10 +266,22 @@ def as_of(moment: datetime | str | None) -> str:
     return NONE if missing(moment) else f"{time(moment)}（北京时间）"
 
 
+def compact_day(d: date) -> str:
+    """2023-11-29 → “20231129” (a day in a downloaded file's name)."""
+    return f"{d.year:04d}{d.month:02d}{d.day:02d}"
+
+
 def stamp(moment: datetime | None = None) -> str:
     """“20231129” of a moment's Beijing date (now by default): the day in a downloaded file's name."""
     at = local(moment or datetime.now(UTC))
-    return f"{at.year:04d}{at.month:02d}{at.day:02d}"
+    return compact_day(at.date())
+
+
+def file_stamp(moment: datetime | None = None) -> str:
+    """“20261207-175500” of a moment in Beijing time (now by default), to the second: a file name that sorts by
+    when it was made (a backup). A time without a zone is UTC, as everywhere here."""
+    at = local(moment or datetime.now(UTC))
+    return f"{compact_day(at.date())}-{at.hour:02d}{at.minute:02d}{at.second:02d}"
 
 
 # --- a figure's value in words, by its kind ----------------------------------------------------------------

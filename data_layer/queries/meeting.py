@@ -17,7 +17,7 @@ from sqlalchemy import String, and_, cast, func, select
 
 from data_layer.checks import findings
 from data_layer.documents.colours import LEVEL_COLOURS, STATUS_COLOURS, subsidy_colours
-from data_layer.domain.money import fen_to_wan
+from data_layer.domain import text
 from data_layer.domain.pacing import DEFAULT_THRESHOLDS, STATUS_LABELS, PaceThresholds
 from data_layer.domain.scope import Scope
 from data_layer.models import Article, AuditLog, Disbursement, IndicatorValue, MeetingPack, ProgressEntry
@@ -60,7 +60,7 @@ def format_value(kind: str, value: float | None, unit: str = "") -> str:
     if kind == "pct":
         return f"{value * 100:.1f}%"
     if kind == "wan":
-        return f"{fen_to_wan(int(round(value))):,} 万元"
+        return text.wan(value)
     return f"{value:,.0f}" + (f" {unit}" if unit else "")
 
 

@@ -241,3 +241,119 @@ def with_legend(fig: go.Figure, height: int) -> go.Figure:
 def show(fig: go.Figure, key: str) -> None:
     # theme=None keeps our font sizes (the default theme shrinks ticks to 12 px).
     st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "staticPlot": False}, key=key)
+
+
+# --- a board's chart (data_layer/views/board.py) ----------------------------------------------------------------
+
+
+def draw(chart, *, height: int | None = None, room: float = 1.3, text_room: int = 30) -> go.Figure:
+    """The plotly figure of a board's ``Chart``: the values it plots are the numbers the text module prints
+    (万元 rounded half-up, shares in percent points), its labels the words every other output uses."""
+    first = chart.series[0]
+    values = [v or 0.0 for v in first.numbers]
+    colours = list(first.colours) if first.colours else PRIMARY
+    if chart.shape == "bars":
+        ticks = chart.series[1].numbers if len(chart.series) > 1 else None
+        pct = first.kind == "pct"
+        largest = max([*values, *[t or 0 for t in ticks or []], 0.0])
+        return hbar(
+            list(chart.categories),
+            values,
+            text=chart.bar_labels,
+            colours=colours if len(colours) == len(values) or isinstance(colours, str) else colours[0],
+            x_max=max(100.0, largest * 1.1) if pct else max(largest * room, 1.0),
+            marker_at=float(chart.marker.number) if chart.marker is not None else None,
+            marker_label=f"{chart.marker.label} {chart.marker.text}" if chart.marker is not None else "",
+            targets=ticks,
+            height=height or 40 + 38 * len(values),
+            text_room=text_room,
+        )
+    if chart.shape == "stacked":
+        return stacked_hbars(
+            list(chart.categories),
+            {s.name: [v or 0.0 for v in s.numbers] for s in chart.series},
+            colours=[s.colours[0] if s.colours else PRIMARY for s in chart.series],
+            totals_text=chart.bar_labels,
+            height=height,
+        )
+    if chart.shape == "columns":
+        return stacked_bars(
+            list(chart.categories),
+            {s.name: [v or 0.0 for v in s.numbers] for s in chart.series},
+            colours=[s.colours[0] if s.colours else PRIMARY for s in chart.series],
+            height=height or 400,
+        )
+    if chart.shape == "pace":
+        done, pace = chart.series
+        return line_vs_pace(list(chart.categories), done.numbers, pace.numbers, unit=done.unit, height=height or 320)
+    if chart.shape == "bars_line":
+        return bars_with_line(chart, height or 360)
+    if chart.shape == "steps":
+        return steps(chart, height or 320)
+    raise ValueError(f"no drawing for a chart of shape {chart.shape}")
+
+
+def bars_with_line(chart, height: int) -> go.Figure:
+    """Columns of the first series (their values on top), the second as a line on an axis of its own (e.g. the
+    months' amounts in 万元 and their recipients)."""
+    bars, line = chart.series
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=list(chart.categories),
+                y=bars.numbers,
+                name=f"{bars.name}（{bars.axis_unit}）",
+                marker_color=PRIMARY,
+                text=[t.removesuffix(f" {bars.axis_unit}") for t in bars.texts],
+                textposition="outside",
+            ),
+            go.Scatter(
+                x=list(chart.categories),
+                y=line.numbers,
+                name=line.name,
+                yaxis="y2",
+                mode="lines+markers",
+                line=dict(color="#d97706", width=3),
+            ),
+        ]
+    )
+    fig.update_layout(
+        # units in the legend: plotly would turn a vertical axis title's Chinese characters on their side
+        yaxis=dict(tickformat=",.0f", rangemode="tozero"),
+        yaxis2=dict(overlaying="y", side="right", tickformat=",.0f", rangemode="tozero", showgrid=False),
+    )
+    return with_legend(fig, height)
+
+
+def steps(chart, height: int) -> go.Figure:
+    """A cumulative count by day as a step line, its last value written at its end (a campaign's inspections)."""
+    series = chart.series[0]
+    fig = go.Figure(
+        go.Scatter(
+            x=list(chart.categories),
+            y=series.numbers,
+            mode="lines",
+            line=dict(shape="hv", color=PRIMARY, width=4),
+            hoverinfo="skip",
+        )
+    )
+    if chart.categories:
+        fig.add_annotation(
+            x=chart.categories[-1],
+            y=series.numbers[-1],
+            text=chart.bar_labels[-1],
+            showarrow=True,
+            arrowhead=0,
+            ax=-60,
+            ay=-30,
+            xanchor="right",
+            font=dict(size=18),
+            bgcolor="white",
+        )
+    fig.update_layout(height=height, font=FONT, margin=dict(l=10, r=30, t=40, b=10), showlegend=False)
+    fig.update_layout(plot_bgcolor="white")
+    fig.update_xaxes(tickfont=dict(size=16), gridcolor="#e5e7eb", automargin=True)
+    fig.update_yaxes(
+        title_text=series.unit, rangemode="tozero", gridcolor="#e5e7eb", tickformat=",.0f", automargin=True
+    )
+    return fig

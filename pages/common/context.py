@@ -12,10 +12,11 @@ from datetime import date, datetime
 
 import streamlit as st
 
+from data_layer import access
 from data_layer.auth import SignedIn
 from data_layer.domain import text
 from data_layer.domain.roles import Actor
-from data_layer.domain.scope import PERIODS, FilterSpec, Scope, make_scope, parse_params, to_params
+from data_layer.domain.scope import PERIODS, FilterSpec, Scope, parse_params, to_params
 from data_layer.queries import org
 from pages.common.fmt import escape_markdown
 
@@ -37,17 +38,17 @@ class ViewContext:
     def actor(self) -> Actor | None:
         return self.who.actor if self.who else None
 
+    @property
+    def view(self) -> access.View:
+        """What the data layer builds this page's boards for: the store, the account's rights, the filter, today."""
+        return access.view(self.url, self.actor, self.spec, self.today)
+
     def units_label(self) -> str:
         """“全县” (全市, 全省 for a store of several counties), or the chosen townships (and counties)."""
-        if self.townships:
-            shown = "、".join(self.townships[:4])
-            return shown + (f" 等 {len(self.townships)} 个乡镇" if len(self.townships) > 4 else "")
-        if self.multi_county:
-            return "、".join(self.counties) if self.counties else org.whole_area(org.counties(self.url))
-        return "全县"
+        return self.view.units_label()
 
     def label(self) -> str:
-        return f"{self.spec.label()} · {self.units_label()}"
+        return self.view.label()
 
     def query_params(self) -> dict[str, str | list[str]]:
         return to_params(self.spec)
@@ -100,10 +101,10 @@ def render_filters(url: str, who: SignedIn | None = None) -> ViewContext:
         all_towns = "所选县区（全部乡镇）"
     if chosen_counties:
         towns = towns[towns["county"].isin(chosen_counties)]
-    own = who is not None and not who.actor.kind.every_township
-    if own:  # the officer's own township only
-        towns = org.townships(url)
-        towns = towns[towns["township_id"] == who.actor.township_id]
+    rights = access.of(who.actor if who else None)
+    own = not rights.every_township
+    if own:  # the filter shows what the data layer reads for this account: the officer's own township
+        towns = access.readable_townships(url, rights)
         asked = [t for t in st.session_state.f_townships if t not in set(towns["label"])]
         st.session_state.f_townships = list(towns["label"])
     options = list(towns["label"])  # unique: the filter (and the URL) name one township each
@@ -125,9 +126,7 @@ def render_filters(url: str, who: SignedIn | None = None) -> ViewContext:
         counties=tuple(chosen_counties),
     )
     _sync_url(spec)
-    name_to_id = dict(zip(towns["label"], towns["township_id"], strict=True))
-    county_ids = counties[counties["county"].isin(chosen_counties)]["county_id"]
-    scope = make_scope(spec, [int(name_to_id[t]) for t in spec.townships], [int(c) for c in county_ids])
+    scope = access.scope(url, access.of(who.actor if who else None), spec)  # the data layer narrows it
     return ViewContext(
         url=url,
         spec=spec,
