@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Index, MetaData, Numeric, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, MetaData, Numeric, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 # Named constraints let Alembic's SQLite batch mode drop and recreate them.
@@ -569,8 +569,23 @@ class LockOverride(SQLModel, table=True):
 # --- audit and provenance -------------------------------------------------------------
 
 
+# Audit entries that record no change of data: a sign-in, a failed sign-in, a sign-out (data_layer/auth.py), and the
+# record of a download (an unmasked export's FileLog, whose snapshot — ``json.dumps`` of the row, services/_core.py
+# ``snapshot`` — names its kind “export.…”). Every other entry records data created, changed, deleted or restored.
+SIGN_IN_ACTIONS = ("login", "login_failed", "logout")
+AUDIT_DATA_ONLY = (
+    "action NOT IN (" + ", ".join(f"'{a}'" for a in SIGN_IN_ACTIONS) + ")"
+    """ AND (table_name <> 'filelog' OR coalesce("after", '') NOT LIKE '%"kind": "export.%')"""
+)
+
+
 class AuditLog(SQLModel, table=True):
-    __table_args__ = (Index("ix_auditlog_table_row", "table_name", "row_id"),)
+    __table_args__ = (
+        Index("ix_auditlog_table_row", "table_name", "row_id"),
+        # the newest entry that changed data (the store's data version, 数据最后更新: data_layer/infra/cache.py),
+        # found in one step however many sign-ins came after it (migration 0013)
+        Index("ix_auditlog_data", "id", sqlite_where=text(AUDIT_DATA_ONLY), postgresql_where=text(AUDIT_DATA_ONLY)),
+    )
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
     actor: str = Field(max_length=40)

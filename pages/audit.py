@@ -1,5 +1,6 @@
 """操作记录 (administrators): every change and sign-in, filtered by day, person, table and the filter row's
-township; whether the chain of the log is whole; an Excel copy.
+township; whether the chain of the log is whole; an Excel copy. Records and the rows a change points at read
+by name (the record's number beside it), times in Beijing time (data_layer/queries/audit_log.py).
 
 The days are the page's own: the filter row's year is a year of the work's data, while the log is about
 when people did things (a 2023 figure corrected today)."""
@@ -25,7 +26,8 @@ COLUMNS = {
     "who": "操作人",
     "action_name": "操作",
     "table_name": "数据表",
-    "row_id": "记录",
+    "record": "记录",  # its name where it has one (a township, an item, an employer …)
+    "row_id": "记录编号",
     "changes": "改动（原值 → 新值）",
     "link": "打开记录",
 }
@@ -118,7 +120,7 @@ def choose(ctx: ViewContext) -> audit_log.AuditFilter:
 def label(ctx: ViewContext, chosen: audit_log.AuditFilter) -> str:
     parts = [ctx.units_label()]
     if chosen.start:
-        parts.append(f"{chosen.start:%Y-%m-%d} 至 {chosen.end:%Y-%m-%d}")
+        parts.append(f"{text.iso_day(chosen.start)} 至 {text.iso_day(chosen.end)}")
     if chosen.actor:
         parts.append(f"操作人 {chosen.actor}")
     if chosen.table:

@@ -1,15 +1,19 @@
-"""操作记录: the query against the raw log, the changes in words, the filters, and the page's chain status."""
+"""操作记录: the query against the raw log, the changes in words (rows named, not numbered), the filters, Beijing
+time, and the page's chain status."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
+from data_layer import auth
+from data_layer.domain import text as words
 from data_layer.queries import audit_log
 from data_layer.queries.audit_log import AuditFilter
-from data_layer.services import projects
+from data_layer.services import locks, org, projects
 from data_layer.services.projects import PROGRESS
 from data_layer.services.records import services_for
 from tests.conftest import person, rows, shown
@@ -77,9 +81,134 @@ def test_the_page_says_the_chain_is_whole_and_names_a_row_changed_in_the_databas
     at = page(reference_url)
     assert not at.exception, at.exception
     assert any("防篡改校验：完整" in shown(s.value) for s in at.success)
-    assert len(at.dataframe[0].value) == rows(reference_url, "SELECT COUNT(*) AS n FROM auditlog")[0]["n"]
+    grid = at.dataframe[0].value
+    assert len(grid) == rows(reference_url, "SELECT COUNT(*) AS n FROM auditlog")[0]["n"]
+    assert list(grid.columns[4:7]) == ["数据表", "记录", "记录编号"]
+    assert (
+        f"乡镇（街道）：{rows(reference_url, 'SELECT name FROM township WHERE id = ?', (i['township'],))[0]['name']}"
+        in (grid["改动（原值 → 新值）"].iloc[0])
+    )
     tampered = rows(reference_url, "SELECT MIN(id) AS id FROM auditlog")[0]["id"]
     with create_engine(reference_url).begin() as conn:  # a SQL client, behind the app's back
         conn.execute(text("UPDATE auditlog SET actor = '县长' WHERE id = :id"), {"id": tampered})
     at = page(reference_url)
     assert any(f"第 {tampered} 条" in shown(e.value) for e in at.error)
+
+
+def named_ids(url: str) -> tuple[dict, dict]:
+    """The reference rows' ids (tests/test_services.py ``ids``, with a second township) and their names."""
+    i = ids(url)
+    i["other"] = rows(url, "SELECT id FROM township WHERE id <> ? ORDER BY id", (i["township"],))[0]["id"]
+    name = lambda table, key: rows(url, f"SELECT name FROM {table} WHERE id = ?", (i[key],))[0]["name"]  # noqa: E731
+    names = {key: name("projectitem", key) for key in ("item", "county_item")}
+    names |= {key: name("township", key) for key in ("township", "other")}
+    return i, names
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"township_id": "other"}, ["乡镇（街道）：{township} → {other}"]),
+        (
+            {"item_id": "county_item", "township_id": None},
+            ["指标：{item} → {county_item}", "乡镇（街道）：{township} → （空）"],
+        ),
+        ({"quantity": 4}, ["数量：3 → 4"]),
+    ],
+    ids=["township", "item and township", "no row named"],
+)
+def test_a_changed_entry_names_its_item_and_township_not_their_numbers(reference_url, values, expected):
+    i, names = named_ids(reference_url)
+    record = entry(reference_url, i)
+    changed = {field: i[key] if isinstance(key, str) else key for field, key in values.items()}
+    services_for(PROGRESS).update(db_url=reference_url, actor=person("王五"), record_id=record, values=changed)
+    found, _ = audit_log.entries(reference_url, AuditFilter(actor="王五"))
+    change = found.iloc[0]["changes"]
+    for words_expected in expected:
+        assert words_expected.format(**names) in change, change
+    for field, key in changed.items():
+        if key is not None and field.endswith("_id"):
+            assert f"：{key}" not in change and f"→ {key}" not in change  # no bare number
+    created = audit_log.entries(reference_url, AuditFilter(actor="李四"))[0].iloc[0]
+    assert f"指标：{names['item']}；乡镇（街道）：{names['township']}；" in created["changes"]
+    # an entry has no name: its record is its number, in both columns
+    assert (found.iloc[0]["record"], found.iloc[0]["row_id"]) == (str(record), str(record))
+
+
+def rename_township(url: str, i: dict) -> None:
+    org.update_township(
+        db_url=url,
+        actor=person("王五"),
+        township_id=i["township"],
+        name="鲁村新镇",
+        kind="镇",
+        sort_order=0,
+        active=True,
+    )
+
+
+def add_account(url: str, i: dict) -> None:
+    auth.create_account(
+        url,
+        username="zhangsan",
+        display_name="张三",
+        role="township",
+        password="correct-horse",
+        township_id=i["township"],
+        by=person("王五"),
+    )
+
+
+def close_may(url: str, i: dict) -> None:
+    locks.close_months(db_url=url, actor=person("王五"), months=[date(2023, 5, 1)], today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("write", "table", "record", "change"),
+    [
+        (rename_township, "township", "鲁村新镇", "名称：鲁村镇 → 鲁村新镇"),
+        (add_account, "account", "张三（zhangsan）", "账号 zhangsan"),
+        (close_may, "periodlock", "2023年5月", "月份：2023-05-01"),
+    ],
+    ids=["township", "account", "结账"],
+)
+def test_a_record_reads_by_its_name_with_its_number_beside(reference_url, write, table, record, change):
+    i, _ = named_ids(reference_url)
+    write(reference_url, i)
+    found, _ = audit_log.entries(reference_url, AuditFilter(table=table))
+    newest = found.iloc[0]
+    stored = rows(reference_url, "SELECT row_id FROM auditlog WHERE id = ?", (int(newest["id"]),))[0]["row_id"]
+    assert (newest["record"], newest["row_id"]) == (record, stored)
+    assert change in newest["changes"], newest["changes"]
+
+
+def test_a_renamed_row_reads_by_its_current_name_and_a_gone_one_says_so(reference_url):
+    i, _ = named_ids(reference_url)
+    entry(reference_url, i, "李四")
+    rename_township(reference_url, i)
+    created = audit_log.entries(reference_url, AuditFilter(actor="李四"))[0].iloc[0]
+    assert "乡镇（街道）：鲁村新镇；" in created["changes"]
+    gone = 987_654
+    names = audit_log.names_of(reference_url, [("projectitem", gone), ("township", i["township"])])
+    after = f'{{"item_id": {gone}, "township_id": {i["township"]}}}'
+    assert audit_log.changes(None, after, "progressentry", names) == f"指标：#{gone}（已删除）；乡镇（街道）：鲁村新镇"
+    assert audit_log.record_name("projectitem", str(gone), names) == f"#{gone}（已删除）"
+
+
+def test_times_read_in_beijing_time(reference_url):
+    i, _ = named_ids(reference_url)
+    entry(reference_url, i)
+    found, _ = audit_log.entries(reference_url, AuditFilter(actor="李四"))
+    stored = rows(reference_url, "SELECT at FROM auditlog WHERE id = ?", (int(found.iloc[0]["id"]),))[0]["at"]
+    utc = datetime.fromisoformat(str(stored)).replace(tzinfo=UTC)
+    shown_at = found.iloc[0]["at"]
+    assert shown_at.utcoffset().total_seconds() == 8 * 3600 and shown_at == utc
+    assert words.short_time(utc) == f"{shown_at:%Y-%m-%d %H:%M}"
+
+
+def test_a_restore_names_the_backup_by_its_time_in_beijing_time(reference_url):
+    from data_layer.infra import backup
+
+    result = backup.restore_backup(reference_url, backup.make_backup(reference_url), actor=person("王五"))
+    restore = audit_log.entries(reference_url, AuditFilter(table="backup"))[0].iloc[0]
+    assert restore["action_name"] == "恢复" and restore["record"] == f"{words.short_time(result.made_at)} 的备份"

@@ -1,6 +1,10 @@
 """The audit log as a chain: each row carries a hash over its content and the previous row's hash, so a
 row deleted or changed directly in the database (a SQL client, a copied file) breaks the chain at a
-place ``verify`` names. Rows written before the chain existed are sealed once, in order, on start."""
+place ``verify`` names. Rows written before the chain existed are sealed once, in order, on start.
+
+Not every entry records a change of data: sign-ins, failed sign-ins, sign-outs and the record of a download are
+in the log too. :func:`newest_data_entry` is the newest entry that changed data — the store's data version
+(data_layer/infra/cache.py) and 数据最后更新 (data_layer/queries/org.py ``last_write``)."""
 
 from __future__ import annotations
 
@@ -8,11 +12,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC
 
-from sqlalchemy import text
+from sqlalchemy import Select, text
 from sqlmodel import Session, select
 
 from data_layer.infra.db import session_scope
-from data_layer.models import AuditLog, utcnow
+from data_layer.models import AUDIT_DATA_ONLY, AuditLog, utcnow
 
 _KEY = "audit_chain"  # the chain's end, kept on the session while a transaction writes many rows
 _LOCK = 0x61756469  # PostgreSQL: one appender at a time, so two transactions never fork the chain
@@ -43,6 +47,20 @@ def append(session: Session, row: AuditLog) -> None:
     row.chain = link(_chain_end(session), row)
     session.info[_KEY] = row.chain
     session.add(row)
+
+
+def newest_data_entry() -> Select:
+    """The newest entry that created, changed, deleted or restored data (an import, 结账, a restored backup, a
+    setting, an account included): its id, time and chain hash. Sign-ins, failed sign-ins, sign-outs and recorded
+    downloads leave it as it was. The condition is written as the partial index ``ix_auditlog_data`` is (literal
+    SQL, no bound values), so both engines read the one newest id from that index instead of walking back
+    through every sign-in after it."""
+    return (
+        select(AuditLog.id, AuditLog.at, AuditLog.chain)
+        .where(text(AUDIT_DATA_ONLY))
+        .order_by(AuditLog.id.desc())
+        .limit(1)
+    )
 
 
 def seal(url: str) -> int:

@@ -2,9 +2,21 @@
 
 Several app processes may serve one store (a city or province on PostgreSQL behind a proxy). Clearing the
 cache after a write only clears the writing process's; so every cached read is also keyed by the store's
-data version — the newest audit entry, which every write appends in its own transaction (and which a
-restored backup replaces) —, read at most every ``VERSION_TTL`` seconds per process. A write in one process
-is then seen by every other on its next rerun.
+data version, read at most every ``VERSION_TTL`` seconds per process. A write in one process is then seen by
+every other on its next rerun.
+
+The data version is the newest audit entry that changed data (data_layer/infra/audit.py ``newest_data_entry``):
+every write appends one in its own transaction, and a restored backup replaces the log and appends its own
+(a new id and chain hash: a new version, never an earlier one again). Sign-ins, failed sign-ins, sign-outs and
+recorded downloads are audited too but change no figure, so they are left out: a sign-in neither empties every
+process's caches nor moves 数据最后更新 (data_layer/queries/org.py ``last_write``, the same entry's time).
+
+Why a partial index rather than a version row that every data write bumps: the audit entry is already written
+in every data write's transaction, through one function, on both engines; an index over the entries that
+change data (``ix_auditlog_data``, migration 0013) makes “the newest of them” one index step on SQLite and
+PostgreSQL alike, however many sign-ins came after it. A version row would be a second thing every writer (the
+services, the bulk path, accounts, settings, a restore) must remember to bump, a row every write contends on,
+and one more table in every backup; the index needs none of that and nothing that writes has to change.
 """
 
 from __future__ import annotations
@@ -17,7 +29,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import streamlit as st
-from sqlalchemy import select
 
 F = TypeVar("F", bound=Callable[..., Any])
 VERSION_TTL = 0.5  # seconds: one page run reads the version once, however many queries it makes
@@ -26,18 +37,18 @@ _lock = threading.Lock()
 
 
 def data_version(url: str) -> tuple:
-    """The store's newest audit entry (id, time, chain hash): changes with every write, in every process."""
+    """The store's newest audit entry that changed data (id, time, chain hash): changes with every write of data,
+    in every process, and with nothing else."""
     now = time.monotonic()
     with _lock:
         known = _versions.get(url)
     if known is not None and now - known[0] < VERSION_TTL:
         return known[1]
+    from data_layer.infra.audit import newest_data_entry
     from data_layer.infra.db import get_engine
-    from data_layer.models import AuditLog
 
-    stmt = select(AuditLog.id, AuditLog.at, AuditLog.chain).order_by(AuditLog.id.desc()).limit(1)
     with get_engine(url).connect() as conn:
-        row = conn.execute(stmt).first()
+        row = conn.execute(newest_data_entry()).first()
     version = tuple(str(v) for v in row) if row else ()
     with _lock:
         _versions[url] = (now, version)

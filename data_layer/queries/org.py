@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 
 from data_layer.domain.scope import Scope
+from data_layer.infra.audit import newest_data_entry
 from data_layer.infra.cache import cached_query
 from data_layer.models import (
     Article,
@@ -90,8 +91,10 @@ def demo_present(url: str) -> bool:
 
 @cached_query
 def last_write(url: str) -> datetime | None:
-    """When the store last changed (the audit log's newest entry): “数据截至”."""
-    return scalar(url, select(func.max(AuditLog.at)))
+    """When the store's data last changed (数据最后更新): the time of the newest audit entry that changed data —
+    the entry the data version is (data_layer/infra/audit.py ``newest_data_entry``), so a sign-in, a sign-out
+    or a recorded download moves neither."""
+    return scalar(url, newest_data_entry().with_only_columns(AuditLog.at))
 
 
 def townships_in_scope(url: str, scope: Scope) -> pd.DataFrame:
