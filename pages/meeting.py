@@ -7,22 +7,18 @@ presentation clicker; and, before the meeting, freezing a pack, the list of pack
 
 from __future__ import annotations
 
-from html import escape
-
 import streamlit as st
 
-from data_layer import app_settings
-from data_layer.documents.colours import PRIMARY
 from data_layer.documents.meeting_deck import PPTX_MIME, meeting_deck
 from data_layer.domain import text
 from data_layer.domain.errors import ValidationFailed
 from data_layer.queries import meeting, org
-from data_layer.queries.meeting import format_value
 from data_layer.services import meetings as service
-from pages.common.charts import STATUS_COLOURS, STATUS_MARKS
+from data_layer.views.meeting import slides
 from pages.common.context import ViewContext, current
 from pages.common.fmt import escape_markdown
 from pages.common.forms import field_error, saved_toast
+from pages.common.slides import keys_script, slide_html
 from pages.common.ui import empty
 
 PACK_PARAM, SLIDE_PARAM, AUTO_PARAM = "pack", "slide", "auto"
@@ -45,7 +41,7 @@ def render_packs(ctx: ViewContext) -> None:
     if actor is not None and actor.kind.enters:
         render_freeze(ctx)
     st.subheader("已冻结的会议数据")
-    found = meeting.packs(ctx.url)
+    found = meeting.packs(ctx.url, ctx.view.access)
     if found.empty:
         empty("还没有冻结的会议数据。会前由科室人员按上方筛选条件冻结一份，会上放映的就是这份数据。")
         return
@@ -65,7 +61,7 @@ def render_freeze(ctx: ViewContext) -> None:
 
 
 def freeze(ctx: ViewContext, name: str) -> None:
-    figures = meeting.build_figures(ctx.url, ctx.scope, ctx.today, app_settings.pace_thresholds(ctx.url))
+    figures = slides(ctx.view)
     try:
         pack_id = service.freeze_pack(
             db_url=ctx.url,
@@ -99,7 +95,7 @@ def render_pack_row(ctx: ViewContext, row) -> None:
             st.query_params[PACK_PARAM] = str(row.id)
             st.query_params[SLIDE_PARAM] = "1"
             st.rerun()
-        pack = meeting.pack(ctx.url, int(row.id))
+        pack = meeting.pack(ctx.url, int(row.id), ctx.view.access)
         right.download_button(
             "下载演示文稿",
             data=meeting_deck(pack),
@@ -124,7 +120,7 @@ def load(ctx: ViewContext, pack_id: int) -> tuple[dict | None, str]:
     """The pack, and a banner; if the store cannot be read, the copy this session showed last."""
     kept = st.session_state.get(f"mt_pack_{pack_id}")
     try:
-        pack = meeting.pack(ctx.url, pack_id)
+        pack = meeting.pack(ctx.url, pack_id, ctx.view.access)
     except Exception:  # the store is locked, moved or its server restarted: never a blank projector
         return kept, OFFLINE if kept else ""
     if pack is not None:
@@ -208,127 +204,3 @@ def nav_buttons(count: int, number: int) -> None:
         for i in range(1, count + 1):
             st.button(f"第 {i} 页", key=f"mt_go_{i}", on_click=go, args=(i,))
         st.button("返回", key="mt_exit", on_click=leave)
-
-
-KEYS_JS = """
-(() => {
-  const press = (name) => { const b = document.querySelector('.st-key-' + name + ' button'); if (b) b.click(); };
-  if (window.__meetingKeys) document.removeEventListener('keydown', window.__meetingKeys);
-  window.__meetingKeys = (e) => {
-    if (!document.querySelector('.meeting-slide')) return;  // only while a slide is shown
-    const k = e.key;
-    if (['ArrowRight', 'PageDown', ' ', 'Enter'].includes(k)) press('mt_next');
-    else if (['ArrowLeft', 'PageUp', 'Backspace'].includes(k)) press('mt_prev');
-    else if (k === 'Home') press('mt_go_1');
-    else if (k === 'Escape') press('mt_exit');
-    else if (/^[1-9]$/.test(k)) press('mt_go_' + k);
-    else return;
-    e.preventDefault();
-  };
-  document.addEventListener('keydown', window.__meetingKeys);
-  clearInterval(window.__meetingAuto);
-  const every = %d;
-  if (every > 0) window.__meetingAuto = setInterval(() => press('mt_next'), every * 1000);
-})();
-"""
-
-
-def keys_script(auto: int) -> None:
-    st.html(f"<script>{KEYS_JS % auto}</script>", unsafe_allow_javascript=True)
-
-
-def number_html(n: dict) -> str:
-    number, _, unit = format_value(n["kind"], n["value"], n["unit"]).partition(" ")  # “121.58 万元”: a smaller unit
-    value = escape(number) + (f"<small>{escape(unit)}</small>" if unit else "")
-    status = ""
-    if n.get("status"):
-        colour, mark = STATUS_COLOURS[n["status"]], STATUS_MARKS[n["status"]]
-        status = f'<div class="m-status" style="color:{colour}">{mark} {escape(n["status_label"])}</div>'
-    note = f'<div class="m-note">{escape(n["note"])}</div>' if n.get("note") else ""
-    label = f'<div class="m-label">{escape(n["label"])}</div>'
-    return f'<div class="m-figure">{label}<div class="m-value">{value}</div>{status}{note}</div>'
-
-
-BAR_ROOM = 60  # percent of the track the longest bar takes: the rest holds its words
-
-
-def chart_html(chart: dict) -> str:
-    """Horizontal bars in HTML (they scale with the screen like the text): the first series as bars with their
-    values, a second one (序时进度, 年度目标) as a tick on each bar and in its label."""
-    if not chart["categories"]:
-        return '<div class="m-empty">本期没有数据</div>'
-    first = chart["series"][0]["values"]
-    second = chart["series"][1] if len(chart["series"]) > 1 else None
-    top = max([v or 0 for v in first] + [v or 0 for v in (second["values"] if second else [])] + [1e-9])
-    rows = []
-    colours = chart.get("colours") or [PRIMARY] * len(chart["categories"])  # packs frozen before colours: one
-    name_em = max(len(c) for c in chart["categories"]) + 0.5  # every name whole, the bars still aligned
-    for i, name in enumerate(chart["categories"]):
-        value = first[i]
-        width = 0 if value is None else value / top * BAR_ROOM
-        words = format_value(chart["kind"], value)
-        tick, mark = "", 0.0
-        if second and second["values"][i] is not None:
-            mark = second["values"][i] / top * BAR_ROOM
-            tick = f'<div class="m-tick" style="left:{mark:.1f}%"></div>'
-            words += f"（{second['name']} {format_value(chart['kind'], second['values'][i])}）"
-        rows.append(
-            f'<div class="m-row"><div class="m-cat" style="width:{name_em:.1f}em">{escape(name)}</div>'
-            f'<div class="m-track"><div class="m-bar" style="width:{width:.1f}%;background:{colours[i]}"></div>{tick}'
-            f'<div class="m-words" style="left:{max(width, mark):.1f}%">{escape(words)}</div></div></div>'
-        )
-    legend = f'<span class="m-legend">▍{escape(second["name"])}</span>' if second else ""
-    return (
-        f'<div class="m-chart"><div class="m-chart-title">{escape(chart["title"])}{legend}</div>{"".join(rows)}</div>'
-    )
-
-
-def slide_html(pack: dict, slide: dict, number: int, count: int, changed: int, banner: str = "") -> str:
-    figures = "".join(number_html(n) for n in slide["numbers"][:5])
-    lines = "".join(f"<li>{escape(line)}</li>" for line in slide.get("lines", [])[:6])
-    body = chart_html(slide["chart"])
-    if lines:
-        body = f'<div class="m-split"><ul class="m-lines">{lines}</ul>{body}</div>'
-    badge = f'<span class="m-badge">冻结后有 {changed} 条记录变动</span>' if changed else ""
-    as_of = text.time(pack["data_as_of"])
-    offline = f'<div class="m-offline">⚠ {escape(banner)}</div>' if banner else ""  # inside: the slide never scrolls
-    return f"""<div class="meeting-slide">{offline}
-<div class="m-head"><div class="m-title">{escape(slide["title"])}</div>
-<div class="m-meta">{escape(pack["filter_label"])} · 数据最后更新 {as_of} · {number} / {count}{badge}</div></div>
-<div class="m-figures">{figures}</div>{body}</div>{SLIDE_CSS}"""
-
-
-# Sizes in viewport units: legible from five metres on a 1920 projector (labels ≥ 28 px, figures ≥ 64 px) and
-# scaled with the screen (on a 4:3 projector by its height), so a slide fits 1024×768 without scrolling.
-SLIDE_CSS = """<style>
-.meeting-slide {height: 96vh; display: flex; flex-direction: column; gap: 2.2vh; color: #111827;
-  font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; overflow: hidden}
-.m-head {display: flex; justify-content: space-between; align-items: baseline; gap: 2vw}
-.m-title {font-size: max(3.4vw, 5.6vh); font-weight: 700; white-space: nowrap}
-.m-meta {font-size: max(1.05vw, 1.9vh); color: #4b5563; text-align: right}
-.m-badge {margin-left: 1em; padding: 0.1em 0.6em; border: 1px solid #b45309; color: #b45309; border-radius: 0.4em}
-.m-figures {display: flex; gap: 2.5vw; flex-wrap: nowrap}
-.m-figure {flex: 1 1 0; min-width: 0}
-.m-label {font-size: max(1.5vw, 2.7vh); color: #374151}
-.m-value {font-size: max(3.4vw, 5.6vh); font-weight: 700; line-height: 1.1; white-space: nowrap}
-.m-value small {font-size: 0.5em; font-weight: 500; margin-left: 0.15em}
-.m-status {font-size: max(1.5vw, 2.7vh); font-weight: 700}
-.m-note {font-size: max(1.15vw, 2.1vh); color: #4b5563}
-.m-chart {flex: 1 1 auto; display: flex; flex-direction: column; gap: 1.2vh; min-height: 0}
-.m-chart-title {font-size: max(1.5vw, 2.7vh); font-weight: 700}
-.m-legend {font-weight: 400; margin-left: 1.5em; color: #111827}
-.m-row {display: flex; align-items: center; gap: 1vw; flex: 1 1 0; max-height: 9vh}
-.m-cat {flex: none; text-align: right; font-size: max(1.5vw, 2.7vh); white-space: nowrap}
-.m-track {position: relative; flex: 1; height: 70%}
-.m-bar {height: 100%; background: #0b4f8a; border-radius: 0 0.3em 0.3em 0}
-.m-tick {position: absolute; top: -12%; height: 124%; border-left: 0.35vw solid #111827; margin-left: -0.17vw}
-.m-words {position: absolute; top: 50%; transform: translateY(-50%); margin-left: 0.8vw; white-space: nowrap;
-  font-size: max(1.5vw, 2.7vh)}
-.m-split {display: flex; gap: 3vw; flex: 1 1 auto; min-height: 0}
-.m-split .m-chart {flex: 1 1 50%}
-.m-lines {flex: 1 1 50%; font-size: max(1.3vw, 2.4vh); margin: 0; padding-left: 1.2em; overflow: hidden}
-.m-lines li {margin-bottom: 0.8vh}
-.m-empty {font-size: max(1.5vw, 2.7vh); color: #4b5563}
-.m-offline {font-size: max(1.15vw, 2.1vh); background: #fef3c7; color: #92400e; padding: 0.4vh 1vw;
-  border-radius: 0.4em; flex: none}
-</style>"""

@@ -40,8 +40,9 @@ def render() -> None:
 
 
 def render_project_cards(board: Board) -> None:
-    cols = st.columns(len(board.figures), gap="medium")
-    for col, figure in zip(cols, board.figures, strict=True):
+    shown = [f for f in board.figures if f.key.startswith("project:")]
+    cols = st.columns(len(shown), gap="medium")
+    for col, figure in zip(cols, shown, strict=True):
         code = figure.key.split(":", 1)[1]
         with col.container(border=True):
             st.markdown(f"#### {escape_markdown(figure.label)}")

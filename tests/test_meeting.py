@@ -12,18 +12,25 @@ from pptx.util import Inches
 from streamlit.testing.v1 import AppTest
 
 from data_layer.documents.colours import LEVEL_COLOURS, subsidy_colours
-from data_layer.documents.meeting_deck import FONT, chart_values, meeting_deck
+from data_layer import access
+from data_layer.documents.meeting_deck import FONT, meeting_deck
 from data_layer.domain.errors import ValidationFailed
 from data_layer.domain.scope import FilterSpec, make_scope, to_params
 from data_layer.queries import meeting, org
 from data_layer.queries import projects as projects_query
 from data_layer.services import meetings, publicity
+from data_layer.views.meeting import chart_numbers, slides
 from tests.conftest import person, rows
 from tests.test_pages import page_script
 
 TODAY = date(2026, 11, 29)
 SPEC = FilterSpec(2023, "h1")
 STAFF = person("科员", "staff", areas=("projects", "subsidies", "levy", "publicity", "other"))
+EVERYONE = access.VISITOR
+
+
+def build_figures(url: str) -> dict:
+    return slides(access.view(url, STAFF, SPEC, TODAY))
 
 
 def slide(figures: dict, key: str) -> dict:
@@ -44,13 +51,13 @@ def freeze(url: str, actor=STAFF) -> int:
         filter_params=to_params(SPEC),
         period_start=scope.start,
         period_end=scope.end,
-        figures=meeting.build_figures(url, scope, TODAY),
+        figures=build_figures(url),
         data_as_of=org.last_write(url),
     )
 
 
 def test_the_slides_figures_are_the_stores(demo_url):
-    figures = meeting.build_figures(demo_url, make_scope(SPEC), TODAY)
+    figures = build_figures(demo_url)
     assert [s["key"] for s in figures["slides"]] == [
         "overview",
         "projects",
@@ -94,7 +101,7 @@ def test_the_slides_figures_are_the_stores(demo_url):
 
 def test_a_pack_is_frozen_and_later_changes_are_counted_not_shown(demo_url):
     pack_id = freeze(demo_url)
-    pack = meeting.pack(demo_url, pack_id)
+    pack = meeting.pack(demo_url, pack_id, EVERYONE)
     before = value(slide(pack["figures"], "publicity"), "本期发表稿件")
     assert meeting.changes_since(demo_url, pack["created_at"], pack["period_start"], pack["period_end"]) == 0
     outlet = rows(demo_url, "SELECT id FROM outlet ORDER BY id")[0]["id"]
@@ -103,7 +110,7 @@ def test_a_pack_is_frozen_and_later_changes_are_counted_not_shown(demo_url):
         publicity.add_article(
             db_url=demo_url, actor=STAFF, county_id=county, outlet_id=outlet, title=f"会后补录 {day}", published_on=day
         )
-    again = meeting.pack(demo_url, pack_id)
+    again = meeting.pack(demo_url, pack_id, EVERYONE)
     assert value(slide(again["figures"], "publicity"), "本期发表稿件") == before  # frozen
     assert meeting.changes_since(demo_url, pack["created_at"], pack["period_start"], pack["period_end"]) == 1
 
@@ -115,12 +122,12 @@ def test_who_may_freeze_and_delete(demo_url):
     with pytest.raises(ValidationFailed, match="管理员"):
         meetings.delete_pack(db_url=demo_url, actor=STAFF, pack_id=pack_id)
     meetings.delete_pack(db_url=demo_url, actor=person("王管理"), pack_id=pack_id)
-    assert meeting.packs(demo_url).empty
-    assert meeting.pack(demo_url, pack_id)["deleted_at"] is not None  # kept, marked deleted
+    assert meeting.packs(demo_url, EVERYONE).empty
+    assert meeting.pack(demo_url, pack_id, EVERYONE)["deleted_at"] is not None  # kept, marked deleted
 
 
 def test_the_deck_is_16_9_with_native_charts_of_the_packs_figures(demo_url):
-    pack = meeting.pack(demo_url, freeze(demo_url))
+    pack = meeting.pack(demo_url, freeze(demo_url), EVERYONE)
     deck = Presentation(__import__("io").BytesIO(meeting_deck(pack)))
     assert (deck.slide_width, deck.slide_height) == (Inches(13.333), Inches(7.5))
     pages = pack["figures"]["slides"]
@@ -133,7 +140,7 @@ def test_the_deck_is_16_9_with_native_charts_of_the_packs_figures(demo_url):
         plot = charts[0].plots[0]
         assert list(plot.categories) == page["chart"]["categories"]
         for got, want in zip(plot.series, page["chart"]["series"], strict=True):
-            assert list(got.values) == chart_values(page["chart"]["kind"], want["values"])
+            assert list(got.values) == chart_numbers(page["chart"], page["chart"]["series"].index(want))
         if page["chart"].get("colours"):  # each subsidy type, level or status in its colour on the boards
             points = plot.series[0].points
             assert [f"#{points[i].format.fill.fore_color.rgb}".lower() for i in range(len(points))] == [
@@ -159,10 +166,10 @@ def test_staff_freeze_a_pack_on_the_page_and_it_is_shown(demo_url):
     assert not at.exception, at.exception
     at.button(key="FormSubmitter:mt_freeze-冻结并放映").click().run()
     assert not at.exception, at.exception
-    assert len(meeting.packs(demo_url)) == 1
-    assert at.query_params["pack"] == [str(meeting.packs(demo_url)["id"].iloc[0])] or at.query_params["pack"] == str(
-        meeting.packs(demo_url)["id"].iloc[0]
-    )
+    assert len(meeting.packs(demo_url, EVERYONE)) == 1
+    assert at.query_params["pack"] == [str(meeting.packs(demo_url, EVERYONE)["id"].iloc[0])] or at.query_params[
+        "pack"
+    ] == str(meeting.packs(demo_url, EVERYONE)["id"].iloc[0])
 
 
 def test_the_slides_follow_the_keys_buttons(demo_url):

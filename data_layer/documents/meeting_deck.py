@@ -8,7 +8,6 @@ runs alike: a theme's East Asian font left unset shows Chinese in SimSun on some
 from __future__ import annotations
 
 import io
-from datetime import datetime
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
@@ -17,8 +16,8 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from data_layer.infra.settings import CHINA
-from data_layer.queries.meeting import format_value
+from data_layer.domain import text
+from data_layer.views.meeting import chart_numbers, figure_text
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 FONT = "Microsoft YaHei"
@@ -35,15 +34,6 @@ STATUS_RGB = {
 STATUS_MARKS = {"on_track": "●", "behind": "▲", "far_behind": "■", "no_target": "○"}
 # the figure, then its yardstick (序时进度, 年度目标) in grey: no category colour is taken by the yardstick
 SERIES_RGB = (RGBColor(0x0B, 0x4F, 0x8A), RGBColor(0x9C, 0xA3, 0xAF))
-
-
-def chart_values(kind: str, values: list[float | None]) -> list[float | None]:
-    """What a chart plots: shares as percent, fen as 万元 (two places), counts as they are."""
-    if kind == "pct":
-        return [None if v is None else round(v * 100, 1) for v in values]
-    if kind == "wan":
-        return [None if v is None else round(v / 1_000_000, 2) for v in values]
-    return values
 
 
 def _font(run, size: int, *, bold: bool = False, colour: RGBColor = INK) -> None:
@@ -68,23 +58,16 @@ def _text(slide, left, top, width, height, lines: list[tuple[str, int, bool, RGB
 
 
 def _footer(slide, pack: dict) -> None:
-    words = f"{pack['filter_label']} · 数据最后更新 {_local(pack['data_as_of'])} · 冻结于 {_local(pack['created_at'])}"
+    as_of, frozen = text.time(pack["data_as_of"]), text.time(pack["created_at"])
+    words = f"{pack['filter_label']} · 数据最后更新 {as_of} · 冻结于 {frozen}"
     _text(slide, Inches(0.5), Inches(7.0), Inches(12.3), Inches(0.4), [(words, 12, False, GREY)])
-
-
-def _local(moment) -> str:
-    if moment is None or moment != moment:
-        return "—"
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment.astimezone(CHINA).strftime("%Y年%m月%d日 %H:%M")
 
 
 def _figures(slide, numbers: list[dict]) -> None:
     shown = numbers[:5]
     width = Inches(12.3 / max(len(shown), 1))
     for i, n in enumerate(shown):
-        lines = [(n["label"], 16, False, GREY), (format_value(n["kind"], n["value"], n["unit"]), 32, True, INK)]
+        lines = [(n["label"], 16, False, GREY), (figure_text(n), 32, True, INK)]
         if n.get("status"):
             lines.append((f"{STATUS_MARKS[n['status']]} {n['status_label']}", 16, True, STATUS_RGB[n["status"]]))
         if n.get("note"):
@@ -95,10 +78,12 @@ def _figures(slide, numbers: list[dict]) -> None:
 def _chart(slide, chart: dict, top: Emu, height: Emu, left: Emu = MARGIN, width: Emu = FULL) -> None:
     if not chart["categories"]:
         return
-    data = CategoryChartData(number_format='0.0"%"' if chart["kind"] == "pct" else "#,##0.##")
+    # the numbers the boards print: 万元 rounded half-up to two places, shares in percent points to one
+    formats = {"pct": '0.0"%"', "wan": "#,##0.00"}
+    data = CategoryChartData(number_format=formats.get(chart["kind"], "#,##0"))
     data.categories = chart["categories"]
-    for series in chart["series"]:
-        data.add_series(series["name"], chart_values(chart["kind"], series["values"]))
+    for i, series in enumerate(chart["series"]):
+        data.add_series(series["name"], chart_numbers(chart, i))
     shape = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, left, top, width, height, data)
     plot = shape.chart
     plot.has_title = True
@@ -138,7 +123,12 @@ def meeting_deck(pack: dict) -> bytes:
         [
             (pack["name"], 40, True, INK),
             (pack["filter_label"], 24, False, GREY),
-            (f"数据最后更新 {_local(pack['data_as_of'])}（会前冻结于 {_local(pack['created_at'])}）", 18, False, GREY),
+            (
+                f"数据最后更新 {text.time(pack['data_as_of'])}（会前冻结于 {text.time(pack['created_at'])}）",
+                18,
+                False,
+                GREY,
+            ),
         ],
     )
     for page in pack["figures"]["slides"]:

@@ -79,7 +79,10 @@ def build(view: View) -> Board:
         )
     ]
     groups = [
-        ("projects", [replace_label(f, f"{f.label}：完成进度") for f in project_figures]),
+        (
+            "projects",
+            [replace_label(f, f"{f.label}：完成进度") if f.key.startswith("project:") else f for f in project_figures],
+        ),
         ("subsidies", [f for f in subsidy_figures if f.key != "payments"]),
         ("levy", [f for f in levy_figures if not (f.key == "task" and f.value is None)]),
         ("publicity", publicity_figures),

@@ -64,7 +64,17 @@ def summary_parts(view: View) -> tuple[list[Figure], Chart, Table]:
         )
     paces = [float(e) for e in summary["elapsed"]]
     one_pace = len(set(paces)) <= 1  # no item follows a plan of its own: one line says it for all
-    marker = Figure("elapsed", "序时进度", "pct", paces[0]) if paces and one_pace else None
+    rates = [r for r in summary["completion"] if not math.isnan(r)]
+    mean_pace = sum(paces) / len(paces) if paces else None
+    figures.append(
+        Figure(
+            "average",
+            "重点工程平均完成",
+            "pct",
+            sum(rates) / len(rates) if rates else None,
+            note=f"序时进度 {text.pct(mean_pace)}",
+        )
+    )
     chart = Chart(
         "summary",
         "完成进度与序时进度",
@@ -77,15 +87,20 @@ def summary_parts(view: View) -> tuple[list[Figure], Chart, Table]:
                 tuple(summary["completion"]),
                 colours=tuple(STATUS_COLOURS[s] for s in summary["status"]),
             ),
-            *(() if one_pace else (Series("序时进度", "pct", tuple(paces)),)),
+            Series("序时进度", "pct", tuple(paces)),
         ),
         labels=tuple(
             f"{STATUS_MARKS[s]} {text.pct(c)} {label}"
             for c, s, label in zip(summary["completion"], summary["status"], summary["status_label"], strict=True)
         ),
-        marker=marker,
+        marker=Figure("elapsed", "序时进度", "pct", paces[0]) if paces and one_pace else None,
         note="柱：各指标年初至期末累计完成 ÷ 年度目标的平均；"
-        + ("虚线：全年已过时间（序时进度）" if one_pace else "竖线：各工程的序时进度（按指标计划实施期）"),
+        + (
+            "虚线：全年已过时间（序时进度）"
+            if one_pace
+            else "竖线：各工程的序时进度（按指标计划实施期），"
+            + "，".join(f"{short_name(n)} {text.pct(e)}" for n, e in zip(summary["project"], paces, strict=True))
+        ),
     )
     budget = "全县预算（万元）" if view.scope.township_ids else "预算（万元）"  # budgets are not split by township
     table = Table(

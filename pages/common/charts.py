@@ -253,7 +253,8 @@ def draw(chart, *, height: int | None = None, room: float = 1.3, text_room: int 
     values = [v or 0.0 for v in first.numbers]
     colours = list(first.colours) if first.colours else PRIMARY
     if chart.shape == "bars":
-        ticks = chart.series[1].numbers if len(chart.series) > 1 else None
+        # a second series is a tick on each bar (a target, each one's pace), unless one line says it for all
+        ticks = chart.series[1].numbers if len(chart.series) > 1 and chart.marker is None else None
         pct = first.kind == "pct"
         largest = max([*values, *[t or 0 for t in ticks or []], 0.0])
         return hbar(

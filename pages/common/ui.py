@@ -8,7 +8,7 @@ import streamlit as st
 
 from data_layer.domain import text
 from data_layer.queries import org
-from data_layer.queries.meeting import short_name as short_project_name  # noqa: F401 (the pages' name)
+from data_layer.views.projects import short_name as short_project_name  # noqa: F401 (the pages' name)
 from data_layer.queries.publicity import LEVEL_LABELS
 from pages.common.charts import LEVEL_COLOURS, STATUS_COLOURS, STATUS_MARKS
 from pages.common.context import ViewContext
