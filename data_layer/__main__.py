@@ -10,6 +10,7 @@ import unicodedata
 from pathlib import Path
 
 from data_layer import auth
+from data_layer.domain import text
 from data_layer.domain.errors import StoreUnavailable, ValidationFailed
 from data_layer.domain.roles import AREAS, ROLES, SYSTEM
 from data_layer.infra import audit, backup, guard, migrate, settings, store
@@ -153,14 +154,14 @@ def backup_command(url: str, args) -> int:
     except (backup.BackupRefused, StoreUnavailable, ValidationFailed) as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"已恢复到 {result.made_at:%Y-%m-%d %H:%M} 的备份。恢复前的数据库已备份到：{result.saved_first}")
+    print(f"已恢复到 {text.time(result.made_at)} 的备份。恢复前的数据库已备份到：{result.saved_first}")
     if guard.expected_id(url) not in (None, guard.store_id(url)):
         print("如确认使用恢复后的数据库，请执行 python -m data_layer accept-store")
     return 0
 
 
 def print_plan(plan: backup.BackupPlan) -> None:
-    print(f"备份时间：{plan.made_at.astimezone():%Y-%m-%d %H:%M:%S}（{plan.engine}，结构版本 {plan.revision}）")
+    print(f"备份时间：{text.time(plan.made_at)}（北京时间；{plan.engine}，结构版本 {plan.revision}）")
     print(f"{padded('表')}{'备份中':>7}{'当前':>8}")  # each of these characters takes two places
     for row in plan.tables:
         print(f"{padded(row.name)}{row.in_backup:>10}{row.in_store:>10}")

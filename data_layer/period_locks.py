@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from data_layer.domain import text
 from data_layer.domain.errors import NeedsConfirmation, ValidationFailed
 from data_layer.domain.roles import Actor
 from data_layer.models import AuditLog, LockOverride, PeriodLock
@@ -18,7 +19,8 @@ REASON_NEEDED = "结账后修改必须写明原因"
 
 
 def month_name(month: date) -> str:
-    return f"{month.year}年{month.month}月"
+    """“2023年3月”: text.month (the name pages/reporting.py and services/locks.py import)."""
+    return text.month(month)
 
 
 def first_of(day: date) -> date:
@@ -33,7 +35,7 @@ def lock_of(session: Session, day: date | None) -> PeriodLock | None:
 
 def refusal(lock: PeriodLock) -> str:
     return (
-        f"{month_name(lock.month)}已结账（{lock.locked_by}，{lock.locked_at:%Y-%m-%d}），"
+        f"{month_name(lock.month)}已结账（{lock.locked_by}，{text.day(text.local_day(lock.locked_at))}），"
         "不能再录入、修改或删除这个月的数据；如需更正请联系管理员"
     )
 

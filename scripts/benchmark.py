@@ -36,6 +36,7 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from data_layer import checks  # noqa: E402
+from data_layer.domain import text  # noqa: E402
 from data_layer.domain.scope import FilterSpec, make_scope  # noqa: E402
 from data_layer.infra import migrate, store  # noqa: E402
 from data_layer.infra.db import dispose_engines, get_engine  # noqa: E402
@@ -313,7 +314,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp())
     folder.mkdir(parents=True, exist_ok=True)
-    report = [f"# 基准测试 {date.today():%Y-%m-%d}", ""]
+    report = [f"# 基准测试 {text.iso_day(date.today())}", ""]
     urls: dict[str, str] = {}
     for name, scale in (("县 SQLite", "county"), ("省 SQLite", "province")):
         urls[name], took = seeded_sqlite(folder, scale)

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from data_layer.domain import credit_code, id_number
+from data_layer.domain import credit_code, id_number, text
 from data_layer.domain.roles import Actor
 from data_layer.domain.rules import expected_amount_fen, months_between
 from data_layer.models import (
@@ -381,7 +381,7 @@ class CountyDemo:
                 # a link for four in five (the ledger's 链接 column), drawn without the random generator so the
                 # rest of the demo stays as it was; example.com: a demo address that names no real site
                 n = sum(self.titles.values())
-                link = "" if n % 5 == 0 else f"https://example.com/{self.division}/{day:%Y%m%d}-{n}.html"
+                link = "" if n % 5 == 0 else f"https://example.com/{self.division}/{text.compact_day(day)}-{n}.html"
                 article = dict(
                     county_id=self.refs.county_id,
                     outlet_id=outlet_id,
@@ -555,7 +555,7 @@ class CountyDemo:
         used = self.__dict__.setdefault("_ids", set())
         while True:
             born = _day(rng, date(1965, 1, 1), date(2000, 12, 31))
-            number = id_number.make(f"{self.division}{born:%Y%m%d}{rng.randint(0, 999):03d}")
+            number = id_number.make(f"{self.division}{text.compact_day(born)}{rng.randint(0, 999):03d}")
             if number not in used:
                 used.add(number)
                 break
@@ -588,7 +588,7 @@ class CountyDemo:
             assessments.append(values)
         total = sum(a["amount_fen"] for a in assessments)
         # the task the county was given: about what the batch assessed, in round 万元
-        task = max(10_000_00, round(total * 0.97 / 10_000_00) * 10_000_00)
+        task = max(10_000_00, int(text.wan_number(total * 0.97, places=0)) * 10_000_00)
         levy.set_levy_year(
             session=self.s,
             actor=DEMO_ACTOR,

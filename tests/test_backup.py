@@ -8,13 +8,14 @@ import json
 import random
 import re
 import threading
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from data_layer.__main__ import main
 from data_layer.domain.errors import ValidationFailed
+from data_layer.domain.text import CHINA
 from data_layer.infra import audit, backup, guard, store
 from data_layer.infra.db import get_engine
 from data_layer.models import metadata
@@ -219,7 +220,7 @@ def test_only_an_administrator_restores(make_store, role):
 def test_daily_backups_keep_the_latest_14(make_store, tmp_path):
     url = make_store("reference", "sqlite")
     kept = backup.write_backup(url, backup.backup_folder() / "before-restore-20250101-000000.dpfbak")
-    start = datetime(2026, 3, 1, 8, 30)
+    start = datetime(2026, 3, 1, 8, 30, tzinfo=CHINA)  # the office's morning: +9 hours is the same Beijing day
     for day in range(20):
         now = start + timedelta(days=day)
         assert backup.daily_backup_if_due(url, now=now) == backup.backup_folder() / f"daily-{now:%Y%m%d}.dpfbak"
@@ -237,7 +238,7 @@ def test_daily_backups_keep_the_latest_14(make_store, tmp_path):
 
 def test_daily_backup_from_several_processes_at_once(make_store):
     url = make_store("reference", "sqlite")
-    now = datetime(2026, 4, 1, 7, 0)
+    now = datetime(2026, 4, 1, 7, 0, tzinfo=CHINA)
     threads = [threading.Thread(target=backup.daily_backup_if_due, args=(url, now)) for _ in range(4)]
     for thread in threads:
         thread.start()
@@ -278,3 +279,21 @@ def test_command_line_backup_and_restore(make_store, monkeypatch, capsys, tmp_pa
     assert main(["restore", str(out_file), "--yes"]) == 0
     assert guard.store_id(fresh) == backup_id
     assert content(fresh) == content(url)
+
+
+def test_backup_names_and_messages_are_in_beijing_time(make_store, monkeypatch, capsys):
+    """The store's clock is UTC, the office's Beijing time: 16:30 UTC is already the next day in Beijing, and a
+    file's name and the restore's messages say so."""
+    url = make_store("reference", "sqlite")
+    late = datetime(2026, 12, 7, 16, 30, tzinfo=UTC)
+    assert backup.daily_backup_if_due(url, now=late).name == "daily-20261208.dpfbak"
+    assert backup._new_path("backup", late).name == "backup-20261208-003000.dpfbak"
+    assert backup._new_path("backup", late.replace(tzinfo=None)).name == "backup-20261208-003000.dpfbak"  # naive: UTC
+    made = backup.backup_folder() / "chosen.dpfbak"
+    backup.write_backup(url, made)
+    made.write_bytes(pack({**unpack(made.read_bytes()), "made_at": late.isoformat()}))
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["restore", str(made)]) == 0
+    assert "备份时间：2026年12月8日 00:30（北京时间" in capsys.readouterr().out
+    assert main(["restore", str(made), "--yes"]) == 0
+    assert "已恢复到 2026年12月8日 00:30 的备份" in capsys.readouterr().out

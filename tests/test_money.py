@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from data_layer.domain.money import fen_to_wan, fen_to_yuan, yuan_to_fen
+from data_layer.domain.money import fen_as_yuan, yuan_as_fen, yuan_to_fen
 
 
 @pytest.mark.parametrize(
@@ -19,7 +19,11 @@ def test_yuan_to_fen_rejects(value):
         yuan_to_fen(value)
 
 
-def test_wan_and_yuan():
-    assert fen_to_wan(121_576_000) == Decimal("121.58")
-    assert fen_to_wan(121_575_000) == Decimal("121.58")  # half-up, as people round
-    assert fen_to_yuan(676_000) == Decimal("6760.00")
+def test_fen_as_yuan_is_exact_and_back():
+    assert fen_as_yuan(676_000) == Decimal("6760")
+    assert fen_as_yuan(123_456) == Decimal("1234.56")
+    assert fen_as_yuan(1_005_000.0) == Decimal("10050")  # a float sum of fen
+    assert fen_as_yuan(5) == Decimal("0.05")  # no rounding: text.yuan words it
+    assert yuan_as_fen(fen_as_yuan(123_456)) == 123_456
+    assert yuan_as_fen(0.1 + 0.2) == 30  # a float sum's noise goes
+    assert yuan_as_fen(Decimal("-12.5")) == -1250

@@ -3,12 +3,15 @@ listed as changes after closing; closing and reopening are audited."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+from sqlalchemy import text
 
 from data_layer import checks
 from data_layer.domain.errors import GridRejected, NeedsConfirmation, ValidationFailed
+from data_layer.infra.cache import clear_reads
+from data_layer.infra.db import get_engine
 from data_layer.queries import audit_log, reporting
 from data_layer.services import locks, projects
 from data_layer.services.projects import PROGRESS
@@ -106,3 +109,28 @@ def test_closing_and_reopening_are_for_administrators_audited_and_need_a_reason(
     assert actions == ["lock", "unlock"]
     unlock = audit_log.entries(url, audit_log.AuditFilter(table="periodlock"))[0].iloc[0]
     assert unlock["action_name"] == "取消结账" and "取消结账：东里镇补报" in unlock["changes"]
+
+
+def test_the_lock_and_the_change_after_closing_read_in_beijing_time(closed_may):
+    """The store keeps UTC: a lock made at 00:30 Beijing time (16:30 UTC the day before) is dated on the Beijing
+    day in the refusal, and a change made at 10:00 Beijing time (02:00 UTC) is listed at 10:00."""
+    url, i, _, may = closed_may
+    with get_engine(url).begin() as conn:
+        conn.execute(text("UPDATE periodlock SET locked_at = :at"), {"at": datetime(2026, 12, 7, 16, 30)})
+    with pytest.raises(ValidationFailed) as refused:
+        entry_in(url, i, date(2023, 5, 25))
+    assert "2023年5月已结账（管理员，2026年12月8日）" in " ".join(refused.value.errors.values())
+
+    values = {"quantity": 4, "amount_fen": 180_000}
+    services_for(PROGRESS).update(
+        db_url=url, actor=ADMIN, record_id=may, values=values, confirm=True, warning_note="乡镇补报"
+    )
+    with get_engine(url).begin() as conn:
+        conn.execute(
+            text("UPDATE auditlog SET at = :at WHERE id IN (SELECT audit_id FROM lockoverride)"),
+            {"at": datetime(2026, 12, 8, 2, 0)},
+        )
+    clear_reads()  # changed behind the services' back
+    found = checks.findings(url)
+    listed = found[found["check"] == "locks.after_closing"]
+    assert len(listed) == 1 and listed.iloc[0]["values"].endswith("，2026-12-08 10:00")

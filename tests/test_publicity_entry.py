@@ -140,7 +140,7 @@ def test_a_date_before_the_outlets_first_use_is_a_warning(reference_url):
     first_used(reference_url, i["outlet"], date(2023, 6, 1))
     with pytest.raises(NeedsConfirmation) as err:
         article(reference_url, i)
-    assert set(err.value.warnings) == {"before_first_use"} and "2023-06-01" in err.value.warnings["before_first_use"]
+    assert set(err.value.warnings) == {"before_first_use"} and "2023年6月1日" in err.value.warnings["before_first_use"]
     article(reference_url, i, published_on=date(2023, 6, 1))  # on the day itself: fine
     article(reference_url, i, title="更早的稿件", confirm=True, warning_note="首次使用日期登记有误")
     found = checks.findings(reference_url)

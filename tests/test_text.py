@@ -90,6 +90,15 @@ def test_times_are_beijing_time_across_midnight():
     assert text.time(at.replace(tzinfo=None)) == "2026年12月8日 00:30"  # the store's naive times are UTC
     assert text.time("2026-12-07T16:30:00+00:00") == "2026年12月8日 00:30"
     assert text.stamp(at) == "20261208"
+    assert text.file_stamp(at) == "20261208-003000"
+    assert text.file_stamp(datetime(2026, 12, 7, 9, 55, 0)) == "20261207-175500"  # naive: UTC
+
+
+def test_compact_day_and_whole_yuan_without_unit():
+    assert text.compact_day(date(2023, 5, 2)) == "20230502"
+    assert text.whole_yuan(600_000, unit=False) == "6,000"
+    assert text.whole_yuan(5_050, unit=False) == "50.50"
+    assert text.whole_yuan(600_000) == "6,000 元"
 
 
 def test_dates_and_periods():

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from data_layer.documents.work_report_docx import BODY_FONT, H1_FONT, H2_FONT, TITLE_FONT, facts_workbook, report_docx
 from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.export import HEADER_ROW
-from data_layer.queries.work_report import Draft, build_draft
+from data_layer.queries.work_report import Draft, _Writer, build_draft
 from tests.conftest import rows
 from tests.test_pages import page_script
 
@@ -72,6 +72,16 @@ def test_the_2023_h1_draft_holds_every_figure_of_the_report_the_store_holds_as_u
     assert "为885名残疾人发放低保重度残疾人生活补贴，标准为每人每月50元，共发放53.1万元" in text
     assert "共享阳光杂志和网站15篇" in text and "现场检查206家用人单位" in text and "办理残疾人证859人" in text
     assert "从2023年5月20日至2023年6月30日开展" in text
+
+
+def test_the_reports_money_rounds_as_every_board_does():
+    """Half-up to 两位 万元, as the boards (text.report_money): 10,050 元 is 1.01万元, not the half-even 1万元."""
+    w = object.__new__(_Writer)  # a writer without a store: only the wording of a fact is tested
+    w.count, w.section, w.filter, w.warned, w.printed = 0, "", "", {}, {}
+    assert w.fact("disb.amount:x", Decimal("10050"), "元").text == "1.01万元"
+    assert w.fact("disb.amount:x", Decimal("6760.5"), "元").text == "6760.5元"
+    assert w.fact("progress.remaining:x", Decimal("265500.30000000004"), "元").text == "26.55万元"  # a float sum
+    assert w.fact("disb.amount:x", None, "元").text == "—"
 
 
 def test_the_draft_has_the_reports_structure_and_plans_from_the_open_targets(h1):

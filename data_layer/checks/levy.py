@@ -11,7 +11,7 @@ from collections import defaultdict
 from sqlalchemy import and_, exists, func, select
 
 from data_layer.checks.base import Finding, check
-from data_layer.domain import id_number
+from data_layer.domain import id_number, text
 from data_layer.domain.links import record_link
 from data_layer.models import AnnualReview, Employer, RosterPerson
 from data_layer.queries._sql import frame
@@ -118,7 +118,7 @@ def disabled_over_staff(url: str) -> list[Finding]:
             title,
             AREA,
             f"用人单位 #{x.id}：{x.employer}（名录）",
-            f"职工 {x.staff:,} 人，残疾职工 {x.disabled:,} 人",
+            f"职工 {text.count(x.staff, '人')}，残疾职工 {text.count(x.disabled, '人')}",
             "名录中的残疾职工人数不能多于职工人数",
             record_link("levy_registry", x.id),
         )
@@ -129,7 +129,7 @@ def disabled_over_staff(url: str) -> list[Finding]:
             title,
             AREA,
             _review(x.id, x.year, x.employer),
-            f"申报职工 {x.staff:,} 人，申报残疾职工 {x.disabled:,} 人",
+            f"申报职工 {text.count(x.staff, '人')}，申报残疾职工 {text.count(x.disabled, '人')}",
             "申报的残疾职工人数不能多于职工人数",
             record_link("levy_reviews", x.id),
         )
@@ -152,7 +152,7 @@ def approved_no_roster(url: str) -> list[Finding]:
             "审核通过但没有残疾职工名册",
             AREA,
             _review(x.review_id, x.year, x.employer),
-            f"申报残疾职工 {x.disabled:,} 人，名册 0 人",
+            f"申报残疾职工 {text.count(x.disabled, '人')}，名册 0 人",
             "审核通过的年审申报了残疾职工，却没有名册：核定时按 0 人计，请补录名册或核实申报",
             record_link("levy_reviews", x.review_id),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from data_layer.checks.base import Finding, check
+from data_layer.domain import text
 from data_layer.domain.links import record_link
 from data_layer.domain.table_names import TABLE_NAMES
 from data_layer.models import AuditLog, LockOverride
@@ -35,7 +36,7 @@ def changed_after_closing(url: str) -> list[Finding]:
             "结账后修改",
             "结账",
             f"{TABLE_NAMES.get(r.table, r.table)} #{r.row_id}",
-            f"{ACTIONS.get(r.action, r.action)}，{who(r.actor, None)}，{r.at:%Y-%m-%d %H:%M}",
+            f"{ACTIONS.get(r.action, r.action)}，{who(r.actor, None)}，{text.short_time(r.at)}",
             f"{month_name(r.month)}已结账后由管理员{ACTIONS.get(r.action, r.action)}",
             record_link(RECORD_PAGES[r.table], int(r.row_id)) if r.table in RECORD_PAGES else "audit",
             r.reason,

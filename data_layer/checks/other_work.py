@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from data_layer.checks.base import Finding, check
-from data_layer.domain import rules
+from data_layer.domain import rules, text
 from data_layer.domain.links import record_link
 from data_layer.infra.cache import cached_query
 from data_layer.queries.indicator_context import IndicatorValueContext, indicator_value_contexts
@@ -24,13 +24,11 @@ def _warned(url: str) -> list[tuple[IndicatorValueContext, dict[str, str]]]:
 
 def record(c: IndicatorValueContext) -> str:
     where = c.township or "县本级"
-    return (
-        f"指标数值 #{c.id}：{c.category} · {c.indicator}（{where}，{rules.period_text(c.period_start, c.period_end)}）"
-    )
+    return f"指标数值 #{c.id}：{c.category} · {c.indicator}（{where}，{text.period(c.period_start, c.period_end)}）"
 
 
 def values(c: IndicatorValueContext) -> str:
-    return f"数值 {c.value:,} {c.unit}"
+    return f"数值 {text.count(c.value, c.unit)}"
 
 
 def _found(url: str, code: str) -> list[Finding]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from data_layer.checks.base import Finding, check
-from data_layer.domain import rules
+from data_layer.domain import rules, text
 from data_layer.domain.links import record_link
 from data_layer.infra.cache import cached_query
 from data_layer.queries.rule_context import ProgressContext, progress_contexts
@@ -25,7 +25,7 @@ def _warned(url: str) -> list[tuple[ProgressContext, dict[str, str]]]:
 
 
 def record(c: ProgressContext) -> str:
-    return f"进度记录 #{c.id}：{c.year}年 {c.item}，{c.township or '县本级'}，{c.entry_date:%Y-%m-%d}"
+    return f"进度记录 #{c.id}：{c.year}年 {c.item}，{c.township or '县本级'}，{text.iso_day(c.entry_date)}"
 
 
 def _found(url: str, code: str) -> list[Finding]:
@@ -35,9 +35,9 @@ def _found(url: str, code: str) -> list[Finding]:
             TITLES[code],
             AREA,
             record(c),
-            f"本次 {c.quantity:,} {c.unit}，{c.amount_fen / 100:,.2f} 元"
+            f"本次 {text.count(c.quantity, c.unit)}，{text.yuan(c.amount_fen)}"
             if c.measure == "count"
-            else f"本次 {c.amount_fen / 100:,.2f} 元",
+            else f"本次 {text.yuan(c.amount_fen)}",
             warnings[code],
             record_link("entry_projects", c.id),
             c.warning_note,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from data_layer.checks.base import Finding, check
-from data_layer.domain import rules
+from data_layer.domain import rules, text
 from data_layer.domain.links import record_link
 from data_layer.infra.cache import cached_query
 from data_layer.queries.article_context import ArticleContext, article_contexts
@@ -24,7 +24,7 @@ def _warned(url: str) -> list[tuple[ArticleContext, dict[str, str]]]:
 
 
 def record(c: ArticleContext) -> str:
-    return f"稿件 #{c.id}：{c.title}（{c.outlet}，{c.township or '县本级'}，{c.published_on:%Y-%m-%d} 发表）"
+    return f"稿件 #{c.id}：{c.title}（{c.outlet}，{c.township or '县本级'}，{text.iso_day(c.published_on)} 发表）"
 
 
 def values(c: ArticleContext) -> str:

@@ -9,6 +9,8 @@ from collections import defaultdict
 from sqlalchemy import select
 
 from data_layer.checks.base import Finding, check
+from data_layer.domain import text
+from data_layer.domain.money import yuan_as_fen
 from data_layer.domain.rules import over_twice_remaining
 from data_layer.models import Project, ProjectItem, SeedFigure
 from data_layer.queries._sql import frame
@@ -57,8 +59,8 @@ def report_plausible(url: str) -> list[Finding]:
                     "report.plausible",
                     "报告数字超出合理范围",
                     f,
-                    f"原文数值 {value:,.0f}",
-                    f"合理范围 {bounds[0]:,}–{bounds[1]:,} {f['unit']}",
+                    f"原文数值 {text.count(value)}",
+                    f"合理范围 {text.count(bounds[0])}–{text.count(bounds[1], f['unit'])}",
                 )
             )
     return out
@@ -81,17 +83,18 @@ def report_unit_cost_floor(url: str) -> list[Finding]:
         rule = f["checks"].get("unit_cost_floor")
         if not rule or rule["money"] not in figures:
             continue
-        count, money = printed_number(f), float(figures[rule["money"]]["value_used"])
+        count, money_fen = printed_number(f), yuan_as_fen(figures[rule["money"]]["value_used"])
         project, item = rule["item"].split(".")
-        floor = minimum.get((project, item, int(f["period"][:4])))
-        if count and floor and money / count < floor / 100:
+        floor_fen = minimum.get((project, item, int(f["period"][:4])))
+        if count and floor_fen and money_fen / count < floor_fen:
             out.append(
                 _figure_finding(
                     "report.unit_cost_floor",
                     "报告数字隐含的单价过低",
                     f,
-                    f"{money:,.0f} 元 ÷ {count:,.0f} {f['unit']} = {money / count:,.2f} 元/{f['unit']}",
-                    f"即使资金全部用于此项，单价也低于合理下限 {floor / 100:,.0f} 元",
+                    f"{text.whole_yuan(money_fen)} ÷ {text.count(count, f['unit'])} = "
+                    f"{text.yuan(money_fen / count)}/{f['unit']}",
+                    f"即使资金全部用于此项，单价也低于合理下限 {text.whole_yuan(floor_fen)}",
                 )
             )
     return out
@@ -121,7 +124,7 @@ def report_over_target(url: str) -> list[Finding]:
                     "report.over_target",
                     "报告数字超过年度目标的两倍",
                     f,
-                    f"原文 {value:,.0f}，年度目标 {target:,}",
+                    f"原文 {text.count(value)}，年度目标 {text.count(target)}",
                     "超过全年目标的两倍",
                 )
             )
@@ -146,8 +149,8 @@ def report_parts_sum(url: str) -> list[Finding]:
                     "report.parts_sum",
                     "分项之和不等于合计",
                     f,
-                    f"分项 {listing} = {printed:,.0f}（按采用值 {used:,.0f}）",
-                    f"合计印为 {total:,.0f}",
+                    f"分项 {listing} = {text.count(printed)}（按采用值 {text.count(used)}）",
+                    f"合计印为 {text.count(total)}",
                 )
             )
     return out
@@ -169,8 +172,10 @@ def report_count_standard(url: str) -> list[Finding]:
                     "report.count_standard",
                     "人数 × 标准 × 月数 ≠ 金额",
                     f,
-                    f"{count:,.0f} × {standard:,.0f} 元 × {months} 个月 = {count * standard * months:,.0f} 元",
-                    f"金额印为 {amount:,.0f} 元，相差 {amount / (count * standard * months):,.1f} 倍",
+                    f"{text.count(count)} × {text.whole_yuan(yuan_as_fen(standard))} × {months} 个月 = "
+                    f"{text.whole_yuan(yuan_as_fen(count * standard * months))}",
+                    f"金额印为 {text.whole_yuan(yuan_as_fen(amount))}，"
+                    f"相差 {text.decimal_text(amount / (count * standard * months), 1)} 倍",
                 )
             )
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from data_layer.checks.base import Finding, check
-from data_layer.domain import rules
+from data_layer.domain import rules, text
 from data_layer.domain.links import record_link
 from data_layer.infra.cache import cached_query
 from data_layer.queries.rule_context import DisbursementContext, disbursement_contexts
@@ -25,7 +25,8 @@ def _warned(url: str) -> list[tuple[DisbursementContext, dict[str, str]]]:
 
 
 def record(c: DisbursementContext) -> str:
-    return f"发放记录 #{c.id}：{c.type}，{c.township or '县本级'}，{c.month_from:%Y-%m}，{c.paid_date:%Y-%m-%d} 发放"
+    months = text.month_span(c.month_from, c.month_to)
+    return f"发放记录 #{c.id}：{c.type}，{c.township or '县本级'}，{months}，{text.iso_day(c.paid_date)} 发放"
 
 
 def _found(url: str, code: str) -> list[Finding]:
@@ -35,7 +36,7 @@ def _found(url: str, code: str) -> list[Finding]:
             TITLES[code],
             AREA,
             record(c),
-            f"{c.recipients:,} × {c.standard_fen / 100:,.2f} 元，实发 {c.amount_fen / 100:,.2f} 元",
+            f"{text.count(c.recipients)} × {text.yuan(c.standard_fen)}，实发 {text.yuan(c.amount_fen)}",
             warnings[code],
             record_link("entry_subsidies", c.id),
             c.warning_note,

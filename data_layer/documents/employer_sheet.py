@@ -31,6 +31,7 @@ from data_layer.documents.sheets import (
 from data_layer.documents.sheets import cell_text as _text
 from data_layer.documents.sheets import problem_list as _problem_list
 from data_layer.documents.sheets import ranked as _ranked_in
+from data_layer.domain import text as words
 from data_layer.domain.inputs import is_blank, parse_count, parse_yuan
 from data_layer.services._inputs import clean_text
 from data_layer.services.employers import SIZE_NAMES
@@ -234,11 +235,11 @@ def in_words(name: str, value: Any, townships: Mapping[Any, str]) -> str:
     if name == "above_designated_size":
         return "是" if value else "否"
     if name == "avg_wage_fen":
-        return f"{value / 100:,.2f} 元"
+        return words.yuan(value)
     if isinstance(value, date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return words.day(value)
     if isinstance(value, int):
-        return f"{value:,}"
+        return words.count(value)
     return str(value)
 
 

@@ -17,6 +17,7 @@ from data_layer.documents import templates
 from data_layer.documents.employer_sheet import HEADERS, LAYOUT
 from data_layer.documents.sheets import EXAMPLE_PREFIX
 from data_layer.documents.templates import NameList, Template
+from data_layer.domain import text
 from data_layer.export import to_xlsx
 from data_layer.services.employers import SIZE_NAMES
 
@@ -66,6 +67,12 @@ def template_workbook(townships: Sequence[str]) -> bytes:
     )
 
 
+def _yuan(fen) -> float | None:
+    """A cell's 元, to the fen as text.yuan prints it (a number, so the sheet can be imported again)."""
+    number = text.yuan_number(fen)
+    return None if number is None else float(number)
+
+
 def registry_table(registry: pd.DataFrame) -> pd.DataFrame:
     """The registry (data_layer/queries/employers.py ``registry``) under the import's headers."""
     return pd.DataFrame(
@@ -75,7 +82,7 @@ def registry_table(registry: pd.DataFrame) -> pd.DataFrame:
             "所属乡镇（街道）": registry["township"].fillna("县本级"),
             "职工人数": registry["staff"],
             "残疾职工人数": registry["disabled_staff"],
-            "上年职工年平均工资（元）": registry["avg_wage_fen"].astype(float) / 100,
+            "上年职工年平均工资（元）": [_yuan(fen) for fen in registry["avg_wage_fen"]],
             "企业规模": registry["size_class"].map(SIZE_NAMES),
             "规模以上企业": ["是" if v else "否" for v in registry["above_designated_size"]],
             "登记日期": registry["registered_on"],

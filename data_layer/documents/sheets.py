@@ -22,6 +22,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
+from data_layer.domain import text as words
 from data_layer.domain.inputs import is_blank
 
 MAX_BYTES = 20 * 1024 * 1024  # checked before the file is opened
@@ -224,7 +225,7 @@ def shown(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d") if value.time() == datetime.min.time() else str(value)
+        return words.iso_day(value.date()) if value.time() == datetime.min.time() else str(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():

@@ -22,8 +22,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree
 
+from data_layer.domain import text as words
 from data_layer.export import Sheet, workbook
-from data_layer.queries.work_report import Draft, Fact, plain
+from data_layer.queries.work_report import Draft, Fact
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT, PAGE_FONT = "方正小标宋简体", "仿宋", "黑体", "楷体", "宋体"
@@ -77,11 +78,14 @@ def _page_number(section) -> None:
 
 
 def comment_text(fact: Fact) -> str:
-    value = "—" if fact.value is None else f"{plain(fact.value)}{'' if fact.unit == '%' else fact.unit}"
-    if fact.unit == "%" and fact.value is not None:
-        value = f"{float(fact.value) * 100:.1f}%"
-    words = f"[{fact.number}] 查询：{fact.query}；指标：{fact.metric}；筛选：{fact.filter}；值：{value}"
-    return words + (f"。请核实：{fact.flag}" if fact.flag else "")
+    if fact.value is None:
+        value = words.NONE
+    elif fact.unit == "%":
+        value = words.pct(fact.value)
+    else:
+        value = f"{words.plain(fact.value)}{fact.unit}"
+    line = f"[{fact.number}] 查询：{fact.query}；指标：{fact.metric}；筛选：{fact.filter}；值：{value}"
+    return line + (f"。请核实：{fact.flag}" if fact.flag else "")
 
 
 def report_docx(draft: Draft) -> bytes:

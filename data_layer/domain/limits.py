@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from data_layer.domain import text
+
 EARLIEST = date(2000, 1, 1)  # no record of this store is older ...
 EARLIEST_BY_FIELD = {"registered_on": date(1949, 10, 1)}  # ... but an employer may have registered long ago
 PLAN_AHEAD_YEARS = 1  # projects, targets and standards at most for next year
@@ -51,6 +53,6 @@ def maximum_in_words(field: str) -> str:
     """The limit as a person reads it: “1 亿元”, “100,000”."""
     limit = MAXIMUM[field]
     if field not in MONEY:
-        return f"{limit:,}"
-    yuan = limit // 100
-    return f"{yuan // 100_000_000:,} 亿元" if yuan >= 100_000_000 else f"{yuan // 10_000:,} 万元"
+        return text.count(limit)
+    yuan = limit // 100  # the limits are whole 万元 or 亿元: integer arithmetic, nothing to round
+    return f"{text.count(yuan // 100_000_000)} 亿元" if yuan >= 100_000_000 else f"{text.count(yuan // 10_000)} 万元"

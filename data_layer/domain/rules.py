@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from data_layer.domain import text
+
 if TYPE_CHECKING:
     from data_layer.queries.article_context import ArticleContext
     from data_layer.queries.indicator_context import IndicatorValueContext
@@ -52,33 +54,30 @@ def roll_jumped(previous: int, current: int, share: float) -> bool:
     return bool(previous) and abs(current - previous) > share * previous
 
 
-def _n(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
 def progress_warnings(c: ProgressContext) -> dict[str, str]:
     """The soft rules of a progress entry: suspicious but possible."""
     warnings: dict[str, str] = {}
     unit_cost = unit_cost_outside(c.quantity, c.amount_fen, c.cost_min_fen, c.cost_max_fen)
     if unit_cost is not None:
         warnings["unit_cost"] = (
-            f"单价 {unit_cost / 100:,.2f} 元/{c.unit} 超出合理范围 "
-            f"{c.cost_min_fen / 100:,.0f}–{c.cost_max_fen / 100:,.0f} 元"
+            f"单价 {text.yuan(unit_cost)}/{c.unit} 超出合理范围 "
+            f"{text.whole_yuan(c.cost_min_fen, unit=False)}–{text.whole_yuan(c.cost_max_fen)}"
         )
     if c.measure == "count" and c.records_money and c.quantity > 0 and c.amount_fen == 0:
         warnings["no_amount"] = (
-            f"有数量（{c.quantity:,} {c.unit}）但金额为 0：这一项记录资金，请补填金额，或确认确实没有支出"
+            f"有数量（{text.count(c.quantity, c.unit)}）但金额为 0：这一项记录资金，请补填金额，或确认确实没有支出"
         )
     if over_twice_remaining(c.value, c.target, c.done_before):
         where = "该乡镇" if c.township_target else "全县"
         remaining = max(c.target - c.done_before, 0)
+        n = text.decimal_text
         warnings["over_target"] = (
-            f"本次 {_n(c.value)} {c.unit} 超过{where}剩余目标 {_n(remaining)} {c.unit} 的两倍"
-            f"（目标 {_n(c.target)}，此前已完成 {_n(c.done_before)}）"
+            f"本次 {n(c.value)} {c.unit} 超过{where}剩余目标 {n(remaining)} {c.unit} 的两倍"
+            f"（目标 {n(c.target)}，此前已完成 {n(c.done_before)}）"
         )
     if c.repeat_of is not None:
         warnings["repeat"] = (
-            f"{REPEAT_WINDOW_DAYS} 天内已有一条相同的记录（{c.repeat_date:%Y-%m-%d}，编号 {c.repeat_of}），"
+            f"{REPEAT_WINDOW_DAYS} 天内已有一条相同的记录（{text.day(c.repeat_date)}，编号 {c.repeat_of}），"
             "是否重复录入？"
         )
     return warnings
@@ -91,18 +90,18 @@ def disbursement_warnings(c: DisbursementContext) -> dict[str, str]:
     factor = standard_factor(c.basis, c.month_from, c.month_to)
     expected = c.recipients * c.standard_fen * factor
     if c.amount_fen != expected:
-        formula = f"{c.recipients:,} × {c.standard_fen / 100:,.2f} 元" + (
+        formula = f"{text.count(c.recipients)} × {text.yuan(c.standard_fen)}" + (
             f" × {factor} 个月" if c.basis == "month" else ""
         )
-        warnings["amount"] = f"金额 {c.amount_fen / 100:,.2f} 元不等于 {formula} = {expected / 100:,.2f} 元，请说明原因"
+        warnings["amount"] = f"金额 {text.yuan(c.amount_fen)}不等于 {formula} = {text.yuan(expected)}，请说明原因"
     if c.standard_in_force_fen is not None and c.standard_fen != c.standard_in_force_fen:
         warnings["standard"] = (
-            f"标准 {c.standard_fen / 100:,.2f} 元与发放日（{c.paid_date:%Y-%m-%d}）有效的标准 "
-            f"{c.standard_in_force_fen / 100:,.2f} 元不同"
+            f"标准 {text.yuan(c.standard_fen)}与发放日（{text.day(c.paid_date)}）有效的标准 "
+            f"{text.yuan(c.standard_in_force_fen)}不同"
         )
     if c.overlap_of is not None:
         warnings["duplicate"] = (
-            f"同一补贴、同一乡镇的 {c.overlap_from:%Y年%m月}–{c.overlap_to:%m月} "
+            f"同一补贴、同一乡镇的 {text.month_range(c.overlap_from, c.overlap_to)} "
             f"已有发放记录（编号 {c.overlap_of}），是否重复录入？"
         )
     if (
@@ -111,8 +110,8 @@ def disbursement_warnings(c: DisbursementContext) -> dict[str, str]:
         and roll_jumped(c.previous_recipients, c.recipients, c.jump_share)
     ):
         warnings["jump"] = (
-            f"人（户）数 {c.recipients:,} 比上次（{c.previous_month:%Y年%m月} {c.previous_recipients:,}）"
-            f"变化超过 {c.jump_share:.0%}"
+            f"人（户）数 {text.count(c.recipients)} 比上次（{text.month(c.previous_month)} "
+            f"{text.count(c.previous_recipients)}）变化超过 {text.pct(c.jump_share, 0)}"
         )
     return warnings
 
@@ -130,8 +129,8 @@ def article_warnings(c: ArticleContext) -> dict[str, str]:
         warnings["link"] = f"链接相同的稿件已录入（编号 {c.same_link_of}），是否重复录入？"
     if c.first_used_on is not None and c.published_on < c.first_used_on:
         warnings["before_first_use"] = (
-            f"发表日期 {c.published_on:%Y-%m-%d} 早于{c.outlet}的首次使用日期 "
-            f"{c.first_used_on:%Y-%m-%d}，请核对日期或媒体"
+            f"发表日期 {text.day(c.published_on)} 早于{c.outlet}的首次使用日期 "
+            f"{text.day(c.first_used_on)}，请核对日期或媒体"
         )
     return warnings
 
@@ -141,15 +140,6 @@ def far_above(value: int, last_value: int, factor: int = OUTLIER_FACTOR) -> bool
     return last_value > 0 and value > factor * last_value
 
 
-def period_text(start: date, end: date) -> str:
-    """“2023年7月1日至12月31日”; one day alone (助残日); the end's year only when it differs."""
-    first = f"{start.year}年{start.month}月{start.day}日"
-    if start == end:
-        return first
-    last = f"{end.month}月{end.day}日" if end.year == start.year else f"{end.year}年{end.month}月{end.day}日"
-    return f"{first}至{last}"
-
-
 def indicator_warnings(c: IndicatorValueContext) -> dict[str, str]:
     """The soft rules of an indicator value: the same indicator and unit already has a value for an overlapping
     period (其他工作 would count both), or it is more than ``OUTLIER_FACTOR`` times last year's same period."""
@@ -157,12 +147,13 @@ def indicator_warnings(c: IndicatorValueContext) -> dict[str, str]:
     where = c.township or "县本级"
     if c.overlap_of is not None:
         warnings["repeat"] = (
-            f"{where}“{c.indicator}”{period_text(c.overlap_start, c.overlap_end)}已有数值 {c.overlap_value:,} {c.unit}"
+            f"{where}“{c.indicator}”{text.period(c.overlap_start, c.overlap_end)}已有数值 "
+            f"{text.count(c.overlap_value, c.unit)}"
             f"（编号 {c.overlap_of}），与本条期间重叠，两条都会计入合计，是否重复录入？"
         )
     if far_above(c.value, c.last_value):
         warnings["outlier"] = (
-            f"数值 {c.value:,} {c.unit} 超过{where}去年同期的 {OUTLIER_FACTOR} 倍"
-            f"（去年同期 {c.last_value:,} {c.unit}），请核对是否多打了数字"
+            f"数值 {text.count(c.value, c.unit)} 超过{where}去年同期的 {OUTLIER_FACTOR} 倍"
+            f"（去年同期 {text.count(c.last_value, c.unit)}），请核对是否多打了数字"
         )
     return warnings

@@ -44,6 +44,7 @@ from sqlalchemy import Connection, Integer, create_engine, func, inspect, select
 from sqlalchemy.exc import IntegrityError, InternalError, OperationalError
 from sqlalchemy.pool import NullPool
 
+from data_layer.domain import text as words
 from data_layer.domain.errors import StoreUnavailable, ValidationFailed
 from data_layer.domain.roles import Actor
 from data_layer.domain.table_names import TABLE_NAMES
@@ -385,7 +386,8 @@ def backup_folder() -> Path:
 
 
 def _new_path(kind: str, now: datetime | None = None) -> Path:
-    stamp = f"{kind}-{(now or datetime.now()):%Y%m%d-%H%M%S}"
+    """``backup-20261207-175500.dpfbak``: when it was made, Beijing time (``now``: a time without a zone is UTC)."""
+    stamp = f"{kind}-{words.file_stamp(now)}"
     path, n = backup_folder() / f"{stamp}{SUFFIX}", 1
     while path.exists():  # two in one second: never overwrite a backup
         n += 1
@@ -415,9 +417,10 @@ def _atomic_write(path: Path, data: bytes) -> Path:
 
 def daily_backup_if_due(url: str, now: datetime | None = None) -> Path | None:
     """Today's ``daily-YYYYMMDD.dpfbak`` if there is none yet (None otherwise); keeps the latest 14 daily
-    files and never touches the others. Several processes may call it at once: each writes whole files."""
+    files and never touches the others. Several processes may call it at once: each writes whole files.
+    Today is the Beijing date of ``now`` (default: now; a time without a zone is UTC)."""
     folder = backup_folder()
-    path = folder / f"daily-{(now or datetime.now()):%Y%m%d}{SUFFIX}"
+    path = folder / f"daily-{words.stamp(now)}{SUFFIX}"
     if path.exists():
         return None
     write_backup(url, path)
@@ -435,7 +438,7 @@ def list_backups() -> list[BackupFile]:
         except FileNotFoundError:  # pruned by another process meanwhile
             continue
         kind = next((k for k in ("daily", "before-restore", "backup") if path.name.startswith(f"{k}-")), "other")
-        found.append(BackupFile(path, kind, datetime.fromtimestamp(info.st_mtime).astimezone(), info.st_size))
+        found.append(BackupFile(path, kind, datetime.fromtimestamp(info.st_mtime, UTC), info.st_size))
     return sorted(found, key=lambda f: (f.made_at, f.path.name), reverse=True)
 
 

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import and_, case, func, select, true
 
+from data_layer.domain import money
 from data_layer.domain.pacing import DEFAULT_THRESHOLDS, STATUS_LABELS, PaceThresholds, completion, pace_status
 from data_layer.domain.scope import Scope, planned_elapsed, time_elapsed
 from data_layer.infra.cache import cached_query
@@ -47,7 +48,7 @@ SUMMARY_COLUMNS = [
 
 def entry_value(measure_col, quantity, amount_fen):
     """An entry's contribution in the item's unit: quantity, or 元 for money items."""
-    return case((measure_col == "money", amount_fen / 100.0), else_=quantity)
+    return case((measure_col == "money", money.yuan_measure(amount_fen)), else_=quantity)
 
 
 @cached_query

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy import func, select
 
+from data_layer.domain.money import fen_as_yuan
 from data_layer.domain.scope import PERIODS, Scope
 from data_layer.infra.cache import cached_query
 from data_layer.models import Campaign, SeedFigure, SubsidyStandard, SubsidyType, Township
@@ -54,17 +55,19 @@ def reproduce(url: str, metric: str, scope: Scope) -> Decimal | None:
         row = rows[(rows.project_code == project) & (rows.item_code == item)]
         if row.empty:
             return None
-        value = row.done_period.iloc[0] if kind == "progress.quantity" else row.amount_period_fen.iloc[0] / 100
+        if kind == "progress.amount":
+            return fen_as_yuan(row.amount_period_fen.iloc[0])
+        value = row.done_period.iloc[0]
         return Decimal(int(value)) if float(value).is_integer() else Decimal(str(value))
     if kind == "project.amount":
         rows = projects.item_progress(url, scope)
-        return Decimal(int(rows[rows.project_code == key].amount_period_fen.sum())) / 100
+        return fen_as_yuan(int(rows[rows.project_code == key].amount_period_fen.sum()))
     if kind in ("disb.amount", "disb.recipients"):
         rows = subsidies.totals_by_type(url, scope).set_index("type_code")
         if key not in rows.index:
             return None
         return (
-            Decimal(int(rows.at[key, "amount_fen"])) / 100
+            fen_as_yuan(int(rows.at[key, "amount_fen"]))
             if kind == "disb.amount"
             else Decimal(int(rows.at[key, "recipients"]))
         )
@@ -77,7 +80,7 @@ def reproduce(url: str, metric: str, scope: Scope) -> Decimal | None:
             .limit(1)
         )
         fen = scalar(url, stmt)
-        return None if fen is None else Decimal(fen) / 100
+        return None if fen is None else fen_as_yuan(fen)
     if kind.startswith("levy."):
         column = {"levy.onsite": "onsite", "levy.notified": "notified", "levy.campaign_inspected": "campaign_inspected"}
         return Decimal(int(levy.period_activity(url, scope)[column[kind]].iloc[0]))

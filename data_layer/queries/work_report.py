@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select, true
 
+from data_layer.domain import text as words
+from data_layer.domain.money import fen_as_yuan, yuan_as_fen
 from data_layer.domain.scope import Scope
 from data_layer.models import (
     Article,
@@ -106,30 +107,6 @@ class Draft:
     @property
     def facts(self) -> list[Fact]:
         return [s for p in self.paragraphs for s in p.segments if isinstance(s, Fact)]
-
-
-# --- numbers in Chinese conventions ---------------------------------------------------------------------------
-
-
-def plain(value: Decimal | float | int) -> str:
-    """1536 → “1536”, 2.50 → “2.5”: no thousands separators and no trailing zeros, as the report writes them."""
-    text = f"{Decimal(str(value)).quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def money(yuan: Decimal) -> str:
-    """元 as the report writes money: “6760元”, from 1万 on “53.1万元”."""
-    if abs(yuan) >= 10_000:
-        return f"{plain(yuan / 10_000)}万元"
-    return f"{plain(yuan)}元"
-
-
-def cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def percent(rate: Decimal | float) -> str:
-    return f"{float(rate) * 100:.1f}%"
 
 
 # --- the warnings and corrections a figure rests on -------------------------------------------------------
@@ -277,9 +254,16 @@ class _Writer:
             notes.append(f"其中 {warned} 条记录是录入时出现提醒、经确认并写明说明后保存的，请核实")
         printed = self.printed.get(metric)
         if printed and value is not None and Decimal(printed[0]) != value:
-            notes.append(f"原报告印为“{printed[0]}”，本稿按库中数据为 {plain(value)}。{printed[1]}".strip())
+            notes.append(f"原报告印为“{printed[0]}”，本稿按库中数据为 {words.plain(value)}。{printed[1]}".strip())
         if text is None:
-            text = "—" if value is None else (money(value) if unit == "元" else f"{plain(value)}{unit}")
+            # money facts hold 元 (the report's printed values are 元); worded from fen, rounded as on the boards
+            text = (
+                words.NONE
+                if value is None
+                else words.report_money(yuan_as_fen(value))
+                if unit == "元"
+                else f"{words.plain(value)}{unit}"
+            )
         kind = metric.partition(":")[0]
         return Fact(
             self.count, self.section, metric, value, unit, text, QUERIES.get(kind, kind), self.filter, "；".join(notes)
@@ -298,10 +282,10 @@ class _Writer:
         if now is None or before is None or before == 0:
             return []
         change = now / before - 1
-        words = "与去年同期持平" if change == 0 else ("同比增长" if change > 0 else "同比下降")
+        trend = "与去年同期持平" if change == 0 else ("同比增长" if change > 0 else "同比下降")
         if change == 0:
-            return [f"，{words}"]
-        return [f"，{words}", self.fact(f"yoy:{metric}", change, "%", percent(abs(change)))]
+            return [f"，{trend}"]
+        return [f"，{trend}", self.fact(f"yoy:{metric}", change, "%", words.pct(abs(change)))]
 
 
 def build_draft(url: str, scope: Scope, *, title_unit: str, filter_label: str, period_words: str) -> Draft:
@@ -352,7 +336,7 @@ def _key_projects(w: _Writer) -> None:
                     w.fact(f"progress.target:{code}.{r.item_code}", target, r.unit),
                     "，年初以来完成",
                     w.fact(
-                        f"progress.ytd:{code}.{r.item_code}", Decimal(str(r.completion)), "%", percent(r.completion)
+                        f"progress.ytd:{code}.{r.item_code}", Decimal(str(r.completion)), "%", words.pct(r.completion)
                     ),
                     "）",
                 ]
@@ -403,9 +387,9 @@ def _levy(w: _Writer, n: int) -> None:
     for c in found.itertuples():
         parts += [
             "从",
-            w.fact("campaign.start_day", Decimal(c.start.day), "日", cn_date(c.start)),
+            w.fact("campaign.start_day", Decimal(c.start.day), "日", words.day(c.start)),
             "至",
-            w.fact("campaign.end_day", Decimal(c.end.day), "日", cn_date(c.end)),
+            w.fact("campaign.end_day", Decimal(c.end.day), "日", words.day(c.end)),
             f"开展{c.name}，",
         ]
     covered = w.value("levy.campaign_inspected")
@@ -432,7 +416,9 @@ def _subsidies(w: _Writer, n: int) -> None:
     for r in paid.itertuples():
         unit = UNIT_WORDS.get(r.unit, "人")
         who = f"{unit}" if unit == "户" else "名残疾人"
-        recipients = w.fact(f"disb.recipients:{r.type_code}", Decimal(int(r.recipients)), unit, plain(r.recipients))
+        recipients = w.fact(
+            f"disb.recipients:{r.type_code}", Decimal(int(r.recipients)), unit, words.plain(int(r.recipients))
+        )
         amount = w.value(f"disb.amount:{r.type_code}")
         standard = w.value(f"standard:{r.type_code}")
         parts += ["为", recipients, f"{who}发放{r.type}，"]
@@ -496,10 +482,10 @@ def _plans(w: _Writer) -> None:
     task = levy.task_fen(w.url, w.scope)
     if task:
         n += 1
-        collected = Decimal(int(levy.summary(w.url, w.scope).iloc[0]["collected_fen"])) / 100
+        collected = fen_as_yuan(int(levy.summary(w.url, w.scope).iloc[0]["collected_fen"]))
         w.body(
             f"{n}、加大残保金征收工作力度，确保完成{w.scope.end.year}年征收任务",
-            w.fact("levy.task", Decimal(task) / 100, "元"),
+            w.fact("levy.task", fen_as_yuan(task), "元"),
             "，年初以来已征收",
             w.fact("levy.collected", collected, "元"),
             "。",

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from data_layer import period_locks
+from data_layer.domain import text
 from data_layer.domain.errors import Checks
 from data_layer.domain.roles import Actor
 from data_layer.models import (
@@ -166,7 +167,7 @@ def inspection_errors(
             checks.require(
                 campaign.start_date <= inspected_on <= campaign.end_date,
                 "inspected_on",
-                f"检查日期应在活动期间 {campaign.start_date:%Y-%m-%d} 至 {campaign.end_date:%Y-%m-%d} 内",
+                f"检查日期应在活动期间（{text.period(campaign.start_date, campaign.end_date)}）内",
             )
     checks.require(mode in INSPECTION_MODES, "mode", "检查方式应为 现场检查 或 书面检查")
     checks.require(result in INSPECTION_RESULTS, "result", "检查结果应为 达标 / 未达标 / 未申报 / 其他")

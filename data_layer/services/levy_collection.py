@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from data_layer import period_locks
-from data_layer.domain import levy_rules
+from data_layer.domain import levy_rules, text
 from data_layer.domain.errors import Checks, ValidationFailed
 from data_layer.domain.levy_rules import Breakdown, Policy, RosterLine
 from data_layer.domain.roles import Actor
@@ -216,7 +216,7 @@ def payment_errors(values: dict, assessment, paid_before: int, today: date | Non
         checks.require(
             amount_fen <= owed,
             "amount_fen",
-            f"超过尚欠金额：应缴 {get('amount_fen') / 100:,.2f} 元，尚欠 {owed / 100:,.2f} 元",
+            f"超过尚欠金额：应缴 {text.yuan(get('amount_fen'))}，尚欠 {text.yuan(owed)}",
         )
     return checks.errors
 
