@@ -47,7 +47,12 @@ def level_parts(view: View) -> tuple[list[Figure], pd.DataFrame, pd.Series]:
                 f"level:{r.level}", r.level_label, "count", int(r.articles), "篇", so_far(r), r.status, r.status_label
             )
         )
-    return figures, levels, total
+    # each one's share of its year's target (the year so far ÷ the target), beside its status
+    shares = [Figure("done:articles", "全年完成", "pct", total.completion)]
+    shares += [
+        Figure(f"done:level:{r.level}", f"{r.level_label}全年完成", "pct", r.completion) for r in levels.itertuples()
+    ]
+    return figures + shares, levels, total
 
 
 def level_charts(view: View, levels: pd.DataFrame) -> tuple[Chart, Chart]:
