@@ -42,9 +42,9 @@ def render_download(ctx: ViewContext) -> None:
     if made:
         data, at = made
         st.download_button(
-            f"下载（{at:%Y-%m-%d %H:%M} 生成，{text.count(len(data) / 1024, '')} 千字节）",
+            f"下载（{text.short_time(at)} 生成，{text.count(len(data) / 1024, '')} 千字节）",
             data,
-            file_name=f"县残联看板备份_{at:%Y%m%d_%H%M}{backup.SUFFIX}",
+            file_name=f"县残联看板备份_{text.file_stamp(at)}{backup.SUFFIX}",
             mime=MIME,
             type="primary",
             icon=":material/download:",
@@ -68,7 +68,7 @@ def render_files() -> None:
     if files:
         table = pd.DataFrame(
             {
-                "时间": [text.time(f.made_at) for f in files],
+                "时间": [text.short_time(f.made_at) for f in files],
                 "类型": [KINDS.get(f.kind, f.kind) for f in files],
                 "大小（千字节）": [round(f.size / 1024) for f in files],
             }

@@ -13,7 +13,6 @@ from datetime import date
 import pandas as pd
 
 from data_layer.domain import text
-from data_layer.domain.rules import period_text  # the warnings' words for a period, in the lists too
 from data_layer.queries import indicators, org
 from data_layer.services import indicators as service
 from data_layer.services.records import services_for
@@ -85,7 +84,7 @@ def fields(indicator: pd.Series) -> list[Field]:
 
 def describe(ctx: ViewContext, r: dict) -> str:
     where = township_names(ctx).get(r["township_id"], "县本级")
-    period = period_text(r["period_start"], r["period_end"])
+    period = text.period(r["period_start"], r["period_end"])
     return f"{where} · {r['indicator']} {text.count(r['value'])} {r['unit']}（{period}）"
 
 
@@ -101,7 +100,7 @@ NAMES = {
 
 def table(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     shown = rows.assign(
-        期间=[period_text(s, e) for s, e in zip(rows["period_start"], rows["period_end"], strict=True)],
+        期间=[text.period(s, e) for s, e in zip(rows["period_start"], rows["period_end"], strict=True)],
         数值=[f"{text.count(v)} {u}" for v, u in zip(rows["value"], rows["unit"], strict=True)],
     )
     return shown.rename(columns=NAMES)[columns]

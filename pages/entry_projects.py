@@ -48,7 +48,7 @@ def describe(ctx: ViewContext, r: dict) -> str:
     where = township_names(ctx).get(r["township_id"], "县本级")
     amount = text.yuan(r["amount_fen"])
     done = amount if r["measure"] == "money" else f"{text.count(r['quantity'])} {r['unit']}，{amount}"
-    return f"{where} · {r['item']} {done}（{r['entry_date']:%Y-%m-%d}）"
+    return f"{where} · {r['item']} {done}（{text.iso_day(r['entry_date'])}）"
 
 
 def recent(ctx: ViewContext, item: pd.Series) -> pd.DataFrame:

@@ -32,9 +32,9 @@ def type_of(ctx: ViewContext, record: dict) -> pd.Series | None:
 def standards(ctx: ViewContext, kind: pd.Series) -> str:
     rows = subsidies.types_and_standards(ctx.url)
     rows = rows[(rows["type_id"] == kind["type_id"]) & rows["effective_from"].notna()]
+    per = f"{UNIT[kind['unit']]}/{PER[kind['standard_basis']]}"
     listed = "；".join(
-        f"{r.effective_from:%Y-%m-%d} 起 {text.yuan(r.standard_fen)}/{UNIT[kind['unit']]}/{PER[kind['standard_basis']]}"
-        for r in rows.itertuples()
+        f"{text.iso_day(r.effective_from)} 起 {text.yuan(r.standard_fen)}/{per}" for r in rows.itertuples()
     )
     return f"标准：{listed or '未设置'}（不填标准时，按发放日有效的标准）"
 
@@ -80,7 +80,7 @@ def describe(ctx: ViewContext, r: dict) -> str:
     kind = type_of(ctx, r)
     where = township_names(ctx).get(r["township_id"], "县本级")
     count = f"{text.count(r['recipients'])} {UNIT[kind['unit']]}"
-    paid = f"{text.month_span(r['month_from'], r['month_to'])}，{r['paid_date']:%Y-%m-%d} 发放"
+    paid = f"{text.month_span(r['month_from'], r['month_to'])}，{text.iso_day(r['paid_date'])} 发放"
     return f"{where} · {kind['type']} {count}，{text.yuan(r['amount_fen'])}（{paid}）"
 
 

@@ -7,18 +7,17 @@ Every amount comes from data_layer/levy_rules.py (``explain``); this page only w
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
 
 from data_layer.domain import levy_rules, text
 from data_layer.domain.errors import Problems, ValidationFailed
+from data_layer.domain.inputs import parse_decimal
 from data_layer.domain.levy_rules import Breakdown, Policy, RosterLine
 from data_layer.domain.links import RECORD_PARAM
-from data_layer.domain.money import fen_to_yuan
 from data_layer.export import XLSX_MIME, to_xlsx
 from data_layer.infra.settings import CHINA
 from data_layer.queries import levy_records, org
@@ -97,44 +96,35 @@ def county_id(ctx: ViewContext) -> int | None:
 # --- why this amount -----------------------------------------------------------------------------------------
 
 
-def plain(value: Decimal | int) -> str:
-    """A number as written by hand: 1.5, 0.4167, 2 (no trailing zeros)."""
-    written = f"{Decimal(value):.4f}".rstrip("0").rstrip(".")
-    return written or "0"
-
-
-def share_text(share: Decimal) -> str:
-    return f"{plain(share * 100)}%"
-
-
 def steps(b: Breakdown, policy: Policy) -> list[str]:
     """“Why this amount”, step by step, in the order the rule computes it."""
-    quota = share_text(policy.quota_ratio)
-    lines = [f"应安排残疾人就业人数 = 在职职工 {text.count(b.staff)} 人 × 安排比例 {quota} = {plain(b.required)} 人"]
+    quota = text.rate(policy.quota_ratio)
+    required = text.head_count(b.required)
+    lines = [f"应安排残疾人就业人数 = 在职职工 {text.count(b.staff)} 人 × 安排比例 {quota} = {required} 人"]
     if b.exempt:
         lines.append(f"在职职工 {text.count(b.staff)} 人，不超过 {policy.exempt_max_staff} 人：免征残保金")
         return lines
     if b.shortfall == 0:
         lines.append(
-            f"已安排残疾人 {plain(b.disabled)} 人（折算），不少于应安排的 {plain(b.required)} 人："
+            f"已安排残疾人 {text.head_count(b.disabled)} 人（折算），不少于应安排的 {required} 人："
             "达到安排比例，无需缴纳"
         )
         return lines
-    lines.append(
-        f"差额 = 应安排 {plain(b.required)} 人 − 已安排残疾人（折算）{plain(b.disabled)} 人 = {plain(b.shortfall)} 人"
-    )
+    disabled, shortfall = text.head_count(b.disabled), text.head_count(b.shortfall)
+    lines.append(f"差额 = 应安排 {required} 人 − 已安排残疾人（折算）{disabled} 人 = {shortfall} 人")
     local = text.yuan(policy.local_avg_wage_fen)
-    cap = f"当地社会平均工资 {local}的 {plain(policy.wage_cap_multiple)} 倍为 {text.yuan(b.wage_cap_fen)}"
+    cap = (
+        f"当地社会平均工资 {local}的 {text.decimal_text(policy.wage_cap_multiple, 4)} 倍为 {text.yuan(b.wage_cap_fen)}"
+    )
     if b.wage_used_fen < b.wage_fen:
-        lines.append(
-            f"计征工资：单位上年职工年平均工资 {text.yuan(b.wage_fen)}，超过上限（{cap}），按上限 {text.yuan(b.wage_used_fen)}计"
-        )
+        wage, used = text.yuan(b.wage_fen), text.yuan(b.wage_used_fen)
+        lines.append(f"计征工资：单位上年职工年平均工资 {wage}，超过上限（{cap}），按上限 {used}计")
     else:
         lines.append(f"计征工资：单位上年职工年平均工资 {text.yuan(b.wage_fen)}，未超过上限（{cap}），按实际工资计")
-    ratio = f"{plain(b.disabled)} ÷ {text.count(b.staff)} = {b.ratio * 100:.2f}%"
+    ratio = f"{disabled} ÷ {text.count(b.staff)} = {text.pct(b.ratio, 2)}"
     lines.append(f"实际安排比例 = {ratio}；{b.tier}")
     lines.append(
-        f"应缴残保金 = 差额 {plain(b.shortfall)} 人 × 计征工资 {text.yuan(b.wage_used_fen)} × {share_text(b.share)}"
+        f"应缴残保金 = 差额 {shortfall} 人 × 计征工资 {text.yuan(b.wage_used_fen)} × {text.rate(b.share)}"
         f" = **{text.yuan(b.amount_fen)}**"
     )
     return lines
@@ -246,27 +236,15 @@ def read_calculator(raw: dict, way: str) -> tuple[dict | None, dict[str, str]]:
             lines += [RosterLine(grade, int(raw[f"{group}_months"]), True, True)] * max(count, 0)
         disabled = levy_rules.weighted_disabled(lines)
     else:
-        disabled = weighted_number(raw.get("weighted"), errors)
+        try:
+            disabled = parse_decimal(raw.get("weighted"), "折算人数", minimum=0) or Decimal(0)
+        except ValueError as exc:
+            errors["weighted"] = str(exc)
     if errors:
         return None, errors
     if disabled > values["staff"]:
         return None, {"weighted" if way == BY_WEIGHT else "severe": "残疾职工人数不能多于在职职工人数"}
     return {"staff": values["staff"], "avg_wage_fen": values["avg_wage_fen"], "disabled": disabled}, {}
-
-
-def weighted_number(typed: object, errors: dict[str, str]) -> Decimal:
-    cleaned = unicodedata.normalize("NFKC", str(typed or "")).strip()
-    if not cleaned:
-        return Decimal(0)
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        errors["weighted"] = f"折算人数应填写数字，例如 2.5；“{typed}”不是数字"
-        return Decimal(0)
-    if not value.is_finite() or value < 0:
-        errors["weighted"] = "折算人数应为不小于 0 的数字"
-        return Decimal(0)
-    return value
 
 
 # --- (2) the batch assessment ----------------------------------------------------------------------------
@@ -339,16 +317,21 @@ def render_batch(ctx: ViewContext, year: int) -> None:
             "单位": plan["employer"],
             "核定依据": [SHORT_BASIS.get(b, b) for b in plan["basis"]],
             "在职职工": plan["staff"],
-            "折算残疾职工": [plain(d) for d in plan["disabled_weighted"]],
+            "折算残疾职工": [text.head_count(d) for d in plan["disabled_weighted"]],
             "计征工资": [
                 text.yuan(w) + ("（已封顶）" if capped else "")
                 for w, capped in zip(plan["wage_used_fen"], plan["wage_capped"], strict=True)
             ],
-            "应缴金额": [text.yuan(a) for a in plan["amount_fen"]],
+            "应缴金额": yuan_cells(plan["amount_fen"]),
         }
     )
     st.dataframe(
-        table, hide_index=True, width="stretch", row_height=GRID_ROW_PX, height=grid_height(min(len(table), LIST_ROWS))
+        table,
+        hide_index=True,
+        width="stretch",
+        row_height=GRID_ROW_PX,
+        height=grid_height(min(len(table), LIST_ROWS)),
+        column_config={"应缴金额": yuan_column("应缴金额（元）")},
     )
 
 
@@ -434,11 +417,18 @@ def render_payments(ctx: ViewContext, a: dict) -> None:
         table = pd.DataFrame(
             {
                 "缴纳日期": [text.day(d) for d in paid["paid_on"]],
-                "金额": [text.yuan(v) for v in paid["amount_fen"]],
+                "金额": yuan_cells(paid["amount_fen"]),
                 "录入人": paid["created_by"],
             }
         )
-        st.dataframe(table, hide_index=True, width="stretch", row_height=GRID_ROW_PX, height=grid_height(len(table)))
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            row_height=GRID_ROW_PX,
+            height=grid_height(len(table)),
+            column_config={"金额": yuan_column("金额（元）")},
+        )
     if a["owed_fen"] <= 0 or not ctx.actor.may_enter("levy"):
         return
     problems: Problems = st.session_state.get("lc_p_problems") or Problems()
@@ -522,9 +512,9 @@ def render_list(ctx: ViewContext, year: int) -> None:
         {
             "单位": found["employer"],
             "乡镇": found["township"],
-            "应缴": [text.yuan(v) for v in found["amount_fen"]],
-            "已缴": [text.yuan(v) for v in found["paid_fen"]],
-            "尚欠": [text.yuan(v) for v in found["owed_fen"]],
+            "应缴": yuan_cells(found["amount_fen"]),
+            "已缴": yuan_cells(found["paid_fen"]),
+            "尚欠": yuan_cells(found["owed_fen"]),
             "缴纳期限": [text.day(d) for d in found["due_on"]],
             "状态": [
                 "已缴清" if owed <= 0 else "逾期未缴清" if late else "未缴清"
@@ -542,8 +532,19 @@ def render_list(ctx: ViewContext, year: int) -> None:
         key="lc_list",
         on_select=picked_from_list,
         selection_mode="single-row",
+        column_config={name: yuan_column(f"{name}（元）") for name in ("应缴", "已缴", "尚欠")},
     )
     render_download(ctx, year, found)
+
+
+def yuan_cells(fens) -> list[float | None]:
+    """元 for a grid's or a workbook's cells: the very number ``text.yuan`` prints (half-up to the fen), a number
+    so the column sorts and sums."""
+    return [None if (v := text.yuan_number(fen)) is None else float(v) for fen in fens]
+
+
+def yuan_column(label: str):
+    return st.column_config.NumberColumn(label, format="%,.2f")
 
 
 def wan_text(fen: int) -> str:
@@ -573,9 +574,9 @@ def render_download(ctx: ViewContext, year: int, found: pd.DataFrame) -> None:
             "核定依据": found["basis"],
             "核定日期": [text.day(d) for d in found["assessed_on"]],
             "缴纳期限": [text.day(d) for d in found["due_on"]],
-            "应缴（元）": [float(fen_to_yuan(v)) for v in found["amount_fen"]],
-            "已缴（元）": [float(fen_to_yuan(v)) for v in found["paid_fen"]],
-            "尚欠（元）": [float(fen_to_yuan(v)) for v in found["owed_fen"]],
+            "应缴（元）": yuan_cells(found["amount_fen"]),
+            "已缴（元）": yuan_cells(found["paid_fen"]),
+            "尚欠（元）": yuan_cells(found["owed_fen"]),
         }
     )
     title = f"{year}年残保金核定与缴纳"

@@ -66,7 +66,7 @@ def open_linked_inspection() -> None:
 
 def campaign_names(campaigns: pd.DataFrame) -> dict[int, str]:
     names = {
-        int(c.campaign_id): f"{c.campaign}（{text.day(c.start_date)}至{text.day(c.end_date)}）"
+        int(c.campaign_id): f"{c.campaign}（{text.period(c.start_date, c.end_date)}）"
         for c in campaigns.itertuples(index=False)
     }
     return {**names, ROUTINE: "日常检查（不属于专项活动）"}

@@ -18,7 +18,7 @@ from data_layer.documents import employer_sheet as sheet
 from data_layer.documents.employer_workbooks import registry_workbook, template_workbook
 from data_layer.domain import text
 from data_layer.domain.errors import StoreUnavailable, ValidationFailed
-from data_layer.domain.inputs import parse_count, parse_text, parse_yuan
+from data_layer.domain.inputs import parse_count, parse_text, parse_yuan, read_fields
 from data_layer.domain.links import RECORD_PARAM
 from data_layer.export import XLSX_MIME
 from data_layer.queries import employers as registry_q
@@ -175,9 +175,11 @@ def render_export(ctx: ViewContext, search: str, count: int, where: str) -> None
     st.download_button(
         "导出名录表格（含工资，改后可再导入）",
         lambda: registry_workbook(
-            registry_q.registry(ctx.url, ctx.scope, search), filter_label=f"{where}，共 {count:,} 家", taken_at=taken
+            registry_q.registry(ctx.url, ctx.scope, search),
+            filter_label=f"{where}，共 {text.count(count)} 家",
+            taken_at=taken,
         ),
-        file_name=f"用人单位名录_{taken:%Y%m%d}.xlsx",
+        file_name=f"用人单位名录_{text.stamp(taken)}.xlsx",
         mime=XLSX_MIME,
         icon=":material/download:",
         key="er_export",
@@ -212,17 +214,16 @@ def township_choice(county: County, key: str, value: int | None) -> int | None:
 
 
 def read_numbers(typed: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
-    """Counts and 元 typed as text, read exactly; what cannot be read is a message beside its field."""
-    values: dict[str, Any] = {}
-    for name, label, parse in (
-        ("staff", "职工人数", parse_count),
-        ("disabled_staff", "残疾职工人数", parse_count),
-        ("avg_wage_fen", "上年职工年平均工资", parse_yuan),
-    ):
-        try:
-            values[name] = parse(typed[name], label)
-        except ValueError as exc:
-            errors[name] = str(exc)
+    """Counts and 元 typed as text, read exactly (data_layer/domain/inputs.py); what cannot be read is a message
+    beside its field."""
+    values, unreadable = read_fields(
+        {
+            "staff": (typed["staff"], parse_count, "职工人数"),
+            "disabled_staff": (typed["disabled_staff"], parse_count, "残疾职工人数"),
+            "avg_wage_fen": (typed["avg_wage_fen"], parse_yuan, "上年职工年平均工资"),
+        }
+    )
+    errors |= unreadable
     if "staff" in values and values["staff"] is None:
         errors["staff"] = "请填写职工人数"
     for name in ("disabled_staff", "avg_wage_fen"):  # left empty: none, as the import reads an empty cell
@@ -232,20 +233,19 @@ def read_numbers(typed: dict[str, str], errors: dict[str, str]) -> dict[str, Any
 
 
 def number_fields(prefix: str, record: dict | None, errors: dict[str, str]) -> dict[str, str]:
-    wage = record["avg_wage_fen"] / 100 if record else None
     typed = {}
     columns = st.columns(3)
     for column, (name, label, value) in zip(
         columns,
         (
-            ("staff", "职工人数", record["staff"] if record else None),
-            ("disabled_staff", "残疾职工人数", record["disabled_staff"] if record else None),
-            ("avg_wage_fen", "上年职工年平均工资（元）", f"{wage:.2f}" if wage is not None else None),
+            ("staff", "职工人数", str(record["staff"]) if record else ""),
+            ("disabled_staff", "残疾职工人数", str(record["disabled_staff"]) if record else ""),
+            ("avg_wage_fen", "上年职工年平均工资（元）", text.yuan_input(record["avg_wage_fen"]) if record else ""),
         ),
         strict=True,
     ):
         with column:
-            typed[name] = st.text_input(label, value="" if value is None else str(value), key=f"{prefix}_{name}")
+            typed[name] = st.text_input(label, value=value, key=f"{prefix}_{name}")
             field_error(errors, name)
     return typed
 
@@ -423,7 +423,9 @@ def dry_run(ctx: ViewContext, county: County, uploaded) -> DryRun | None:
             db_url=ctx.url,
             rows=parsed.rows,
             actor=ctx.actor,
-            progress=lambda done, total: bar.progress(done / total, text=f"正在逐行检查：{done:,} / {total:,} 行"),
+            progress=lambda done, total: bar.progress(
+                done / total, text=f"正在逐行检查：{text.count(done)} / {text.count(total)} 行"
+            ),
         )
         bar.empty()
         return sheet.preview(parsed, planned, township_words(ctx))
@@ -476,8 +478,8 @@ def render_commit(ctx: ViewContext, run: DryRun) -> None:
     unchanged = result["rows"] - result["created"] - result["updated"]
     file_import.imported(
         "er",
-        f"已导入“{run.file_name}”：新增 {result['created']:,} 家，更新 {result['updated']:,} 家，"
-        f"无变化 {unchanged:,} 家。",
+        f"已导入“{run.file_name}”：新增 {text.count(result['created'])} 家，更新 {text.count(result['updated'])} 家，"
+        f"无变化 {text.count(unchanged)} 家。",
     )
 
 

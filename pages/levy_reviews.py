@@ -192,11 +192,13 @@ def render_facts(review: dict) -> None:
         f"审核日期：{text.day(review['reviewed_on'])}"
     )
     middle.markdown(
-        f"申报职工人数：{text.count(review['staff'], '人')}  \n申报残疾职工：{text.count(review['disabled_staff'], '人')}  \n"
+        f"申报职工人数：{text.count(review['staff'], '人')}  \n"
+        f"申报残疾职工：{text.count(review['disabled_staff'], '人')}  \n"
         f"名册人数：{text.count(review['roster_people'], '人')}"
     )
     right.markdown(
-        f"上年职工年平均工资：{text.yuan(review['avg_wage_fen'])}  \n重新申报：{text.count(review['resubmissions'], '次')}"
+        f"上年职工年平均工资：{text.yuan(review['avg_wage_fen'])}  \n"
+        f"重新申报：{text.count(review['resubmissions'], '次')}"
     )
     if status == "returned":
         st.warning(escape_markdown(f"退回原因：{review['return_reason']}"), icon=":material/undo:")
@@ -211,7 +213,7 @@ def render_history(ctx: ViewContext, review_id: int) -> None:
                 "办理": steps["step"],
                 "退回原因": steps["reason"],
                 "办理人": steps["who"],
-                "录入时间": [text.time(t) for t in steps["at"]],
+                "录入时间": [text.short_time(t) for t in steps["at"]],
             }
         )
         st.dataframe(table, hide_index=True, width="stretch", row_height=GRID_ROW_PX, height=grid_height(len(table)))
@@ -376,7 +378,7 @@ def shown_people(roster: pd.DataFrame, sees: bool) -> pd.DataFrame:
             "社保足额": [yes_no(v) for v in roster["insurance_ok"]],
             "在岗月数": roster["months"],
             "计入": [counted_text(r) for r in roster.itertuples(index=False)],
-            "折算人数": [people_text(w) for w in roster["weight"]],
+            "折算人数": [text.head_count(w) for w in roster["weight"]],
         }
     )
 
@@ -390,14 +392,8 @@ def counted_text(line) -> str:
     if not line.counts:
         missing = [w for w, ok in (("劳动合同", line.contract_ok), ("社保", line.insurance_ok)) if not ok]
         return f"不计（缺{'、'.join(missing)}）"
-    each = f"计 {people_text(line.per_person)} 人"
+    each = f"计 {text.head_count(line.per_person)} 人"
     return each if int(line.months) == 12 else f"{each} × {int(line.months)}/12"
-
-
-def people_text(value) -> str:
-    """A weighted head count as written: 2, 0.5, 1.6667 (no trailing zeros)."""
-    written = f"{value:.4f}".rstrip("0").rstrip(".")
-    return written or "0"
 
 
 def render_roster(ctx: ViewContext, review: dict) -> None:
@@ -405,7 +401,7 @@ def render_roster(ctx: ViewContext, review: dict) -> None:
     sees = ctx.actor.sees_people()
     roster = levy_records.roster(ctx.url, review_id)
     total = levy_records.roster_weighted(ctx.url, review_id)
-    st.markdown(f"**残疾职工名册**（{len(roster)} 人，折算合计 **{people_text(total)} 人**）")
+    st.markdown(f"**残疾职工名册**（{len(roster)} 人，折算合计 **{text.head_count(total)} 人**）")
     if roster.empty:
         st.caption("名册为空")
     else:

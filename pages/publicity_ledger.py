@@ -116,9 +116,9 @@ def render_ledger(ctx: ViewContext) -> None:
     st.download_button(
         "导出台账表格（Excel，含录入人）",
         lambda: ledger_workbook(
-            ledger, levels=LEVEL_LABELS, filter_label=f"{ctx.label()}，共 {len(ledger):,} 篇", taken_at=taken
+            ledger, levels=LEVEL_LABELS, filter_label=f"{ctx.label()}，共 {text.count(len(ledger))} 篇", taken_at=taken
         ),
-        file_name=f"信息报送台账_{taken:%Y%m%d}.xlsx",
+        file_name=f"信息报送台账_{text.stamp(taken)}.xlsx",
         mime=XLSX_MIME,
         icon=":material/download:",
         key="al_export",
@@ -220,10 +220,10 @@ def commit(ctx: ViewContext, run: DryRun) -> None:
         st.session_state.al_errors = (run.key, {k: f"没有导入：{v}" for k, v in refused.errors.items()})
         st.session_state.pop("al_dry_run", None)  # checked again on the next run, against the store as it is now
         st.rerun()
-    confirmed = f"，其中 {run.preview.warned:,} 篇经核实确认" if run.preview.warned else ""
+    confirmed = f"，其中 {text.count(run.preview.warned)} 篇经核实确认" if run.preview.warned else ""
     for key in ("al_errors", "al_note"):
         st.session_state.pop(key, None)
-    file_import.imported("al", f"已导入“{run.file_name}”：新增稿件 {result['created']:,} 篇{confirmed}。")
+    file_import.imported("al", f"已导入“{run.file_name}”：新增稿件 {text.count(result['created'])} 篇{confirmed}。")
 
 
 # --- 导入记录 ------------------------------------------------------------------------------------------------

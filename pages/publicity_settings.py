@@ -8,7 +8,7 @@ import streamlit as st
 
 from data_layer.domain import text
 from data_layer.domain.errors import ValidationFailed
-from data_layer.domain.inputs import parse_count
+from data_layer.domain.inputs import parse_count, read_fields
 from data_layer.models import AREA_LEVELS
 from data_layer.queries import org, publicity
 from data_layer.queries.publicity import LEVEL_LABELS
@@ -64,20 +64,10 @@ def render_level_targets(ctx: ViewContext, county: int, year: int) -> None:
             save_targets(ctx, county, year, typed)
 
 
-def read_counts(typed: dict, errors: dict[str, str]) -> dict:
-    """Typed text → whole numbers (empty → None); what cannot be read goes to ``errors`` under its key."""
-    values = {}
-    for name, typed_text in typed.items():
-        try:
-            values[name] = None if not str(typed_text).strip() else parse_count(typed_text, "目标篇数")
-        except ValueError as exc:
-            errors[name] = str(exc)
-    return values
-
-
 def save_targets(ctx: ViewContext, county: int, year: int, typed: dict) -> None:
-    errors: dict[str, str] = {}
-    values = read_counts(typed, errors)
+    """Typed text → whole numbers (empty → no target); a message beside a field that cannot be read, and nothing
+    saved."""
+    values, errors = read_fields({level: (typed_text, parse_count, "目标篇数") for level, typed_text in typed.items()})
     if not errors:
         try:
             changed = service.set_publicity_targets(
@@ -98,7 +88,11 @@ def render_quotas(ctx: ViewContext, county: int, year: int) -> None:
         st.caption("没有启用的乡镇")
         return
     base = pd.DataFrame(
-        {"township_id": rows["township_id"], "乡镇": rows["township"], "任务": rows["target"].astype("Int64")}
+        {
+            "township_id": rows["township_id"],
+            "乡镇": rows["township"],
+            "任务": ["" if pd.isna(v) else str(int(v)) for v in rows["target"]],  # typed as text, read exactly
+        }
     )
     edited = st.data_editor(
         base,
@@ -109,14 +103,17 @@ def render_quotas(ctx: ViewContext, county: int, year: int) -> None:
         column_order=["乡镇", "任务"],
         row_height=GRID_ROW_PX,
         height=grid_height(len(base)),  # every township in sight
-        column_config={"任务": st.column_config.NumberColumn("全年任务（篇，空为不设）", min_value=0, step=1)},
+        column_config={"任务": st.column_config.TextColumn("全年任务（篇，空为不设）", alignment="right")},
     )
-    total = edited["任务"].dropna().sum()
+    quotas, unreadable = read_fields(
+        {int(r.township_id): (r.任务, parse_count, f"{r.乡镇}的任务") for r in edited.itertuples(index=False)}
+    )
+    total = sum(v for v in quotas.values() if v is not None)
     st.caption(f"合计 {text.count(total)} 篇。只计写到该乡镇的稿件（不论媒体级别）。")
     if st.button("保存乡镇任务", key="ps_save_quotas", type="primary"):
-        quotas = {
-            int(t): None if pd.isna(v) else int(v) for t, v in zip(edited["township_id"], edited["任务"], strict=True)
-        }
+        if unreadable:  # nothing is saved until every cell can be read
+            st.error(escape_markdown("；".join(unreadable.values())), icon=":material/error:")
+            return
         try:
             changed = service.set_publicity_quotas(db_url=ctx.url, actor=ctx.actor, year=year, quotas=quotas)
         except ValidationFailed as exc:

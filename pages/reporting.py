@@ -53,7 +53,7 @@ def matrix(entered: pd.DataFrame, towns: list[str], months: list[int], closed: s
     for month in months:
         header = f"{month}月（已结账）" if month in closed else f"{month}月"
         table[header] = [DONE.format(n=counts[(t, month)]) if (t, month) in counts else MISSING for t in towns]
-    table["最近录入"] = [latest[t].isoformat() if t in latest else "无" for t in towns]
+    table["最近录入"] = [text.iso_day(latest[t]) if t in latest else "无" for t in towns]
     table["未报月数"] = [sum((t, m) not in counts for m in months) for t in towns]
     return table
 
@@ -114,7 +114,7 @@ def render_locks(ctx: ViewContext, closed: pd.DataFrame) -> None:
         shown = closed.assign(
             月份=[month_name(m) for m in closed["month"]],
             结账人=closed["locked_by"],
-            结账时间=[text.time(t) for t in closed["locked_at"]],
+            结账时间=[text.short_time(t) for t in closed["locked_at"]],
             说明=closed["note"],
         )[["月份", "结账人", "结账时间", "说明"]]
         st.dataframe(shown, hide_index=True, width="stretch", height=grid_height(len(shown)), row_height=GRID_ROW_PX)

@@ -6,12 +6,14 @@ from datetime import date
 
 import streamlit as st
 
+from data_layer.domain import text
 from data_layer.domain.errors import ValidationFailed
+from data_layer.domain.inputs import parse_yuan, read_fields
 from data_layer.queries import subsidies
 from data_layer.services import subsidies as service
 from pages.common.context import current
 from pages.common.fmt import escape_markdown
-from pages.common.forms import field_error, saved_toast, to_fen
+from pages.common.forms import field_error, other_errors, saved_toast
 from pages.common.ui import empty
 
 UNIT = {"household": "户", "person": "人"}
@@ -31,7 +33,7 @@ def render() -> None:
         计发单位=types["unit"].map(UNIT),
         发放方式=types["payment"].map(PAYMENT),
         标准口径=types["standard_basis"].map(BASIS),
-        标准=types["standard_fen"] / 100,
+        标准=[float(v) if (v := text.yuan_number(fen)) is not None else None for fen in types["standard_fen"]],
     )
     st.dataframe(
         table.rename(columns={"type": "补贴类型", "effective_from": "生效日期"})[
@@ -49,22 +51,23 @@ def render() -> None:
         with st.form("st_standard"):
             type_id = st.selectbox("补贴类型", list(labels), format_func=labels.__getitem__, key="st_type")
             start = st.date_input("生效日期", value=date(ctx.spec.year, 1, 1), format="YYYY-MM-DD", key="st_from")
-            amount = st.number_input("标准（元）", value=None, format="%.2f", key="st_amount")
-            field_error(errors, "amount_fen", "effective_from", "actor")
+            field_error(errors, "effective_from")
+            amount = st.text_input("标准（元）", placeholder="例如 6000 或 6000.50", key="st_amount")
+            field_error(errors, "amount_fen")
+            other_errors(errors, {"effective_from", "amount_fen"})
             if st.form_submit_button("保存标准", type="primary"):
-                try:
-                    service.add_standard(
-                        db_url=ctx.url,
-                        actor=name,
-                        type_id=int(type_id),
-                        effective_from=start,
-                        amount_fen=to_fen(amount),
-                    )
-                except ValidationFailed as exc:
-                    st.session_state.st_errors = exc.errors
-                else:
-                    st.session_state.st_errors = {}
-                    st.session_state.st_toast = f"已保存：{labels[type_id]} {start} 起 {amount:,.2f} 元"
+                values, errors = read_fields({"amount_fen": (amount, parse_yuan, "标准")})
+                if not errors:  # nothing goes to the service until the amount can be read
+                    try:
+                        service.add_standard(
+                            db_url=ctx.url, actor=name, type_id=int(type_id), effective_from=start, **values
+                        )
+                    except ValidationFailed as exc:
+                        errors = exc.errors
+                    else:
+                        standard = text.yuan(values["amount_fen"])
+                        st.session_state.st_toast = f"已保存：{labels[type_id]} {text.day(start)}起 {standard}"
+                st.session_state.st_errors = errors
                 st.rerun()
     with right:
         st.subheader("修改补贴类型")

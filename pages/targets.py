@@ -8,13 +8,14 @@ import streamlit as st
 from data_layer import app_settings
 from data_layer.domain import text
 from data_layer.domain.errors import ValidationFailed
+from data_layer.domain.inputs import parse_count, parse_percent, parse_yuan, read_fields
 from data_layer.domain.roles import Actor
 from data_layer.queries import levy_records, org, projects
 from data_layer.services import levy as levy_service
 from data_layer.services import projects as service
 from pages.common.context import ViewContext, current
 from pages.common.fmt import escape_markdown
-from pages.common.forms import field_error, saved_toast, to_fen
+from pages.common.forms import field_error, other_errors, saved_toast
 from pages.common.ui import GRID_ROW_PX, empty, grid_height, short_project_name
 
 
@@ -40,21 +41,48 @@ def render() -> None:
     render_levy_year(ctx, name)
 
 
+# the item's amounts in 元 (可空): the service's keyword, the field's name, the stored column
+MONEY_FIELDS = (
+    ("budget_fen", "预算", "budget_fen"),
+    ("unit_cost_min_fen", "合理单价下限", "cost_min_fen"),
+    ("unit_cost_max_fen", "合理单价上限", "cost_max_fen"),
+)
+
+
 def render_item_form(ctx: ViewContext, item: pd.Series, name: Actor) -> None:
     st.subheader("指标与年度目标")
     errors = st.session_state.get("tg_errors", {})
-    with st.form(f"tg_item_{item['item_id']}"):
-        item_name = st.text_input("名称", value=item["item"], max_chars=80)
-        unit = st.text_input("计量单位", value=item["unit"], max_chars=10)
-        # No min_value: Streamlit's out-of-range tooltip is English; the service refuses a negative in Chinese.
-        target = st.number_input(
-            f"年度目标（{escape_markdown(item['unit'])}）", step=1, value=int(item["annual_target"])
-        )
+    item_id = int(item["item_id"])
+    with st.form(f"tg_item_{item_id}"):
+        item_name = st.text_input("名称", value=item["item"], max_chars=80, key=f"tg_name_{item_id}")
+        field_error(errors, "name")
+        unit = st.text_input("计量单位", value=item["unit"], max_chars=10, key=f"tg_unit_{item_id}")
+        field_error(errors, "unit")
+        # Typed as text and read exactly (data_layer/domain/inputs.py); the service refuses a negative in Chinese.
+        typed = {
+            "annual_target": (
+                st.text_input(
+                    f"年度目标（{escape_markdown(item['unit'])}）",
+                    value=str(int(item["annual_target"])),
+                    key=f"tg_target_{item_id}",
+                ),
+                parse_count,
+                "年度目标",
+            )
+        }
         field_error(errors, "annual_target")
-        budget = st.number_input("预算（元，可空）", value=fen_or_none(item["budget_fen"]), format="%.2f")
-        low = st.number_input("合理单价下限（元，可空）", value=fen_or_none(item["cost_min_fen"]))
-        high = st.number_input("合理单价上限（元，可空）", value=fen_or_none(item["cost_max_fen"]))
-        field_error(errors, "unit_cost_max_fen", "name", "unit", "actor")
+        for field, label, stored in MONEY_FIELDS:
+            typed[field] = (
+                st.text_input(
+                    f"{label}（元，可空）",
+                    value=text.yuan_input(item[stored]),
+                    placeholder="例如 6000 或 6000.50",
+                    key=f"tg_{field}_{item_id}",
+                ),
+                parse_yuan,
+                label,
+            )
+            field_error(errors, field)
         first, last = plan_months(item)
         months = list(range(1, 13))
         plan_from, plan_to = st.columns(2)
@@ -62,27 +90,41 @@ def render_item_form(ctx: ViewContext, item: pd.Series, name: Actor) -> None:
         end = plan_to.selectbox("到", months, index=last - 1, format_func=lambda m: f"{m}月")
         st.caption("序时进度按计划实施期计算：开始前为 0，结束后为 100%。1月到12月即全年均衡。")
         field_error(errors, "plan_start_month", "plan_end_month")
+        other_errors(errors, {"name", "unit", "annual_target", *typed, "plan_start_month", "plan_end_month"})
         if st.form_submit_button("保存", type="primary"):
+            values, unreadable = read_fields(typed)
+            if unreadable:  # nothing goes to the service until every number can be read
+                st.session_state.tg_errors = unreadable
+                st.rerun()
             try:
                 service.update_item(
                     db_url=ctx.url,
                     actor=name,
-                    item_id=int(item["item_id"]),
+                    item_id=item_id,
                     name=item_name,
                     unit=unit,
-                    annual_target=int(target),
-                    budget_fen=to_fen(budget),
-                    unit_cost_min_fen=to_fen(low),
-                    unit_cost_max_fen=to_fen(high),
                     plan_start_month=None if (start, end) == (1, 12) else start,
                     plan_end_month=None if (start, end) == (1, 12) else end,
+                    **values,
                 )
             except ValidationFailed as exc:
                 st.session_state.tg_errors = exc.errors
             else:
                 st.session_state.tg_errors = {}
                 st.session_state.tg_toast = f"已保存：{item_name}"
+                forget_typed(f"tg_{field}_{item_id}" for field in ("target", *(f for f, _, _ in MONEY_FIELDS)))
             st.rerun()
+
+
+def typed_count(value) -> str:
+    """A stored whole number as it is typed back into a text cell (“12”); none → “”."""
+    return "" if value is None or value != value else str(int(value))
+
+
+def forget_typed(keys) -> None:
+    """After a save, the fields show the stored value typed back plainly (“８” saved reads “8”), not what was typed."""
+    for widget_key in keys:
+        st.session_state.pop(widget_key, None)
 
 
 def plan_months(item: pd.Series) -> tuple[int, int]:
@@ -91,10 +133,6 @@ def plan_months(item: pd.Series) -> tuple[int, int]:
     if first is None or last is None or first != first or last != last:
         return 1, 12
     return int(first), int(last)
-
-
-def fen_or_none(value) -> float | None:
-    return None if value is None or value != value else float(value) / 100
 
 
 def render_township_targets(ctx: ViewContext, item: pd.Series, name: Actor) -> None:
@@ -120,7 +158,7 @@ def render_township_targets(ctx: ViewContext, item: pd.Series, name: Actor) -> N
         {
             "township_id": towns["township_id"],
             "乡镇": towns["township"],
-            "目标": [current_targets.get(t) for t in towns["township_id"]],
+            "目标": [typed_count(current_targets.get(t)) for t in towns["township_id"]],  # typed as text
         }
     )
     edited = st.data_editor(
@@ -132,14 +170,20 @@ def render_township_targets(ctx: ViewContext, item: pd.Series, name: Actor) -> N
         column_order=["乡镇", "目标"],
         row_height=GRID_ROW_PX,
         height=grid_height(len(base)),
-        column_config={"目标": st.column_config.NumberColumn(f"目标（{item['unit']}）", step=1)},
+        column_config={"目标": st.column_config.TextColumn(f"目标（{item['unit']}）", alignment="right")},
     )
-    total = edited["目标"].fillna(0).sum()
+    new, unreadable = read_fields(
+        {int(r.township_id): (r.目标, parse_count, f"{r.乡镇}的目标") for r in edited.itertuples(index=False)}
+    )
+    new = {township: target for township, target in new.items() if target is not None}  # empty: no target
+    total = sum(new.values())
     unit = item["unit"]
     split = f"分解合计 {text.count(total)} {unit}，全县年度目标 {text.count(item['annual_target'])} {unit}"
     st.caption(escape_markdown(split + ("" if total == item["annual_target"] else "（不一致）")))
     if st.button("保存乡镇目标", key="tg_save_towns", type="primary"):
-        new = {int(r.township_id): int(r.目标) for r in edited.itertuples() if r.目标 == r.目标 and r.目标 is not None}
+        if unreadable:  # nothing is saved until every cell can be read
+            st.error(escape_markdown("；".join(unreadable.values())), icon=":material/error:")
+            return
         try:
             changed = service.set_township_targets(
                 db_url=ctx.url, actor=name, item_id=int(item["item_id"]), targets=new
@@ -154,26 +198,53 @@ def render_township_targets(ctx: ViewContext, item: pd.Series, name: Actor) -> N
 def render_thresholds(ctx: ViewContext, name: Actor) -> None:
     st.subheader("进度预警阈值")
     current_values = app_settings.pace_thresholds(ctx.url)
+    errors = st.session_state.get("tg_threshold_errors", {})
     with st.form("tg_thresholds"):
         cols = st.columns(2)
-        behind = cols[0].number_input(
-            "滞后：完成进度落后序时进度超过（百分点）",
-            value=current_values.behind * 100,
-            step=1.0,
-        )
-        far = cols[1].number_input(
-            "严重滞后：落后超过（百分点）",
-            value=current_values.far_behind * 100,
-            step=1.0,
-        )
+        typed = {}
+        for column, field, label, share in (
+            (cols[0], "behind", "滞后：完成进度落后序时进度超过（百分点）", current_values.behind),
+            (cols[1], "far_behind", "严重滞后：落后超过（百分点）", current_values.far_behind),
+        ):
+            with column:
+                typed[field] = st.text_input(label, value=text.percent_input(share), key=f"tg_{field}")
+                field_error(errors, field)
+        other_errors(errors, {"behind", "far_behind"})
         if st.form_submit_button("保存阈值"):
-            try:
-                app_settings.set_pace_thresholds(db_url=ctx.url, actor=name, behind=behind / 100, far_behind=far / 100)
-            except ValidationFailed as exc:
-                st.error(escape_markdown(exc))
-                return
+            save_thresholds(ctx, name, typed)
+
+
+THRESHOLD_LABELS = {"behind": "滞后阈值", "far_behind": "严重滞后阈值"}
+
+
+def save_thresholds(ctx: ViewContext, actor: Actor, typed: dict[str, str]) -> None:
+    """Percent points typed as text → the shares the setting keeps (8 → 0.08); a message beside a field that
+    cannot be read or is out of range, and nothing saved."""
+    values, errors = read_fields(
+        {
+            name: (typed[name], lambda v, label: parse_percent(v, label, minimum=0), THRESHOLD_LABELS[name])
+            for name in typed
+        }
+    )
+    for name, label in THRESHOLD_LABELS.items():
+        if name in errors:
+            continue
+        if values.get(name) is None:
+            errors[name] = f"请填写{label}"
+        elif values[name] >= 1:
+            errors[name] = f"{label}应小于 100 个百分点"
+    if not errors:
+        try:
+            app_settings.set_pace_thresholds(
+                db_url=ctx.url, actor=actor, behind=float(values["behind"]), far_behind=float(values["far_behind"])
+            )
+        except ValidationFailed as exc:
+            errors = exc.errors
+        else:
             st.session_state.tg_toast = "已保存预警阈值"
-            st.rerun()
+            forget_typed(f"tg_{field}" for field in THRESHOLD_LABELS)
+    st.session_state.tg_threshold_errors = errors
+    st.rerun()
 
 
 def render_levy_year(ctx: ViewContext, name: Actor) -> None:
@@ -203,8 +274,11 @@ def render_levy_year(ctx: ViewContext, name: Actor) -> None:
     with st.form(f"tg_levy_{county}_{year}"):
         cols = st.columns(2)
         with cols[0]:
-            task = st.number_input(
-                "征收任务（元）", value=fen_or_none(now["task_fen"]) if now else None, format="%.2f", step=10_000.0
+            task = st.text_input(
+                "征收任务（元）",
+                value=text.yuan_input(now["task_fen"]) if now else "",
+                placeholder="例如 1250000",
+                key=f"tg_levy_task_{county}_{year}",
             )
             field_error(errors, "task_fen")
         with cols[1]:
@@ -216,13 +290,17 @@ def render_levy_year(ctx: ViewContext, name: Actor) -> None:
             field_error(errors, "review_deadline")
         field_error(errors, "county_id", "actor")
         if st.form_submit_button("保存残保金年度设置"):
+            values, unreadable = read_fields({"task_fen": (task, parse_yuan, "征收任务")})
+            if unreadable:  # nothing goes to the service until the amount can be read
+                st.session_state.tg_levy_errors = unreadable
+                st.rerun()
             try:
                 levy_service.set_levy_year(
                     db_url=ctx.url,
                     actor=name,
                     county_id=county,
                     year=year,
-                    task_fen=to_fen(task),
+                    task_fen=values["task_fen"],
                     review_deadline=deadline,
                 )
             except ValidationFailed as exc:
@@ -230,4 +308,5 @@ def render_levy_year(ctx: ViewContext, name: Actor) -> None:
             else:
                 st.session_state.tg_levy_errors = {}
                 st.session_state.tg_toast = f"已保存 {year} 年残保金征收任务和年审截止日期"
+                forget_typed([f"tg_levy_task_{county}_{year}"])
             st.rerun()

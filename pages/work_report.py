@@ -12,7 +12,8 @@ from html import escape
 import streamlit as st
 
 from data_layer.documents.work_report_docx import DOCX_MIME, facts_workbook, report_docx
-from data_layer.export import XLSX_MIME, period_text
+from data_layer.domain import text
+from data_layer.export import XLSX_MIME
 from data_layer.queries import org
 from data_layer.queries.work_report import Draft, Fact, build_draft
 from pages.common.context import ViewContext, current
@@ -61,7 +62,7 @@ def render() -> None:
     buttons.download_button(
         "下载数字核对表（Excel）",
         lambda: facts_workbook(
-            draft_of(ctx), period=period_text(ctx.scope.start, ctx.scope.end), taken_at=org.last_write(ctx.url)
+            draft_of(ctx), period=text.period(ctx.scope.start, ctx.scope.end), taken_at=org.last_write(ctx.url)
         ),
         file_name=file_name(ctx, "工作总结_数字核对", "xlsx"),
         mime=XLSX_MIME,

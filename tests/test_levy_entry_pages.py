@@ -176,6 +176,21 @@ def test_the_calculator_counts_a_grade_two_employee_as_two(reference_url):
     assert "已安排残疾人（折算）2 人 = 1 人" in steps and "按 50% 缴纳" in steps
 
 
+def test_the_calculator_reads_a_weighted_head_count_typed_with_a_decimal(reference_url):
+    at = page(reference_url, "levy_collection")
+    at.radio(key="lc_c_way").set_value("weight").run()
+    calculate(at, staff="200", wage="100000", weighted="−1")
+    assert [shown(e.value) for e in column_with(at, "lc_c_weighted").error] == ["折算人数不能为负数"]
+    assert not [h for h in at.get("html") if "应缴残保金" in h.proto.body]
+    # 200 staff → 3 required; 2.5 weighted (full-width, as a Chinese input method types it) → 0.5 short;
+    # 2.5 ÷ 200 = 1.25 % ≥ 1 % → 50 %: 0.5 × 100,000 × 0.5 = 25,000 元
+    calculate(at, weighted="２．５")
+    assert amount_shown(at) == "25,000.00"
+    steps = next(m.value for m in at.markdown if m.value.startswith("1. "))
+    assert "差额 = 应安排 3 人 − 已安排残疾人（折算）2.5 人 = 0.5 人" in steps
+    assert "实际安排比例 = 2.5 ÷ 200 = 1.25%" in steps and "× 50% = **25,000.00 元**" in steps
+
+
 def test_a_calculator_value_that_cannot_be_read_is_named_beside_its_field(reference_url):
     at = page(reference_url, "levy_collection")
     calculate(at, staff="12.5", wage="100000")
@@ -250,15 +265,23 @@ def test_quick_inspection_entry_keeps_the_campaign_and_the_date(reference_url):
 def test_an_administrator_sets_the_levy_year(reference_url):
     at = page(reference_url, "targets")
     at.selectbox(key="tg_levy_year").set_value(2023).run()
-    task = next(n for n in at.number_input if n.label == "征收任务（元）")
-    task.set_value(1_250_000.0)
+    task = next(t for t in at.text_input if t.label == "征收任务（元）")
+    task.input("一百万")
     deadline = next(d for d in at.date_input if d.label.startswith("年审截止日期"))
     deadline.set_value(date(2023, 9, 30))
+    next(b for b in at.button if b.label == "保存残保金年度设置").click().run()
+    assert not at.exception, at.exception
+    assert [shown(e.value) for e in column_with(at, task.key).error] == [
+        "征收任务应填写以元为单位的数字，例如 1350 或 1350.50；“一百万”不是金额"
+    ]
+    assert count(reference_url, "levyyear") == 0
+    next(t for t in at.text_input if t.label == "征收任务（元）").input("１，２５０，０００")
     next(b for b in at.button if b.label == "保存残保金年度设置").click().run()
     assert not at.exception, at.exception
     saved = rows(reference_url, "SELECT year, task_fen, review_deadline FROM levyyear")
     assert saved == [{"year": 2023, "task_fen": 125_000_000, "review_deadline": "2023-09-30"}]
     assert any("征收任务 1,250,000.00 元" in c.value for c in at.caption)
+    assert next(t for t in at.text_input if t.label == "征收任务（元）").value == "1250000"  # typed back plainly
 
 
 def test_a_roster_line_without_category_and_grade_names_both_beside_their_fields(reference_url):

@@ -13,7 +13,7 @@ from data_layer.domain.errors import ValidationFailed
 from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.queries import publicity as q
 from data_layer.services import publicity
-from tests.conftest import person, rows
+from tests.conftest import person, rows, shown
 from tests.test_pages import page_script
 
 ADMIN = person("王管理")
@@ -229,6 +229,34 @@ def test_the_administrator_sets_targets_and_a_typo_is_refused_beside_its_field(r
         "municipal": 80,
         "county": 35,
     }
+
+
+def test_the_townships_quotas_are_typed_as_text_and_a_cell_that_cannot_be_read_saves_nothing(reference_url):
+    at = settings_page(reference_url)
+    grid = f"ps_quotas_{county(reference_url)}_2023"
+    first, second = townships(reference_url)[:2]
+    at.session_state[grid] = {
+        "edited_rows": {0: {"任务": "１２"}, 1: {"任务": "2.5"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="ps_save_quotas").click().run()
+    assert not at.exception, at.exception
+    name = rows(reference_url, "SELECT name FROM township WHERE id = ?", (second,))[0]["name"]
+    assert [shown(e.value) for e in at.error] == [f"{name}的任务必须是整数，“2.5”有小数"]
+    assert rows(reference_url, "SELECT COUNT(*) AS n FROM publicityquota")[0]["n"] == 0  # nothing written
+    at.session_state[grid] = {
+        "edited_rows": {0: {"任务": "１２"}, 1: {"任务": "1,000"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert any("合计 1,012 篇" in c.value for c in at.caption)
+    at.button(key="ps_save_quotas").click().run()
+    assert not at.exception and not at.error
+    got = q.quotas(reference_url, county(reference_url), 2023).set_index("township_id")["target"]
+    assert (got[first], got[second]) == (12, 1000)
 
 
 def test_the_administrator_adds_an_outlet_on_the_page(reference_url):

@@ -101,6 +101,45 @@ def test_compact_day_and_whole_yuan_without_unit():
     assert text.whole_yuan(600_000) == "6,000 元"
 
 
+@pytest.mark.parametrize(
+    ("fen", "typed"),
+    [(600_000, "6000"), (600_050, "6000.50"), (600_005, "6000.05"), (0, "0"), (-45_000, "-450"), (None, "")],
+)
+def test_a_fen_amount_typed_back_reads_back_to_the_same_fen(fen, typed):
+    from data_layer.domain.inputs import parse_yuan
+
+    assert text.yuan_input(fen) == typed
+    assert parse_yuan(typed, "金额") == fen
+
+
+@pytest.mark.parametrize(
+    ("share", "typed", "rate"),
+    [
+        (0.08, "8", "8%"),
+        (0.125, "12.5", "12.5%"),
+        (Decimal("0.015"), "1.5", "1.5%"),
+        (1, "100", "100%"),
+        (0, "0", "0%"),
+    ],
+)
+def test_a_share_typed_back_in_percent_and_a_rule_rate(share, typed, rate):
+    from data_layer.domain.inputs import parse_percent
+
+    assert text.percent_input(share) == typed
+    assert text.rate(share) == rate
+    assert parse_percent(typed, "阈值", places=4) == Decimal(str(share))
+
+
+def test_head_count_keeps_four_decimals_at_most():
+    assert [text.head_count(v) for v in (2, Decimal("0.5"), Decimal(20) / 12, 1.0, None)] == [
+        "2",
+        "0.5",
+        "1.6667",
+        "1",
+        "—",
+    ]
+
+
 def test_dates_and_periods():
     assert text.day(date(2023, 5, 20)) == "2023年5月20日"
     assert text.iso_day(date(2023, 5, 2)) == "2023-05-02"

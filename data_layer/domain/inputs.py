@@ -1,4 +1,5 @@
-"""Typed values from what a person typed: counts and 元 amounts, read exactly or refused with a reason.
+"""Typed values from what a person typed: counts, 元 amounts, decimals and percentages, read exactly or refused
+with a reason.
 
 Forms, grids and (later) importers read numbers as text through these, so "１２" typed with a
 Chinese input method, "1,350.00" and "−450" are read as meant, and "2.5" as a count or
@@ -10,7 +11,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from data_layer.domain.money import yuan_to_fen
 
@@ -60,6 +63,58 @@ def parse_yuan(value: object, label: str) -> int | None:
         return yuan_to_fen(text)
     except (ValueError, InvalidOperation) as exc:
         raise ValueError(f"{label}最多两位小数（到分）") from exc
+
+
+def parse_decimal(
+    value: object, label: str, *, places: int | None = None, minimum: Decimal | int | None = None
+) -> Decimal | None:
+    """A number that may have decimals (a weighted head count 2.5, a share), read exactly as a ``Decimal``;
+    None when left empty. ``places``: at most that many decimals; ``minimum``: nothing below it."""
+    if is_blank(value):
+        return None
+    text = _clean(value)
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(f"{label}应填写数字，例如 2.5；“{value}”不是数字")
+    return _checked(text, label, places, minimum)
+
+
+def parse_percent(
+    value: object, label: str, *, places: int | None = 2, minimum: Decimal | int | None = None
+) -> Decimal | None:
+    """A share typed in percent points (“8”, “12.5”, “8%”, “８％”) → the share itself, Decimal("0.08"); None when
+    left empty. ``places`` and ``minimum`` are in percent points, as typed."""
+    if is_blank(value):
+        return None
+    text = _clean(value, ("百分点", "%"))
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(f"{label}应填写百分数，例如 5 或 12.5（即 5%、12.5%）；“{value}”不是数字")
+    return _checked(text, label, places, minimum).scaleb(-2)  # percent points → the share, exactly
+
+
+def _checked(text: str, label: str, places: int | None, minimum: Decimal | int | None) -> Decimal:
+    """A number's text already matched as a decimal: its decimals (trailing zeros do not count) and its floor."""
+    number = Decimal(text)
+    if places is not None and len(text.partition(".")[2].rstrip("0")) > places:
+        raise ValueError(f"{label}必须是整数" if places == 0 else f"{label}最多 {places} 位小数")
+    if minimum is not None and number < minimum:
+        raise ValueError(f"{label}不能为负数" if minimum == 0 else f"{label}不能小于 {minimum}")
+    return number
+
+
+Reader = Callable[[object, str], Any]
+
+
+def read_fields(typed: Mapping[str, tuple[object, Reader, str]]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Several typed values at once: ``{name: (typed text, reader, label)}`` → the values read, and for each
+    name that could not be read its message (to show beside its field; nothing is written then)."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, (value, reader, label) in typed.items():
+        try:
+            values[name] = reader(value, label)
+        except ValueError as exc:
+            errors[name] = str(exc)
+    return values, errors
 
 
 def parse_text(value: object) -> str:

@@ -28,6 +28,7 @@ from pages.common.entry_fields import (
     default_day,
     key,
     linked_table,
+    period_key,
     read,
     saved_text,
     show_announcement,
@@ -165,7 +166,7 @@ def render_kept(spec: EntrySpec, ctx: ViewContext, kept: list[Field], errors: di
     if not kept:
         return {}
     start = default_day(ctx)
-    period = f"{ctx.scope.start:%Y%m%d}_{ctx.scope.end:%Y%m%d}"
+    period = period_key(ctx)
     raw = {}
     for column, f in zip(st.columns(len(kept)), kept, strict=True):
         with column:
@@ -242,7 +243,7 @@ _PREVIEW_JS = """
 def live_preview(spec: EntrySpec, p: Preview, gen: int) -> None:
     """金额 = 人数 × 标准 × 月数, worked out in the browser as the user types (form fields send
     nothing to the server before the save), from the standard and months the server knows."""
-    rate = "未设置标准" if p.rate_default_fen is None else f"{p.rate_default_fen / 100:,.2f} 元"
+    rate = "未设置标准" if p.rate_default_fen is None else text.yuan(p.rate_default_fen)
     idle = f"金额 = 人（户）数 × {rate}" + (f" × {p.factor} 个月" if p.per_month else "") + "（填好人（户）数即显示）"
 
     def selector(name: str) -> str:
@@ -253,7 +254,7 @@ def live_preview(spec: EntrySpec, p: Preview, gen: int) -> None:
         "count": selector(p.count),
         "rate": selector(p.rate),
         "total": selector(p.total),
-        "rateDefault": None if p.rate_default_fen is None else p.rate_default_fen / 100,
+        "rateDefault": None if p.rate_default_fen is None else float(text.yuan_number(p.rate_default_fen)),
         "factor": p.factor,
         "perMonth": p.per_month,
         "unit": p.unit,

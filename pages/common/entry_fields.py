@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
+from data_layer.domain import text
 from data_layer.domain.errors import NeedsConfirmation, Problems, StoreUnavailable, ValidationFailed
 from data_layer.domain.inputs import parse_count, parse_text, parse_yuan
 from data_layer.domain.links import record_link
@@ -33,6 +34,11 @@ def edit_link(ctx: ViewContext, url_path: str, record_id: int) -> str:
     return f"{record_link(url_path, record_id)}&{urlencode(ctx.query_params(), doseq=True)}"
 
 
+def period_key(ctx: ViewContext) -> str:
+    """The filtered period inside a widget's key (“20230101_20230630”): a new period gives its fields afresh."""
+    return f"{text.compact_day(ctx.scope.start)}_{text.compact_day(ctx.scope.end)}"
+
+
 def default_day(ctx: ViewContext) -> date:
     """Today, clamped into the filtered period (a past year's entries default to its last day)."""
     return min(max(ctx.today, ctx.scope.start), ctx.scope.end)
@@ -46,7 +52,7 @@ def as_text(f: Field, value: Any) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     if f.kind == "money":
-        return f"{int(value) / 100:.2f}"
+        return text.yuan_input(value)  # 6000, or 6000.50 where there are fen
     return str(value)
 
 

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from data_layer.domain import text
 from data_layer.domain.errors import GridRejected, Problems, StoreUnavailable, ValidationFailed
 from data_layer.domain.inputs import is_blank
 from data_layer.domain.roles import Actor
@@ -17,6 +18,7 @@ from pages.common.entry_fields import (
     choose_subject,
     default_day,
     key,
+    period_key,
     read,
     unit_id,
     widget,
@@ -31,7 +33,7 @@ NUMERIC = ("count", "money")
 def render_grid(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame, actor: Actor) -> None:
     g = spec.grid
     year = ctx.spec.year
-    period = f"{ctx.scope.start:%Y%m%d}_{ctx.scope.end:%Y%m%d}"
+    period = period_key(ctx)
     left, mid, right = st.columns([2, 1, 1])
     with left:
         subject = choose_subject(spec, ctx, subjects)
@@ -148,5 +150,5 @@ def totals(columns: list[Field], rows: list[dict]) -> str:
     for f in columns:
         if f.kind in NUMERIC:
             total = sum(r.get(f.name) or 0 for r in rows)
-            parts.append(f"{f.label} {total / 100:,.2f}" if f.kind == "money" else f"{f.label} {total:,}")
+            parts.append(f"{f.label} {text.yuan(total, unit=False) if f.kind == 'money' else text.count(total)}")
     return "合计 " + "，".join(parts)

@@ -20,7 +20,7 @@ TABLE_ROWS = 12  # rows visible before a table scrolls
 WORDS_PX = 460  # a problem in words: wide enough to read whole, narrow enough for 1024 pixels
 LIMITS = (
     f"支持 Excel 工作簿（.xlsx）和 CSV 文件（UTF-8 或 GBK 编码），不超过 {MAX_BYTES // 1024 // 1024} MB、"
-    f"{MAX_ROWS:,} 行。"
+    f"{text.count(MAX_ROWS)} 行。"
 )
 
 
@@ -135,7 +135,7 @@ def render_log(log: pd.DataFrame, own: bool, noun: str, columns: dict[str, str])
     st.caption(f"共 {text.count(len(log))} 次导入" + ("（您本人的）" if own else ""))
     shown = pd.DataFrame(
         {
-            "导入时间": [text.time(at) for at in log["at"]],
+            "导入时间": [text.short_time(at) for at in log["at"]],
             "导入人": log["actor"],
             "文件名": log["file_name"],
             "行数": log["rows"],

@@ -1,4 +1,8 @@
-"""Pieces every form shares: errors beside fields, warnings to confirm."""
+"""Pieces every form shares: errors beside fields, warnings to confirm.
+
+Numbers are typed into text fields and read by data_layer/domain/inputs.py (``read_fields``, ``parse_count``,
+``parse_yuan``…), pre-filled with data_layer/domain/text.py's ``yuan_input`` / ``percent_input``: never a
+``number_input`` (a float) rounded here."""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from data_layer.domain.money import yuan_to_fen
 from pages.common.fmt import escape_markdown
 
 
@@ -38,11 +41,6 @@ def confirm_block(warnings: dict[str, str], *, key: str, on_confirm: Callable, o
         left, right = st.columns(2)
         left.button("已核实，确认保存", key=f"{key}_yes", type="primary", on_click=on_confirm)
         right.button("返回修改", key=f"{key}_no", on_click=on_cancel)
-
-
-def to_fen(value: float | None) -> int | None:
-    """元 from a number input → fen; None stays None (the service says what is missing)."""
-    return None if value is None else yuan_to_fen(round(value, 2))
 
 
 def saved_toast(key: str, *, long: bool = False) -> None:
