@@ -95,6 +95,6 @@ def render_worklist(ctx: ViewContext, board: Board) -> None:
                 st.markdown("没有。")
                 continue
             table = board.table(figure.key)
-            if figure.value > len(table.rows):
-                st.caption(f"共 {figure.text}，这里列出排在最前的 {len(table.rows)} 项；全部见“下载 Excel”。")
+            if table.note:
+                st.caption(table.note)
             draw.grid(table, f"levy_{figure.key.replace(':', '_')}", rows=12)

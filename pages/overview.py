@@ -10,7 +10,7 @@ from data_layer.views.board import Board
 from pages.common import board as draw
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
-from pages.common.ui import card_title, empty, grid_height
+from pages.common.ui import card_title, empty
 
 
 def render() -> None:
@@ -75,6 +75,5 @@ def render_counties(board: Board) -> None:
     st.subheader("各县（区）对比")
     table = board.table("counties")
     # a province's 140 scroll, sorted by any column; figures, not bars: nine columns must fit a 1024 projector
-    draw.grid(table, "overview_counties", rows=None if len(table.rows) <= 20 else 16)
+    draw.grid(table, "overview_counties", rows=None if len(table.rows) <= 20 else 16, total=False)
     st.caption(table.note)
-    _ = grid_height

@@ -70,7 +70,7 @@ def render_records(ctx: ViewContext, board: Board) -> None:
     records = board.table("records")
     st.subheader(records.title)
     if records.note:
-        st.caption(f"{records.note}，这里列出最近发放的 {len(records.rows)} 条；全部见“下载 Excel”。")
+        st.caption(records.note)
     links = [edit_link(ctx, "entry_subsidies", int(i)) for i in records.rows["编号"]]
     extra = {"修改": (links, st.column_config.LinkColumn(display_text="修改"))}
     draw.grid(records, "subsidies_records", rows=10, extra=extra)

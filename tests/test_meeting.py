@@ -11,8 +11,8 @@ from pptx import Presentation
 from pptx.util import Inches
 from streamlit.testing.v1 import AppTest
 
-from data_layer.documents.colours import LEVEL_COLOURS, subsidy_colours
 from data_layer import access
+from data_layer.documents.colours import LEVEL_COLOURS, subsidy_colours
 from data_layer.documents.meeting_deck import FONT, meeting_deck
 from data_layer.domain.errors import ValidationFailed
 from data_layer.domain.scope import FilterSpec, make_scope, to_params

@@ -165,8 +165,6 @@ TIME_FORMATS = ("%Y", "%m", "%d", "%H", "%M")
 RETIRED = {"fen_to_wan", "fen_to_yuan", "cn_date", "cn_datetime", "period_text", "as_of_text"}
 # Where scaling or a clock is arithmetic, not words: each with its reason.
 ALLOWED = {
-    ("data_layer/audit.py", "strftime"): "the audit chain hashes a canonical UTC form, never shown",
-    ("data_layer/audit.py", "astimezone"): "the audit chain hashes a canonical UTC form, never shown",
     ("data_layer/infra/audit.py", "strftime"): "the audit chain hashes a canonical UTC form, never shown",
     ("data_layer/infra/audit.py", "astimezone"): "the audit chain hashes a canonical UTC form, never shown",
     ("data_layer/domain/money.py", "scale"): "fen ↔ 元 as exact values (Decimal), not text",

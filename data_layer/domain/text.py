@@ -131,6 +131,13 @@ def pct_number(share: float | Decimal | None, places: int = 1) -> Decimal | None
     return _half_up(_decimal(share) * 100, places)
 
 
+def share_number(share: float | Decimal | None, places: int = 1) -> Decimal | None:
+    """A share rounded as :func:`pct` prints it, kept a share (0.5255 → Decimal("0.526")): a spreadsheet cell
+    formatted as a percentage shows the very digits the page shows."""
+    number = pct_number(share, places)
+    return None if number is None else number.scaleb(-2)
+
+
 def pct(share: float | Decimal | None, places: int = 1) -> str:
     """0.5255 → “52.6%”; nothing to divide → “—”."""
     number = pct_number(share, places)

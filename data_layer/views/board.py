@@ -218,7 +218,7 @@ def cell_number(kind: str, value: Any) -> Any:
     if kind in ("wan", "yuan", "decimal"):
         return float(text.number(kind, value))
     if kind == "pct":
-        return float(text.pct_number(value)) / 100
+        return float(text.share_number(value))
     if kind == "count":
         n = text.number("count", value)
         return int(n) if float(n).is_integer() else float(n)

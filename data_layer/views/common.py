@@ -30,6 +30,13 @@ def frame(view: View, key: str, title: str, *, unfiltered: str = "", **parts) ->
     )
 
 
+def first_rows_note(total: int, shown: int, unit: str, everything: str = "“下载 Excel”") -> str:
+    """What a list that shows only its first rows says: how many there are, and where the rest are."""
+    if total <= shown:
+        return ""
+    return f"共 {text.count(total, unit)}，这里列出排在最前的 {shown} {unit}；全部见{everything}。"
+
+
 def township_names(view: View) -> dict:
     """township_id → label (with its county where two counties' townships share a name); None → 县本级."""
     towns = org.townships(view.url)

@@ -8,8 +8,9 @@ import pandas as pd
 from data_layer.access import View
 from data_layer.domain import text
 from data_layer.queries import levy
+from data_layer.views import common
 from data_layer.views.board import Board, Chart, Column, Figure, Series, Table
-from data_layer.views.common import ROWS_ON_SCREEN, county_names, frame, named_townships, township_names
+from data_layer.views.common import county_names, frame, named_townships, township_names
 
 SPLIT_COLOUR = "#60a5fa"  # the three parts of 审核通过, lighter than the steps of the funnel
 PRIMARY = "#0b4f8a"
@@ -259,7 +260,7 @@ def campaign_parts(view: View) -> tuple[Table | None, list[Chart], list[str]]:
 def worklist_tables(view: View, everything: bool) -> tuple[list[Table], list[Figure]]:
     """One table per kind of overdue item: the first of each kind on screen, every one for the download; with the
     county where the store holds several (township names repeat)."""
-    rows = levy.worklist(view.url, view.scope, view.today, limit=None if everything else ROWS_ON_SCREEN)
+    rows = levy.worklist(view.url, view.scope, view.today, limit=None if everything else common.ROWS_ON_SCREEN)
     names, counties = township_names(view), county_names(view)
     out, counts = [], []
     for kind, label in levy.WORKLIST_KINDS.items():
@@ -306,6 +307,7 @@ def worklist_tables(view: View, everything: bool) -> tuple[list[Table], list[Fig
                 pd.DataFrame(data),
                 sheet=f"待办-{label}" if count else None,
                 totals=kind == "unpaid" and everything,
+                note=common.first_rows_note(count, len(mine), "项"),
             )
         )
         counts.append(Figure(f"todo:{kind}", label, "count", count, "项"))

@@ -14,8 +14,9 @@ from data_layer.documents.colours import LEVEL_COLOURS
 from data_layer.domain import text
 from data_layer.queries import articles, publicity
 from data_layer.queries.publicity import LEVEL_LABELS
+from data_layer.views import common
 from data_layer.views.board import Board, Chart, Column, Figure, Series, Table
-from data_layer.views.common import COUNTY_WIDE, ROWS_ON_SCREEN, frame, township_names
+from data_layer.views.common import COUNTY_WIDE, frame, township_names
 
 
 def so_far(row) -> str:
@@ -260,7 +261,7 @@ def township_table(view: View) -> Table:
 def list_table(view: View) -> Table:
     """The period's newest articles (a screen's worth; every one is in 信息报送台账)."""
     total = articles.article_count(view.url, view.scope)
-    found = articles.articles(view.url, view.scope, limit=ROWS_ON_SCREEN)
+    found = articles.articles(view.url, view.scope, limit=common.ROWS_ON_SCREEN)
     data = {
         "发表日期": list(found["published_on"]),
         "媒体": list(found["outlet"]),
@@ -282,13 +283,13 @@ def list_table(view: View) -> Table:
     if view.multi_county:
         data["县（区）"] = list(found["county"])
         columns.insert(3, Column("县（区）"))
-    note = f"共 {text.count(total, '篇')}，这里列出最新的 {ROWS_ON_SCREEN} 篇；全部见下方的“信息报送台账”。"
+    note = common.first_rows_note(total, len(found), "篇", "下方的“信息报送台账”")
     return Table(
         "list",
         f"稿件列表（本期 {text.count(total, '篇')}）",
         tuple(columns),
         pd.DataFrame(data),
-        note=note if total > ROWS_ON_SCREEN else "",
+        note=note,
     )
 
 

@@ -8,8 +8,9 @@ from data_layer.access import View
 from data_layer.documents.colours import subsidy_colours
 from data_layer.domain import text
 from data_layer.queries import subsidies
+from data_layer.views import common
 from data_layer.views.board import Board, Chart, Column, Figure, Series, Table
-from data_layer.views.common import COUNTY_WIDE, ROWS_ON_SCREEN, county_names, frame, township_names, township_order
+from data_layer.views.common import COUNTY_WIDE, county_names, frame, township_names, township_order
 
 UNIT_WORDS = {"household": "户", "person": "人"}
 
@@ -192,7 +193,7 @@ def records_table(view: View, every_record: bool) -> Table:
     """Disbursement records, the latest paid first: a screen's worth, or (for the download) every one; with the
     county where the store holds several (township names repeat across counties)."""
     total = subsidies.disbursement_count(view.url, view.scope)
-    rows = subsidies.disbursements(view.url, view.scope, limit=None if every_record else ROWS_ON_SCREEN)
+    rows = subsidies.disbursements(view.url, view.scope, limit=None if every_record else common.ROWS_ON_SCREEN)
     columns = RECORD_COLUMNS
     data = {
         "编号": [str(int(i)) for i in rows["id"]],
@@ -218,5 +219,5 @@ def records_table(view: View, every_record: bool) -> Table:
         pd.DataFrame(data),
         sheet="发放记录",
         totals=every_record,
-        note=f"共 {text.count(total)} 条" if total > len(rows) else "",
+        note=common.first_rows_note(total, len(rows), "条"),
     )

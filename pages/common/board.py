@@ -84,12 +84,13 @@ def grid(
     on_select: Callable | None = None,
     columns: list[str] | None = None,
     link_text: str = "打开",
+    total: bool = True,
 ) -> None:
     """A table as a grid: every row in sight (the 合计 row never below a scroll) unless ``rows`` caps the height;
     ``extra``: columns the page adds (a link that opens a record: values and their column config); ``columns``:
     the ones a narrow screen shows (the download has them all)."""
-    frame = grid_frame(t)
-    config = column_config(t, bars, link_text, worded(t, t.with_total()))
+    frame = grid_frame(t, total)
+    config = column_config(t, bars, link_text, worded(t, t.with_total() if total else t.rows))
     if columns is not None:
         frame = frame[columns]
     for name, (values, column) in (extra or {}).items():

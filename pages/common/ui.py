@@ -8,8 +8,8 @@ import streamlit as st
 
 from data_layer.domain import text
 from data_layer.queries import org
-from data_layer.views.projects import short_name as short_project_name  # noqa: F401 (the pages' name)
 from data_layer.queries.publicity import LEVEL_LABELS
+from data_layer.views.projects import short_name as short_project_name  # noqa: F401 (the pages' name)
 from pages.common.charts import LEVEL_COLOURS, STATUS_COLOURS, STATUS_MARKS
 from pages.common.context import ViewContext
 from pages.common.fmt import escape_markdown
@@ -131,7 +131,8 @@ def townships_fit(count: int) -> bool:
     if count <= TOWNSHIPS_ON_A_CHART:
         return True
     st.info(
-        f"所选范围共有 {text.count(count)} 个乡镇（街道），逐个乡镇的图表请先在筛选中选择一个县（区）；各县（区）对比见总览。"
+        f"所选范围共有 {text.count(count)} 个乡镇（街道），"
+        "逐个乡镇的图表请先在筛选中选择一个县（区）；各县（区）对比见总览。"
     )
     return False
 
