@@ -44,6 +44,13 @@ class Access:
         if not self.reads(township_id):
             raise NotReadable(f"没有这条{what}")
 
+    def visible(self, record: dict | None) -> dict | None:
+        """A record read by its number, or None where it is not this account's to read (as if there were none:
+        a township officer learns nothing of another township's records from their numbers)."""
+        if record is None or self.reads(record.get("township_id")):
+            return record
+        return None
+
 
 VISITOR = Access(name="访客")  # the public boards on the meeting-room PC: every township, people masked
 

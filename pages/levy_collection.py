@@ -66,7 +66,7 @@ def open_linked_assessment(ctx: ViewContext) -> None:
     st.session_state.lc_linked = wanted
     st.session_state.lc_section = "one"
     st.session_state.lc_open = int(wanted)
-    found = levy_records.assessment(ctx.url, int(wanted))
+    found = levy_records.assessment(ctx.url, int(wanted), ctx.view.access)
     if found is not None:
         st.session_state.lc_year = int(found["year"])
         opened(int(wanted), int(found["employer_id"]), found["credit_code"])
@@ -350,7 +350,7 @@ def render_one(ctx: ViewContext, year: int) -> None:
         return
     if opened is None:
         return
-    found = levy_records.assessment(ctx.url, int(opened))
+    found = levy_records.assessment(ctx.url, int(opened), ctx.view.access)
     if found is None:
         st.error(f"核定记录 {opened} 不存在", icon=":material/error:")
         return

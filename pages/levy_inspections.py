@@ -178,7 +178,7 @@ def save(ctx: ViewContext, values: dict, *, confirm: bool = False) -> None:
 
 
 def saved_text(ctx: ViewContext, inspection_id: int) -> str:
-    found = levy_records.inspection(ctx.url, inspection_id)
+    found = levy_records.inspection(ctx.url, inspection_id, ctx.view.access)
     if found is None:
         return f"已保存 #{inspection_id}"
     words = f"{service.MODE_NAMES[found['mode']]}，{service.RESULT_NAMES[found['result']]}"
@@ -271,7 +271,7 @@ def render_follow_ups(ctx: ViewContext, may_enter: bool) -> None:
 
 
 def render_inspection(ctx: ViewContext, inspection_id: int, may_enter: bool) -> None:
-    found = levy_records.inspection(ctx.url, inspection_id)
+    found = levy_records.inspection(ctx.url, inspection_id, ctx.view.access)
     if found is None:
         st.error(f"检查记录 {inspection_id} 不存在", icon=":material/error:")
         return

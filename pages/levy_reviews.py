@@ -8,7 +8,7 @@ the full numbers, which is audited first.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -18,9 +18,9 @@ from data_layer.domain.errors import Problems
 from data_layer.domain.inputs import parse_text
 from data_layer.domain.links import RECORD_PARAM
 from data_layer.export import XLSX_MIME, to_xlsx
-from data_layer.infra.settings import CHINA
 from data_layer.queries import levy_records
 from data_layer.services import levy_reviews as service
+from data_layer.views.roster import removable, roster_table
 from pages.common.context import ViewContext, current
 from pages.common.employer_picker import pick_employer, show_in_picker
 from pages.common.entry_fields import as_text, attempt, read
@@ -72,11 +72,9 @@ def open_linked_review(ctx: ViewContext) -> None:
     if not wanted or not wanted.isdigit() or st.session_state.get("rv_linked") == wanted:
         return
     st.session_state.rv_linked = wanted
-    found = levy_records.review(ctx.url, int(wanted))
-    if found is None:
-        st.session_state.rv_link_problem = f"年审记录 {wanted} 不存在"
-    elif not ctx.actor.township_allowed(found["township_id"]):
-        st.session_state.rv_link_problem = "乡镇专职干事只能查看本乡镇单位的年审"
+    found = levy_records.review(ctx.url, int(wanted), ctx.view.access)
+    if found is None:  # none, or another township's: the data layer reads it to nobody but that township
+        st.session_state.rv_link_problem = f"年审记录 {wanted} 不存在或不属于本乡镇"
     else:
         st.session_state.rv_year = int(found["year"])
         opened(int(found["employer_id"]), found["credit_code"])
@@ -159,7 +157,7 @@ def choose_employer(ctx: ViewContext) -> int | None:
 
 
 def render_employer(ctx: ViewContext, year: int, employer_id: int) -> None:
-    employer = levy_records.employer(ctx.url, employer_id)
+    employer = levy_records.employer(ctx.url, employer_id, ctx.view.access)
     if employer is None or not ctx.actor.township_allowed(employer["township_id"]):
         return
     review_id = levy_records.review_of(ctx.url, employer_id, year)
@@ -170,7 +168,7 @@ def render_employer(ctx: ViewContext, year: int, employer_id: int) -> None:
         if ctx.actor.may_enter("levy"):
             render_one_notice(ctx, year, employer_id)
         return
-    review = levy_records.review(ctx.url, review_id)
+    review = levy_records.review(ctx.url, review_id, ctx.view.access)
     render_facts(review)
     render_history(ctx, review_id)
     if ctx.actor.may_enter("levy"):
@@ -253,7 +251,7 @@ def render_declare(ctx: ViewContext, review: dict) -> None:
     again = review["status"] == "returned"
     review_id = int(review["review_id"])
     errors = errors_of("declare", review_id)
-    employer = levy_records.employer(ctx.url, int(review["employer_id"]))
+    employer = levy_records.employer(ctx.url, int(review["employer_id"]), ctx.view.access)
     staff = review["staff"] if review["staff"] is not None else employer["staff"]
     wage = review["avg_wage_fen"] if review["avg_wage_fen"] is not None else employer["avg_wage_fen"]
     claimed = review["disabled_staff"] if review["disabled_staff"] is not None else review["roster_people"]
@@ -364,48 +362,16 @@ def render_return(ctx: ViewContext, review: dict) -> None:
 # --- the roster ---------------------------------------------------------------------------------------------
 
 
-def shown_people(roster: pd.DataFrame, sees: bool) -> pd.DataFrame:
-    """The roster as a table: in full for accounts that check rosters, masked for everyone else."""
-    hide = (lambda v: v) if sees else id_number.mask
-    return pd.DataFrame(
-        {
-            "姓名": roster["name"] if sees else [id_number.mask_name(n) for n in roster["name"]],
-            "身份证号": [hide(v) for v in roster["id_number"]],
-            "残疾人证号": [hide(v) for v in roster["cert_number"]],
-            "类别": [id_number.CATEGORIES[int(c)] for c in roster["category"]],
-            "等级": [id_number.GRADES[int(g)] for g in roster["grade"]],
-            "合同满一年": [yes_no(v) for v in roster["contract_ok"]],
-            "社保足额": [yes_no(v) for v in roster["insurance_ok"]],
-            "在岗月数": roster["months"],
-            "计入": [counted_text(r) for r in roster.itertuples(index=False)],
-            "折算人数": [text.head_count(w) for w in roster["weight"]],
-        }
-    )
-
-
-def yes_no(value: object) -> str:
-    return "是" if bool(value) else "否"
-
-
-def counted_text(line) -> str:
-    """“计 2 人 × 6/12”, or why the line does not count."""
-    if not line.counts:
-        missing = [w for w, ok in (("劳动合同", line.contract_ok), ("社保", line.insurance_ok)) if not ok]
-        return f"不计（缺{'、'.join(missing)}）"
-    each = f"计 {text.head_count(line.per_person)} 人"
-    return each if int(line.months) == 12 else f"{each} × {int(line.months)}/12"
-
-
 def render_roster(ctx: ViewContext, review: dict) -> None:
     review_id = int(review["review_id"])
-    sees = ctx.actor.sees_people()
+    sees = ctx.view.access.people
     roster = levy_records.roster(ctx.url, review_id)
     total = levy_records.roster_weighted(ctx.url, review_id)
     st.markdown(f"**残疾职工名册**（{len(roster)} 人，折算合计 **{text.head_count(total)} 人**）")
     if roster.empty:
         st.caption("名册为空")
     else:
-        table = shown_people(roster, sees)
+        table = roster_table(ctx.url, review_id, ctx.view.access)
         st.dataframe(table, hide_index=True, width="stretch", row_height=GRID_ROW_PX, height=grid_height(len(table)))
         st.caption(
             "一、二级残疾人按 2 人计；须同时有一年以上劳动合同并足额缴纳社保才计入；按在岗月数折算。"
@@ -510,7 +476,7 @@ def add_person(ctx: ViewContext, review: dict, values: dict, *, confirm: bool) -
 def render_remove_person(ctx: ViewContext, review: dict, roster: pd.DataFrame) -> None:
     review_id = int(review["review_id"])
     errors = errors_of("remove", review_id)
-    names = {int(r.person_id): f"{r.name}（{id_number.mask(r.id_number)}）" for r in roster.itertuples(index=False)}
+    names = removable(ctx.url, review_id, ctx.view.access)
     st.markdown("**移出名册**")
     with st.form(f"rv_remove_{review_id}"):
         person_id = st.selectbox(
@@ -530,11 +496,11 @@ def render_export(ctx: ViewContext, review: dict, roster: pd.DataFrame) -> None:
     """The roster as a workbook: masked for everyone; in full only after an administrator's export is audited."""
     review_id = int(review["review_id"])
     title = f"{review['employer']} {review['year']}年残疾职工名册"
-    taken = datetime.now(CHINA)
+    sheet = {"title": title, "filter_label": title, "taken_at": datetime.now(UTC), "totals": False}
     left, right = st.columns([1, 2], vertical_alignment="center")
     left.download_button(
         "导出名册（Excel，证件号已遮盖）",
-        to_xlsx(shown_people(roster, False), title=title, filter_label=title, taken_at=taken, totals=False),
+        to_xlsx(roster_table(ctx.url, review_id, ctx.view.access, export=True), **sheet),
         file_name=f"{title}.xlsx",
         mime=XLSX_MIME,
         key=f"rv_xlsx_{review_id}",
@@ -548,7 +514,7 @@ def render_export(ctx: ViewContext, review: dict, roster: pd.DataFrame) -> None:
         if st.session_state.get("rv_full_ready") == review_id:
             st.download_button(
                 "下载完整名册（Excel）",
-                to_xlsx(shown_people(roster, True), title=title, filter_label=title, taken_at=taken, totals=False),
+                to_xlsx(roster_table(ctx.url, review_id, ctx.view.access, export=True, full=True), **sheet),
                 file_name=f"{title}（完整）.xlsx",
                 mime=XLSX_MIME,
                 key=f"rv_full_xlsx_{review_id}",

@@ -332,7 +332,7 @@ def test_a_township_officer_sees_only_their_townships_reviews(reference_url):
     listed = next(d.value for d in at.dataframe if "单位" in d.value.columns)
     assert list(listed["单位"]) == ["测试单位1"]
     at = page(reference_url, "levy_reviews", record=other, **officer)
-    assert [shown(e.value) for e in at.error] == ["乡镇专职干事只能查看本乡镇单位的年审"]
+    assert [shown(e.value) for e in at.error] == [f"年审记录 {other} 不存在或不属于本乡镇"]
     assert not [s for s in at.subheader if "测试单位2" in s.value]
     at = page(reference_url, "levy_reviews", record=own, **officer)
     assert [s.value for s in at.subheader] == ["测试单位1"]

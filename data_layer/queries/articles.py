@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import func, select
 
+from data_layer.access import Access
 from data_layer.domain.scope import Scope
 from data_layer.infra.cache import cached_query
 from data_layer.models import Article, County, Outlet, Township
@@ -108,7 +109,7 @@ def articles(
 
 
 @cached_query
-def article(url: str, article_id: int) -> dict | None:
+def _article(url: str, article_id: int) -> dict | None:
     """One article by its number, deleted or not."""
     rows = frame(
         url, select(*[getattr(Article, c) for c in RECORD_COLUMNS]).where(Article.id == article_id), RECORD_COLUMNS
@@ -118,6 +119,11 @@ def article(url: str, article_id: int) -> dict | None:
     out = rows.iloc[0].to_dict()
     out["township_id"] = None if pd.isna(out["township_id"]) else int(out["township_id"])
     return out
+
+
+def article(url: str, article_id: int, access: Access) -> dict | None:
+    """One record by its number, or None where there is none that ``access`` may read."""
+    return access.visible(_article(url, article_id))
 
 
 @cached_query

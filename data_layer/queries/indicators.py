@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import and_, case, exists, false, func, literal, or_, select
 
+from data_layer.access import Access
 from data_layer.domain.scope import Scope
 from data_layer.infra.cache import cached_query
 from data_layer.models import Indicator, IndicatorValue, SeedFigure, Township
@@ -128,7 +129,7 @@ RECORD_COLUMNS = [
 
 
 @cached_query
-def value(url: str, value_id: int) -> dict | None:
+def _value(url: str, value_id: int) -> dict | None:
     """One value by its number, deleted or not, with its indicator's name and unit."""
     v = IndicatorValue
     stmt = (
@@ -143,6 +144,11 @@ def value(url: str, value_id: int) -> dict | None:
     out["township_id"] = None if pd.isna(out["township_id"]) else int(out["township_id"])
     out["deleted_at"] = None if pd.isna(out["deleted_at"]) else out["deleted_at"]
     return out
+
+
+def value(url: str, value_id: int, access: Access) -> dict | None:
+    """One record by its number, or None where there is none that ``access`` may read."""
+    return access.visible(_value(url, value_id))
 
 
 @cached_query

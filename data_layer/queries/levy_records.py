@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import Select, case, func, literal, select
 from sqlmodel import Session
 
+from data_layer.access import Access
 from data_layer.domain import levy_rules
 from data_layer.domain.levy_rules import Policy, RosterLine
 from data_layer.domain.scope import Scope
@@ -59,7 +60,7 @@ def _count_if(cond):  # a CASE, not a cast: PostgreSQL casts a boolean to INTEGE
 
 
 @cached_query
-def employer(url: str, employer_id: int) -> dict | None:
+def _employer(url: str, employer_id: int) -> dict | None:
     e = Employer
     stmt = (
         select(
@@ -76,6 +77,11 @@ def employer(url: str, employer_id: int) -> dict | None:
         .where(e.id == employer_id)
     )
     return _one(url, stmt)
+
+
+def employer(url: str, employer_id: int, access: Access) -> dict | None:
+    """One record by its number, or None where there is none that ``access`` may read."""
+    return access.visible(_employer(url, employer_id))
 
 
 # --- annual reviews ---------------------------------------------------------------------------------------
@@ -116,9 +122,14 @@ def _reviews_select() -> Select:
 
 
 @cached_query
-def review(url: str, review_id: int) -> dict | None:
+def _review(url: str, review_id: int) -> dict | None:
     """One annual review with its employer and the number of people on its roster."""
     return _one(url, _reviews_select().where(AnnualReview.id == review_id))
+
+
+def review(url: str, review_id: int, access: Access) -> dict | None:
+    """One record by its number, or None where there is none that ``access`` may read."""
+    return access.visible(_review(url, review_id))
 
 
 @cached_query
@@ -359,8 +370,13 @@ def open_follow_ups(url: str, scope: Scope, today: date) -> pd.DataFrame:
 
 
 @cached_query
-def inspection(url: str, inspection_id: int) -> dict | None:
+def _inspection(url: str, inspection_id: int) -> dict | None:
     return _one(url, _inspections_select().where(Inspection.id == inspection_id))
+
+
+def inspection(url: str, inspection_id: int, access: Access) -> dict | None:
+    """One record by its number, or None where there is none that ``access`` may read."""
+    return access.visible(_inspection(url, inspection_id))
 
 
 # --- policy, levy year, assessments, payments ---------------------------------------------------------------
@@ -494,9 +510,14 @@ def assessment_totals(url: str, scope: Scope, year: int) -> dict[str, int]:
 
 
 @cached_query
-def assessment(url: str, assessment_id: int) -> dict | None:
+def _assessment(url: str, assessment_id: int) -> dict | None:
     """One assessment with its employer, what it was computed from, and paid / owed so far."""
     return _one(url, _assessments_select().where(LevyAssessment.id == assessment_id))
+
+
+def assessment(url: str, assessment_id: int, access: Access) -> dict | None:
+    """One record by its number, or None where there is none that ``access`` may read."""
+    return access.visible(_assessment(url, assessment_id))
 
 
 @cached_query

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import and_, case, func, select, true
 
+from data_layer.access import Access
 from data_layer.domain import money
 from data_layer.domain.pacing import DEFAULT_THRESHOLDS, STATUS_LABELS, PaceThresholds, completion, pace_status
 from data_layer.domain.scope import Scope, planned_elapsed, time_elapsed
@@ -366,7 +367,7 @@ def entries(
 
 
 @cached_query
-def entry(url: str, entry_id: int) -> dict | None:
+def _entry(url: str, entry_id: int) -> dict | None:
     """One entry with its item (for the edit form), deleted or not."""
     e = ProgressEntry
     stmt = (
@@ -420,6 +421,11 @@ def entry(url: str, entry_id: int) -> dict | None:
     out = rows.iloc[0].to_dict()
     out["township_id"] = None if pd.isna(out["township_id"]) else int(out["township_id"])
     return out
+
+
+def entry(url: str, entry_id: int, access: Access) -> dict | None:
+    """One record by its number, or None where there is none that ``access`` may read."""
+    return access.visible(_entry(url, entry_id))
 
 
 @cached_query

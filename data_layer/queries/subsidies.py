@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Integer, and_, case, func, select
 
+from data_layer.access import Access
 from data_layer.domain.scope import Scope
 from data_layer.infra.cache import cached_query
 from data_layer.models import County, Disbursement, SubsidyStandard, SubsidyType, Township
@@ -212,7 +213,7 @@ def disbursements(
 
 
 @cached_query
-def disbursement(url: str, disbursement_id: int) -> dict | None:
+def _disbursement(url: str, disbursement_id: int) -> dict | None:
     d = Disbursement
     cols = [
         "id",
@@ -237,6 +238,11 @@ def disbursement(url: str, disbursement_id: int) -> dict | None:
     out = rows.iloc[0].to_dict()
     out["township_id"] = None if pd.isna(out["township_id"]) else int(out["township_id"])
     return out
+
+
+def disbursement(url: str, disbursement_id: int, access: Access) -> dict | None:
+    """One record by its number, or None where there is none that ``access`` may read."""
+    return access.visible(_disbursement(url, disbursement_id))
 
 
 @cached_query

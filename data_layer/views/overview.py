@@ -97,7 +97,9 @@ def build(view: View) -> Board:
         "检查覆盖率＝本期检查过÷已登记单位；达标率＝达到安排比例÷审核通过的非免征单位；"
         "征收完成率＝已征收÷征收任务。" + "；".join(missing),
         "levy_year": f"{view.scope.end.year}年度",
-        "projects_empty": f"{view.spec.year}年尚未设置重点工程" if not project_figures else "",
+        "projects_empty": ""
+        if any(f.key.startswith("project:") for f in project_figures)
+        else f"{view.spec.year}年尚未设置重点工程",
         "subsidies_empty": "本期没有补贴发放记录" if subsidy_chart.categories == () else "",
         "levy_empty": "没有登记的用人单位" if not levy.registered(view) else "",
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 import streamlit as st
 
@@ -38,7 +39,7 @@ class ViewContext:
     def actor(self) -> Actor | None:
         return self.who.actor if self.who else None
 
-    @property
+    @cached_property
     def view(self) -> access.View:
         """What the data layer builds this page's boards for: the store, the account's rights, the filter, today."""
         return access.view(self.url, self.actor, self.spec, self.today)

@@ -82,7 +82,7 @@ def last_saves(spec: EntrySpec, ctx: ViewContext, actor: Actor) -> None:
         return
     parts = []
     for row_id, at in zip(saved["row_id"], saved["at"], strict=True):
-        record = spec.records.load(ctx.url, int(row_id))
+        record = spec.records.load(ctx.url, int(row_id), ctx.view.access)
         if record is not None:
             parts.append(f"#{row_id} {spec.records.describe(ctx, record)}（{text.time(at)} 保存）")
     if parts:

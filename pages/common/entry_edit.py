@@ -37,7 +37,7 @@ def render_edit(spec: EntrySpec, ctx: ViewContext, subjects: pd.DataFrame, actor
         except ValueError as exc:
             st.error(escape_markdown(exc), icon=":material/error:")
         else:
-            record = spec.records.load(ctx.url, record_id) if record_id else None
+            record = spec.records.load(ctx.url, record_id, ctx.view.access) if record_id else None
             if record is None:
                 missing = f"没有编号为 {typed.strip()} 的{spec.words.noun}"
                 st.error(escape_markdown(missing), icon=":material/error:")

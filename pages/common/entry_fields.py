@@ -121,7 +121,7 @@ def show_announcement(spec: EntrySpec) -> None:
 
 
 def saved_text(spec: EntrySpec, ctx: ViewContext, record_id: int) -> str:
-    record = spec.records.load(ctx.url, record_id)
+    record = spec.records.load(ctx.url, record_id, ctx.view.access)
     return f"已保存 #{record_id}：{spec.records.describe(ctx, record)}" if record else f"已保存 #{record_id}"
 
 

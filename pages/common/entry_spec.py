@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from data_layer.access import Access
 from data_layer.services.records import RecordServices
 from pages.common.context import ViewContext
 from pages.common.ui import township_names
@@ -84,7 +85,7 @@ class Subject:
 class Records:
     """Stored records as the page shows them."""
 
-    load: Callable[[str, int], dict | None]  # one record by its number, deleted or not
+    load: Callable[[str, int, Access], dict | None]  # one record by its number, deleted or not (None: not readable)
     describe: Callable[[ViewContext, dict], str]  # in words: township, item, amount, date (the toast)
     recent: Callable[[ViewContext, pd.Series], pd.DataFrame]  # under the form, newest first; has 编号
     deleted: Callable[[ViewContext], pd.DataFrame]  # the 回收站; has 编号
