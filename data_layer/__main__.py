@@ -13,7 +13,7 @@ from data_layer import auth
 from data_layer.domain import text
 from data_layer.domain.errors import StoreUnavailable, ValidationFailed
 from data_layer.domain.roles import AREAS, ROLES, SYSTEM
-from data_layer.infra import audit, backup, guard, migrate, settings, store
+from data_layer.infra import audit, backup, guard, migrate, settings, store, store_identity
 from data_layer.infra.progress_bar import ProgressBar
 from data_layer.queries import org
 
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     url = settings.database_url()
     if args.command in ("migrate", "seed"):
         try:
-            guard.check_on_start(url)
+            store_identity.check_on_start(url)
         except guard.StoreVanished as exc:
             print(f"{exc}\n如确实要改用这个数据库，请执行 python -m data_layer accept-store", file=sys.stderr)
             return 1
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         print(verdict.reason, file=sys.stdout if verdict.whole else sys.stderr)
         return 0 if verdict.whole else 1
     if args.command == "accept-store":
-        guard.accept(url, guard.store_id(url))
+        guard.accept(url, store_identity.store_id(url))
         print(f"已确认使用：{url}")
     elif args.command == "migrate":
         migrate.upgrade(url)
@@ -155,7 +155,7 @@ def backup_command(url: str, args) -> int:
         print(exc, file=sys.stderr)
         return 1
     print(f"已恢复到 {text.time(result.made_at)} 的备份。恢复前的数据库已备份到：{result.saved_first}")
-    if guard.expected_id(url) not in (None, guard.store_id(url)):
+    if guard.expected_id(url) not in (None, store_identity.store_id(url)):
         print("如确认使用恢复后的数据库，请执行 python -m data_layer accept-store")
     return 0
 

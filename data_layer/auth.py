@@ -18,12 +18,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from data_layer.domain.errors import Checks, ValidationFailed
-from data_layer.domain.roles import AREAS, ROLES, SYSTEM, Actor
+from data_layer.domain.roles import AREAS, ROLES, SYSTEM, Actor, permitted
+from data_layer.domain.typed_inputs import clean_text
 from data_layer.infra.db import session_scope
 from data_layer.infra.store_errors import writing
 from data_layer.models import Account, AuditLog, SignIn, Township, utcnow
-from data_layer.services._core import permitted
-from data_layer.services._inputs import clean_text
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128  # argon2 takes any length; a cap keeps a pasted book out of the hasher

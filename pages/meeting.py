@@ -18,10 +18,17 @@ from data_layer.views.meeting import slides
 from pages.common.context import ViewContext, current
 from pages.common.fmt import escape_markdown
 from pages.common.forms import field_error, saved_toast
-from pages.common.slides import keys_script, slide_html
+from pages.common.slides import (
+    PACK_PARAM,
+    SLIDE_PARAM,
+    auto_seconds,
+    keys_script,
+    leave,
+    nav_buttons,
+    slide_html,
+    slide_number,
+)
 from pages.common.ui import empty
-
-PACK_PARAM, SLIDE_PARAM, AUTO_PARAM = "pack", "slide", "auto"
 
 
 def render() -> None:
@@ -146,24 +153,6 @@ def present_kept() -> bool:
     return True
 
 
-def slide_number(count: int) -> int:
-    """The slide shown (1-based), from the URL; kept within the pack."""
-    try:
-        wanted = int(st.query_params.get(SLIDE_PARAM, "1"))
-    except ValueError:
-        wanted = 1
-    return min(max(wanted, 1), count)
-
-
-def go(number: int) -> None:
-    st.query_params[SLIDE_PARAM] = str(number)
-
-
-def leave() -> None:
-    for name in (PACK_PARAM, SLIDE_PARAM, AUTO_PARAM):
-        st.query_params.pop(name, None)
-
-
 def present(ctx: ViewContext) -> None:
     pack, banner = load(ctx, pack_param())
     if pack is None or pack.get("deleted_at") is not None:
@@ -182,25 +171,3 @@ def show_slide(pack: dict, banner: str, changed: int) -> None:
     st.html(slide_html(pack, slides[number - 1], number, len(slides), changed, banner))
     nav_buttons(len(slides), number)
     keys_script(auto_seconds())
-
-
-def auto_seconds() -> int:
-    try:
-        return max(int(st.query_params.get(AUTO_PARAM, "0")), 0)
-    except ValueError:
-        return 0
-
-
-def nav_buttons(count: int, number: int) -> None:
-    """Buttons the keyboard presses (kept off screen: a slide shows figures, not controls)."""
-    with st.container(key="mt_nav"):
-        st.button("上一页", key="mt_prev", on_click=go, args=(max(number - 1, 1),))
-        st.button(
-            "下一页",
-            key="mt_next",
-            on_click=go,
-            args=(number % count + 1 if auto_seconds() else min(number + 1, count),),
-        )
-        for i in range(1, count + 1):
-            st.button(f"第 {i} 页", key=f"mt_go_{i}", on_click=go, args=(i,))
-        st.button("返回", key="mt_exit", on_click=leave)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from data_layer.__main__ import main
 from data_layer.domain.errors import ValidationFailed
 from data_layer.domain.text import CHINA
-from data_layer.infra import audit, backup, guard, store
+from data_layer.infra import audit, backup, guard, store, store_identity
 from data_layer.infra.db import get_engine
 from data_layer.models import metadata
 from data_layer.services import indicators
@@ -110,8 +110,8 @@ def test_round_trip_restores_every_row(demo_url):
     assert (entry["action"], entry["actor"], entry["table_name"]) == ("restore", ADMIN.username, "backup")
     assert json.loads(entry["after"])["tables"]["levypayment"] == len(saved["levypayment"])
     # The store keeps its own identity, so the guard still accepts it on the next start.
-    assert guard.store_id(demo_url) == "current-store" != first_id
-    guard.check_on_start(demo_url)
+    assert store_identity.store_id(demo_url) == "current-store" != first_id
+    store_identity.check_on_start(demo_url)
     # The store as it was just before is kept; it restores the changed state.
     assert result.saved_first.exists() and result.saved_first.name.startswith("before-restore-")
     assert [b.kind for b in backup.list_backups()] == ["before-restore"]
@@ -133,7 +133,7 @@ def test_a_backup_restores_on_the_other_engine(make_store, source, target):
     backup.restore_backup(target_url, data, actor=ADMIN)
 
     assert typed_content(target_url) == typed_content(source_url)
-    assert guard.store_id(target_url) == target_id
+    assert store_identity.store_id(target_url) == target_id
     assert audit.verify(target_url).whole
     one_more_indicator(target_url, "after_restore")  # the demo's ids are far beyond the reference's
     assert audit.verify(target_url).whole
@@ -277,7 +277,7 @@ def test_command_line_backup_and_restore(make_store, monkeypatch, capsys, tmp_pa
     fresh = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
     monkeypatch.setenv("DATABASE_URL", fresh)
     assert main(["restore", str(out_file), "--yes"]) == 0
-    assert guard.store_id(fresh) == backup_id
+    assert store_identity.store_id(fresh) == backup_id
     assert content(fresh) == content(url)
 
 

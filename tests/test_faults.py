@@ -15,7 +15,7 @@ from sqlalchemy import event
 from streamlit.testing.v1 import AppTest
 
 from data_layer.domain.errors import StoreUnavailable
-from data_layer.infra import guard, store
+from data_layer.infra import guard, store, store_identity
 from data_layer.infra.db import dispose_engines, get_engine
 from data_layer.infra.guard import StoreVanished
 from data_layer.infra.store_errors import BUSY, READ_ONLY
@@ -68,7 +68,7 @@ def test_a_replaced_store_is_noticed_on_start(used_store, demo_template):
     shutil.copy(demo_template, path)  # another store's file where this one was
     with pytest.raises(StoreVanished):
         store.ensure_ready(url)
-    guard.accept(url, guard.store_id(url))  # an administrator: “this is the store to use now”
+    guard.accept(url, store_identity.store_id(url))  # an administrator: “this is the store to use now”
     store.ensure_ready(url)
 
 

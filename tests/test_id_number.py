@@ -1,5 +1,6 @@
 import pytest
 
+from data_layer.checks.levy import cert_mismatch_clause
 from data_layer.domain import id_number
 
 # Published examples: GB 11643-1999's own (…002X), and ones used in the standard's explanations.
@@ -75,6 +76,6 @@ def test_the_sql_form_of_the_certificate_rule_agrees_with_the_rule(reference_url
     ]
     with get_engine(reference_url).connect() as conn:
         for cert, category, grade in cases:
-            clause = id_number.cert_mismatch_clause(literal(cert), literal(number), literal(category), literal(grade))
+            clause = cert_mismatch_clause(literal(cert), literal(number), literal(category), literal(grade))
             flagged = bool(conn.execute(select(clause)).scalar())
             assert flagged == (id_number.cert_problem(cert, number, category, grade) is not None), cert

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import String, and_, cast, exists, func, or_, select
 
 from data_layer.checks.base import Finding, check
 from data_layer.domain import id_number, text
@@ -17,6 +17,18 @@ from data_layer.models import AnnualReview, Employer, RosterPerson
 from data_layer.queries._sql import frame
 
 AREA = "残保金"
+
+
+def cert_mismatch_clause(cert, number, category, grade):
+    """``id_number.cert_problem`` as a SQL condition (true where it finds a problem), so the check reads only the
+    roster lines that break it: the certificate is the ID number, the category digit and the grade digit."""
+    expected = number + cast(category, String) + cast(grade, String)
+    return or_(
+        cert.is_(None),
+        cert != expected,
+        category.not_in(list(id_number.CATEGORIES)),
+        grade.not_in(list(id_number.GRADES)),
+    )
 
 
 def _review(review_id: int, year: int, employer: str) -> str:
@@ -73,7 +85,7 @@ def cert_mismatch(url: str) -> list[Finding]:
         select(r.id, r.year, e.name, rp.name, rp.id_number, rp.cert_number, rp.category, rp.grade)
         .join(r, r.id == rp.review_id)
         .join(e, e.id == r.employer_id)
-        .where(id_number.cert_mismatch_clause(rp.cert_number, rp.id_number, rp.category, rp.grade))
+        .where(cert_mismatch_clause(rp.cert_number, rp.id_number, rp.category, rp.grade))
         .order_by(r.year, r.id, rp.id)
     )
     people = frame(url, stmt, ["review_id", "year", "employer", "name", "id_number", "cert", "category", "grade"])

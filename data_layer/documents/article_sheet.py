@@ -28,8 +28,8 @@ from data_layer.documents.sheets import (
     shown,
 )
 from data_layer.domain.inputs import is_blank
+from data_layer.domain.typed_inputs import clean_text
 from data_layer.models import ARTICLE_KINDS
-from data_layer.services._inputs import clean_text
 
 COUNTY_LEVEL = "县本级"
 KINDS = " / ".join(ARTICLE_KINDS)

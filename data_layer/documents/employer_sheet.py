@@ -33,7 +33,7 @@ from data_layer.documents.sheets import problem_list as _problem_list
 from data_layer.documents.sheets import ranked as _ranked_in
 from data_layer.domain import text as words
 from data_layer.domain.inputs import is_blank, parse_count, parse_yuan
-from data_layer.services._inputs import clean_text
+from data_layer.domain.typed_inputs import clean_text
 from data_layer.services.employers import SIZE_NAMES
 
 # the file limits and the refusal of a whole file, where the registry page and its tests find them

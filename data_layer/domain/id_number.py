@@ -58,20 +58,6 @@ def cert_problem(cert: str, id_number: str, category: int | None = None, grade: 
     return None
 
 
-def cert_mismatch_clause(cert, id_number, category, grade):
-    """``cert_problem`` as a SQL condition (true where it finds a problem), so the data-quality check reads only
-    the roster lines that break it: the certificate is the ID number, the category digit and the grade digit."""
-    from sqlalchemy import String, cast, or_
-
-    expected = id_number + cast(category, String) + cast(grade, String)
-    return or_(
-        cert.is_(None),
-        cert != expected,
-        category.not_in(list(CATEGORIES)),
-        grade.not_in(list(GRADES)),
-    )
-
-
 def mask(number: str) -> str:
     """370323********1234 for an ID number; the certificate keeps its last two digits too."""
     if not number:

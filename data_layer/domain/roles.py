@@ -5,6 +5,9 @@ person's navigation from them; the write services and the read scope enforce the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from data_layer.domain.errors import ValidationFailed
 
 # The areas a person may be allowed to enter, and the record tables that belong to each.
 AREAS: dict[str, str] = {
@@ -74,3 +77,20 @@ class Actor:
 
 
 SYSTEM = Actor(username="system", name="系统", role="admin")
+
+
+ANY = object()  # no township named: nothing to check
+
+
+def permitted(actor: Actor | None, *, admin: bool = False, area: str | None = None, township_id: Any = ANY) -> None:
+    """What the acting account's role allows (above); raises ``ValidationFailed`` on "actor"."""
+    if actor is None:
+        return  # a service without an actor (reads of the store's own bookkeeping)
+    if admin and not actor.kind.admin:
+        raise ValidationFailed({"actor": f"只有管理员可以做这项修改（您是{actor.kind.name}）"})
+    if area is not None and not actor.may_enter(area):
+        if not actor.kind.enters:
+            raise ValidationFailed({"actor": f"{actor.kind.name}账号只能查看，不能录入或修改"})
+        raise ValidationFailed({"actor": f"您的账号没有“{AREAS[area]}”的录入权限，请联系管理员"})
+    if township_id is not ANY and not actor.township_allowed(township_id):
+        raise ValidationFailed({"township_id": "乡镇专职干事只能录入和修改本乡镇的数据"})

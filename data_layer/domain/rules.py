@@ -1,21 +1,16 @@
 """The soft rules, each in one place, and the warnings they give.
 
-A warning is computed from a record's rule context (data_layer/queries/rule_context.py): the
-entry services raise it for the user to confirm, and the data-quality checks list it as a
-finding, word for word, with the note that confirmed it.
+A warning is computed from a record's rule context (data_layer/domain/contexts.py, read from the store by
+data_layer/queries/*_context.py): the entry services raise it for the user to confirm, and the data-quality
+checks list it as a finding, word for word, with the note that confirmed it.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from data_layer.domain import text
-
-if TYPE_CHECKING:
-    from data_layer.queries.article_context import ArticleContext
-    from data_layer.queries.indicator_context import IndicatorValueContext
-    from data_layer.queries.rule_context import DisbursementContext, ProgressContext
+from data_layer.domain.contexts import ArticleContext, DisbursementContext, IndicatorValueContext, ProgressContext
 
 REPEAT_WINDOW_DAYS = 7  # an identical entry within this many days looks like a repeat
 OUTLIER_FACTOR = 5  # an indicator value more than this many times last year's same period looks like a typo

@@ -48,7 +48,7 @@ from data_layer.domain import text as words
 from data_layer.domain.errors import StoreUnavailable, ValidationFailed
 from data_layer.domain.roles import Actor
 from data_layer.domain.table_names import TABLE_NAMES
-from data_layer.infra import guard, migrate, settings
+from data_layer.infra import guard, migrate, settings, store_identity
 from data_layer.infra.audit import append
 from data_layer.infra.cache import clear_reads
 from data_layer.infra.db import get_engine, session_scope
@@ -337,7 +337,7 @@ def restore_backup(url: str, data: bytes, *, actor: Actor) -> RestoreResult:
     except (OperationalError, InternalError) as exc:  # busy past the timeout, read-only, gone: rolled back
         raise store_unavailable(exc) from exc
     clear_reads()
-    guard.entered(url)  # the store holds entered data again: never silently replaced by a demo
+    store_identity.entered(url)  # the store holds entered data again: never silently replaced by a demo
     return RestoreResult(backup.made_at, restored, saved_first)
 
 

@@ -96,6 +96,11 @@ def expected_id(url: str) -> str | None:
     return _read().get(_key(url))
 
 
+def marked(url: str) -> bool:
+    """This process has recorded already that the store at ``url`` holds entered data."""
+    return url in _marked
+
+
 def remember(url: str, store_id: str) -> None:
     """Record that the store at ``url`` (named ``store_id``) holds entered data; once per process."""
     if url in _marked:
@@ -125,34 +130,3 @@ def accept(url: str, store_id: str | None) -> None:
 
 def new_id() -> str:
     return uuid.uuid4().hex
-
-
-def store_id(url: str) -> str | None:
-    """The id kept in the store (None for a store without one, or one that cannot be read)."""
-    from sqlalchemy import select
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from data_layer.infra.db import get_engine
-    from data_layer.models import AppSetting
-
-    try:
-        with get_engine(url).connect() as conn:
-            return conn.execute(select(AppSetting.value).where(AppSetting.key == STORE_ID)).scalar()
-    except SQLAlchemyError:
-        return None
-
-
-def entered(url: str) -> None:
-    """After a person's write (forms, grids, admin pages): this store now holds entered data."""
-    if url not in _marked and (found := store_id(url)):
-        remember(url, found)
-
-
-def check_on_start(url: str) -> None:
-    """Before migrating or seeding: refuse a store that should hold entered data but is missing or another."""
-    expected = expected_id(url)
-    if expected is None:
-        return
-    path = sqlite_file(url)
-    if (path is not None and not path.exists()) or store_id(url) != expected:
-        raise StoreVanished(VANISHED)

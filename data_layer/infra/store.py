@@ -8,7 +8,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel
 
 from data_layer import auth
-from data_layer.infra import audit, guard, migrate
+from data_layer.infra import audit, guard, migrate, store_identity
 from data_layer.infra.cache import clear_reads
 from data_layer.infra.db import dispose_engines, get_engine, session_scope
 from data_layer.models import AppSetting
@@ -50,7 +50,7 @@ def seed(
 def ensure_ready(url: str, *, seed_if_empty: bool = True) -> None:
     """Upgrade the schema; seed the county demo into an empty store. A store that once held entered data
     and is now missing or another is never migrated, seeded or written: ``StoreVanished``."""
-    guard.check_on_start(url)
+    store_identity.check_on_start(url)
     migrate.upgrade(url)
     name_store(url)
     audit.seal(url)  # rows from before the audit chain existed
@@ -62,12 +62,12 @@ def ensure_ready(url: str, *, seed_if_empty: bool = True) -> None:
 
 def name_store(url: str) -> str:
     """The store's id (created once), which the guard compares on every start."""
-    found = guard.store_id(url)
+    found = store_identity.store_id(url)
     if found:
         return found
     with session_scope(url) as session:
         session.add(AppSetting(key=guard.STORE_ID, value=guard.new_id()))
-    return guard.store_id(url)
+    return store_identity.store_id(url)
 
 
 def reset(url: str) -> None:

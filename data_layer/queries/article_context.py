@@ -8,36 +8,19 @@ so a warning on entry and a finding on 数据质量 are one computation. An arti
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from datetime import date
+from dataclasses import fields
 from functools import cache
 
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from data_layer.domain.contexts import ArticleContext  # noqa: F401
 from data_layer.infra.cache import cached_query
 from data_layer.infra.db import get_engine
 from data_layer.models import Article, Outlet, Township
 
 IDS = bindparam("ids", expanding=True)
-
-
-@dataclass(frozen=True)
-class ArticleContext:
-    id: int
-    outlet_id: int
-    township_id: int | None
-    title: str
-    link: str
-    kind: str
-    published_on: date
-    warning_note: str
-    outlet: str
-    township: str | None
-    first_used_on: date | None
-    same_title_of: int | None
-    same_link_of: int | None
 
 
 def article_warned(c):

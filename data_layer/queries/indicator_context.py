@@ -10,8 +10,7 @@ counts them).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from datetime import date
+from dataclasses import fields
 from functools import cache
 
 from sqlalchemy import Date, and_, bindparam, func, or_, select
@@ -20,6 +19,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
+from data_layer.domain.contexts import IndicatorValueContext  # noqa: F401
 from data_layer.domain.rules import OUTLIER_FACTOR
 from data_layer.infra.cache import cached_query
 from data_layer.infra.db import get_engine
@@ -45,28 +45,6 @@ def _year_before_sqlite(element, compiler, **kw):
 @compiles(year_before)
 def _year_before_default(element, compiler, **kw):
     return f"CAST(({compiler.process(list(element.clauses)[0], **kw)} - INTERVAL '1 year') AS DATE)"
-
-
-@dataclass(frozen=True)
-class IndicatorValueContext:
-    id: int
-    indicator_id: int
-    county_id: int
-    township_id: int | None
-    period_start: date
-    period_end: date
-    value: int
-    warning_note: str
-    indicator: str
-    unit: str
-    category: str
-    township: str | None
-    overlap_of: int | None  # the latest earlier value of the same indicator and unit whose period overlaps
-    overlap_start: date | None
-    overlap_end: date | None
-    overlap_value: int | None
-    last_value: int  # the same unit's values of the indicator in the same period last year, summed
-    last_count: int  # how many there were (0: nothing to compare with, not a zero)
 
 
 def value_warned(c):

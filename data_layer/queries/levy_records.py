@@ -32,9 +32,9 @@ from data_layer.models import (
     RosterPerson,
     Township,
 )
+from data_layer.queries import levy_plan
 from data_layer.queries._sql import frame, in_units, with_township_ids
 from data_layer.queries.audit_log import who
-from data_layer.services import levy_collection
 
 
 def _frame(url: str, stmt: Select) -> pd.DataFrame:
@@ -386,7 +386,7 @@ def inspection(url: str, inspection_id: int, access: Access) -> dict | None:
 def policy(url: str, year: int) -> Policy | None:
     """The year's levy policy (the same reading the assessment uses)."""
     with Session(get_engine(url)) as session:
-        return levy_collection.policy_for(session, year)
+        return levy_plan.policy_for(session, year)
 
 
 @cached_query
@@ -405,10 +405,10 @@ def levy_year(url: str, county_id: int, year: int) -> dict | None:
 
 @cached_query
 def assessment_plan(url: str, county_id: int, year: int, today: date) -> pd.DataFrame:
-    """The batch assessment's dry run (data_layer/services/levy_collection.plan_assessments) as a table;
+    """The batch assessment's dry run (data_layer/queries/levy_plan.plan_assessments) as a table;
     raises ValidationFailed when the year has no policy."""
     with Session(get_engine(url)) as session:
-        planned = levy_collection.plan_assessments(session, county_id=county_id, year=year, today=today)
+        planned = levy_plan.plan_assessments(session, county_id=county_id, year=year, today=today)
     return pd.DataFrame(
         [
             {

@@ -14,8 +14,7 @@ months overlap, and the previous roll of the same unit (the latest record ending
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from datetime import date
+from dataclasses import fields
 from functools import cache
 
 from sqlalchemy import Date, Float, and_, bindparam, case, cast, extract, func, or_, select
@@ -24,6 +23,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
+from data_layer.domain.contexts import DisbursementContext, ProgressContext  # noqa: F401
 from data_layer.domain.rules import REPEAT_WINDOW_DAYS
 from data_layer.infra.cache import cached_query
 from data_layer.infra.db import get_engine
@@ -88,58 +88,6 @@ def months_between(month_from, month_to):
 def positive_part(value):
     """``max(value, 0)`` on both stores (SQLite's two-argument max is PostgreSQL's greatest)."""
     return case((value > 0, value), else_=0)
-
-
-@dataclass(frozen=True)
-class ProgressContext:
-    id: int
-    item_id: int
-    township_id: int | None
-    entry_date: date
-    quantity: int
-    amount_fen: int
-    warning_note: str
-    year: int
-    item: str
-    unit: str
-    measure: str
-    township: str | None
-    cost_min_fen: int | None
-    cost_max_fen: int | None
-    records_money: bool  # the item has a budget or a plausible unit cost: its entries carry money
-    value: float  # the entry in the item's unit (元 for money items)
-    target: float  # the township's target where split, else the item's annual target
-    township_target: bool
-    done_before: float  # towards that target, by entries earlier in (date, id) order
-    repeat_of: int | None
-    repeat_date: date | None
-
-
-@dataclass(frozen=True)
-class DisbursementContext:
-    id: int
-    type_id: int
-    county_id: int
-    township_id: int | None
-    month_from: date
-    month_to: date
-    recipients: int
-    standard_fen: int
-    amount_fen: int
-    paid_date: date
-    warning_note: str
-    type: str
-    unit: str
-    payment: str
-    basis: str
-    township: str | None
-    standard_in_force_fen: int | None
-    overlap_of: int | None
-    overlap_from: date | None
-    overlap_to: date | None
-    previous_recipients: int | None
-    previous_month: date | None
-    jump_share: float
 
 
 def progress_warned(c):

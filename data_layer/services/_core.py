@@ -20,13 +20,13 @@ from data_layer import period_locks
 from data_layer.domain import id_number
 from data_layer.domain.errors import Checks, GridRejected, Problems, ValidationFailed, label_of
 from data_layer.domain.limits import EARLIEST, EARLIEST_BY_FIELD, MAXIMUM, latest_year, maximum_in_words
-from data_layer.domain.roles import AREAS, Actor
-from data_layer.infra import guard
+from data_layer.domain.roles import ANY, AREAS, Actor, permitted  # noqa: F401 (the services' role check)
+from data_layer.domain.typed_inputs import checked
+from data_layer.infra import store_identity
 from data_layer.infra.audit import append
 from data_layer.infra.cache import clear_reads
 from data_layer.infra.store_errors import writing
 from data_layer.models import AuditLog, Township
-from data_layer.services._inputs import checked
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,27 +60,10 @@ def service(fn: F | None = None, *, admin: bool = False, area: str | None = None
             still_allowed(own, kwargs.get("actor"))
             result = fn(session=own, **kwargs)
         clear_reads()
-        guard.entered(db_url)  # a person's write: this store must never be silently replaced
+        store_identity.entered(db_url)  # a person's write: this store must never be silently replaced
         return result
 
     return wrapper  # type: ignore[return-value]
-
-
-ANY = object()  # no township named: nothing to check
-
-
-def permitted(actor: Actor | None, *, admin: bool = False, area: str | None = None, township_id: Any = ANY) -> None:
-    """What the acting account's role allows (data_layer/roles.py); raises ``ValidationFailed`` on "actor"."""
-    if actor is None:
-        return  # a service without an actor (reads of the store's own bookkeeping)
-    if admin and not actor.kind.admin:
-        raise ValidationFailed({"actor": f"只有管理员可以做这项修改（您是{actor.kind.name}）"})
-    if area is not None and not actor.may_enter(area):
-        if not actor.kind.enters:
-            raise ValidationFailed({"actor": f"{actor.kind.name}账号只能查看，不能录入或修改"})
-        raise ValidationFailed({"actor": f"您的账号没有“{AREAS[area]}”的录入权限，请联系管理员"})
-    if township_id is not ANY and not actor.township_allowed(township_id):
-        raise ValidationFailed({"township_id": "乡镇专职干事只能录入和修改本乡镇的数据"})
 
 
 def still_allowed(session: Session, actor: Actor | None) -> None:

@@ -12,6 +12,8 @@ from data_layer.domain import text
 from data_layer.views.meeting import chart_numbers, chart_texts, figure_parts
 from pages.common.charts import STATUS_COLOURS, STATUS_MARKS
 
+PACK_PARAM, SLIDE_PARAM, AUTO_PARAM = "pack", "slide", "auto"
+
 KEYS_JS = """
 (() => {
   const press = (name) => { const b = document.querySelector('.st-key-' + name + ' button'); if (b) b.click(); };
@@ -135,3 +137,46 @@ SLIDE_CSS = """<style>
 .m-offline {font-size: max(1.15vw, 2.1vh); background: #fef3c7; color: #92400e; padding: 0.4vh 1vw;
   border-radius: 0.4em; flex: none}
 </style>"""
+
+
+# --- turning the slides: the URL keeps the place, buttons off screen take the keys ----------------------
+
+
+def slide_number(count: int) -> int:
+    """The slide shown (1-based), from the URL; kept within the pack."""
+    try:
+        wanted = int(st.query_params.get(SLIDE_PARAM, "1"))
+    except ValueError:
+        wanted = 1
+    return min(max(wanted, 1), count)
+
+
+def go(number: int) -> None:
+    st.query_params[SLIDE_PARAM] = str(number)
+
+
+def leave() -> None:
+    for name in (PACK_PARAM, SLIDE_PARAM, AUTO_PARAM):
+        st.query_params.pop(name, None)
+
+
+def auto_seconds() -> int:
+    try:
+        return max(int(st.query_params.get(AUTO_PARAM, "0")), 0)
+    except ValueError:
+        return 0
+
+
+def nav_buttons(count: int, number: int) -> None:
+    """Buttons the keyboard presses (kept off screen: a slide shows figures, not controls)."""
+    with st.container(key="mt_nav"):
+        st.button("上一页", key="mt_prev", on_click=go, args=(max(number - 1, 1),))
+        st.button(
+            "下一页",
+            key="mt_next",
+            on_click=go,
+            args=(number % count + 1 if auto_seconds() else min(number + 1, count),),
+        )
+        for i in range(1, count + 1):
+            st.button(f"第 {i} 页", key=f"mt_go_{i}", on_click=go, args=(i,))
+        st.button("返回", key="mt_exit", on_click=leave)
