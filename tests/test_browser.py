@@ -750,13 +750,14 @@ def test_an_indicator_value_entered_shows_on_other_work(browser, demo_template, 
 def test_a_meeting_runs_from_the_keyboard_and_no_slide_scrolls(browser, demo_template, tmp_path):
     """A frozen pack on a 1024×768 and a 1920×1080 projector: no navigation or filter row, every slide fits the
     window, PageDown / PageUp (a clicker), Home, a number key and Esc drive it."""
+    from data_layer import access
     from data_layer.queries import meeting
 
     store = tmp_path / "meeting.sqlite3"
     shutil.copy(demo_template, store)
     url = sqlite_url(store)
     pack_id = freeze_h1_pack(url)
-    titles = [s["title"] for s in meeting.pack(url, pack_id)["figures"]["slides"]]
+    titles = [s["title"] for s in meeting.pack(url, pack_id, access.VISITOR)["figures"]["slides"]]
     with running_app(url, tmp_path / "server.log") as base:
         for size in ((1024, 768), (1920, 1080)):
             page = open_page(browser, f"{base}/meeting?year=2023&period=h1&pack={pack_id}&slide=1", size)
@@ -787,22 +788,25 @@ def test_a_meeting_runs_from_the_keyboard_and_no_slide_scrolls(browser, demo_tem
 def freeze_h1_pack(url: str) -> int:
     from datetime import date
 
+    from data_layer import access
     from data_layer.domain.scope import FilterSpec, make_scope, to_params
-    from data_layer.queries import meeting, org
+    from data_layer.queries import org
     from data_layer.services.meetings import freeze_pack
+    from data_layer.views.meeting import slides
     from tests.conftest import person
 
     spec = FilterSpec(2023, "h1")
     scope = make_scope(spec)
+    staff = person("科员", "staff")
     return freeze_pack(
         db_url=url,
-        actor=person("科员", "staff"),
+        actor=staff,
         name="上半年工作调度会",
         filter_label="2023年上半年 · 全县",
         filter_params=to_params(spec),
         period_start=scope.start,
         period_end=scope.end,
-        figures=meeting.build_figures(url, scope, date(2026, 11, 29)),
+        figures=slides(access.view(url, staff, spec, date(2026, 11, 29))),
         data_as_of=org.last_write(url),
     )
 
@@ -879,37 +883,35 @@ def test_every_board_views_excel_download_and_the_deck_open_with_the_figures_of_
     (every cell of every sheet, named after the view, filter and day); the meeting list's “下载演示文稿” gives a
     deck whose native charts hold the pack's figures."""
     import io
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     import openpyxl
     from pptx import Presentation
 
-    from data_layer.documents.meeting_deck import chart_values
+    from data_layer import access, views
+    from data_layer.domain import text
     from data_layer.domain.scope import FilterSpec, make_scope
-    from data_layer.infra.settings import CHINA
     from data_layer.queries import meeting
-    from pages import levy, other_work, overview, projects, publicity, quality, sources, subsidies
     from pages.common.context import ViewContext
     from pages.common.downloads import excel_bytes, file_name
+    from tests.conftest import person
 
     store = tmp_path / "downloads.sqlite3"
     shutil.copy(demo_template, store)
     url = sqlite_url(store)
     spec = FilterSpec(2023, "h1")
-    ctx = ViewContext(url, spec, make_scope(spec), datetime.now(CHINA).date(), ("沂源县",), (), False)
-    views = {
-        "overview": ("总览", lambda: overview.overview_sheets(ctx), ""),
-        "projects": ("重点工程", lambda: projects.sheets(ctx), ""),
-        "subsidies": ("补贴发放", lambda: subsidies.sheets(ctx), ""),
-        "levy": ("残保金征收", lambda: levy.sheets(ctx), ""),
-        "publicity": ("信息宣传", lambda: publicity.sheets(ctx), ""),
-        "other_work": ("其他工作", lambda: [other_work.year_on_year_sheet(ctx)], ""),
-        "quality": ("数据质量", lambda: [quality.findings_sheet(ctx)], "全部数据（不受年度、期间和乡镇筛选）"),
-        "sources": (
-            "数据来源",
-            lambda: [sources.figures_sheet(ctx)],
-            "报告的全部数字；库中现值为各数字所属期间的全县数",
-        ),
+    today = text.local(datetime.now(UTC)).date()
+    ctx = ViewContext(url, spec, make_scope(spec), today, ("沂源县",), (), False)
+    admin = access.view(url, person("管理员"), spec, today)  # the download is an administrator's
+    boards = {
+        "overview": ("总览", lambda: views.overview.build(admin), ""),
+        "projects": ("重点工程", lambda: views.projects.build(admin), ""),
+        "subsidies": ("补贴发放", lambda: views.subsidies.build(admin, every_record=True), ""),
+        "levy": ("残保金征收", lambda: views.levy.build(admin, everything=True), ""),
+        "publicity": ("信息宣传", lambda: views.publicity.build(admin), ""),
+        "other_work": ("其他工作", lambda: views.other_work.build(admin), ""),
+        "quality": ("数据质量", lambda: views.quality.build(admin), "unfiltered"),
+        "sources": ("数据来源", lambda: views.sources.build(admin), "unfiltered"),
     }
 
     def cells(data: bytes) -> dict[str, list[tuple]]:
@@ -920,7 +922,7 @@ def test_every_board_views_excel_download_and_the_deck_open_with_the_figures_of_
     with running_app(url, tmp_path / "server.log") as base:
         page = open_page(browser, f"{base}/quality?year=2023&period=h1", (1024, 768))
         sign_in_as(page, "admin")  # 数据质量 and 数据来源 are for accounts
-        for path, (view, tables, unfiltered) in views.items():
+        for path, (view, build, unfiltered) in boards.items():
             page.goto(f"{base}/{path}?year=2023&period=h1")
             button = page.get_by_role("button", name="下载 Excel")
             expect(button, f"{path}: no Excel button").to_be_visible(timeout=60_000)
@@ -930,7 +932,7 @@ def test_every_board_views_excel_download_and_the_deck_open_with_the_figures_of_
             assert got.suggested_filename == file_name(ctx, view, "xlsx", filtered=not unfiltered)
             saved = tmp_path / got.suggested_filename
             got.save_as(saved)
-            got_cells, want_cells = cells(saved.read_bytes()), cells(excel_bytes(ctx, tables, unfiltered))
+            got_cells, want_cells = cells(saved.read_bytes()), cells(excel_bytes(build()))
             # the as-of line (row 4) is the store's last write: the sign-in just before may commit in between
             for name, sheet in got_cells.items():
                 assert str(sheet[3][0]).startswith("数据最后更新"), path
@@ -943,15 +945,13 @@ def test_every_board_views_excel_download_and_the_deck_open_with_the_figures_of_
         download.value.save_as(deck)
         assert_healthy(page)
         page.close()
-    pack = meeting.pack(url, pack_id)
+    pack = meeting.pack(url, pack_id, access.VISITOR)
     plots = [shape.chart.plots[0] for slide in Presentation(deck).slides for shape in slide.shapes if shape.has_chart]
     want = [s["chart"] for s in pack["figures"]["slides"] if s["chart"]["categories"]]
     assert len(plots) == len(want)
     for plot, chart in zip(plots, want, strict=True):
         assert list(plot.categories) == chart["categories"]
-        assert [list(series.values) for series in plot.series] == [
-            chart_values(chart["kind"], series["values"]) for series in chart["series"]
-        ]
+        assert [list(series.values) for series in plot.series] == [series["numbers"] for series in chart["series"]]
 
 
 def test_two_app_processes_on_one_store_show_the_same_figures_after_a_write_in_either(browser, demo_template, tmp_path):
