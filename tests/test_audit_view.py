@@ -212,3 +212,11 @@ def test_a_restore_names_the_backup_by_its_time_in_beijing_time(reference_url):
     result = backup.restore_backup(reference_url, backup.make_backup(reference_url), actor=person("王五"))
     restore = audit_log.entries(reference_url, AuditFilter(table="backup"))[0].iloc[0]
     assert restore["action_name"] == "恢复" and restore["record"] == f"{words.short_time(result.made_at)} 的备份"
+
+
+def test_every_table_has_a_name_people_read():
+    """操作记录 and the backup's dry run name each table in Chinese: a new table needs its name."""
+    from data_layer.domain.table_names import TABLE_NAMES
+    from data_layer.models import metadata
+
+    assert set(metadata.tables) <= set(TABLE_NAMES)

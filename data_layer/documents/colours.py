@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+STATUS_MARKS = {"on_track": "●", "behind": "▲", "far_behind": "■", "no_target": "○"}  # a shape per status
 STATUS_COLOURS = {"on_track": "#15803d", "behind": "#d97706", "far_behind": "#b91c1c", "no_target": "#6b7280"}
 LEVEL_COLOURS = {"national": "#0b4f8a", "provincial": "#e69f00", "municipal": "#56b4e9", "county": "#b9467f"}
 # Subsidy types by their place in the admin's list of types: a colour never moves when a type has no payment.

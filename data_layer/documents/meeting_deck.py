@@ -16,6 +16,7 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
+from data_layer.documents.colours import STATUS_MARKS
 from data_layer.domain import text
 from data_layer.views.meeting import chart_numbers, figure_text
 
@@ -31,7 +32,6 @@ STATUS_RGB = {
     "far_behind": RGBColor(0xB9, 0x1C, 0x1C),
     "no_target": GREY,
 }
-STATUS_MARKS = {"on_track": "●", "behind": "▲", "far_behind": "■", "no_target": "○"}
 # the figure, then its yardstick (序时进度, 年度目标) in grey: no category colour is taken by the yardstick
 SERIES_RGB = (RGBColor(0x0B, 0x4F, 0x8A), RGBColor(0x9C, 0xA3, 0xAF))
 

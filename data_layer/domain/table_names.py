@@ -29,5 +29,10 @@ TABLE_NAMES = {
     "lockoverride": "结账后修改",
     "auditlog": "操作记录",
     "seedfigure": "报告数字",
+    "filelog": "文件导入导出记录",
+    "levyyear": "残保金年度设置",
+    "meetingpack": "会议数据",
+    "publicityquota": "乡镇信息报送任务",
+    "rosterperson": "残疾职工名册",
     "backup": "整个数据库（恢复备份）",  # the audit entry of a restore
 }

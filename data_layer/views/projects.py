@@ -9,15 +9,13 @@ import pandas as pd
 
 from data_layer import app_settings
 from data_layer.access import View
-from data_layer.documents.colours import STATUS_COLOURS
+from data_layer.documents.colours import STATUS_COLOURS, STATUS_MARKS
 from data_layer.domain import text
 from data_layer.domain.pacing import STATUS_LABELS
 from data_layer.domain.scope import planned_elapsed
 from data_layer.queries import projects
 from data_layer.views.board import Board, Chart, Column, Figure, Series, Table
 from data_layer.views.common import frame, township_names
-
-STATUS_MARKS = {"on_track": "●", "behind": "▲", "far_behind": "■", "no_target": "○"}  # a shape per status
 
 
 def short_name(project: str) -> str:

@@ -8,10 +8,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 # one palette for the boards, the slides and the deck, re-exported here for the pages
-from data_layer.documents.colours import LEVEL_COLOURS, STATUS_COLOURS, subsidy_colours  # noqa: F401
+from data_layer.documents.colours import LEVEL_COLOURS, STATUS_COLOURS, STATUS_MARKS, subsidy_colours  # noqa: F401
 
 FONT = dict(family="Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif", size=18, color="#1f2937")
-STATUS_MARKS = {"on_track": "●", "behind": "▲", "far_behind": "■", "no_target": "○"}  # a shape per status
 PRIMARY = "#1d4ed8"
 
 

@@ -9,8 +9,10 @@ import streamlit as st
 from data_layer.domain import text
 from data_layer.queries import org
 from data_layer.queries.publicity import LEVEL_LABELS
+from data_layer.views import common
 from data_layer.views.projects import short_name as short_project_name  # noqa: F401 (the pages' name)
-from pages.common.charts import LEVEL_COLOURS, STATUS_COLOURS, STATUS_MARKS
+from data_layer.views.projects import status_words as board_status_words
+from pages.common.charts import LEVEL_COLOURS, STATUS_COLOURS
 from pages.common.context import ViewContext
 from pages.common.fmt import escape_markdown
 
@@ -42,14 +44,9 @@ def big_number(label: str, value: str, unit: str = "", note: str = "") -> None:
     st.html(f'<div class="big-number">{"".join(parts)}</div>')
 
 
-def status_words(status: str, label: str) -> str:
-    """A status as a shape and a word (“▲ 滞后”): readable without its colour."""
-    return f"{STATUS_MARKS[status]} {label}"
-
-
 def status_badge(status: str, label: str) -> str:
     """The status line of a card: shape, word and colour (HTML for ``st.html``)."""
-    words = escape(status_words(status, label))
+    words = escape(board_status_words(status, label))
     return f'<span class="status-badge" style="color:{STATUS_COLOURS[status]}">{words}</span>'
 
 
@@ -75,25 +72,18 @@ def empty(message: str) -> None:
 
 
 def township_names(ctx: ViewContext) -> dict:
-    """township_id → label (the name; with its county where two counties' townships share it), with None
-    (county-wide records) as “县本级”."""
-    towns = org.townships(ctx.url)
-    names = dict(zip(towns["township_id"], towns["label"], strict=True))
-    names[None] = "县本级"
-    return names
+    """township_id → label (with its county where two counties' townships share a name), None → 县本级."""
+    return common.township_names(ctx.view)
 
 
 def county_names(ctx: ViewContext) -> dict | None:
-    """county_id → name where the store has several counties (a list then names each row's county), else None."""
-    if not ctx.multi_county:
-        return None
-    found = org.counties(ctx.url)
-    return dict(zip(found["county_id"], found["county"], strict=True))
+    """county_id → name where the store has several counties, else None."""
+    return common.county_names(ctx.view)
 
 
 def township_order(ctx: ViewContext) -> list[str]:
-    """Township names in the admin's order, limited to the filter's townships and counties."""
-    return list(org.townships_in_scope(ctx.url, ctx.scope)["label"])
+    """Township labels in the admin's order, limited to the filter's townships and counties."""
+    return common.township_order(ctx.view)
 
 
 # Data grids: an explicit row height, and a height that shows every row (the default rows of a
@@ -106,21 +96,6 @@ def grid_height(rows: int) -> int:
     return GRID_ROW_PX * (rows + 1) + 3
 
 
-def percent_column(label: str | None = None):
-    """A completion bar with its figure to one decimal (“66.7%”), like every other percent on screen.
-
-    Streamlit's ``format="percent"`` prints as many decimals as the value needs (66.67%, 50%);
-    the column therefore holds percent points (see :func:`as_points`) and a printf format.
-    """
-    return st.column_config.ProgressColumn(label, format="%.1f%%", min_value=0, max_value=100)
-
-
-def as_points(rates):
-    """Rates (0.667) as percent points (66.7) for :func:`percent_column`; missing stays missing."""
-    return rates * 100
-
-
-ROWS_ON_SCREEN = 200  # a list's rows sent to the browser; a province's tens of thousands took a page 3–15 s
 TOWNSHIPS_ON_A_CHART = 60  # a county has 10–20; a city about 100, a province about 1,800
 
 
@@ -135,12 +110,3 @@ def townships_fit(count: int) -> bool:
         "逐个乡镇的图表请先在筛选中选择一个县（区）；各县（区）对比见总览。"
     )
     return False
-
-
-def first_rows(rows, what: str, total: int | None = None, everything: str = "“下载 Excel”"):
-    """The first :data:`ROWS_ON_SCREEN` of a list (already in the order that matters), saying so when there are
-    more (``total``: how many, where ``rows`` was read with a limit) and where ``everything`` is."""
-    total = len(rows) if total is None else total
-    if total > ROWS_ON_SCREEN:
-        st.caption(f"共 {text.count(total)} {what}，这里列出排在最前的 {ROWS_ON_SCREEN} {what}；全部见{everything}。")
-    return rows.head(ROWS_ON_SCREEN)
