@@ -38,7 +38,7 @@ def test_a_threshold_that_cannot_be_read_is_named_beside_its_field_and_nothing_i
         "tg_behind": ["滞后阈值应填写百分数，例如 5 或 12.5（即 5%、12.5%）；“百分之五”不是数字"],
         "tg_far_behind": ["严重滞后阈值应小于 100 个百分点"],
     }
-    assert rows(reference_url, "SELECT COUNT(*) AS n FROM appsetting WHERE key LIKE 'pace.%'")[0]["n"] == 0
+    assert rows(reference_url, "SELECT COUNT(*) AS n FROM appsetting WHERE key LIKE ?", ("pace.%",))[0]["n"] == 0
 
 
 def test_an_items_amounts_are_typed_as_text_and_read_exactly(reference_url):
