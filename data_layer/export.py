@@ -13,7 +13,7 @@ import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 import pandas as pd
 from openpyxl import Workbook
@@ -53,11 +53,6 @@ class Sheet:
     formats: Mapping[str, str] = field(default_factory=dict)
     widths: Mapping[str, float] = field(default_factory=dict)
     total_row: Sequence | None = None  # a 合计 row worked out by the caller (from stored values), not summed here
-
-
-def period_text(start: date, end: date) -> str:
-    """The period on a sheet's heading (the text module's words)."""
-    return text.period(start, end)
 
 
 def column_kind(table: pd.DataFrame, column: str, formats: Mapping[str, str]) -> str | None:

@@ -187,6 +187,8 @@ def conversions(path: Path) -> list[tuple[int, str]]:
         elif isinstance(node, ast.FormattedValue) and node.format_spec is not None:
             if any(f in ast.unparse(node.format_spec) for f in TIME_FORMATS):
                 found.append((node.lineno, "time format"))
+        elif isinstance(node, ast.FunctionDef) and node.name in RETIRED:
+            found.append((node.lineno, f"def {node.name}"))
         elif isinstance(node, ast.Name | ast.Attribute | ast.alias):
             name = (
                 node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else node.name

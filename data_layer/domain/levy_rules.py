@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from data_layer.domain import text
+
 DOUBLE_GRADES = (1, 2)  # 一级、二级 count as two employees
 
 
@@ -88,12 +90,12 @@ def explain(policy: Policy, *, staff: int, disabled_staff: Decimal | int, avg_wa
     elif ratio >= policy.tier_ratio:
         share, tier = (
             policy.tier_high_share,
-            f"安排比例不低于 {policy.tier_ratio:.1%}，按 {policy.tier_high_share:.0%} 缴纳",
+            f"安排比例不低于 {text.rate(policy.tier_ratio)}，按 {text.rate(policy.tier_high_share)} 缴纳",
         )
     else:
         share, tier = (
             policy.tier_low_share,
-            f"安排比例低于 {policy.tier_ratio:.1%}，按 {policy.tier_low_share:.0%} 缴纳",
+            f"安排比例低于 {text.rate(policy.tier_ratio)}，按 {text.rate(policy.tier_low_share)} 缴纳",
         )
     amount = int((shortfall * wage_used * share).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return Breakdown(

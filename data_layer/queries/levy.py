@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy import Integer, Select, Subquery, and_, case, cast, exists, func, literal, or_, select, true
 
+from data_layer.domain import text
 from data_layer.domain.links import record_link
 from data_layer.domain.scope import Scope
 from data_layer.infra.cache import cached_query
@@ -234,7 +235,7 @@ def headline(url: str, scope: Scope) -> list[Ratio]:
     None with the reason, never NaN or 100 %."""
     s = summary(url, scope).iloc[0]
     rules = policy(url, scope.end.year)
-    quota = f"{rules['quota_ratio']:.1%}" if rules else "规定"
+    quota = text.rate(rules["quota_ratio"]) if rules else "规定"
     exempt = f"职工不超过 {rules['exempt_max_staff']} 人" if rules else "免征"
     registered, liable, judged = int(s["registered"]), int(s["liable"]), int(s["approved_liable"])
     no_policy = "" if rules else f"尚未设置{scope.end.year}年残保金政策参数，"

@@ -22,8 +22,8 @@ import pandas as pd
 from data_layer.domain import text
 
 # How a column's values read (data_layer/domain/text.py): money as 万元 or 元, a share, a count, a number with
-# decimals, a date, a stored time, words, a link, a status (shape and word).
-COLUMN_KINDS = ("wan", "yuan", "pct", "count", "decimal", "day", "time", "text", "link")
+# decimals, a date, a stored time, words, a link, a status (its word; a grid adds its shape).
+COLUMN_KINDS = ("wan", "yuan", "pct", "count", "decimal", "day", "time", "text", "link", "status")
 
 
 def downloaded(table: Table) -> Table:
@@ -125,6 +125,7 @@ class Column:
     total: bool = False
     width: str | None = None  # small, medium, large (the grid); a long text column is large
     download: bool = True  # False: on screen only (a link that opens the record in the app)
+    short: str = ""  # the grid's header where the screen is narrow and the table's title gives the unit
 
     @property
     def header(self) -> str:
@@ -200,7 +201,7 @@ def cell_text(kind: str, value: Any) -> str:
         return text.short_time(value)
     if kind == "day":
         return text.iso_day(value) if not text.missing(value) else ""
-    if kind in ("text", "link"):
+    if kind in ("text", "link", "status"):
         return "" if text.missing(value) else str(value)
     if text.missing(value):
         return text.NONE

@@ -108,7 +108,7 @@ def summary_parts(view: View) -> tuple[list[Figure], Chart, Table]:
             Column("工程"),
             Column("完成进度", "pct"),
             Column("序时进度", "pct"),
-            Column("状态"),
+            Column("状态", "status"),
             Column("已用资金（万元）", "wan", total=True),
             Column(budget, "wan", total=True),
         ),
@@ -160,7 +160,7 @@ def items_table(view: View) -> Table:
             Column("计划实施期"),
             Column("完成进度", "pct"),
             Column("序时进度", "pct"),
-            Column("状态"),
+            Column("状态", "status"),
             Column("资金（万元）", "wan", total=True),  # the items' units differ: only money adds up
         ),
         pd.DataFrame(
@@ -174,7 +174,7 @@ def items_table(view: View) -> Table:
                 "计划实施期": list(items["plan"]),
                 "完成进度": list(items["completion"]),
                 "序时进度": list(items["elapsed"]),
-                "状态": [status_words(s, w) for s, w in zip(items["status"], items["status_label"], strict=True)],
+                "状态": list(items["status_label"]),
                 "资金（万元）": [int(v) for v in items["amount_ytd_fen"]],
                 "key": [item_key(p, i) for p, i in zip(items["project_code"], items["item_code"], strict=True)],
             }
@@ -197,7 +197,7 @@ def matrix_table(view: View, items: Table) -> Table:
         data[f"{name} 完成进度"] = list(rates[key])
         data[f"{name} 状态"] = [None if not isinstance(s, str) else STATUS_LABELS[s] for s in statuses[key]]
         data[f"{name} 标记"] = [None if not isinstance(s, str) else s for s in statuses[key]]
-        columns += [Column(f"{name} 完成进度", "pct"), Column(f"{name} 状态")]
+        columns += [Column(f"{name} 完成进度", "pct"), Column(f"{name} 状态", "status")]
     return Table(
         "matrix",
         "乡镇 × 指标 完成进度",
@@ -269,7 +269,7 @@ def item_parts(view: View, items: Table, key: str) -> tuple[Chart, Chart, Table,
             Column("目标", "count"),
             Column("累计完成", "count"),
             Column("完成进度", "pct"),
-            Column("状态"),
+            Column("状态", "status"),
         ),
         pd.DataFrame(
             {
@@ -277,7 +277,7 @@ def item_parts(view: View, items: Table, key: str) -> tuple[Chart, Chart, Table,
                 "目标": list(towns["target"]),
                 "累计完成": list(towns["done_ytd"]),
                 "完成进度": list(towns["completion"]),
-                "状态": [status_words(s, w) for s, w in zip(towns["status"], towns["status_label"], strict=True)],
+                "状态": list(towns["status_label"]),
             }
         ),
     )

@@ -99,7 +99,7 @@ def township_tables(view: View, by_type: pd.DataFrame) -> tuple[Table, Table]:
     for value in ("amount_fen", "recipients"):
         pivot = rows.pivot_table(index="township", columns="type_code", values=value, aggfunc="sum", fill_value=0)
         pivots[value] = pivot.reindex(index=order, columns=list(shown_types["type_code"]), fill_value=0)
-    amount_cols = [Column(f"{t}（万元）", "wan", total=True) for t in shown_types["type"]]
+    amount_cols = [Column(f"{t}（万元）", "wan", total=True, short=short_type(t)) for t in shown_types["type"]]
     amounts = pd.DataFrame({"乡镇（街道）": order})
     for c, code in zip(amount_cols, shown_types["type_code"], strict=True):
         amounts[c.name] = [int(v) for v in pivots["amount_fen"][code]]
@@ -107,7 +107,7 @@ def township_tables(view: View, by_type: pd.DataFrame) -> tuple[Table, Table]:
     amount_table = Table(
         "by_township",
         "社会保障补贴分乡镇、分类型发放金额（万元）",
-        (Column("乡镇（街道）"), *amount_cols, Column("合计（万元）", "wan", total=True)),
+        (Column("乡镇（街道）"), *amount_cols, Column("合计（万元）", "wan", total=True, short="合计")),
         amounts,
         sheet="分乡镇发放金额",
         totals=True,
@@ -115,7 +115,8 @@ def township_tables(view: View, by_type: pd.DataFrame) -> tuple[Table, Table]:
     people = pd.DataFrame({"乡镇（街道）": order})
     people_cols = []
     for r in shown_types.itertuples():
-        column = Column(f"{r.type}（{UNIT_WORDS[r.unit]}）", "count", total=True)
+        unit = UNIT_WORDS[r.unit]
+        column = Column(f"{r.type}（{unit}）", "count", total=True, short=f"{short_type(r.type)}（{unit}）")
         people[column.name] = [int(v) for v in pivots["recipients"][r.type_code]]
         people_cols.append(column)
     people_table = Table(

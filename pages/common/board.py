@@ -8,7 +8,9 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import streamlit as st
 
+from data_layer.documents.colours import STATUS_MARKS
 from data_layer.domain import text
+from data_layer.domain.pacing import STATUS_LABELS
 from data_layer.views.board import Chart, Figure, Table, cell_text
 from pages.common import charts
 from pages.common.ui import GRID_ROW_PX, big_number, grid_height, status_badge
@@ -47,9 +49,21 @@ def grid_frame(t: Table, with_total: bool = True) -> pd.DataFrame:
             out[c.name] = [text.number("count", v) for v in values]
         elif c.kind == "day":
             out[c.name] = [None if text.missing(v) else text.iso_day(v) for v in values]
+        elif c.kind == "status":  # its shape beside its word: a status never rests on its colour alone
+            out[c.name] = [status_shown(v) for v in values]
         else:
             out[c.name] = ["" if text.missing(v) else str(v) for v in values]
     return pd.DataFrame(out)
+
+
+SHAPES = {label: STATUS_MARKS[code] for code, label in STATUS_LABELS.items()}
+
+
+def status_shown(label: object) -> str:
+    """“▲ 滞后”: a status word with its shape (other words, such as 不属于任何乡镇, as they are)."""
+    if text.missing(label):
+        return ""
+    return f"{SHAPES[label]} {label}" if label in SHAPES else str(label)
 
 
 def column_config(
@@ -57,20 +71,21 @@ def column_config(
 ) -> dict:
     config = {}
     for c in t.columns:
-        if c.name in worded_columns:
-            config[c.name] = st.column_config.TextColumn(width=c.width)
+        label = c.short or None
+        if c.name in worded_columns:  # numbers in words (a gap reads “—”), right-aligned as numbers are
+            config[c.name] = st.column_config.TextColumn(label, width=c.width, alignment="right")
         elif c.kind in NUMBER_FORMATS:
-            config[c.name] = st.column_config.NumberColumn(format=NUMBER_FORMATS[c.kind], width=c.width)
+            config[c.name] = st.column_config.NumberColumn(label, format=NUMBER_FORMATS[c.kind], width=c.width)
         elif c.kind == "pct":
             config[c.name] = (
-                st.column_config.ProgressColumn(format="%.1f%%", min_value=0, max_value=100, width=c.width)
+                st.column_config.ProgressColumn(label, format="%.1f%%", min_value=0, max_value=100, width=c.width)
                 if bars
-                else st.column_config.NumberColumn(format="%.1f%%", width=c.width)
+                else st.column_config.NumberColumn(label, format="%.1f%%", width=c.width)
             )
         elif c.kind == "link":
-            config[c.name] = st.column_config.LinkColumn(c.name, display_text=link_text)
-        elif c.width:
-            config[c.name] = st.column_config.TextColumn(width=c.width)
+            config[c.name] = st.column_config.LinkColumn(label or c.name, display_text=link_text)
+        elif c.width or label:
+            config[c.name] = st.column_config.TextColumn(label, width=c.width)
     return config
 
 

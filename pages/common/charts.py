@@ -196,7 +196,13 @@ def stacked_hbars(
 
 
 def line_vs_pace(
-    months: Sequence[int], done: Sequence[float], pace: Sequence[float], *, unit: str, height: int = 320
+    months: Sequence[int],
+    done: Sequence[float],
+    pace: Sequence[float],
+    *,
+    unit: str,
+    height: int = 320,
+    labels: Sequence[str] = (),
 ) -> go.Figure:
     """Cumulative progress by month against the even-pace line (the target spread over the year)."""
     labels = [f"{m}月" for m in months]
@@ -216,7 +222,7 @@ def line_vs_pace(
                 mode="lines+markers+text",
                 line=dict(color=PRIMARY, width=4),
                 marker=dict(size=10),
-                text=[f"{v:,.0f}" for v in done],
+                text=list(labels),
                 textposition="top center",
                 textfont=dict(size=16),
             ),
@@ -285,7 +291,14 @@ def draw(chart, *, height: int | None = None, room: float = 1.3, text_room: int 
         )
     if chart.shape == "pace":
         done, pace = chart.series
-        return line_vs_pace(list(chart.categories), done.numbers, pace.numbers, unit=done.unit, height=height or 320)
+        return line_vs_pace(
+            list(chart.categories),
+            done.numbers,
+            pace.numbers,
+            unit=done.unit,
+            height=height or 320,
+            labels=[t.removesuffix(f" {done.unit}") for t in done.texts],
+        )
     if chart.shape == "bars_line":
         return bars_with_line(chart, height or 360)
     if chart.shape == "steps":
