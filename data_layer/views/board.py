@@ -196,6 +196,20 @@ class Table:
         return replace(self, rows=self.rows.head(n), totals=False)
 
 
+def table(
+    key: str,
+    title: str,
+    cells: Sequence[tuple[Column, Iterable]],
+    *,
+    extra: Mapping[str, Iterable] | None = None,
+    **options: Any,
+) -> Table:
+    """A table from its columns, each beside its values (``extra``: values a page uses that no column shows, such
+    as a row's key or its status code)."""
+    rows = pd.DataFrame({c.name: list(values) for c, values in cells} | {k: list(v) for k, v in (extra or {}).items()})
+    return Table(key, title, tuple(c for c, _ in cells), rows, **options)
+
+
 def cell_text(kind: str, value: Any) -> str:
     if kind == "time":
         return text.short_time(value)

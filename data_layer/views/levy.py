@@ -133,6 +133,11 @@ MEASURE_COLUMNS = (
 )
 
 
+def whole_rates(total: pd.Series) -> dict:
+    """The 合计 row's rates: computed over the whole (levy.summary), never a sum of the rows' rates."""
+    return {"年审完成率": total["review_rate"], "检查覆盖率": total["inspection_rate"], "达标率": total["quota_rate"]}
+
+
 def measures(rows: pd.DataFrame, first: str, names: list) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -162,11 +167,7 @@ def township_parts(view: View, total: pd.Series, measure: str) -> tuple[Table, C
         measures(rows, "乡镇（街道）", list(rows["township"])),
         sheet="分乡镇",
         totals=True,
-        total_values={
-            "年审完成率": total["review_rate"],
-            "检查覆盖率": total["inspection_rate"],
-            "达标率": total["quota_rate"],
-        },
+        total_values=whole_rates(total),
         note="应年审：期末已登记、不属于免征的单位；已通过：其中年审审核通过的；已检查：本期接受过执法检查的；"
         "核定金额、已征收：本年度，截至期末。",
     )
@@ -195,11 +196,7 @@ def size_table(view: View) -> Table:
         measures(rows, "企业规模", list(rows["size"])),
         sheet="分企业规模",
         totals=True,
-        total_values={
-            "年审完成率": total["review_rate"],
-            "检查覆盖率": total["inspection_rate"],
-            "达标率": total["quota_rate"],
-        },
+        total_values=whole_rates(total),
     )
 
 

@@ -3,12 +3,10 @@ the filtered period against the same period of last year (同比)."""
 
 from __future__ import annotations
 
-import pandas as pd
-
 from data_layer.access import View
 from data_layer.domain import text
 from data_layer.queries import indicators
-from data_layer.views.board import Board, Column, Table
+from data_layer.views.board import Board, Column, table
 from data_layer.views.common import frame
 
 AT_LEAST = "按下限计（报告写作“多”）"
@@ -37,64 +35,40 @@ def build(view: View) -> Board:
         return frame(view, "other_work", "其他工作", empty="还没有设置工作指标。")
     last = f"{view.scope.year - 1}年同期"
     counted = list(zip(rows["value"], rows["count"], rows["last_value"], rows["last_count"], strict=True))
-    table = Table(
+    everything = table(
         "indicators",
         "其他工作：本期与去年同期",
-        (
-            Column("类别"),
-            Column("指标", width="large"),
-            Column("本期", "decimal"),
-            Column("本期说明"),
-            Column(last, "decimal"),
-            Column("同比"),
-            Column("单位"),
-        ),
-        pd.DataFrame(
-            {
-                "类别": list(rows["category"]),
-                "指标": list(rows["indicator"]),
-                "本期": [float(v) if c else None for v, c, _, _ in counted],
-                "本期说明": [AT_LEAST if a and c else "" for a, c in zip(rows["at_least"], rows["count"], strict=True)],
-                last: [float(lv) if lc else None for _, _, lv, lc in counted],
-                "同比": [change(*parts) for parts in counted],
-                "单位": list(rows["unit"]),
-            }
-        ),
+        [
+            (Column("类别"), rows["category"]),
+            (Column("指标", width="large"), rows["indicator"]),
+            (Column("本期", "decimal"), [float(v) if c else None for v, c, _, _ in counted]),
+            (
+                Column("本期说明"),
+                [AT_LEAST if a and c else "" for a, c in zip(rows["at_least"], rows["count"], strict=True)],
+            ),
+            (Column(last, "decimal"), [float(lv) if lc else None for _, _, lv, lc in counted]),
+            (Column("同比"), [change(*parts) for parts in counted]),
+            (Column("单位"), rows["unit"]),
+        ],
         sheet="其他工作",  # the indicators' units differ: nothing is totalled
     )
     screens = []
     for category, group in rows.groupby("category", sort=False):
+        parts = list(zip(group["value"], group["count"], group["last_value"], group["last_count"], strict=True))
         screens.append(
-            Table(
+            table(
                 f"category:{category}",
                 category,
-                (
-                    Column("指标", width="large"),
-                    Column("本期", width="small"),
-                    Column(last, width="small"),
-                    Column("同比", width="small"),
-                    Column("单位", width="small"),
-                ),
-                pd.DataFrame(
-                    {
-                        "指标": list(group["indicator"]),
-                        "本期": [
-                            shown_value(v, c, a)
-                            for v, c, a in zip(group["value"], group["count"], group["at_least"], strict=True)
-                        ],
-                        last: [
-                            shown_value(v, c, False)
-                            for v, c in zip(group["last_value"], group["last_count"], strict=True)
-                        ],
-                        "同比": [
-                            change(v, c, lv, lc)
-                            for v, c, lv, lc in zip(
-                                group["value"], group["count"], group["last_value"], group["last_count"], strict=True
-                            )
-                        ],
-                        "单位": list(group["unit"]),
-                    }
-                ),
+                [
+                    (Column("指标", width="large"), group["indicator"]),
+                    (
+                        Column("本期", width="small"),
+                        [shown_value(v, c, a) for (v, c, _, _), a in zip(parts, group["at_least"], strict=True)],
+                    ),
+                    (Column(last, width="small"), [shown_value(lv, lc, False) for _, _, lv, lc in parts]),
+                    (Column("同比", width="small"), [change(*p) for p in parts]),
+                    (Column("单位", width="small"), group["unit"]),
+                ],
             )
         )
     notes = {"yoy": "同比“—”：去年同期没有数据，无从比较。数值按期间的开始日期计入。"}
@@ -105,6 +79,6 @@ def build(view: View) -> Board:
         view,
         "other_work",
         "其他工作",
-        tables=(table, *screens),
+        tables=(everything, *screens),
         notes=notes | ({"nothing": "本期没有其他工作数据。下表列出各项指标，本期数值待录入。"} if nothing else {}),
     )

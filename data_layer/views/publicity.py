@@ -89,6 +89,19 @@ def level_charts(view: View, levels: pd.DataFrame) -> tuple[Chart, Chart]:
     return period, year
 
 
+def paced_columns(first: str, target: str) -> tuple[Column, ...]:
+    """A row's articles of the period and of the year so far against the year's target or quota, paced."""
+    return (
+        Column(first),
+        Column("本期稿件（篇）", "count", total=True),
+        Column("全年累计（篇）", "count", total=True),
+        Column(target, "count", total=True),
+        Column("完成", "pct"),
+        Column("序时进度", "pct"),
+        Column("状态", "status"),
+    )
+
+
 def level_table(levels: pd.DataFrame, total: pd.Series) -> Table:
     rows = pd.DataFrame(
         {
@@ -104,15 +117,7 @@ def level_table(levels: pd.DataFrame, total: pd.Series) -> Table:
     return Table(
         "by_level",
         "按级别：本期稿件、全年累计与年度目标",
-        (
-            Column("级别"),
-            Column("本期稿件（篇）", "count", total=True),
-            Column("全年累计（篇）", "count", total=True),
-            Column("年度目标（篇）", "count", total=True),
-            Column("完成", "pct"),
-            Column("序时进度", "pct"),
-            Column("状态", "status"),
-        ),
+        paced_columns("级别", "年度目标（篇）"),
         rows,
         sheet="按级别",
         totals=True,
@@ -242,15 +247,7 @@ def township_table(view: View) -> Table:
     return Table(
         "by_township",
         "按乡镇：报送任务与完成",
-        (
-            Column("乡镇"),
-            Column("本期稿件（篇）", "count", total=True),
-            Column("全年累计（篇）", "count", total=True),
-            Column("全年任务（篇）", "count", total=True),
-            Column("完成", "pct"),
-            Column("序时进度", "pct"),
-            Column("状态", "status"),
-        ),
+        paced_columns("乡镇", "全年任务（篇）"),
         rows,
         sheet="按乡镇",
         totals=True,

@@ -3,11 +3,9 @@ Findings cover every township: the board is for county-level accounts (a townshi
 
 from __future__ import annotations
 
-import pandas as pd
-
 from data_layer import checks
 from data_layer.access import View
-from data_layer.views.board import Board, Column, Figure, Table
+from data_layer.views.board import Board, Column, Figure, table
 from data_layer.views.common import frame
 
 EVERYTHING = "全部数据（不受年度、期间和乡镇筛选）"
@@ -26,29 +24,18 @@ def build(view: View, area: str = ALL_AREAS) -> Board:
     counts = shown.groupby("title", sort=False).size()
     figures = tuple(Figure(f"check:{title}", title, "count", int(n), "条") for title, n in counts.items())
     title = "数据质量检查发现" + ("" if area == ALL_AREAS else f"（{area}）")
-    table = Table(
+    found_table = table(
         "findings",
         f"{title}：共 {len(shown)} 条",
-        (
-            Column("领域"),
-            Column("检查"),
-            Column("记录", width="large"),
-            Column("数值"),
-            Column("原因", width="large"),
-            Column("核实说明"),
-            Column("查看", "link"),
-        ),
-        pd.DataFrame(
-            {
-                "领域": list(shown["area"]),
-                "检查": list(shown["title"]),
-                "记录": list(shown["record"]),
-                "数值": list(shown["values"]),
-                "原因": list(shown["why"]),
-                "核实说明": list(shown["note"]),
-                "查看": list(shown["link"]),
-            }
-        ),
+        [
+            (Column("领域"), shown["area"]),
+            (Column("检查"), shown["title"]),
+            (Column("记录", width="large"), shown["record"]),
+            (Column("数值"), shown["values"]),
+            (Column("原因", width="large"), shown["why"]),
+            (Column("核实说明"), shown["note"]),
+            (Column("查看", "link"), shown["link"]),
+        ],
         sheet="数据质量",
     )
     return frame(
@@ -57,7 +44,7 @@ def build(view: View, area: str = ALL_AREAS) -> Board:
         "数据质量",
         unfiltered=EVERYTHING,
         figures=figures,
-        tables=(table,),
+        tables=(found_table,),
         notes={"areas": "\n".join(areas)},
         empty="" if len(found) else "没有发现问题",
     )

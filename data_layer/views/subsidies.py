@@ -9,7 +9,7 @@ from data_layer.documents.colours import subsidy_colours
 from data_layer.domain import text
 from data_layer.queries import subsidies
 from data_layer.views import common
-from data_layer.views.board import Board, Chart, Column, Figure, Series, Table
+from data_layer.views.board import Board, Chart, Column, Figure, Series, Table, table
 from data_layer.views.common import COUNTY_WIDE, county_names, frame, township_names, township_order
 
 UNIT_WORDS = {"household": "户", "person": "人"}
@@ -135,27 +135,18 @@ def month_parts(view: View) -> tuple[Table, Chart]:
     """Each month and type: recipients, amount, and what one recipient got against the standard; the chart of
     the months' amounts with their recipients."""
     months = subsidies.by_month(view.url, view.scope)
-    table = Table(
+    by_month = table(
         "by_month",
         "逐月发放",
-        (
-            Column("月份"),
-            Column("补贴类型"),
-            Column("人（户）数", "count"),  # the same roll every month: a sum over months counts heads again
-            Column("金额（万元）", "wan", total=True),
-            Column("人均实发（元）", "yuan"),
-            Column("人均应发（按标准，元）", "yuan"),
-        ),
-        pd.DataFrame(
-            {
-                "月份": list(months["month"]),
-                "补贴类型": list(months["type"]),
-                "人（户）数": [int(v) for v in months["recipients"]],
-                "金额（万元）": [int(v) for v in months["amount_fen"]],
-                "人均实发（元）": list(months["per_recipient_fen"]),
-                "人均应发（按标准，元）": list(months["standard_per_recipient_fen"]),
-            }
-        ),
+        [
+            (Column("月份"), months["month"]),
+            (Column("补贴类型"), months["type"]),
+            # the same roll every month: a sum over months would count the same heads again
+            (Column("人（户）数", "count"), [int(v) for v in months["recipients"]]),
+            (Column("金额（万元）", "wan", total=True), [int(v) for v in months["amount_fen"]]),
+            (Column("人均实发（元）", "yuan"), months["per_recipient_fen"]),
+            (Column("人均应发（按标准，元）", "yuan"), months["standard_per_recipient_fen"]),
+        ],
         sheet="逐月发放",
         totals=True,
         note="人（户）数是每月的名册人数，按月发放的同一批人每月都计一次，所以不合计。",
@@ -171,23 +162,7 @@ def month_parts(view: View) -> tuple[Table, Chart]:
             Series("人（户）数", "count", tuple(int(v) for v in totals["recipients"])),
         ),
     )
-    return table, chart
-
-
-RECORD_COLUMNS = (
-    Column("编号"),
-    Column("发放日期", "day"),
-    Column("补贴类型"),
-    Column("乡镇"),
-    Column("所属月份"),
-    Column("人（户）数", "count"),  # a monthly roll paid every month: its heads are not summed
-    Column("标准（元）", "yuan"),
-    Column("金额（元）", "yuan", total=True),
-    Column("备注", width="medium"),
-    Column("说明", width="medium"),
-    Column("录入人"),
-    Column("录入时间", "time"),
-)
+    return by_month, chart
 
 
 def records_table(view: View, every_record: bool) -> Table:
@@ -195,29 +170,29 @@ def records_table(view: View, every_record: bool) -> Table:
     county where the store holds several (township names repeat across counties)."""
     total = subsidies.disbursement_count(view.url, view.scope)
     rows = subsidies.disbursements(view.url, view.scope, limit=None if every_record else common.ROWS_ON_SCREEN)
-    columns = RECORD_COLUMNS
-    data = {
-        "编号": [str(int(i)) for i in rows["id"]],
-        "发放日期": list(rows["paid_date"]),
-        "补贴类型": list(rows["type"]),
-        "乡镇": list(rows["township"]),
-        "所属月份": [text.month_span(a, b) for a, b in zip(rows["month_from"], rows["month_to"], strict=True)],
-        "人（户）数": [int(v) for v in rows["recipients"]],
-        "标准（元）": [int(v) for v in rows["standard_fen"]],
-        "金额（元）": [int(v) for v in rows["amount_fen"]],
-        "备注": list(rows["note"]),
-        "说明": list(rows["warning_note"]),
-        "录入人": list(rows["created_by"]),
-        "录入时间": list(rows["created_at"]),
-    }
-    if county_names(view) is not None:
-        columns = (*RECORD_COLUMNS[:3], Column("县（区）"), *RECORD_COLUMNS[3:])
-        data["县（区）"] = list(rows["county"])
-    return Table(
+    counties = [(Column("县（区）"), rows["county"])] if county_names(view) is not None else []
+    return table(
         "records",
         f"发放记录：{text.count(total)} 条",
-        columns,
-        pd.DataFrame(data),
+        [
+            (Column("编号"), [str(int(i)) for i in rows["id"]]),
+            (Column("发放日期", "day"), rows["paid_date"]),
+            (Column("补贴类型"), rows["type"]),
+            *counties,
+            (Column("乡镇"), rows["township"]),
+            (
+                Column("所属月份"),
+                [text.month_span(a, b) for a, b in zip(rows["month_from"], rows["month_to"], strict=True)],
+            ),
+            # a monthly roll paid every month: its heads are not summed
+            (Column("人（户）数", "count"), [int(v) for v in rows["recipients"]]),
+            (Column("标准（元）", "yuan"), [int(v) for v in rows["standard_fen"]]),
+            (Column("金额（元）", "yuan", total=True), [int(v) for v in rows["amount_fen"]]),
+            (Column("备注", width="medium"), rows["note"]),
+            (Column("说明", width="medium"), rows["warning_note"]),
+            (Column("录入人"), rows["created_by"]),
+            (Column("录入时间", "time"), rows["created_at"]),
+        ],
         sheet="发放记录",
         totals=every_record,
         note=common.first_rows_note(total, len(rows), "条"),
