@@ -9,7 +9,7 @@ from data_layer.access import View
 from data_layer.domain import text
 from data_layer.queries import levy
 from data_layer.views import common
-from data_layer.views.board import Board, Chart, Column, Figure, Series, Table
+from data_layer.views.board import Board, Chart, Column, Figure, Series, Table, table
 from data_layer.views.common import county_names, frame, named_townships, township_names
 
 SPLIT_COLOUR = "#60a5fa"  # the three parts of 审核通过, lighter than the steps of the funnel
@@ -57,32 +57,24 @@ def headline_parts(view: View) -> tuple[list[Figure], Chart, list[levy.Ratio]]:
 
 def ratio_table(view: View, ratios: list[levy.Ratio]) -> Table:
     """The four ratios with what they are computed from (money in 万元) or why they cannot be."""
-    money = [r.unit == "分" for r in ratios]
-    rows = pd.DataFrame(
-        {
-            "指标": [r.label for r in ratios],
-            "比率": [r.value for r in ratios],
-            "分子（家）": [None if m else int(r.numerator) for r, m in zip(ratios, money, strict=True)],
-            "分母（家）": [None if m else int(r.denominator) for r, m in zip(ratios, money, strict=True)],
-            "分子（万元）": [int(r.numerator) if m else None for r, m in zip(ratios, money, strict=True)],
-            "分母（万元）": [int(r.denominator) if m else None for r, m in zip(ratios, money, strict=True)],
-            "说明": [r.definition if r.value is not None else r.why_none for r in ratios],
-        }
-    )
+
+    def part(r: levy.Ratio, side: str, money: bool):
+        """A ratio's numerator or denominator in its own column: employers counted, or money in fen."""
+        return int(getattr(r, side)) if (r.unit == "分") == money else None
+
     year = f"{view.scope.end.year}年度，截至{text.day(view.scope.end)}"
-    return Table(
+    return table(
         "ratios",
         f"残保金征收四项比率（{year}）",
-        (
-            Column("指标"),
-            Column("比率", "pct"),
-            Column("分子（家）", "count"),
-            Column("分母（家）", "count"),
-            Column("分子（万元）", "wan"),
-            Column("分母（万元）", "wan"),
-            Column("说明", width="large"),
-        ),
-        rows,
+        [
+            (Column("指标"), [r.label for r in ratios]),
+            (Column("比率", "pct"), [r.value for r in ratios]),
+            (Column("分子（家）", "count"), [part(r, "numerator", False) for r in ratios]),
+            (Column("分母（家）", "count"), [part(r, "denominator", False) for r in ratios]),
+            (Column("分子（万元）", "wan"), [part(r, "numerator", True) for r in ratios]),
+            (Column("分母（万元）", "wan"), [part(r, "denominator", True) for r in ratios]),
+            (Column("说明", width="large"), [r.definition if r.value is not None else r.why_none for r in ratios]),
+        ],
         sheet="四项比率",
     )
 
@@ -160,7 +152,7 @@ def township_parts(view: View, total: pd.Series, measure: str) -> tuple[Table, C
     one measure, lowest first."""
     rows = named_townships(view, levy.by_township(view.url, view.scope))
     year = f"{view.scope.end.year}年度，截至{text.day(view.scope.end)}"
-    table = Table(
+    towns = Table(
         "by_township",
         f"分乡镇（{year}）",
         (Column("乡镇（街道）"), *MEASURE_COLUMNS),
@@ -182,7 +174,7 @@ def township_parts(view: View, total: pd.Series, measure: str) -> tuple[Table, C
         (Series(MEASURES[measure], kind, values),),
         note=f"{MEASURES[measure]}，由低到高；“—”表示没有可计算的单位。",
     )
-    return table, chart
+    return towns, chart
 
 
 def size_table(view: View) -> Table:
@@ -206,31 +198,21 @@ def campaign_parts(view: View) -> tuple[Table | None, list[Chart], list[str]]:
     days = levy.campaign_by_day(view.url, view.scope)
     if rows.empty and days.empty:
         return None, [], []
-    table = Table(
+    listed = table(
         "campaigns",
         "专项执法检查",
-        (
-            Column("县（区）"),
-            Column("检查活动"),
-            Column("文号"),
-            Column("起止日期"),
-            Column("检查单位（家）", "count"),
-            Column("其中现场检查（家）", "count"),
-        ),
-        pd.DataFrame(
-            {
-                "县（区）": list(rows["county"]),
-                "检查活动": list(rows["campaign"]),
-                "文号": list(rows["document"]),
-                "起止日期": [text.period(a, b) for a, b in zip(rows["start_date"], rows["end_date"], strict=True)],
-                "检查单位（家）": [int(v) for v in rows["inspected"]],
-                "其中现场检查（家）": [int(v) for v in rows["onsite"]],
-            }
-        ),
+        [
+            (Column("县（区）"), rows["county"]),
+            (Column("检查活动"), rows["campaign"]),
+            (Column("文号"), rows["document"]),
+            (Column("起止日期"), list(map(text.period, rows["start_date"], rows["end_date"]))),
+            (Column("检查单位（家）", "count"), [int(v) for v in rows["inspected"]]),
+            (Column("其中现场检查（家）", "count"), [int(v) for v in rows["onsite"]]),
+        ],
         note=f"共 {text.count(len(rows))} 次专项检查；逐日检查进度图请先在筛选中选择一个县（区）。",
     )
     if len(rows) > CAMPAIGNS_DRAWN:
-        return table, [], []
+        return listed, [], []
     lines = [
         f"{r.campaign}（{r.document}），{text.period(r.start_date, r.end_date)}："
         f"检查用人单位 {text.count(r.inspected, '家')}，其中现场检查 {text.count(r.onsite, '家')}。"
@@ -251,7 +233,7 @@ def campaign_parts(view: View) -> tuple[Table | None, list[Chart], list[str]]:
                 ),
             )
         )
-    return table, charts, lines
+    return listed, charts, lines
 
 
 def worklist_tables(view: View, everything: bool) -> tuple[list[Table], list[Figure]]:

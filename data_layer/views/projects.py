@@ -14,7 +14,7 @@ from data_layer.domain import text
 from data_layer.domain.pacing import STATUS_LABELS
 from data_layer.domain.scope import planned_elapsed
 from data_layer.queries import projects
-from data_layer.views.board import Board, Chart, Column, Figure, Series, Table
+from data_layer.views.board import Board, Chart, Column, Figure, Series, Table, table
 from data_layer.views.common import frame, township_names
 
 
@@ -101,31 +101,21 @@ def summary_parts(view: View) -> tuple[list[Figure], Chart, Table]:
         ),
     )
     budget = "全县预算（万元）" if view.scope.township_ids else "预算（万元）"  # budgets are not split by township
-    table = Table(
+    summary_table = table(
         "summary",
         "三项重点工程：完成进度与序时进度",
-        (
-            Column("工程"),
-            Column("完成进度", "pct"),
-            Column("序时进度", "pct"),
-            Column("状态", "status"),
-            Column("已用资金（万元）", "wan", total=True),
-            Column(budget, "wan", total=True),
-        ),
-        pd.DataFrame(
-            {
-                "工程": list(summary["project"]),
-                "完成进度": list(summary["completion"]),
-                "序时进度": paces,
-                "状态": list(summary["status_label"]),
-                "已用资金（万元）": [int(v) for v in summary["amount_ytd_fen"]],
-                budget: [None if math.isnan(v) else int(v) for v in summary["budget_fen"]],
-            }
-        ),
+        [
+            (Column("工程"), summary["project"]),
+            (Column("完成进度", "pct"), summary["completion"]),
+            (Column("序时进度", "pct"), paces),
+            (Column("状态", "status"), summary["status_label"]),
+            (Column("已用资金（万元）", "wan", total=True), [int(v) for v in summary["amount_ytd_fen"]]),
+            (Column(budget, "wan", total=True), [None if math.isnan(v) else int(v) for v in summary["budget_fen"]]),
+        ],
         sheet="工程汇总",
         totals=True,
     )
-    return figures, chart, table
+    return figures, chart, summary_table
 
 
 def money_lines(view: View) -> dict[str, str]:
@@ -147,38 +137,24 @@ def money_lines(view: View) -> dict[str, str]:
 def items_table(view: View) -> Table:
     thresholds = app_settings.pace_thresholds(view.url)
     items = projects.item_pace(view.url, view.scope, view.today, thresholds)
-    return Table(
+    return table(
         "items",
         "各项指标：年初至期末累计与年度目标",
-        (
-            Column("工程"),
-            Column("指标"),
-            Column("单位"),
-            Column("年度目标", "count"),
-            Column("年初至期末累计", "count"),
-            Column("本期完成", "count"),
-            Column("计划实施期"),
-            Column("完成进度", "pct"),
-            Column("序时进度", "pct"),
-            Column("状态", "status"),
-            Column("资金（万元）", "wan", total=True),  # the items' units differ: only money adds up
-        ),
-        pd.DataFrame(
-            {
-                "工程": [short_name(p) for p in items["project"]],
-                "指标": list(items["item"]),
-                "单位": list(items["unit"]),
-                "年度目标": [None if math.isnan(t) else t for t in items["target"]],
-                "年初至期末累计": list(items["done_ytd"]),
-                "本期完成": list(items["done_period"]),
-                "计划实施期": list(items["plan"]),
-                "完成进度": list(items["completion"]),
-                "序时进度": list(items["elapsed"]),
-                "状态": list(items["status_label"]),
-                "资金（万元）": [int(v) for v in items["amount_ytd_fen"]],
-                "key": [item_key(p, i) for p, i in zip(items["project_code"], items["item_code"], strict=True)],
-            }
-        ),
+        [
+            (Column("工程"), [short_name(p) for p in items["project"]]),
+            (Column("指标"), items["item"]),
+            (Column("单位"), items["unit"]),
+            (Column("年度目标", "count"), [None if math.isnan(t) else t for t in items["target"]]),
+            (Column("年初至期末累计", "count"), items["done_ytd"]),
+            (Column("本期完成", "count"), items["done_period"]),
+            (Column("计划实施期"), items["plan"]),
+            (Column("完成进度", "pct"), items["completion"]),
+            (Column("序时进度", "pct"), items["elapsed"]),
+            (Column("状态", "status"), items["status_label"]),
+            # the items' units differ: only money adds up
+            (Column("资金（万元）", "wan", total=True), [int(v) for v in items["amount_ytd_fen"]]),
+        ],
+        extra={"key": [item_key(p, i) for p, i in zip(items["project_code"], items["item_code"], strict=True)]},
         sheet="各项指标",
         totals=True,
         note="序时进度按各指标的计划实施期计算：计划下半年实施的指标，上半年的序时进度为 0。",
@@ -261,25 +237,16 @@ def item_parts(view: View, items: Table, key: str) -> tuple[Chart, Chart, Table,
         ),
         marker=Figure("elapsed", "序时", "pct", elapsed) if has_rate else None,
     )
-    town_table = Table(
+    town_table = table(
         "item_township_table",
         f"{row['item']}：分乡镇",
-        (
-            Column("乡镇"),
-            Column("目标", "count"),
-            Column("累计完成", "count"),
-            Column("完成进度", "pct"),
-            Column("状态", "status"),
-        ),
-        pd.DataFrame(
-            {
-                "乡镇": list(towns["township"]),
-                "目标": list(towns["target"]),
-                "累计完成": list(towns["done_ytd"]),
-                "完成进度": list(towns["completion"]),
-                "状态": list(towns["status_label"]),
-            }
-        ),
+        [
+            (Column("乡镇"), towns["township"]),
+            (Column("目标", "count"), towns["target"]),
+            (Column("累计完成", "count"), towns["done_ytd"]),
+            (Column("完成进度", "pct"), towns["completion"]),
+            (Column("状态", "status"), towns["status_label"]),
+        ],
     )
     return month_chart, town_chart, town_table, entries_table(view, project_code, item_code)
 
@@ -287,33 +254,20 @@ def item_parts(view: View, items: Table, key: str) -> tuple[Chart, Chart, Table,
 def entries_table(view: View, project_code: str, item_code: str) -> Table:
     rows = projects.entries(view.url, view.scope, project_code, item_code)
     names = township_names(view)
-    return Table(
+    return table(
         "entries",
         f"明细：{text.count(len(rows))} 条记录",
-        (
-            Column("编号"),
-            Column("日期", "day"),
-            Column("乡镇"),
-            Column("数量", "count"),
-            Column("金额（元）", "yuan"),
-            Column("备注", width="medium"),
-            Column("提醒说明", width="medium"),
-            Column("录入人"),
-            Column("录入时间", "time"),
-        ),
-        pd.DataFrame(
-            {
-                "编号": [str(int(i)) for i in rows["id"]],
-                "日期": list(rows["entry_date"]),
-                "乡镇": [names.get(None if pd.isna(t) else int(t), "县本级") for t in rows["township_id"]],
-                "数量": list(rows["quantity"]),
-                "金额（元）": [int(v) for v in rows["amount_fen"]],
-                "备注": list(rows["note"]),
-                "提醒说明": list(rows["warning_note"]),
-                "录入人": list(rows["created_by"]),
-                "录入时间": list(rows["created_at"]),
-            }
-        ),
+        [
+            (Column("编号"), [str(int(i)) for i in rows["id"]]),
+            (Column("日期", "day"), rows["entry_date"]),
+            (Column("乡镇"), [names.get(None if pd.isna(t) else int(t), "县本级") for t in rows["township_id"]]),
+            (Column("数量", "count"), rows["quantity"]),
+            (Column("金额（元）", "yuan"), [int(v) for v in rows["amount_fen"]]),
+            (Column("备注", width="medium"), rows["note"]),
+            (Column("提醒说明", width="medium"), rows["warning_note"]),
+            (Column("录入人"), rows["created_by"]),
+            (Column("录入时间", "time"), rows["created_at"]),
+        ],
     )
 
 

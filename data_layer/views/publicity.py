@@ -15,7 +15,7 @@ from data_layer.domain import text
 from data_layer.queries import articles, publicity
 from data_layer.queries.publicity import LEVEL_LABELS
 from data_layer.views import common
-from data_layer.views.board import Board, Chart, Column, Figure, Series, Table
+from data_layer.views.board import Board, Chart, Column, Figure, Series, Table, table
 from data_layer.views.common import COUNTY_WIDE, frame, township_names
 
 
@@ -89,36 +89,30 @@ def level_charts(view: View, levels: pd.DataFrame) -> tuple[Chart, Chart]:
     return period, year
 
 
-def paced_columns(first: str, target: str) -> tuple[Column, ...]:
-    """A row's articles of the period and of the year so far against the year's target or quota, paced."""
-    return (
-        Column(first),
-        Column("本期稿件（篇）", "count", total=True),
-        Column("全年累计（篇）", "count", total=True),
-        Column(target, "count", total=True),
-        Column("完成", "pct"),
-        Column("序时进度", "pct"),
-        Column("状态", "status"),
-    )
+def paced_cells(first: str, names, paced: pd.DataFrame, target: str) -> list:
+    """A row's articles of the period and of the year so far against the year's target or quota, paced: the
+    columns beside their values, from a frame of publicity.by_level or by_township."""
+    return [
+        (Column(first), names),
+        (Column("本期稿件（篇）", "count", total=True), [int(n) for n in paced["articles"]]),
+        (Column("全年累计（篇）", "count", total=True), [int(n) for n in paced["year_to_date"]]),
+        (Column(target, "count", total=True), [None if pd.isna(t) else t for t in paced["target"]]),
+        (Column("完成", "pct"), paced["completion"]),
+        (Column("序时进度", "pct"), paced["elapsed"]),
+        (Column("状态", "status"), paced["status_label"]),
+    ]
 
 
 def level_table(levels: pd.DataFrame, total: pd.Series) -> Table:
-    rows = pd.DataFrame(
-        {
-            "级别": list(levels["level_label"]),
-            "本期稿件（篇）": [int(n) for n in levels["articles"]],
-            "全年累计（篇）": [int(n) for n in levels["year_to_date"]],
-            "年度目标（篇）": [None if math.isnan(t) else t for t in levels["target"]],
-            "完成": list(levels["completion"]),
-            "序时进度": list(levels["elapsed"]),
-            "状态": list(levels["status_label"]),
-        }
-    )
-    return Table(
+    return table(
         "by_level",
         "按级别：本期稿件、全年累计与年度目标",
-        paced_columns("级别", "年度目标（篇）"),
-        rows,
+        paced_cells(
+            "级别",
+            levels["level_label"],
+            levels,
+            "年度目标（篇）",
+        ),
         sheet="按级别",
         totals=True,
         # the levels together are paced like each level: their completion is computed, never summed
@@ -133,17 +127,14 @@ def level_table(levels: pd.DataFrame, total: pd.Series) -> Table:
 
 def outlet_parts(view: View) -> tuple[Table, Chart]:
     rows = publicity.by_outlet(view.url, view.scope)
-    table = Table(
+    outlets = table(
         "by_outlet",
         "按媒体（本期）",
-        (Column("媒体"), Column("级别"), Column("本期稿件（篇）", "count", total=True)),
-        pd.DataFrame(
-            {
-                "媒体": list(rows["outlet"]),
-                "级别": [LEVEL_LABELS[lv] for lv in rows["level"]],
-                "本期稿件（篇）": [int(n) for n in rows["articles"]],
-            }
-        ),
+        [
+            (Column("媒体"), rows["outlet"]),
+            (Column("级别"), [LEVEL_LABELS[lv] for lv in rows["level"]]),
+            (Column("本期稿件（篇）", "count", total=True), [int(n) for n in rows["articles"]]),
+        ],
         sheet="按媒体",
         totals=True,
     )
@@ -165,7 +156,7 @@ def outlet_parts(view: View) -> tuple[Table, Chart]:
             f"{text.count(n, '篇')} · {LEVEL_LABELS[lv]}" for n, lv in zip(rows["articles"], rows["level"], strict=True)
         ),
     )
-    return table, chart
+    return outlets, chart
 
 
 def month_parts(view: View) -> tuple[Table, Chart]:
@@ -215,40 +206,29 @@ def township_table(view: View) -> Table:
     thresholds = app_settings.pace_thresholds(view.url)
     towns = publicity.by_township(view.url, view.scope, view.today, thresholds)
     names = township_names(view)
-    rows = pd.DataFrame(
-        {
-            "乡镇": [names.get(int(t), n) for t, n in zip(towns["township_id"], towns["township"], strict=True)],
-            "本期稿件（篇）": [int(n) for n in towns["articles"]],
-            "全年累计（篇）": [int(n) for n in towns["year_to_date"]],
-            "全年任务（篇）": [None if math.isnan(t) else t for t in towns["target"]],
-            "完成": list(towns["completion"]),
-            "序时进度": list(towns["elapsed"]),
-            "状态": list(towns["status_label"]),
-            "标记": list(towns["status"]),
-        }
-    )
-    if not view.scope.township_ids:
+    towns = towns.assign(township=[names.get(int(t), n) for t, n in towns[["township_id", "township"]].to_numpy()])
+    if not view.scope.township_ids:  # the county's own articles, so the rows add up to the period's
         scope = view.scope
         wide = publicity.county_wide(view.url, scope)
         wide_ytd = publicity.county_wide(view.url, replace(scope, start=scope.year_start))
         if wide or wide_ytd:
-            extra = {
-                "乡镇": COUNTY_WIDE,
-                "本期稿件（篇）": wide,
-                "全年累计（篇）": wide_ytd,
-                "全年任务（篇）": None,
-                "完成": None,
-                "序时进度": None,
-                "状态": "不属于任何乡镇",
-                "标记": None,
+            county = {
+                "township": COUNTY_WIDE,
+                "articles": wide,
+                "year_to_date": wide_ytd,
+                "target": None,
+                "completion": None,
+                "elapsed": None,
+                "status_label": "不属于任何乡镇",
+                "status": None,
             }
-            rows = pd.concat([rows, pd.DataFrame([extra])], ignore_index=True)
-    silent = [n for n, a, k in zip(rows["乡镇"], rows["本期稿件（篇）"], rows["标记"], strict=True) if a == 0 and k]
-    return Table(
+            towns = pd.concat([towns, pd.DataFrame([county])], ignore_index=True)
+    silent = [t for t, n, k in zip(towns["township"], towns["articles"], towns["status"], strict=True) if n == 0 and k]
+    return table(
         "by_township",
         "按乡镇：报送任务与完成",
-        paced_columns("乡镇", "全年任务（篇）"),
-        rows,
+        paced_cells("乡镇", towns["township"], towns, "全年任务（篇）"),
+        extra={"标记": towns["status"]},
         sheet="按乡镇",
         totals=True,
         note=(f"本期未供稿（{len(silent)} 个）：{'、'.join(silent)}" if silent else "本期每个乡镇都有稿件。"),
