@@ -125,9 +125,22 @@ MEASURE_COLUMNS = (
 )
 
 
-def whole_rates(total: pd.Series) -> dict:
-    """The 合计 row's rates: computed over the whole (levy.summary), never a sum of the rows' rates."""
-    return {"年审完成率": total["review_rate"], "检查覆盖率": total["inspection_rate"], "达标率": total["quota_rate"]}
+def measure_table(key: str, title: str, first: str, names, rows: pd.DataFrame, total: pd.Series, **options) -> Table:
+    """Rows of the levy's measures with a 合计 row whose rates are computed over the whole (levy.summary), never a
+    sum of the rows' rates."""
+    return Table(
+        key,
+        title,
+        (Column(first), *MEASURE_COLUMNS),
+        measures(rows, first, list(names)),
+        totals=True,
+        total_values={
+            "年审完成率": total["review_rate"],
+            "检查覆盖率": total["inspection_rate"],
+            "达标率": total["quota_rate"],
+        },
+        **options,
+    )
 
 
 def measures(rows: pd.DataFrame, first: str, names: list) -> pd.DataFrame:
@@ -152,14 +165,14 @@ def township_parts(view: View, total: pd.Series, measure: str) -> tuple[Table, C
     one measure, lowest first."""
     rows = named_townships(view, levy.by_township(view.url, view.scope))
     year = f"{view.scope.end.year}年度，截至{text.day(view.scope.end)}"
-    towns = Table(
+    towns = measure_table(
         "by_township",
         f"分乡镇（{year}）",
-        (Column("乡镇（街道）"), *MEASURE_COLUMNS),
-        measures(rows, "乡镇（街道）", list(rows["township"])),
+        "乡镇（街道）",
+        rows["township"],
+        rows,
+        total,
         sheet="分乡镇",
-        totals=True,
-        total_values=whole_rates(total),
         note="应年审：期末已登记、不属于免征的单位；已通过：其中年审审核通过的；已检查：本期接受过执法检查的；"
         "核定金额、已征收：本年度，截至期末。",
     )
@@ -181,15 +194,7 @@ def size_table(view: View) -> Table:
     rows = levy.by_size(view.url, view.scope)
     year = f"{view.scope.end.year}年度，截至{text.day(view.scope.end)}"
     total = levy.summary(view.url, view.scope).iloc[0]
-    return Table(
-        "by_size",
-        f"分企业规模（{year}）",
-        (Column("企业规模"), *MEASURE_COLUMNS),
-        measures(rows, "企业规模", list(rows["size"])),
-        sheet="分企业规模",
-        totals=True,
-        total_values=whole_rates(total),
-    )
+    return measure_table("by_size", f"分企业规模（{year}）", "企业规模", rows["size"], rows, total, sheet="分企业规模")
 
 
 def campaign_parts(view: View) -> tuple[Table | None, list[Chart], list[str]]:

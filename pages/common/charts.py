@@ -274,21 +274,14 @@ def draw(chart, *, height: int | None = None, room: float = 1.3, text_room: int 
             height=height or 40 + 38 * len(values),
             text_room=text_room,
         )
+    stacks = {s.name: [v or 0.0 for v in s.numbers] for s in chart.series}
+    stack_colours = [s.colours[0] if s.colours else PRIMARY for s in chart.series]
     if chart.shape == "stacked":
         return stacked_hbars(
-            list(chart.categories),
-            {s.name: [v or 0.0 for v in s.numbers] for s in chart.series},
-            colours=[s.colours[0] if s.colours else PRIMARY for s in chart.series],
-            totals_text=chart.bar_labels,
-            height=height,
+            list(chart.categories), stacks, colours=stack_colours, totals_text=chart.bar_labels, height=height
         )
     if chart.shape == "columns":
-        return stacked_bars(
-            list(chart.categories),
-            {s.name: [v or 0.0 for v in s.numbers] for s in chart.series},
-            colours=[s.colours[0] if s.colours else PRIMARY for s in chart.series],
-            height=height or 400,
-        )
+        return stacked_bars(list(chart.categories), stacks, colours=stack_colours, height=height or 400)
     if chart.shape == "pace":
         done, pace = chart.series
         return line_vs_pace(
