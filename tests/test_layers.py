@@ -54,10 +54,12 @@ RULES = [  # (folder, what it must not import, why)
         "infrastructure knows nothing of what is stored",
     ),
     ("pages", ("sqlalchemy", "sqlmodel", "data_layer.infra.db"), "pages never hold SQL"),
+    # what a page reads is scoped by the data layer from the account (data_layer/access.py), never by the page
+    ("pages", ("data_layer.domain.scope.make_scope", "data_layer.access.scope"), "a page never builds a scope"),
 ]
 
 
-@pytest.mark.parametrize(("folder", "forbidden", "why"), RULES, ids=[r[0] for r in RULES])
+@pytest.mark.parametrize(("folder", "forbidden", "why"), RULES, ids=[f"{r[0]}: {r[2]}" for r in RULES])
 def test_no_layer_imports_what_it_must_not(folder, forbidden, why):
     wrong = [
         f"{path.relative_to(ROOT)} → {name}"
