@@ -17,19 +17,8 @@ from pages.common.fmt import escape_markdown
 from pages.common.ui import GRID_ROW_PX, empty
 
 STATUS_BG = {"on_track": "#dcfce7", "behind": "#fef3c7", "far_behind": "#fee2e2", "no_target": "#f3f4f6"}
-# the screen's columns (the unit is in the item's choice below; the download has every column)
-ITEM_COLUMNS = [
-    "工程",
-    "指标",
-    "计划实施期",
-    "年度目标",
-    "年初至期末累计",
-    "本期完成",
-    "完成进度",
-    "序时进度",
-    "状态",
-    "资金（万元）",
-]
+# the screen's columns, that a 1024 projector holds (the download has every column: this period's, money)
+ITEM_COLUMNS = ["工程", "指标", "计划实施期", "年初至期末累计 / 年度目标", "完成进度", "序时进度", "状态"]
 
 
 def render() -> None:
@@ -41,7 +30,7 @@ def render() -> None:
     render_project_cards(board)
     items = board.table("items")
     st.subheader("各项指标")
-    draw.grid(items, "projects_items", bars=True, columns=ITEM_COLUMNS, total=False)  # units differ: no 合计
+    draw.grid(items, "projects_items", bars=("完成进度",), columns=ITEM_COLUMNS, total=False)  # units differ: no 合计
     st.caption(items.note)
     download_buttons(ctx, "重点工程", lambda: board_of.build(ctx.view), key="projects")
     key = choose_item(items)
@@ -95,7 +84,7 @@ def render_item_detail(detail: Board) -> None:
             empty("没有乡镇")
             return
         draw.chart(towns, "projects_by_township", height=50 + 30 * len(towns.categories))
-        draw.grid(detail.table("item_township_table"), "projects_township_table", bars=True)
+        draw.grid(detail.table("item_township_table"), "projects_township_table", bars=("完成进度",))
 
 
 def render_matrix(ctx: ViewContext, board: Board) -> None:

@@ -63,7 +63,7 @@ def render_by_township(board: Board) -> None:
     if not ui.townships_fit(len(towns.rows)):
         return
     st.markdown(escape_markdown(towns.note))
-    draw.grid(towns, "publicity_townships", bars=True)
+    draw.grid(towns, "publicity_townships", bars=("完成",))
     st.caption(f"完成＝全年累计÷全年任务；序时进度 {board.note('elapsed')}。县本级：不属于任何乡镇的稿件。")
 
 

@@ -148,6 +148,14 @@ def items_table(view: View) -> Table:
             (Column("年初至期末累计", "count"), items["done_ytd"]),
             (Column("本期完成", "count"), items["done_period"]),
             (Column("计划实施期"), items["plan"]),
+            # the screen's one column for both (a 1024 projector has no room for two): “200 / 300 台”
+            (
+                Column("年初至期末累计 / 年度目标", download=False, short="累计 / 目标"),
+                [
+                    f"{text.count(d)} / {text.count(t)} {u}"
+                    for d, t, u in items[["done_ytd", "target", "unit"]].to_numpy()
+                ],
+            ),
             (Column("完成进度", "pct"), items["completion"]),
             (Column("序时进度", "pct"), items["elapsed"]),
             (Column("状态", "status"), items["status_label"]),

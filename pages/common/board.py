@@ -67,7 +67,7 @@ def status_shown(label: object) -> str:
 
 
 def column_config(
-    t: Table, bars: bool = False, link_text: str = "打开", worded_columns: set[str] = frozenset()
+    t: Table, bars: tuple[str, ...] = (), link_text: str = "打开", worded_columns: set[str] = frozenset()
 ) -> dict:
     config = {}
     for c in t.columns:
@@ -79,7 +79,7 @@ def column_config(
         elif c.kind == "pct":
             config[c.name] = (
                 st.column_config.ProgressColumn(label, format="%.1f%%", min_value=0, max_value=100, width=c.width)
-                if bars
+                if c.name in bars
                 else st.column_config.NumberColumn(label, format="%.1f%%", width=c.width)
             )
         elif c.kind == "link":
@@ -94,7 +94,7 @@ def grid(
     key: str,
     *,
     rows: int | None = None,
-    bars: bool = False,
+    bars: tuple[str, ...] = (),
     extra: Mapping[str, tuple[list, object]] | None = None,
     on_select: Callable | None = None,
     columns: list[str] | None = None,
