@@ -291,6 +291,7 @@ def test_disbursement_entry_and_excel_download(browser, demo_template, tmp_path)
     kept after the save), see the township's total change, and download the table as Excel."""
     import openpyxl
 
+    from data_layer.domain import text
     from data_layer.domain.scope import FilterSpec, make_scope
     from data_layer.queries import subsidies
 
@@ -333,7 +334,7 @@ def test_disbursement_entry_and_excel_download(browser, demo_template, tmp_path)
         path = tmp_path / "download.xlsx"
         download.value.save_as(path)
         page.close()
-    sheet = openpyxl.load_workbook(path).active
+    sheet = openpyxl.load_workbook(path)["分乡镇发放金额"]  # after 主要指标, the township table
     values = [[c.value for c in r] for r in sheet.iter_rows()]
     assert values[1][0] == "筛选：2023年下半年 · 东里镇"
     header = values[4]
@@ -343,11 +344,10 @@ def test_disbursement_entry_and_excel_download(browser, demo_template, tmp_path)
     ][0][0]
     scope = make_scope(FilterSpec(2023, "h2"), [township_id])
     expected = subsidies.totals_by_township(url, scope)
-    assert data["东里镇"]["合计（万元）"] == pytest.approx(expected["amount_fen"].sum() / 1e6)
-    assert data["合计"]["合计（万元）"] == pytest.approx(expected["amount_fen"].sum() / 1e6)
-    assert data["东里镇"]["房屋修缮补助（万元）"] == pytest.approx(
-        expected.loc[expected["type_code"] == "housing", "amount_fen"].sum() / 1e6
-    )
+    paid = int(expected["amount_fen"].sum())
+    assert data["东里镇"]["合计（万元）"] == data["合计"]["合计（万元）"] == float(text.wan_number(paid))
+    housing = int(expected.loc[expected["type_code"] == "housing", "amount_fen"].sum())
+    assert data["东里镇"]["房屋修缮补助（万元）"] == float(text.wan_number(housing))
 
 
 @pytest.mark.parametrize("path", ["entry_projects", "entry_subsidies"])
