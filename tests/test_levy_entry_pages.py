@@ -162,7 +162,7 @@ def test_the_calculator_writes_out_a_case_computed_by_hand(reference_url):
     steps = next(m.value for m in at.markdown if m.value.startswith("1. "))
     assert "在职职工 100 人 × 安排比例 1.5% = 1.5 人" in steps
     assert "超过上限（当地社会平均工资 82,000.00 元的 2 倍为 164,000.00 元），按上限 164,000.00 元计" in steps
-    assert "安排比例低于 1.0%，按 90% 缴纳" in steps
+    assert "安排比例低于 1%，按 90% 缴纳" in steps
     assert "= **221,400.00 元**" in steps
 
 
