@@ -269,6 +269,55 @@ def test_a_good_line_is_kept_with_its_numbers_normalised(reference_url):
     ]
 
 
+def wide(text: str, every: bool = True) -> str:
+    """Digits and letters as a Chinese input method types them in full width (all, or the seventh alone)."""
+    if not every:
+        return text[:6] + chr(ord(text[6]) + 0xFEE0) + text[7:]
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text)
+
+
+@pytest.mark.parametrize("every", [False, True], ids=["one digit full-width", "all full-width"])
+def test_a_full_width_id_number_is_the_same_person(reference_url, every):
+    """“370323１98507076137” (a digit typed full-width) is stored in ordinary digits, so the same person typed
+    plainly on another employer's roster is asked about; typed all full-width it is not refused as a wrong check."""
+    first = notified(reference_url, employer(reference_url, 1))
+    second = notified(reference_url, employer(reference_url, 2))
+    line = roster_line(1)
+    add_person(
+        reference_url,
+        first,
+        line | {"id_number": wide(line["id_number"], every), "cert_number": wide(line["cert_number"], every)},
+    )
+    saved = rows(reference_url, "SELECT id_number, cert_number FROM rosterperson")
+    assert saved == [{"id_number": line["id_number"], "cert_number": line["cert_number"]}]
+    with pytest.raises(NeedsConfirmation) as asked:
+        add_person(reference_url, second, line)
+    assert "一人只能在一家单位计入" in asked.value.warnings["id_number"]
+
+
+@pytest.mark.parametrize("every", [False, True], ids=["one character full-width", "all full-width"])
+def test_a_full_width_credit_code_is_registered_as_typed_plainly(reference_url, every):
+    code = code_for(7)
+    employers.create_employer(
+        db_url=reference_url,
+        actor=ADMIN,
+        county_id=county(reference_url),
+        township_id=township(reference_url, "鲁村镇"),
+        name="全角代码单位",
+        credit_code=wide(code, every),
+        staff=50,
+        avg_wage_fen=10_000_000,
+        size_class="small",
+        registered_on=date(2020, 1, 1),
+    )
+    assert rows(reference_url, "SELECT credit_code FROM employer WHERE name = '全角代码单位'") == [
+        {"credit_code": code}
+    ]
+    with pytest.raises(ValidationFailed) as refused:  # the same code typed plainly is the same employer
+        employer(reference_url, 7)
+    assert "已登记" in refused.value.errors["credit_code"]
+
+
 def test_the_audit_log_never_holds_a_name_or_an_id_number_in_full(reference_url):
     review = notified(reference_url, employer(reference_url, 1))
     line = roster_line(1)

@@ -31,6 +31,7 @@ from data_layer.documents.sheets import (
 from data_layer.documents.sheets import cell_text as _text
 from data_layer.documents.sheets import problem_list as _problem_list
 from data_layer.documents.sheets import ranked as _ranked_in
+from data_layer.domain import credit_code
 from data_layer.domain import text as words
 from data_layer.domain.inputs import is_blank, parse_count, parse_yuan
 from data_layer.domain.typed_inputs import clean_text
@@ -92,7 +93,7 @@ def _credit_code(value: Any, errors: dict[str, str]) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool) or re.fullmatch(r"[\d.]+E\+\d+", _text(value)):
         errors["credit_code"] = "统一社会信用代码被存成了数字，后几位已丢失，请把这一列设为文本后重填"
         return ""
-    code = re.sub(r"\s", "", _text(value)).upper()
+    code = credit_code.normalize(_text(value))
     if not code:
         errors["credit_code"] = "请填写统一社会信用代码"
     return code

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from data_layer.domain.inputs import code_text
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714 organisation code, characters 9–17
@@ -18,6 +20,11 @@ def org_check_char(first8: str) -> str:
     total = sum(ALPHABET.index(c) * w for c, w in zip(first8, ORG_WEIGHTS, strict=True))
     value = 11 - total % 11
     return {10: "X", 11: "0"}.get(value, str(value))
+
+
+def normalize(code: object) -> str:
+    """As typed or imported, read as meant: full-width digits and letters as ordinary ones, spaces gone, upper case."""
+    return code_text(code)
 
 
 def is_valid(code: str) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from data_layer.domain.inputs import code_text
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"  # ISO 7064 MOD 11-2: the remainder's check character
 CATEGORIES = {1: "视力", 2: "听力", 3: "言语", 4: "肢体", 5: "智力", 6: "精神", 7: "多重"}
@@ -29,7 +31,8 @@ def id_problem(number: str) -> str | None:
     """What is wrong with an 18-character ID number, in words, or None."""
     if not isinstance(number, str) or len(number) != 18:
         return "身份证号应为 18 位"
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    digits = number[:17]
+    if not (digits.isascii() and digits.isdigit()) or number[17] not in "0123456789X":
         return "身份证号前 17 位应为数字，最后一位为数字或 X"
     if birth_date(number) is None:
         return "身份证号中的出生日期不存在"
@@ -39,8 +42,10 @@ def id_problem(number: str) -> str | None:
 
 
 def normalize(number: object) -> str:
-    """As typed or imported: spaces gone, a lowercase x made upper case."""
-    return str(number or "").strip().replace(" ", "").upper()
+    """As typed or imported, read as meant: full-width digits and letters as ordinary ones (NFKC: “１” is 1, “ｘ”
+    is X), every space gone, letters upper case. Every path (forms, imports, services) reads numbers so, so one
+    person is one number however it was typed."""
+    return code_text(number)
 
 
 def cert_problem(cert: str, id_number: str, category: int | None = None, grade: int | None = None) -> str | None:
@@ -49,7 +54,8 @@ def cert_problem(cert: str, id_number: str, category: int | None = None, grade: 
         return "残疾人证号应为 20 位（身份证号加两位类别、等级）"
     if cert[:18] != id_number:
         return "残疾人证号前 18 位应与身份证号一致"
-    if not cert[18:].isdigit() or int(cert[18]) not in CATEGORIES or int(cert[19]) not in GRADES:
+    tail = cert[18:]
+    if not (tail.isascii() and tail.isdigit()) or int(tail[0]) not in CATEGORIES or int(tail[1]) not in GRADES:
         return "残疾人证号最后两位应为残疾类别（1–7）和等级（1–4）"
     if category is not None and int(cert[18]) != category:
         return f"残疾人证号中的类别（{CATEGORIES[int(cert[18])]}）与所填类别不一致"

@@ -30,6 +30,12 @@ def _clean(value: object, unit_words: tuple[str, ...] = ()) -> str:
     return text.replace(",", "").replace(" ", "")
 
 
+def code_text(value: object) -> str:
+    """A number that is an identifier (身份证号, 残疾人证号, 统一社会信用代码), read as meant: full-width digits
+    and letters as ordinary ones (NFKC), every space gone (full-width ones too), letters upper case."""
+    return "".join(unicodedata.normalize("NFKC", str(value or "")).split()).upper()
+
+
 def is_blank(value: object) -> bool:
     """Nothing typed: None, NaN (an empty grid cell) or white space."""
     return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
+from data_layer.domain import credit_code
 from data_layer.domain.scope import Scope
 from data_layer.infra.cache import cached_query
 from data_layer.models import Employer, Township
@@ -26,7 +27,7 @@ def _found(scope: Scope, search: str) -> list[ColumnElement[bool]]:
     where = [in_units(scope, e.township_id, e.county_id)]
     term = (search or "").strip()
     if term:
-        code = "".join(term.split()).upper()
+        code = credit_code.normalize(term)  # typed full-width, it still finds the code
         where.append(or_(e.name.icontains(term, autoescape=True), e.credit_code.contains(code, autoescape=True)))
     return where
 

@@ -38,7 +38,7 @@ EDITABLE = ("name", "township_id", "staff", "disabled_staff", "avg_wage_fen", "s
 
 
 def normalize_code(code: object) -> str:
-    return str(code or "").strip().replace(" ", "").upper()
+    return credit_code.normalize(code)
 
 
 def employer_errors(
