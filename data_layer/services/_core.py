@@ -289,14 +289,21 @@ class RecordType:
     warnings: Callable[[Session, list[int]], dict[int, dict[str, str]]]
 
 
-def one_writer_at_a_time(session: Session, kind: RecordType) -> None:
-    """The soft rules read what is stored after this write; two writes of one record type must not both
-    read before either commits (two tabs saving the same entry would both pass the repeat check).
-    SQLite: the first INSERT takes the database's write lock, and the checks run after it. PostgreSQL:
-    a transaction-scoped advisory lock per table, taken here."""
+def serialised(session: Session, key: str) -> None:
+    """From here to the commit, this transaction is the only writer of ``key``: a check that reads what is stored
+    (what is still owed, a repeat) and the write that follows it cannot interleave with another's. PostgreSQL: a
+    transaction-scoped advisory lock per key. SQLite: the database's write lock, taken now by a write that changes
+    nothing (SQLite has one writer; the reads after it see every commit before it)."""
     if session.get_bind().dialect.name == "postgresql":
-        key = zlib.crc32(kind.model.__tablename__.encode())  # type: ignore[attr-defined]
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": zlib.crc32(key.encode())})
+    else:
+        session.execute(text("UPDATE appsetting SET key = key WHERE 0"))
+
+
+def one_writer_at_a_time(session: Session, kind: RecordType) -> None:
+    """The soft rules read what is stored after this write; two writes of one record type must not both read
+    before either commits (two tabs saving the same entry would both pass the repeat check)."""
+    serialised(session, kind.model.__tablename__)  # type: ignore[attr-defined]
 
 
 def kept_note(warnings: dict[str, str], warning_note: str) -> str:

@@ -30,7 +30,7 @@ from data_layer.queries.levy_plan import (  # noqa: F401 (the services' names fo
     roster_lines,
     rosters_of,
 )
-from data_layer.services._core import check_actor, permitted, service
+from data_layer.services._core import check_actor, permitted, serialised, service
 from data_layer.services.levy import insert_dated
 
 
@@ -133,6 +133,9 @@ def record_payment(
     check_actor(checks, actor)
     assessment = session.get(LevyAssessment, assessment_id) if assessment_id is not None else None
     if checks.require(assessment is not None, "assessment_id", "核定记录不存在"):
+        # what is still owed is read under the assessment's lock, and the payment written under it: payments
+        # made at the same moment on one assessment are checked one after the other, never overpaying
+        serialised(session, f"levypayment:{assessment_id}")
         paid = paid_fen(session, assessment_id)
         checks.errors.update(payment_errors({"paid_on": paid_on, "amount_fen": amount_fen}, assessment, paid, today))
     checks.raise_if_any()
