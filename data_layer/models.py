@@ -339,8 +339,12 @@ class Inspection(SQLModel, table=True):
     inspectors: str = Field(default="", max_length=60, sa_column_kwargs={"server_default": ""})
     follow_up_due: date | None = Field(default=None, description="整改期限 for a finding to follow up")
     closed_on: date | None = None
+    warning_note: str = Field(
+        default="", max_length=200, sa_column_kwargs={"server_default": ""}, description="why a repeat is right"
+    )
     is_demo: bool = False
     created_by: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
+    deleted_at: datetime | None = None
 
 
 class LevyAssessment(SQLModel, table=True):
@@ -370,8 +374,12 @@ class LevyPayment(SQLModel, table=True):
     assessment_id: int = Field(foreign_key="levyassessment.id", index=True)
     paid_on: date
     amount_fen: int = Field(sa_type=BigInteger)
+    warning_note: str = Field(
+        default="", max_length=200, sa_column_kwargs={"server_default": ""}, description="why a repeat is right"
+    )
     is_demo: bool = False
     created_by: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
+    deleted_at: datetime | None = None
 
 
 class FileLog(SQLModel, table=True):

@@ -22,6 +22,7 @@ from data_layer.export import XLSX_MIME, to_xlsx
 from data_layer.infra.settings import CHINA
 from data_layer.queries import levy_records, org
 from data_layer.services import levy_collection as service
+from data_layer.services.records import services_for
 from pages.common.context import ViewContext, current
 from pages.common.employer_picker import pick_employer, show_in_picker
 from pages.common.entry_fields import attempt, read
@@ -32,6 +33,7 @@ from pages.common.ui import GRID_ROW_PX, big_number, empty, grid_height
 
 SECTIONS = {"calc": "测算器", "batch": "批量核定", "one": "单位核定与缴纳", "list": "本年核定一览"}
 LIST_ROWS = 12
+PAYMENTS = services_for(service.PAYMENT)
 # the basis in a few words, where a table column is narrow (the whole words are on the assessment itself)
 SHORT_BASIS = {service.BASIS_APPROVED: "年审通过", service.BASIS_NOT_APPROVED: "未按期通过，按 0 人计"}
 
@@ -467,14 +469,13 @@ def pay(ctx: ViewContext, a: dict, values: dict, unreadable: dict, *, confirm: b
         return
     reason = st.session_state.get("lc_p_confirm_note", "") if confirm else ""
     new_id, problems = attempt(
-        lambda: service.record_payment(
+        lambda: PAYMENTS.create(
             db_url=ctx.url,
             actor=ctx.actor,
-            assessment_id=assessment_id,
+            values={"assessment_id": assessment_id, **values},
             confirm=confirm,
-            reason=reason,
+            warning_note=reason,
             today=ctx.today,
-            **values,
         )
     )
     st.session_state.lc_p_problems = problems

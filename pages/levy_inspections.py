@@ -16,6 +16,7 @@ from data_layer.domain.links import RECORD_PARAM
 from data_layer.models import INSPECTION_MODES, INSPECTION_RESULTS
 from data_layer.queries import levy_records, org
 from data_layer.services import levy as service
+from data_layer.services.records import services_for
 from pages.common.context import ViewContext, current
 from pages.common.employer_picker import pick_employer
 from pages.common.entry_fields import attempt, default_day
@@ -24,6 +25,7 @@ from pages.common.forms import confirm_block, field_error, other_errors, saved_t
 from pages.common.ui import GRID_ROW_PX, grid_height
 
 ROUTINE = 0  # the campaign choice for an inspection outside any campaign (日常检查)
+INSPECTIONS = services_for(service.INSPECTION)
 FOLLOW_UP = ("below", "undeclared")  # results that need a 整改期限
 LIST_ROWS = 8
 FORM_FIELDS = {"mode", "result", "inspectors", "finding", "follow_up_due"}
@@ -165,8 +167,8 @@ def save(ctx: ViewContext, values: dict, *, confirm: bool = False) -> None:
     """Save one inspection; on success a toast, a fresh form, and the campaign and date kept."""
     reason = st.session_state.get("in_confirm_note", "") if confirm else ""
     new_id, problems = attempt(
-        lambda: service.add_inspection(
-            db_url=ctx.url, actor=ctx.actor, confirm=confirm, reason=reason, today=ctx.today, **values
+        lambda: INSPECTIONS.create(
+            db_url=ctx.url, actor=ctx.actor, values=values, confirm=confirm, warning_note=reason, today=ctx.today
         )
     )
     st.session_state.in_problems = problems

@@ -14,6 +14,7 @@ from data_layer.infra.db import session_scope
 from data_layer.models import AnnualReview, Article, Employer, Inspection, RosterPerson
 from data_layer.services import employers, levy_reviews, publicity
 from data_layer.services.bulk import BulkLoad
+from data_layer.services.records import services_for
 from seeds.demo import DEMO_ACTOR
 from tests.conftest import person, rows
 
@@ -191,14 +192,16 @@ def test_an_id_no_row_can_have_is_a_message_not_a_crash(reference_url):
     from data_layer.services import levy
 
     with pytest.raises(ValidationFailed) as refused:
-        levy.add_inspection(
+        services_for(levy.INSPECTION).create(
             db_url=reference_url,
             actor=person(),
-            employer_id=12345678901234567890,
-            campaign_id=None,
-            inspected_on=date(2023, 5, 1),
-            mode="onsite",
-            result="meets",
+            values=dict(
+                employer_id=12345678901234567890,
+                campaign_id=None,
+                inspected_on=date(2023, 5, 1),
+                mode="onsite",
+                result="meets",
+            ),
         )
     assert refused.value.errors["employer_id"] == "请选择用人单位"
     assert count(reference_url, "inspection") == 0

@@ -8,6 +8,7 @@ from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
+from data_layer.services.records import services_for
 from tests.conftest import rows, shown
 from tests.test_levy_services import (
     add_person,
@@ -357,15 +358,17 @@ def test_an_open_finding_is_closed_from_its_link(reference_url):
     from data_layer.services import levy
     from tests.test_levy_services import ADMIN, TODAY
 
-    inspection = levy.add_inspection(
+    inspection = services_for(levy.INSPECTION).create(
         db_url=reference_url,
         actor=ADMIN,
-        employer_id=employer(reference_url, 1),
-        campaign_id=None,
-        inspected_on=date(2023, 6, 1),
-        mode="onsite",
-        result="undeclared",
-        follow_up_due=date(2023, 7, 1),
+        values=dict(
+            employer_id=employer(reference_url, 1),
+            campaign_id=None,
+            inspected_on=date(2023, 6, 1),
+            mode="onsite",
+            result="undeclared",
+            follow_up_due=date(2023, 7, 1),
+        ),
         today=TODAY,
     )
     at = page(reference_url, "levy_inspections", record=inspection)

@@ -8,11 +8,13 @@ from datetime import date
 
 from data_layer.domain.errors import ValidationFailed
 from data_layer.services import levy_collection
+from data_layer.services.records import services_for
 from tests.conftest import person, rows
 
 TODAY = date(2026, 11, 29)
 ADMIN = person("管理员")
 TABS, ROUNDS = 8, 20
+PAYMENTS = services_for(levy_collection.PAYMENT)  # what 残保金核定与缴纳 calls
 
 
 def owed(url: str, limit: int) -> list[dict]:
@@ -32,8 +34,11 @@ def pay_at_once(url: str, assessment_id: int, amount_fen: int) -> list[object]:
     def pay(k: int) -> None:
         start.wait()
         try:
-            outcomes[k] = levy_collection.record_payment(
-                db_url=url, actor=ADMIN, assessment_id=assessment_id, paid_on=TODAY, amount_fen=amount_fen, today=TODAY
+            outcomes[k] = PAYMENTS.create(
+                db_url=url,
+                actor=ADMIN,
+                values={"assessment_id": assessment_id, "paid_on": TODAY, "amount_fen": amount_fen},
+                today=TODAY,
             )
         except ValidationFailed as refused:
             outcomes[k] = refused

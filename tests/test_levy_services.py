@@ -13,6 +13,7 @@ from data_layer.domain import credit_code, id_number
 from data_layer.domain.errors import NeedsConfirmation, ValidationFailed
 from data_layer.infra.db import get_engine
 from data_layer.services import employers, levy, levy_collection, levy_reviews
+from data_layer.services.records import services_for
 from tests.conftest import person, rows
 
 TODAY = date(2026, 11, 28)
@@ -504,9 +505,8 @@ def one_assessment(url: str) -> tuple[int, int]:
 
 
 def pay(url: str, assessment_id: int, fen: int, on=date(2023, 11, 1), actor=ADMIN) -> int:
-    return levy_collection.record_payment(
-        db_url=url, actor=actor, assessment_id=assessment_id, paid_on=on, amount_fen=fen, today=TODAY
-    )
+    values = {"assessment_id": assessment_id, "paid_on": on, "amount_fen": fen}
+    return services_for(levy_collection.PAYMENT).create(db_url=url, actor=actor, values=values, today=TODAY)
 
 
 def test_partial_payments_add_up_and_overpayment_is_refused(reference_url):
@@ -554,19 +554,16 @@ def test_a_township_officer_is_refused_another_townships_employer(reference_url)
     for attempt in (
         lambda: declare(reference_url, review_other, actor=officer),
         lambda: add_person(reference_url, review_other, roster_line(1), actor=officer),
-        lambda: levy.add_inspection(
+        lambda: services_for(levy.INSPECTION).create(
             db_url=reference_url,
             actor=officer,
-            employer_id=other,
-            campaign_id=None,
-            inspected_on=date(2023, 6, 1),
-            mode="onsite",
+            values={"employer_id": other, "campaign_id": None, "inspected_on": date(2023, 6, 1), "mode": "onsite"},
             today=TODAY,
         ),
     ):
         with pytest.raises(ValidationFailed) as refused:
             attempt()
-        assert refused.value.errors["township_id"] == "乡镇专职干事只能录入和修改本乡镇的数据"
+        assert refused.value.errors["township_id"].startswith("乡镇专职干事只能录入")
     assert review_row(reference_url, review_other)["status"] == "notified"
     assert count(reference_url, "rosterperson") == 0 and count(reference_url, "inspection") == 0
 

@@ -213,17 +213,15 @@ LEVY = {
         due_on=date(2023, 11, 30),
         today=date(2023, 10, 10),
     ),
-    "登记缴款": lambda url, i, who, assessment: levy_collection.record_payment(
-        db_url=url, actor=who, assessment_id=assessment, paid_on=date(2023, 11, 1), amount_fen=100
+    "登记缴款": lambda url, i, who, assessment: services_for(levy_collection.PAYMENT).create(
+        db_url=url, actor=who, values={"assessment_id": assessment, "paid_on": date(2023, 11, 1), "amount_fen": 100}
     ),
-    "录入执法检查": lambda url, i, who, employer: levy.add_inspection(
+    "录入执法检查": lambda url, i, who, employer: services_for(levy.INSPECTION).create(
         db_url=url,
         actor=who,
-        employer_id=employer,
-        campaign_id=None,
-        inspected_on=date(2023, 6, 1),
-        mode="onsite",
-        result="meets",
+        values=dict(
+            employer_id=employer, campaign_id=None, inspected_on=date(2023, 6, 1), mode="onsite", result="meets"
+        ),
     ),
     "设置征收任务": lambda url, i, who, _: levy.set_levy_year(
         db_url=url, actor=who, county_id=i["county"], year=2023, task_fen=100_000_00, review_deadline=date(2023, 9, 30)

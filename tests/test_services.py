@@ -17,6 +17,7 @@ from data_layer.queries import projects as projects_q
 from data_layer.queries import publicity as publicity_q
 from data_layer.queries import subsidies as subsidies_q
 from data_layer.services import employers, indicators, levy, org, projects, provenance, publicity, subsidies
+from data_layer.services.records import services_for
 from tests.conftest import person, rows
 
 TODAY = date(2026, 11, 28)
@@ -359,13 +360,10 @@ def test_employer_and_inspection_show_in_coverage(reference_url):
     i = ids(reference_url)
     employer = employers.create_employer(db_url=reference_url, actor=person("张三"), **employer_kwargs(i))
     assert levy_q.summary(reference_url, scope_2023()).iloc[0]["inspected"] == 0
-    levy.add_inspection(
+    services_for(levy.INSPECTION).create(
         db_url=reference_url,
         actor=person("张三"),
-        employer_id=employer,
-        campaign_id=None,
-        inspected_on=date(2023, 6, 1),
-        mode="onsite",
+        values=dict(employer_id=employer, campaign_id=None, inspected_on=date(2023, 6, 1), mode="onsite"),
     )
     row = levy_q.summary(reference_url, scope_2023()).iloc[0]
     assert (row["registered"], row["inspected"], row["inspection_rate"]) == (1, 1, 1.0)
@@ -393,13 +391,10 @@ def test_inspection_outside_campaign_is_refused(reference_url):
         end_date=date(2023, 6, 30),
     )
     with pytest.raises(ValidationFailed) as err:
-        levy.add_inspection(
+        services_for(levy.INSPECTION).create(
             db_url=reference_url,
             actor=person("张三"),
-            employer_id=employer,
-            campaign_id=campaign,
-            inspected_on=date(2023, 7, 2),
-            mode="onsite",
+            values=dict(employer_id=employer, campaign_id=campaign, inspected_on=date(2023, 7, 2), mode="onsite"),
         )
     assert "inspected_on" in err.value.errors
 

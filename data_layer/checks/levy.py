@@ -11,10 +11,11 @@ from collections import defaultdict
 from sqlalchemy import String, and_, cast, exists, func, or_, select
 
 from data_layer.checks.base import Finding, check
-from data_layer.domain import id_number, text
+from data_layer.domain import id_number, rules, text
 from data_layer.domain.links import record_link
 from data_layer.models import AnnualReview, Employer, RosterPerson
 from data_layer.queries._sql import frame
+from data_layer.queries.levy_context import inspection_contexts, payment_contexts
 
 AREA = "残保金"
 
@@ -169,4 +170,41 @@ def approved_no_roster(url: str) -> list[Finding]:
             record_link("levy_reviews", x.review_id),
         )
         for x in frame(url, stmt, ["review_id", "year", "employer", "disabled"]).itertuples()
+    ]
+
+
+# --- repeats the entry form asked about (the same rule and words, data_layer/domain/rules.py) -----------------
+
+
+@check("levy.inspection_repeat", "同一单位同一天重复的检查记录", AREA)
+def inspection_repeats(url: str) -> list[Finding]:
+    return [
+        Finding(
+            "levy.inspection_repeat",
+            "同一单位同一天重复的检查记录",
+            AREA,
+            f"检查记录 #{c.id}：{c.employer}，{text.iso_day(c.inspected_on)}，{c.campaign}",
+            f"与检查记录 #{c.repeat_of} 同一单位、同一天、同一次检查",
+            rules.inspection_warnings(c)["inspected_on"],
+            record_link("levy_inspections", c.id),
+            c.warning_note,
+        )
+        for c in inspection_contexts(url)
+    ]
+
+
+@check("levy.payment_repeat", "同一天同一金额重复的缴款", AREA)
+def payment_repeats(url: str) -> list[Finding]:
+    return [
+        Finding(
+            "levy.payment_repeat",
+            "同一天同一金额重复的缴款",
+            AREA,
+            f"缴款 #{c.id}：{c.employer} {c.year} 年度，{text.iso_day(c.paid_on)}",
+            f"{text.yuan(c.amount_fen)}，与缴款 #{c.repeat_of} 相同",
+            rules.payment_warnings(c)["amount_fen"],
+            record_link("levy_collection", c.assessment_id),
+            c.warning_note,
+        )
+        for c in payment_contexts(url)
     ]

@@ -97,3 +97,28 @@ class ArticleContext:
     first_used_on: date | None
     same_title_of: int | None
     same_link_of: int | None
+
+
+@dataclass(frozen=True)
+class InspectionContext:
+    id: int
+    employer_id: int
+    employer: str
+    campaign: str  # the campaign's name, or 日常检查
+    inspected_on: date
+    mode: str
+    result: str
+    warning_note: str
+    repeat_of: int | None  # an earlier inspection (not deleted) of the employer on the same day in the same campaign
+
+
+@dataclass(frozen=True)
+class PaymentContext:
+    id: int
+    assessment_id: int
+    employer: str
+    year: int
+    paid_on: date
+    amount_fen: int
+    warning_note: str
+    repeat_of: int | None  # an earlier payment (not deleted) of the same amount on the same day to the same assessment

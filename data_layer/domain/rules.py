@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import date
 
 from data_layer.domain import text
-from data_layer.domain.contexts import ArticleContext, DisbursementContext, IndicatorValueContext, ProgressContext
+from data_layer.domain.contexts import (
+    ArticleContext,
+    DisbursementContext,
+    IndicatorValueContext,
+    InspectionContext,
+    PaymentContext,
+    ProgressContext,
+)
 
 REPEAT_WINDOW_DAYS = 7  # an identical entry within this many days looks like a repeat
 OUTLIER_FACTOR = 5  # an indicator value more than this many times last year's same period looks like a typo
@@ -152,3 +159,24 @@ def indicator_warnings(c: IndicatorValueContext) -> dict[str, str]:
             f"（去年同期 {text.count(c.last_value, c.unit)}），请核对是否多打了数字"
         )
     return warnings
+
+
+def inspection_warnings(c: InspectionContext) -> dict[str, str]:
+    """An inspection of an employer on a day when the same campaign already inspected it: most likely entered
+    twice (two inspectors, two tabs); kept only once confirmed."""
+    if c.repeat_of is None:
+        return {}
+    return {
+        "inspected_on": f"{c.employer} 在 {text.day(c.inspected_on)} 已有一条{c.campaign}的检查记录"
+        f"（编号 {c.repeat_of}），请确认不是重复录入"
+    }
+
+
+def payment_warnings(c: PaymentContext) -> dict[str, str]:
+    """A payment of the same amount on the same day to the same assessment: most likely entered twice."""
+    if c.repeat_of is None:
+        return {}
+    return {
+        "amount_fen": f"{c.employer} 在 {text.day(c.paid_on)} 已登记一笔 {text.yuan(c.amount_fen)} 的缴款"
+        f"（编号 {c.repeat_of}），请确认不是重复登记"
+    }

@@ -74,11 +74,13 @@ def employer_year(scope: Scope) -> Subquery:
     weighted_months = select(func.sum(weighted)).where(rp.review_id == r.id).scalar_subquery()
     paid_fen = (
         select(func.sum(LevyPayment.amount_fen))
-        .where(LevyPayment.assessment_id == a.id, LevyPayment.paid_on <= as_of)
+        .where(LevyPayment.assessment_id == a.id, LevyPayment.paid_on <= as_of, LevyPayment.deleted_at.is_(None))
         .scalar_subquery()
     )
     was_inspected = exists().where(
-        Inspection.employer_id == e.id, Inspection.inspected_on.between(scope.start, scope.end)
+        Inspection.employer_id == e.id,
+        Inspection.inspected_on.between(scope.start, scope.end),
+        Inspection.deleted_at.is_(None),
     )
     declared = r.declared_on <= as_of
     staff = case((and_(declared, r.staff.is_not(None)), r.staff), else_=e.staff)  # as declared, else the registry's
@@ -298,7 +300,7 @@ def period_activity(url: str, scope: Scope) -> pd.DataFrame:
     """One row of what happened within the period itself: employers inspected (in all, on site, in a campaign)
     and reviews notified. The report's figures are reproduced from these (data_layer/queries/provenance.py)."""
     i, e = Inspection, Employer
-    within = i.inspected_on.between(scope.start, scope.end)
+    within = and_(i.inspected_on.between(scope.start, scope.end), i.deleted_at.is_(None))
     units = in_units(scope, e.township_id, e.county_id)
     inspections = (
         select(
@@ -340,6 +342,7 @@ def campaigns(url: str, scope: Scope) -> pd.DataFrame:
         .where(
             Campaign.start_date <= scope.end,
             Campaign.end_date >= scope.start,
+            i.deleted_at.is_(None),
             in_units(scope, Employer.township_id, Campaign.county_id),
         )
         .group_by(Campaign.id, County.name, County.sort_order)
@@ -374,6 +377,7 @@ def campaign_by_day(url: str, scope: Scope) -> pd.DataFrame:
         .where(
             *overlapping,
             i.mode == "onsite",
+            i.deleted_at.is_(None),
             i.inspected_on <= scope.end,
             in_units(scope, Employer.township_id, Employer.county_id),
         )
@@ -452,6 +456,7 @@ def worklist(url: str, scope: Scope, today: date, limit: int | None = None) -> p
 
     paid = (
         select(LevyPayment.assessment_id, func.sum(LevyPayment.amount_fen).label("paid_fen"))
+        .where(LevyPayment.deleted_at.is_(None))
         .group_by(LevyPayment.assessment_id)
         .subquery("paid")
     )
@@ -483,7 +488,13 @@ def worklist(url: str, scope: Scope, today: date, limit: int | None = None) -> p
             "levy_inspections",
             select(i.id, e.name, e.county_id, e.township_id, e.staff, i.follow_up_due, zero, i.finding)
             .join(e, e.id == i.employer_id)
-            .where(i.result.in_(("below", "undeclared")), i.closed_on.is_(None), i.follow_up_due < today, units),
+            .where(
+                i.result.in_(("below", "undeclared")),
+                i.closed_on.is_(None),
+                i.deleted_at.is_(None),
+                i.follow_up_due < today,
+                units,
+            ),
             limit,
         ),
         _rows(
@@ -492,7 +503,7 @@ def worklist(url: str, scope: Scope, today: date, limit: int | None = None) -> p
             "levy_registry",
             select(e.id, e.name, e.county_id, e.township_id, e.staff, e.registered_on, zero, blank).where(
                 or_(e.above_designated_size, e.staff >= LARGE_STAFF),
-                ~exists().where(i.employer_id == e.id),
+                ~exists().where(i.employer_id == e.id, i.deleted_at.is_(None)),
                 e.registered_on <= today,
                 units,
             ),

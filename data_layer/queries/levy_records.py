@@ -309,7 +309,9 @@ def _inspections_select() -> Select:
             i.finding.label("finding"),
             i.follow_up_due.label("follow_up_due"),
             i.closed_on.label("closed_on"),
+            i.warning_note.label("warning_note"),
             i.created_by.label("created_by"),
+            i.deleted_at.label("deleted_at"),
         )
         .join(Employer, Employer.id == i.employer_id)
         .outerjoin(Township, Township.id == Employer.township_id)
@@ -317,18 +319,21 @@ def _inspections_select() -> Select:
     )
 
 
-def _of_campaign(campaign_id: int | None, year: int):
-    """A campaign's inspections, or (no campaign) the routine ones of ``year``."""
+def _of_campaign(campaign_id: int | None, year: int, deleted: bool = False):
+    """A campaign's inspections, or (no campaign) the routine ones of ``year``; ``deleted``: those in the 回收站."""
+    kept = Inspection.deleted_at.is_not(None) if deleted else Inspection.deleted_at.is_(None)
     if campaign_id is not None:
-        return Inspection.campaign_id == campaign_id
-    return Inspection.campaign_id.is_(None) & Inspection.inspected_on.between(date(year, 1, 1), date(year, 12, 31))
+        return (Inspection.campaign_id == campaign_id) & kept
+    year_of = Inspection.inspected_on.between(date(year, 1, 1), date(year, 12, 31))
+    return Inspection.campaign_id.is_(None) & year_of & kept
 
 
 @cached_query
-def inspections(url: str, scope: Scope, campaign_id: int | None, year: int) -> pd.DataFrame:
-    """A campaign's inspections in the filter's townships (or the year's routine ones), the latest first."""
+def inspections(url: str, scope: Scope, campaign_id: int | None, year: int, deleted: bool = False) -> pd.DataFrame:
+    """A campaign's inspections in the filter's townships (or the year's routine ones), the latest first;
+    ``deleted``: the 回收站."""
     stmt = _inspections_select().where(
-        _of_campaign(campaign_id, year), in_units(scope, Employer.township_id, Employer.county_id)
+        _of_campaign(campaign_id, year, deleted), in_units(scope, Employer.township_id, Employer.county_id)
     )
     return with_township_ids(_frame(url, stmt.order_by(Inspection.inspected_on.desc(), Inspection.id.desc())))
 
@@ -361,6 +366,7 @@ def open_follow_ups(url: str, scope: Scope, today: date) -> pd.DataFrame:
         .where(
             Inspection.follow_up_due.is_not(None),
             Inspection.closed_on.is_(None),
+            Inspection.deleted_at.is_(None),
             in_units(scope, Employer.township_id, Employer.county_id),
         )
         .order_by(Inspection.follow_up_due, Inspection.id)
@@ -443,6 +449,7 @@ def assessment_plan(url: str, county_id: int, year: int, today: date) -> pd.Data
 def _paid_by_assessment():
     return (
         select(LevyPayment.assessment_id, func.sum(LevyPayment.amount_fen).label("paid"))
+        .where(LevyPayment.deleted_at.is_(None))
         .group_by(LevyPayment.assessment_id)
         .subquery()
     )
@@ -530,17 +537,19 @@ def assessment_of(url: str, employer_id: int, year: int) -> int | None:
 
 
 @cached_query
-def payments(url: str, assessment_id: int) -> pd.DataFrame:
-    """An assessment's payments in the order they were made."""
+def payments(url: str, assessment_id: int, deleted: bool = False) -> pd.DataFrame:
+    """An assessment's payments in the order they were made; ``deleted``: those in the 回收站."""
     p = LevyPayment
     stmt = (
         select(
             p.id.label("payment_id"),
             p.paid_on.label("paid_on"),
             p.amount_fen.label("amount_fen"),
+            p.warning_note.label("warning_note"),
             p.created_by.label("created_by"),
+            p.deleted_at.label("deleted_at"),
         )
-        .where(p.assessment_id == assessment_id)
+        .where(p.assessment_id == assessment_id, p.deleted_at.is_(None) if not deleted else p.deleted_at.is_not(None))
         .order_by(p.paid_on, p.id)
     )
     return _frame(url, stmt)

@@ -243,9 +243,11 @@ def set_deleted(
     date_field: str | None = None,
     confirm: bool = False,
     reason: str = "",
+    township_of: Callable[[Session, dict], Any] | None = None,
 ) -> None:
     """Soft-delete (or restore) a row: it stays in the store, marked, and the change is audited. A row
-    dated in a closed month (``date_field``) is refused, or for an administrator needs a reason."""
+    dated in a closed month (``date_field``) is refused, or for an administrator needs a reason.
+    ``township_of``: the row's township where it has none of its own (a record type's ``township``)."""
     from data_layer.models import utcnow
 
     checks = Checks()
@@ -255,7 +257,8 @@ def set_deleted(
         already = (row.deleted_at is not None) == deleted  # type: ignore[attr-defined]
         checks.require(not already, field, "记录已删除" if deleted else "记录未被删除")
     checks.raise_if_any()
-    permitted(actor, township_id=getattr(row, "township_id", ANY))
+    town = township_of(session, row.model_dump()) if township_of else getattr(row, "township_id", ANY)
+    permitted(actor, township_id=town)
     days = [getattr(row, date_field)] if date_field else []
     locked = period_locks.closed_months(session, days, actor, field)
     period_locks.require_reason(locked, confirm, reason)
@@ -287,6 +290,15 @@ class RecordType:
     date_field: str  # the date that puts a record in a month, for 结账 (data_layer/period_locks.py)
     validate: Callable[..., dict]
     warnings: Callable[[Session, list[int]], dict[int, dict[str, str]]]
+    # the township a record belongs to where it has no township of its own (an inspection's or a payment's is its
+    # employer's): a township officer writes only their own township's
+    township_of: Callable[[Session, dict], int | None] | None = None
+
+    def township(self, session: Session, values: dict) -> Any:
+        """The record's township (None: 县本级), or ANY where it names none."""
+        if self.township_of is not None:
+            return self.township_of(session, values)
+        return values.get("township_id", ANY)
 
 
 def serialised(session: Session, key: str) -> None:
@@ -344,7 +356,8 @@ def create_rows(
     for index, values in enumerate(rows):
         row_checks = Checks()
         stored = kind.validate(session, row_checks, values, today=today, current=None)
-        if "township_id" in stored and not actor.township_allowed(stored["township_id"]):
+        town = kind.township(session, stored) if kind.township_of is None or not row_checks.errors else ANY
+        if town is not ANY and not actor.township_allowed(town):
             row_checks.require(False, "township_id", "乡镇专职干事只能录入本乡镇的数据")
         if not row_checks.errors:
             try:
@@ -410,10 +423,11 @@ def update_one(
     if checks.require(row is not None, kind.id_field, "记录不存在"):
         checks.require(row.deleted_at is None, kind.id_field, "记录已删除，请先恢复")  # type: ignore[attr-defined]
     checks.raise_if_any()
-    permitted(actor, area=kind.area, township_id=getattr(row, "township_id", ANY))
+    permitted(actor, area=kind.area, township_id=kind.township(session, row.model_dump()))
     one_writer_at_a_time(session, kind)
     stored = kind.validate(session, checks, {**row.model_dump(), **values}, today=today or date.today(), current=row)
-    if "township_id" in stored and not actor.township_allowed(stored["township_id"]):
+    town = kind.township(session, stored) if kind.township_of is None or not checks.errors else ANY
+    if town is not ANY and not actor.township_allowed(town):
         checks.require(False, "township_id", "乡镇专职干事只能录入和修改本乡镇的数据")
     checks.raise_if_any()
     days = [getattr(row, kind.date_field), stored.get(kind.date_field)]  # moved out of or into a closed month

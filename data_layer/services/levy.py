@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from data_layer import period_locks
-from data_layer.domain import text
+from data_layer.domain import rules, text
 from data_layer.domain.errors import Checks
 from data_layer.domain.roles import Actor
 from data_layer.models import (
@@ -22,7 +22,9 @@ from data_layer.models import (
     LevyPolicy,
     LevyYear,
 )
+from data_layer.queries.levy_context import inspection_context
 from data_layer.services._core import (
+    RecordType,
     audit,
     change_row,
     check_actor,
@@ -190,43 +192,48 @@ def closing_errors(inspected_on: date, closed_on: object, today: date) -> dict[s
     return checks.errors
 
 
-@service(area="levy")
-def add_inspection(
-    *,
-    session: Session,
-    actor: Actor,
-    employer_id: int,
-    campaign_id: int | None,
-    inspected_on: date,
-    mode: str,
-    result: str = "other",
-    finding: str = "",
-    inspectors: str = "",
-    follow_up_due: date | None = None,
-    confirm: bool = False,
-    reason: str = "",
-    is_demo: bool = False,
-    today: date | None = None,
-) -> int:
-    """One inspection. A finding to follow up (未达标 / 未申报) needs a due date; a closed month refuses it."""
-    checks = Checks()
-    check_actor(checks, actor)
-    values = dict(
-        employer_id=employer_id,
-        campaign_id=campaign_id,
-        inspected_on=inspected_on,
-        mode=mode,
-        result=result,
-        finding=finding,
-        inspectors=inspectors,
-        follow_up_due=follow_up_due,
-    )
-    checks.errors.update(inspection_errors(session, values, today or date.today()))
-    checks.raise_if_any()
-    permitted(actor, township_id=session.get(Employer, employer_id).township_id)
-    after_closing = period_locks.check_write(session, actor, [inspected_on], "inspected_on", confirm, reason)
-    row = Inspection(**values, is_demo=is_demo, created_by=actor.name)  # the values the rule checked
-    return insert_dated(session, row, actor, [inspected_on], reason if after_closing else None)
+def validate_inspection(session: Session, checks: Checks, values: dict, *, today: date, current=None) -> dict:
+    """The hard rules of an inspection (errors: nothing is written); returns the values to store. A correction
+    keeps the inspection's 办结 (closing) as it was."""
+    stored = {name: values.get(name, default) for name, default in INSPECTION_FIELDS.items()}
+    stored["closed_on"] = current.closed_on if current is not None else None
+    checks.errors.update({k: v for k, v in inspection_errors(session, stored, today).items() if k not in checks.errors})
+    stored["is_demo"] = bool(values.get("is_demo", False))
+    return stored
+
+
+INSPECTION_FIELDS = {
+    "employer_id": None,
+    "campaign_id": None,
+    "inspected_on": None,
+    "mode": None,
+    "result": "other",
+    "finding": "",
+    "inspectors": "",
+    "follow_up_due": None,
+}
+
+
+def employer_township(session: Session, values: dict) -> int | None:
+    """An inspection's township: its employer's."""
+    employer = session.get(Employer, values.get("employer_id")) if values.get("employer_id") is not None else None
+    return employer.township_id if employer is not None else None
+
+
+def inspection_warnings(session: Session, ids: list[int]) -> dict[int, dict[str, str]]:
+    """The soft rules of the given inspections, from the rule context the data-quality checks use."""
+    return {i: rules.inspection_warnings(c) for i, c in inspection_context(session, ids).items()}
+
+
+INSPECTION = RecordType(
+    model=Inspection,
+    area="levy",
+    id_field="inspection_id",
+    date_field="inspected_on",
+    validate=validate_inspection,
+    warnings=inspection_warnings,
+    township_of=employer_township,
+)
 
 
 @service(area="levy")

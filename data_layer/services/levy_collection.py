@@ -13,11 +13,11 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from data_layer import period_locks
-from data_layer.domain import text
+from data_layer.domain import rules, text
 from data_layer.domain.errors import Checks, ValidationFailed
 from data_layer.domain.roles import Actor
 from data_layer.models import Employer, LevyAssessment, LevyPayment
+from data_layer.queries.levy_context import payment_context
 from data_layer.queries.levy_plan import (  # noqa: F401 (the services' names for the plan they write)
     BASIS_APPROVED,
     BASIS_NOT_APPROVED,
@@ -30,7 +30,7 @@ from data_layer.queries.levy_plan import (  # noqa: F401 (the services' names fo
     roster_lines,
     rosters_of,
 )
-from data_layer.services._core import check_actor, permitted, serialised, service
+from data_layer.services._core import RecordType, check_actor, permitted, service
 from data_layer.services.levy import insert_dated
 
 
@@ -92,7 +92,9 @@ def assessment_values(p: Planned, *, year: int, assessed_on: date, due_on: date)
 
 
 def paid_fen(session: Session, assessment_id: int) -> int:
-    stmt = select(func.coalesce(func.sum(LevyPayment.amount_fen), 0)).where(LevyPayment.assessment_id == assessment_id)
+    stmt = select(func.coalesce(func.sum(LevyPayment.amount_fen), 0)).where(
+        LevyPayment.assessment_id == assessment_id, LevyPayment.deleted_at.is_(None)
+    )
     return int(session.exec(stmt).one())
 
 
@@ -115,33 +117,41 @@ def payment_errors(values: dict, assessment, paid_before: int, today: date | Non
     return checks.errors
 
 
-@service(area="levy")
-def record_payment(
-    *,
-    session: Session,
-    actor: Actor,
-    assessment_id: int,
-    paid_on: date,
-    amount_fen: int,
-    confirm: bool = False,
-    reason: str = "",
-    is_demo: bool = False,
-    today: date | None = None,
-) -> int:
-    """A payment against an assessment: partial payments add up; more than what is still owed is refused."""
-    checks = Checks()
-    check_actor(checks, actor)
+def validate_payment(session: Session, checks: Checks, values: dict, *, today: date, current=None) -> dict:
+    """The hard rules of a payment: dated, not before the assessment, more than 0 and no more than is still owed —
+    read under the writers' lock (services/_core.one_writer_at_a_time), so payments made at the same moment are
+    checked one after the other and never overpay. A correction does not count its own amount as paid."""
+    assessment_id = values.get("assessment_id")
     assessment = session.get(LevyAssessment, assessment_id) if assessment_id is not None else None
-    if checks.require(assessment is not None, "assessment_id", "核定记录不存在"):
-        # what is still owed is read under the assessment's lock, and the payment written under it: payments
-        # made at the same moment on one assessment are checked one after the other, never overpaying
-        serialised(session, f"levypayment:{assessment_id}")
-        paid = paid_fen(session, assessment_id)
-        checks.errors.update(payment_errors({"paid_on": paid_on, "amount_fen": amount_fen}, assessment, paid, today))
-    checks.raise_if_any()
-    permitted(actor, township_id=session.get(Employer, assessment.employer_id).township_id)
-    after_closing = period_locks.check_write(session, actor, [paid_on], "paid_on", confirm, reason)
-    row = LevyPayment(
-        assessment_id=assessment_id, paid_on=paid_on, amount_fen=amount_fen, is_demo=is_demo, created_by=actor.name
+    if not checks.require(assessment is not None, "assessment_id", "核定记录不存在"):
+        return {}
+    paid = paid_fen(session, assessment_id) - (
+        current.amount_fen if current is not None and current.deleted_at is None else 0
     )
-    return insert_dated(session, row, actor, [paid_on], reason if after_closing else None)
+    stored = {"assessment_id": assessment_id, "paid_on": values.get("paid_on"), "amount_fen": values.get("amount_fen")}
+    errors = payment_errors(stored, assessment, paid, today)
+    checks.errors.update({k: v for k, v in errors.items() if k not in checks.errors})
+    stored["is_demo"] = bool(values.get("is_demo", False))
+    return stored
+
+
+def assessment_township(session: Session, values: dict) -> int | None:
+    """A payment's township: its employer's."""
+    assessment = session.get(LevyAssessment, values.get("assessment_id")) if values.get("assessment_id") else None
+    employer = session.get(Employer, assessment.employer_id) if assessment is not None else None
+    return employer.township_id if employer is not None else None
+
+
+def payment_warnings(session: Session, ids: list[int]) -> dict[int, dict[str, str]]:
+    return {i: rules.payment_warnings(c) for i, c in payment_context(session, ids).items()}
+
+
+PAYMENT = RecordType(
+    model=LevyPayment,
+    area="levy",
+    id_field="payment_id",
+    date_field="paid_on",
+    validate=validate_payment,
+    warnings=payment_warnings,
+    township_of=assessment_township,
+)

@@ -95,6 +95,7 @@ def _set_deleted(session, kind: RecordType, record_id: int, actor: Actor, delete
         date_field=kind.date_field,
         confirm=confirm,
         reason=reason,
+        township_of=kind.township,
     )
 
 
