@@ -76,6 +76,7 @@ def _write_many(url: str, k: int, per: int, where: dict, pause: float, run_id: s
     from data_layer.domain.errors import GridRejected, NeedsConfirmation, StoreUnavailable, ValidationFailed
     from data_layer.domain.roles import AREAS, Actor
     from data_layer.services import projects, publicity
+    from data_layer.services.records import services_for
 
     actor = Actor(username=f"load{k}", name=f"录入员{k}", role="staff", areas=tuple(AREAS))
     latencies, errors = [], []
@@ -87,28 +88,32 @@ def _write_many(url: str, k: int, per: int, where: dict, pause: float, run_id: s
         began = time.perf_counter()
         try:
             if n % 2 == 0:
-                publicity.add_article(
+                services_for(publicity.ARTICLE).create(
                     db_url=url,
                     actor=actor,
-                    county_id=where["county"],
-                    outlet_id=where["outlet"],
-                    title=f"{TAG}{run_id}：录入员{k}的第{n + 1}篇稿件",
-                    published_on=date(where["year"], 1 + n % 12, 1 + k),
-                    link=f"https://example.com/load/{run_id}/{k}/{n}.html",
                     today=date(where["year"], 12, 31),
+                    values=dict(
+                        county_id=where["county"],
+                        outlet_id=where["outlet"],
+                        title=f"{TAG}{run_id}：录入员{k}的第{n + 1}篇稿件",
+                        published_on=date(where["year"], 1 + n % 12, 1 + k),
+                        link=f"https://example.com/load/{run_id}/{k}/{n}.html",
+                    ),
                 )
             else:
-                projects.add_progress(
+                services_for(projects.PROGRESS).create(
                     db_url=url,
                     actor=actor,
-                    item_id=where["item"],
-                    township_id=where["township"],
-                    entry_date=date(where["year"], 1 + n % 12, 1 + k),
-                    quantity=1000 + k * per + n,  # distinct: never a repeat of another writer's entry
-                    note=f"{TAG} {k}-{n}",
                     confirm=True,  # far past the township's target: confirmed, as a person would
                     warning_note=TAG,
                     today=date(where["year"], 12, 31),
+                    values=dict(
+                        item_id=where["item"],
+                        township_id=where["township"],
+                        entry_date=date(where["year"], 1 + n % 12, 1 + k),
+                        quantity=1000 + k * per + n,  # distinct: never a repeat of another writer's entry
+                        note=f"{TAG} {k}-{n}",
+                    ),
                 )
             latencies.append(time.perf_counter() - began)
         except (ValidationFailed, NeedsConfirmation, GridRejected, StoreUnavailable) as exc:  # what a form shows

@@ -207,3 +207,35 @@ def staff(reference_url) -> str:
         reference_url, username="zhangsan", display_name="张三", role="staff", password=PASSWORD, areas=("projects",)
     )
     return reference_url
+
+
+def entering(kind):
+    """What an entry page calls to create a record of ``kind`` (services.records.services_for), as a function of
+    the record's fields as keywords: for tables of cases that name a writer and its arguments side by side."""
+    from data_layer.services.records import services_for
+
+    writes = services_for(kind)
+    outside = {"db_url", "session", "actor", "confirm", "warning_note", "today"}
+
+    def create(**kwargs):
+        values = {k: v for k, v in kwargs.items() if k not in outside}
+        return writes.create(**{k: v for k, v in kwargs.items() if k in outside}, values=values)
+
+    return create
+
+
+def updating(kind):
+    """What an entry page calls to correct a record of ``kind``, as a function of keywords (the record's number as
+    ``record_id``, ``entry_id`` or ``disbursement_id``, and the fields that change)."""
+    from data_layer.services.records import services_for
+
+    writes = services_for(kind)
+    outside = {"db_url", "session", "actor", "confirm", "warning_note", "today"}
+    numbers = {"record_id", "entry_id", "disbursement_id"}
+
+    def update(**kwargs):
+        values = {k: v for k, v in kwargs.items() if k not in outside | numbers}
+        number = next(kwargs[k] for k in numbers if k in kwargs)
+        return writes.update(**{k: v for k, v in kwargs.items() if k in outside}, record_id=number, values=values)
+
+    return update

@@ -22,6 +22,7 @@ from data_layer.queries.publicity import LEVEL_LABELS
 from data_layer.services import article_import as importer
 from data_layer.services import publicity
 from data_layer.services.locks import close_months
+from data_layer.services.records import services_for
 from tests.conftest import person, rows, shown
 from tests.test_employer_import import xlsx as workbook
 from tests.test_pages import page_script
@@ -66,15 +67,17 @@ def count(url: str, table: str) -> int:
 
 def stored_article(url: str, title: str, published_on: date) -> int:
     county_id, _, outlets = names(url)
-    return publicity.add_article(
+    return services_for(publicity.ARTICLE).create(
         db_url=url,
         actor=person(),
-        county_id=county_id,
-        outlet_id=outlets[RADIO],
-        title=title,
-        published_on=published_on,
-        link="https://zbtv.example/stored",
         today=TODAY,
+        values=dict(
+            county_id=county_id,
+            outlet_id=outlets[RADIO],
+            title=title,
+            published_on=published_on,
+            link="https://zbtv.example/stored",
+        ),
     )
 
 

@@ -24,15 +24,13 @@ EVERYTHING = AuditFilter()
 
 
 def entry(url: str, i: dict, who: str = "李四", township: str = "township") -> int:
-    return projects.add_progress(
+    return services_for(projects.PROGRESS).create(
         db_url=url,
         actor=person(who),
-        item_id=i["item"],
-        township_id=i[township],
-        entry_date=date(2023, 5, 20),
-        quantity=3,
-        amount_fen=135_000,
         today=TODAY,
+        values=dict(
+            item_id=i["item"], township_id=i[township], entry_date=date(2023, 5, 20), quantity=3, amount_fen=135_000
+        ),
     )
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from data_layer.services.records import services_for
 from tests.browser_support import REPO, chromium_path, launch, running_app, wait_for_app
 from tests.conftest import sqlite_url
 
@@ -837,13 +838,15 @@ def test_a_frozen_pack_stays_as_frozen_advances_by_itself_and_survives_a_store_i
         expect(page.locator(".m-title")).to_have_text("信息宣传")
         shown = page.locator(".m-figure").first.inner_text()
         expect(page.locator(".m-badge")).to_have_count(0)
-        publicity.add_article(
+        services_for(publicity.ARTICLE).create(
             db_url=url,
             actor=person("科员", "staff"),
-            county_id=rows(url, "SELECT id FROM county ORDER BY id")[0]["id"],
-            outlet_id=rows(url, "SELECT id FROM outlet ORDER BY id")[0]["id"],
-            title="会议期间补录的一篇稿件",
-            published_on=date(2023, 6, 20),
+            values=dict(
+                county_id=rows(url, "SELECT id FROM county ORDER BY id")[0]["id"],
+                outlet_id=rows(url, "SELECT id FROM outlet ORDER BY id")[0]["id"],
+                title="会议期间补录的一篇稿件",
+                published_on=date(2023, 6, 20),
+            ),
         )
         page.keyboard.press("PageDown")
         expect(page.locator(".m-title")).to_have_text("需要关注")

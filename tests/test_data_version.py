@@ -15,6 +15,7 @@ from data_layer.infra.cache import clear_reads, data_version
 from data_layer.infra.db import get_engine
 from data_layer.queries import org
 from data_layer.services import levy_reviews, locks, projects
+from data_layer.services.records import services_for
 from tests.conftest import PASSWORD, person, rows
 from tests.test_services import TODAY, ids
 
@@ -72,15 +73,13 @@ def test_what_changes_no_data_leaves_the_version_and_last_write(staff, happening
 
 def add_progress(url: str) -> None:
     i = ids(url)
-    projects.add_progress(
+    services_for(projects.PROGRESS).create(
         db_url=url,
         actor=ADMIN,
-        item_id=i["item"],
-        township_id=i["township"],
-        entry_date=date(2023, 5, 20),
-        quantity=3,
-        amount_fen=135_000,
         today=TODAY,
+        values=dict(
+            item_id=i["item"], township_id=i["township"], entry_date=date(2023, 5, 20), quantity=3, amount_fen=135_000
+        ),
     )
 
 

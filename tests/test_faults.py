@@ -20,7 +20,7 @@ from data_layer.infra.db import dispose_engines, get_engine
 from data_layer.infra.guard import StoreVanished
 from data_layer.infra.store_errors import BUSY, READ_ONLY
 from data_layer.services import projects
-from tests.conftest import rows, sqlite_url
+from tests.conftest import entering, rows, sqlite_url
 from tests.test_hardening import progress
 from tests.test_pages import ENTRY
 from tests.test_services import ids
@@ -34,7 +34,7 @@ def used_store(reference_template, tmp_path) -> tuple[str, Path]:
     shutil.copy(reference_template, path)
     url = sqlite_url(path)
     store.ensure_ready(url)
-    projects.add_progress(db_url=url, **progress(ids(url)))
+    entering(projects.PROGRESS)(db_url=url, **progress(ids(url)))
     return url, path
 
 
@@ -48,7 +48,7 @@ def test_a_deleted_store_takes_no_more_writes_and_is_never_replaced_by_a_demo(us
     i = ids(url)
     remove(path)
     with pytest.raises(StoreUnavailable) as err:  # SQLite would have written into the deleted file
-        projects.add_progress(db_url=url, **progress(i, entry_date=date(2023, 6, 20)))
+        entering(projects.PROGRESS)(db_url=url, **progress(i, entry_date=date(2023, 6, 20)))
     assert "数据库文件不见了" in err.value.message
     dispose_engines()  # a restart
     with pytest.raises(StoreVanished):
@@ -99,7 +99,7 @@ def read_only(url: str) -> None:
 def test_a_read_only_store_says_so_and_keeps_nothing(reference_url):
     read_only(reference_url)
     with pytest.raises(StoreUnavailable) as err:
-        projects.add_progress(db_url=reference_url, **progress(ids(reference_url)))
+        entering(projects.PROGRESS)(db_url=reference_url, **progress(ids(reference_url)))
     assert err.value.message == READ_ONLY
 
 
@@ -118,7 +118,7 @@ def test_a_write_lock_held_elsewhere_ends_in_a_message_not_a_hang(reference_url,
     try:
         started = time.monotonic()
         with pytest.raises(StoreUnavailable) as err:
-            projects.add_progress(db_url=reference_url, **progress(i))
+            entering(projects.PROGRESS)(db_url=reference_url, **progress(i))
         assert err.value.message == BUSY and time.monotonic() - started < 10
     finally:
         holder.rollback() if hasattr(holder, "rollback") else None

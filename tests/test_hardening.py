@@ -11,7 +11,7 @@ import pytest
 from data_layer.domain.errors import NeedsConfirmation, StoreUnavailable, ValidationFailed
 from data_layer.services import org, projects, subsidies
 from data_layer.services.records import services_for
-from tests.conftest import person, rows
+from tests.conftest import entering, person, rows
 from tests.test_services import TODAY, ids
 
 TABLES = ("progressentry", "disbursement", "subsidytype", "subsidystandard", "project", "township", "auditlog")
@@ -71,41 +71,41 @@ def township(i: dict, **over) -> dict:
 BIG = 9 * 10**18  # 9e16 元 in fen: past SQLite's 64-bit sum
 # (what, service, good kwargs, bad overrides, the field whose message says why)
 BAD = [
-    ("9e16 元, confirmed", projects.add_progress, progress, {"amount_fen": BIG, "confirm": True}, "amount_fen"),
-    ("2**70 fen", projects.add_progress, progress, {"amount_fen": 2**70}, "amount_fen"),
-    ("10¹² wheelchairs", projects.add_progress, progress, {"quantity": 10**12}, "quantity"),
-    ("2.5 as a count", projects.add_progress, progress, {"quantity": 2.5}, "quantity"),
-    ("a count as text", projects.add_progress, progress, {"quantity": "3"}, "quantity"),
-    ("an id as text", projects.add_progress, progress, {"item_id": "1"}, "item_id"),
-    ("a bool as a count", projects.add_progress, progress, {"quantity": True}, "quantity"),
-    ("a number as actor", projects.add_progress, progress, {"actor": 5}, "actor"),
-    ("a list as note", projects.add_progress, progress, {"note": ["a"]}, "note"),
-    ("a 41-character actor", projects.add_progress, progress, {"actor": "张" * 41}, "actor"),
-    ("a 201-character note", projects.add_progress, progress, {"note": "长" * 201}, "note"),
-    ("NUL in a note", projects.add_progress, progress, {"note": "助残\x00日"}, "note"),
-    ("a tab in the actor", projects.add_progress, progress, {"actor": "李\t四"}, "actor"),
-    ("a byte-order mark", projects.add_progress, progress, {"note": "\ufeff助残日"}, "note"),
+    ("9e16 元, confirmed", entering(projects.PROGRESS), progress, {"amount_fen": BIG, "confirm": True}, "amount_fen"),
+    ("2**70 fen", entering(projects.PROGRESS), progress, {"amount_fen": 2**70}, "amount_fen"),
+    ("10¹² wheelchairs", entering(projects.PROGRESS), progress, {"quantity": 10**12}, "quantity"),
+    ("2.5 as a count", entering(projects.PROGRESS), progress, {"quantity": 2.5}, "quantity"),
+    ("a count as text", entering(projects.PROGRESS), progress, {"quantity": "3"}, "quantity"),
+    ("an id as text", entering(projects.PROGRESS), progress, {"item_id": "1"}, "item_id"),
+    ("a bool as a count", entering(projects.PROGRESS), progress, {"quantity": True}, "quantity"),
+    ("a number as actor", entering(projects.PROGRESS), progress, {"actor": 5}, "actor"),
+    ("a list as note", entering(projects.PROGRESS), progress, {"note": ["a"]}, "note"),
+    ("a 41-character actor", entering(projects.PROGRESS), progress, {"actor": "张" * 41}, "actor"),
+    ("a 201-character note", entering(projects.PROGRESS), progress, {"note": "长" * 201}, "note"),
+    ("NUL in a note", entering(projects.PROGRESS), progress, {"note": "助残\x00日"}, "note"),
+    ("a tab in the actor", entering(projects.PROGRESS), progress, {"actor": "李\t四"}, "actor"),
+    ("a byte-order mark", entering(projects.PROGRESS), progress, {"note": "\ufeff助残日"}, "note"),
     (
         "10,000-character warning note",
-        projects.add_progress,
+        entering(projects.PROGRESS),
         progress,
         {"quantity": 700, "amount_fen": 700 * 45_000, "confirm": True, "warning_note": "核" * 10_000},
         "warning_note",
     ),
-    ("a date in 1999", projects.add_progress, progress, {"entry_date": date(1999, 5, 20)}, "entry_date"),
-    ("a datetime as a date", projects.add_progress, progress, {"entry_date": "2023-05-20"}, "entry_date"),
-    ("10¹² 元 subsidy", subsidies.add_disbursement, disbursement, {"amount_fen": 10**14}, "amount_fen"),
-    ("10⁸ recipients", subsidies.add_disbursement, disbursement, {"recipients": 10**8}, "recipients"),
+    ("a date in 1999", entering(projects.PROGRESS), progress, {"entry_date": date(1999, 5, 20)}, "entry_date"),
+    ("a datetime as a date", entering(projects.PROGRESS), progress, {"entry_date": "2023-05-20"}, "entry_date"),
+    ("10¹² 元 subsidy", entering(subsidies.DISBURSEMENT), disbursement, {"amount_fen": 10**14}, "amount_fen"),
+    ("10⁸ recipients", entering(subsidies.DISBURSEMENT), disbursement, {"recipients": 10**8}, "recipients"),
     (
         "covering 1990, paid 2023",
-        subsidies.add_disbursement,
+        entering(subsidies.DISBURSEMENT),
         disbursement,
         {"month_from": date(1990, 1, 1), "month_to": date(1990, 1, 1)},
         "month_from",
     ),
     (
         "covering 2020, paid 2023",
-        subsidies.add_disbursement,
+        entering(subsidies.DISBURSEMENT),
         disbursement,
         {"month_from": date(2020, 1, 1), "month_to": date(2020, 12, 1), "paid_date": date(2023, 1, 10)},
         "month_from",
@@ -155,11 +155,11 @@ def test_a_unique_clash_is_a_message_on_the_field(reference_url, call, good, fie
 
 def test_text_is_trimmed_and_normalised_once(reference_url):
     i = ids(reference_url)
-    entry_id = projects.add_progress(db_url=reference_url, **progress(i, note="  助残日  ", actor=person("李四")))
+    entry_id = entering(projects.PROGRESS)(db_url=reference_url, **progress(i, note="  助残日  ", actor=person("李四")))
     saved = rows(reference_url, "SELECT note, created_by FROM progressentry WHERE id = ?", (entry_id,))[0]
     assert saved == {"note": "助残日", "created_by": "李四"}
     decomposed = "Cafe\u0301"  # é as e + a combining accent: stored as the one composed character
-    projects.add_progress(db_url=reference_url, **progress(i, note=decomposed, entry_date=date(2023, 6, 20)))
+    entering(projects.PROGRESS)(db_url=reference_url, **progress(i, note=decomposed, entry_date=date(2023, 6, 20)))
     assert rows(reference_url, "SELECT note FROM progressentry ORDER BY id DESC LIMIT 1")[0]["note"] == "Café"
 
 
@@ -207,11 +207,11 @@ def test_the_same_entry_saved_from_eight_tabs_at_once_is_stored_once(reference_u
     for round_ in range(4):
         if record == "progress":
             values = progress(i, entry_date=date(2023, 3 + 2 * round_, 10))
-            outcome = _at_once(8, lambda v=values: projects.add_progress(db_url=reference_url, **v))
+            outcome = _at_once(8, lambda v=values: entering(projects.PROGRESS)(db_url=reference_url, **v))
         else:
             month = date(2023, 3 + 2 * round_, 1)
             values = disbursement(i, month_from=month, month_to=month, paid_date=month.replace(day=10))
-            outcome = _at_once(8, lambda v=values: subsidies.add_disbursement(db_url=reference_url, **v))
+            outcome = _at_once(8, lambda v=values: entering(subsidies.DISBURSEMENT)(db_url=reference_url, **v))
         saved = [r for r in outcome if isinstance(r, int)]
         refused = [r for r in outcome if isinstance(r, NeedsConfirmation | StoreUnavailable)]
         assert len(saved) == 1 and len(refused) == 7, outcome

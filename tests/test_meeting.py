@@ -19,6 +19,7 @@ from data_layer.domain.scope import FilterSpec, make_scope, to_params
 from data_layer.queries import meeting, org
 from data_layer.queries import projects as projects_query
 from data_layer.services import meetings, publicity
+from data_layer.services.records import services_for
 from data_layer.views.meeting import chart_numbers, slides
 from tests.conftest import person, rows
 from tests.test_pages import page_script
@@ -107,8 +108,10 @@ def test_a_pack_is_frozen_and_later_changes_are_counted_not_shown(demo_url):
     outlet = rows(demo_url, "SELECT id FROM outlet ORDER BY id")[0]["id"]
     county = rows(demo_url, "SELECT id FROM county ORDER BY id")[0]["id"]
     for day in (date(2023, 6, 1), date(2023, 9, 1)):  # one inside the pack's period, one outside
-        publicity.add_article(
-            db_url=demo_url, actor=STAFF, county_id=county, outlet_id=outlet, title=f"会后补录 {day}", published_on=day
+        services_for(publicity.ARTICLE).create(
+            db_url=demo_url,
+            actor=STAFF,
+            values=dict(county_id=county, outlet_id=outlet, title=f"会后补录 {day}", published_on=day),
         )
     again = meeting.pack(demo_url, pack_id, EVERYONE)
     assert value(slide(again["figures"], "publicity"), "本期发表稿件") == before  # frozen

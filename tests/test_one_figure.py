@@ -22,6 +22,7 @@ from data_layer.domain.scope import FilterSpec
 from data_layer.export import HEADER_ROW
 from data_layer.queries.work_report import build_draft
 from data_layer.services import subsidies as subsidy_service
+from data_layer.services.records import services_for
 from data_layer.views import levy, other_work, overview, projects, publicity, subsidies
 from data_layer.views.meeting import slides
 from pages.common.downloads import excel_bytes
@@ -53,20 +54,22 @@ def edge_url(request, tmp_path) -> str:
         type_id = subsidy_service.create_subsidy_type(
             db_url=url, actor=ADMIN, code=code, name=name, unit="person", payment="one_off", standard_basis="payment"
         )
-        subsidy_service.add_disbursement(
+        services_for(subsidy_service.DISBURSEMENT).create(
             db_url=url,
             actor=ADMIN,
-            type_id=type_id,
-            county_id=county,
-            township_id=lucun,
-            month_from=date(2023, 5, 1),
-            month_to=date(2023, 5, 1),
-            recipients=recipients,
-            paid_date=date(2023, 5, 20),
-            standard_fen=fen // recipients,
-            amount_fen=fen,
             confirm=True,
             warning_note="测试：金额落在舍入边界",
+            values=dict(
+                type_id=type_id,
+                county_id=county,
+                township_id=lucun,
+                month_from=date(2023, 5, 1),
+                month_to=date(2023, 5, 1),
+                recipients=recipients,
+                paid_date=date(2023, 5, 20),
+                standard_fen=fen // recipients,
+                amount_fen=fen,
+            ),
         )
     return url
 

@@ -12,8 +12,8 @@ from data_layer.domain import text
 from data_layer.domain.errors import ValidationFailed
 from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.queries import indicators
-from data_layer.services.indicators import add_indicator_value
-from tests.conftest import person, rows
+from data_layer.services.indicators import INDICATOR_VALUE
+from tests.conftest import entering, person, rows
 from tests.test_pages import LATIN, page_script, words_on_screen
 
 
@@ -102,7 +102,7 @@ def entry(url: str, actor=None, **changes):
         "period_end": date(2023, 7, 31),
         "value": 12,
     }
-    return add_indicator_value(db_url=url, actor=actor or person(), **{**values, **changes})
+    return entering(INDICATOR_VALUE)(db_url=url, actor=actor or person(), **{**values, **changes})
 
 
 @pytest.mark.parametrize(

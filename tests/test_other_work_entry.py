@@ -16,7 +16,7 @@ from data_layer.infra.db import get_engine
 from data_layer.services import indicators as service
 from data_layer.services.locks import close_months
 from data_layer.services.records import add_records, delete_record, restore_record, update_record
-from tests.conftest import person, rows, shown
+from tests.conftest import entering, person, rows, shown
 from tests.test_pages import page_script
 from tests.test_services import TODAY, count, ids
 
@@ -35,7 +35,7 @@ def value(url, i, actor=None, **over):
         note="",
         today=TODAY,
     )
-    return service.add_indicator_value(db_url=url, actor=actor or person(), **{**values, **over})
+    return entering(service.INDICATOR_VALUE)(db_url=url, actor=actor or person(), **{**values, **over})
 
 
 def stored(url: str) -> list[dict]:

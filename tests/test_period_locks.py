@@ -16,7 +16,7 @@ from data_layer.queries import audit_log, reporting
 from data_layer.services import locks, projects
 from data_layer.services.projects import PROGRESS
 from data_layer.services.records import services_for
-from tests.conftest import person, rows
+from tests.conftest import entering, person, rows
 from tests.test_roles import progress_on, store_content
 from tests.test_services import TODAY, ids
 
@@ -25,7 +25,7 @@ MAY = date(2023, 5, 1)
 
 
 def entry_in(url: str, i: dict, day: date, who=STAFF) -> int:
-    return projects.add_progress(db_url=url, actor=who, **{**progress_on(i), "entry_date": day})
+    return entering(projects.PROGRESS)(db_url=url, actor=who, **{**progress_on(i), "entry_date": day})
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.queries import projects as q
 from data_layer.services import projects as service
 from data_layer.services.records import services_for
-from tests.conftest import person, rows
+from tests.conftest import entering, person, rows
 from tests.test_services import TODAY, count, ids
 
 YEAR = make_scope(FilterSpec(2023))
@@ -31,7 +31,7 @@ def add(url, i, **over):
         amount_fen=3 * 45_000,
         today=TODAY,
     )
-    return service.add_progress(db_url=url, **{**values, **over})
+    return entering(service.PROGRESS)(db_url=url, **{**values, **over})
 
 
 def wheelchairs_done(url, scope=YEAR) -> float:
@@ -81,16 +81,14 @@ def test_the_township_target_is_the_one_that_counts(reference_url):
 def test_edit_is_audited_and_read(reference_url):
     i = ids(reference_url)
     entry_id = add(reference_url, i)
-    service.update_progress(
+    services_for(service.PROGRESS).update(
         db_url=reference_url,
         actor=person("王五"),
-        entry_id=entry_id,
-        township_id=i["township"],
-        entry_date=date(2023, 5, 21),
-        quantity=5,
-        amount_fen=5 * 45_000,
-        note="更正",
+        record_id=entry_id,
         today=TODAY,
+        values=dict(
+            township_id=i["township"], entry_date=date(2023, 5, 21), quantity=5, amount_fen=5 * 45_000, note="更正"
+        ),
     )
     audit = rows(reference_url, "SELECT * FROM auditlog WHERE table_name = 'progressentry' ORDER BY id")
     assert [a["action"] for a in audit] == ["create", "update"]
@@ -104,15 +102,12 @@ def test_bad_edit_writes_nothing(reference_url):
     entry_id = add(reference_url, i)
     before = count(reference_url, "auditlog")
     with pytest.raises(ValidationFailed) as err:
-        service.update_progress(
+        services_for(service.PROGRESS).update(
             db_url=reference_url,
             actor=person("王五"),
-            entry_id=entry_id,
-            township_id=i["township"],
-            entry_date=date(2023, 5, 21),
-            quantity=-5,
-            amount_fen=0,
+            record_id=entry_id,
             today=TODAY,
+            values=dict(township_id=i["township"], entry_date=date(2023, 5, 21), quantity=-5, amount_fen=0),
         )
     assert "quantity" in err.value.errors
     assert count(reference_url, "auditlog") == before
@@ -128,15 +123,12 @@ def test_delete_and_restore(reference_url):
     with pytest.raises(ValidationFailed):
         PROGRESS.delete(db_url=reference_url, actor=person("王五"), record_id=entry_id)
     with pytest.raises(ValidationFailed):
-        service.update_progress(
+        services_for(service.PROGRESS).update(
             db_url=reference_url,
             actor=person("王五"),
-            entry_id=entry_id,
-            township_id=i["township"],
-            entry_date=date(2023, 5, 21),
-            quantity=1,
-            amount_fen=45_000,
+            record_id=entry_id,
             today=TODAY,
+            values=dict(township_id=i["township"], entry_date=date(2023, 5, 21), quantity=1, amount_fen=45_000),
         )
     PROGRESS.restore(db_url=reference_url, actor=person("王五"), record_id=entry_id)
     assert wheelchairs_done(reference_url) == 3
@@ -307,15 +299,12 @@ def test_an_inactive_township_takes_no_new_entries_but_its_entries_can_be_correc
     with pytest.raises(ValidationFailed) as err:
         add(reference_url, i, entry_date=date(2023, 6, 20))
     assert "已停用" in err.value.errors["township_id"]
-    service.update_progress(
+    services_for(service.PROGRESS).update(
         db_url=reference_url,
         actor=person("王五"),
-        entry_id=entry_id,
-        township_id=i["township"],
-        entry_date=date(2023, 5, 20),
-        quantity=4,
-        amount_fen=4 * 45_000,
+        record_id=entry_id,
         today=TODAY,
+        values=dict(township_id=i["township"], entry_date=date(2023, 5, 20), quantity=4, amount_fen=4 * 45_000),
     )
     assert rows(reference_url, "SELECT township_id, quantity FROM progressentry")[0] == {
         "township_id": i["township"],

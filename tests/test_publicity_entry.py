@@ -14,7 +14,7 @@ from data_layer.infra.cache import clear_reads
 from data_layer.infra.db import get_engine
 from data_layer.services import publicity as service
 from data_layer.services.records import delete_record
-from tests.conftest import person, rows, shown
+from tests.conftest import entering, person, rows, shown
 from tests.test_pages import page_script
 from tests.test_services import TODAY, count, ids
 
@@ -32,7 +32,7 @@ def article(url, i, **over):
         link="",
         today=TODAY,
     )
-    return service.add_article(db_url=url, actor=person(), **{**values, **over})
+    return entering(service.ARTICLE)(db_url=url, actor=person(), **{**values, **over})
 
 
 def articles(url: str) -> list[dict]:
@@ -92,9 +92,11 @@ def test_a_township_officer_enters_only_their_own(reference_url):
     values = dict(county_id=i["county"], outlet_id=i["outlet"], title="稿件", published_on=date(2023, 5, 21))
     for township_id in (other, None):
         with pytest.raises(ValidationFailed) as err:
-            service.add_article(db_url=reference_url, actor=officer, township_id=township_id, today=TODAY, **values)
+            entering(service.ARTICLE)(
+                db_url=reference_url, actor=officer, township_id=township_id, today=TODAY, **values
+            )
         assert "township_id" in err.value.errors
-    service.add_article(db_url=reference_url, actor=officer, township_id=i["township"], today=TODAY, **values)
+    entering(service.ARTICLE)(db_url=reference_url, actor=officer, township_id=i["township"], today=TODAY, **values)
     assert [r["township_id"] for r in articles(reference_url)] == [i["township"]]
 
 

@@ -13,6 +13,7 @@ from data_layer.domain.errors import ValidationFailed
 from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.queries import publicity as q
 from data_layer.services import publicity
+from data_layer.services.records import services_for
 from tests.conftest import person, rows, shown
 from tests.test_pages import page_script
 
@@ -32,15 +33,17 @@ def townships(url: str) -> list[int]:
 
 
 def add(url: str, outlet_id: int, day: date, township_id: int | None = None, title: str = "") -> int:
-    return publicity.add_article(
+    return services_for(publicity.ARTICLE).create(
         db_url=url,
         actor=ADMIN,
-        county_id=county(url),
-        outlet_id=outlet_id,
-        title=title or f"稿件 {day} {outlet_id} {township_id}",
-        published_on=day,
-        township_id=township_id,
         today=date(2026, 11, 28),
+        values=dict(
+            county_id=county(url),
+            outlet_id=outlet_id,
+            title=title or f"稿件 {day} {outlet_id} {township_id}",
+            published_on=day,
+            township_id=township_id,
+        ),
     )
 
 

@@ -10,7 +10,7 @@ from data_layer import checks
 from data_layer.domain.errors import NeedsConfirmation
 from data_layer.services import projects as service
 from data_layer.services.records import services_for
-from tests.conftest import person, rows
+from tests.conftest import entering, person, rows
 from tests.test_services import TODAY, ids
 
 
@@ -64,17 +64,15 @@ def test_an_empty_store_has_no_findings(empty_url):
 
 def test_a_confirmed_entry_is_listed_with_its_note(reference_url):
     i = ids(reference_url)
-    entry_id = service.add_progress(
+    entry_id = services_for(service.PROGRESS).create(
         db_url=reference_url,
         actor=person("李四"),
-        item_id=i["item"],
-        township_id=i["township"],
-        entry_date=date(2023, 5, 20),
-        quantity=2,
-        amount_fen=2_000,
         confirm=True,
         warning_note="捐赠的二手轮椅",
         today=TODAY,
+        values=dict(
+            item_id=i["item"], township_id=i["township"], entry_date=date(2023, 5, 20), quantity=2, amount_fen=2_000
+        ),
     )
     found = checks.findings(reference_url)
     row = found[(found["check"] == "progress.unit_cost")].iloc[0]
@@ -87,27 +85,25 @@ def test_a_confirmed_entry_is_listed_with_its_note(reference_url):
 def test_repeats_and_over_target_entries(reference_url):
     i = ids(reference_url)
     for day in (date(2023, 5, 20), date(2023, 5, 24)):
-        service.add_progress(
+        services_for(service.PROGRESS).create(
             db_url=reference_url,
             actor=person("李四"),
-            item_id=i["item"],
-            township_id=i["township"],
-            entry_date=day,
-            quantity=3,
-            amount_fen=135_000,
             confirm=True,
             today=TODAY,
+            values=dict(item_id=i["item"], township_id=i["township"], entry_date=day, quantity=3, amount_fen=135_000),
         )
-    service.add_progress(
+    services_for(service.PROGRESS).create(
         db_url=reference_url,
         actor=person("李四"),
-        item_id=i["item"],
-        township_id=i["township"],
-        entry_date=date(2023, 6, 20),
-        quantity=700,
-        amount_fen=700 * 45_000,
         confirm=True,
         today=TODAY,
+        values=dict(
+            item_id=i["item"],
+            township_id=i["township"],
+            entry_date=date(2023, 6, 20),
+            quantity=700,
+            amount_fen=700 * 45_000,
+        ),
     )
     found = checks.findings(reference_url)
     assert len(found[found["check"] == "progress.repeat"]) == 1
@@ -135,7 +131,7 @@ def test_the_form_and_the_finding_agree_on_which_entry_overshot(reference_url):
     assert first_town < i["township"]  # the old check ran township by township: December came first
 
     def add(township_id, day, **kw):
-        return service.add_progress(
+        return entering(service.PROGRESS)(
             db_url=reference_url,
             actor=person("李四"),
             item_id=doorbells["id"],

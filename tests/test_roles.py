@@ -23,7 +23,7 @@ from data_layer.services import (
 )
 from data_layer.services.projects import PROGRESS
 from data_layer.services.records import services_for
-from tests.conftest import person, rows
+from tests.conftest import entering, person, rows
 from tests.test_services import TODAY, employer_kwargs, ids
 
 EVERY_TABLE = {
@@ -66,60 +66,65 @@ def progress_on(i: dict, county_wide: bool = False) -> dict:
 
 
 def a_progress_entry(url: str, i: dict) -> int:
-    return projects.add_progress(db_url=url, actor=person("管理员"), **progress_on(i))
+    return entering(projects.PROGRESS)(db_url=url, actor=person("管理员"), **progress_on(i))
 
 
 # service → a call with the acting account; each writes for 鲁村镇 unless it says otherwise
 SERVICES = {
-    "录入进度": lambda url, i, who: projects.add_progress(db_url=url, actor=who, **progress_on(i)),
-    "录入县本级进度": lambda url, i, who: projects.add_progress(db_url=url, actor=who, **progress_on(i, True)),
+    "录入进度": lambda url, i, who: entering(projects.PROGRESS)(db_url=url, actor=who, **progress_on(i)),
+    "录入县本级进度": lambda url, i, who: entering(projects.PROGRESS)(db_url=url, actor=who, **progress_on(i, True)),
     "修改进度": lambda url, i, who: services_for(PROGRESS).update(
         db_url=url, actor=who, record_id=a_progress_entry(url, i), values={"quantity": 4, "amount_fen": 180_000}
     ),
     "删除进度": lambda url, i, who: services_for(PROGRESS).delete(
         db_url=url, actor=who, record_id=a_progress_entry(url, i)
     ),
-    "录入补贴发放": lambda url, i, who: subsidies.add_disbursement(
+    "录入补贴发放": lambda url, i, who: services_for(subsidies.DISBURSEMENT).create(
         db_url=url,
         actor=who,
-        type_id=i["type"],
-        county_id=i["county"],
-        township_id=i["township"],
-        month_from=date(2023, 7, 1),
-        month_to=date(2023, 7, 1),
-        recipients=20,
-        paid_date=date(2023, 7, 10),
         today=TODAY,
+        values=dict(
+            type_id=i["type"],
+            county_id=i["county"],
+            township_id=i["township"],
+            month_from=date(2023, 7, 1),
+            month_to=date(2023, 7, 1),
+            recipients=20,
+            paid_date=date(2023, 7, 10),
+        ),
     ),
     "录入用人单位": lambda url, i, who: employers.create_employer(db_url=url, actor=who, **employer_kwargs(i)),
-    "录入本镇稿件": lambda url, i, who: publicity.add_article(
+    "录入本镇稿件": lambda url, i, who: services_for(publicity.ARTICLE).create(
         db_url=url,
         actor=who,
-        county_id=i["county"],
-        outlet_id=i["outlet"],
-        title="鲁村镇助残日活动",
-        published_on=date(2023, 5, 21),
-        township_id=i["township"],
         today=TODAY,
+        values=dict(
+            county_id=i["county"],
+            outlet_id=i["outlet"],
+            title="鲁村镇助残日活动",
+            published_on=date(2023, 5, 21),
+            township_id=i["township"],
+        ),
     ),
-    "录入全县稿件": lambda url, i, who: publicity.add_article(
+    "录入全县稿件": lambda url, i, who: services_for(publicity.ARTICLE).create(
         db_url=url,
         actor=who,
-        county_id=i["county"],
-        outlet_id=i["outlet"],
-        title="全县助残日活动",
-        published_on=date(2023, 5, 21),
         today=TODAY,
+        values=dict(
+            county_id=i["county"], outlet_id=i["outlet"], title="全县助残日活动", published_on=date(2023, 5, 21)
+        ),
     ),
-    "录入其他指标": lambda url, i, who: indicators.add_indicator_value(
+    "录入其他指标": lambda url, i, who: services_for(indicators.INDICATOR_VALUE).create(
         db_url=url,
         actor=who,
-        indicator_id=i["indicator"],
-        county_id=i["county"],
-        township_id=i["township"],
-        period_start=date(2023, 7, 1),
-        period_end=date(2023, 7, 31),
-        value=12,
+        values=dict(
+            indicator_id=i["indicator"],
+            county_id=i["county"],
+            township_id=i["township"],
+            period_start=date(2023, 7, 1),
+            period_end=date(2023, 7, 31),
+            value=12,
+        ),
     ),
     "改乡镇目标": lambda url, i, who: projects.set_township_target(
         db_url=url, actor=who, item_id=i["item"], township_id=i["township"], target=9
@@ -303,18 +308,18 @@ def test_a_disabled_account_is_refused_even_while_signed_in(reference_url):
     token = auth.sign_in(reference_url, "keyuan", "科员的密码-2023")
     who = auth.signed_in(reference_url, token).actor
     assert who.account_id == account_id
-    projects.add_progress(db_url=reference_url, actor=who, **progress_on(i))
+    entering(projects.PROGRESS)(db_url=reference_url, actor=who, **progress_on(i))
     auth.set_active(reference_url, username="keyuan", active=False)
     before = store_content(reference_url)
     with pytest.raises(ValidationFailed, match="已停用"):
-        projects.add_progress(db_url=reference_url, actor=who, **progress_on(i))
+        entering(projects.PROGRESS)(db_url=reference_url, actor=who, **progress_on(i))
     assert store_content(reference_url) == before
 
 
 def test_created_by_and_the_audit_log_name_the_account(reference_url):
     i = ids(reference_url)
     who = Actor(username="lucun", name="鲁村镇干事", role="township", township_id=i["township"], account_id=None)
-    entry = projects.add_progress(db_url=reference_url, actor=who, **progress_on(i))
+    entry = entering(projects.PROGRESS)(db_url=reference_url, actor=who, **progress_on(i))
     saved = rows(reference_url, "SELECT created_by FROM progressentry WHERE id = ?", (entry,))[0]
     audit = rows(reference_url, "SELECT actor FROM auditlog WHERE table_name = 'progressentry' ORDER BY id DESC")[0]
     assert (saved["created_by"], audit["actor"]) == ("鲁村镇干事", "lucun")

@@ -18,7 +18,7 @@ from data_layer.queries import publicity as publicity_q
 from data_layer.queries import subsidies as subsidies_q
 from data_layer.services import employers, indicators, levy, org, projects, provenance, publicity, subsidies
 from data_layer.services.records import services_for
-from tests.conftest import person, rows
+from tests.conftest import entering, person, rows
 
 TODAY = date(2026, 11, 28)
 
@@ -84,7 +84,7 @@ CASES = [
         [({"code": "3703"}, "code"), ({"name": "沂源县"}, "name")],
     ),
     (
-        projects.add_progress,
+        entering(projects.PROGRESS),
         "progressentry",
         lambda i: dict(
             item_id=i["item"],
@@ -110,7 +110,7 @@ CASES = [
         ],
     ),
     (
-        projects.add_progress,
+        entering(projects.PROGRESS),
         "progressentry",
         lambda i: dict(
             item_id=i["county_item"], township_id=None, entry_date=date(2023, 5, 20), quantity=10, today=TODAY
@@ -135,7 +135,7 @@ CASES = [
         [({"target": -3}, "target"), ({"township_id": 9999}, "township_id")],
     ),
     (
-        subsidies.add_disbursement,
+        entering(subsidies.DISBURSEMENT),
         "disbursement",
         lambda i: dict(
             type_id=i["type"],
@@ -180,7 +180,7 @@ CASES = [
         ],
     ),
     (
-        publicity.add_article,
+        entering(publicity.ARTICLE),
         "article",
         lambda i: dict(
             county_id=i["county"],
@@ -204,7 +204,7 @@ CASES = [
         [({"level": "world"}, "level"), ({"target": -1}, "target")],
     ),
     (
-        indicators.add_indicator_value,
+        entering(indicators.INDICATOR_VALUE),
         "indicatorvalue",
         lambda i: dict(
             indicator_id=i["indicator"],
@@ -286,14 +286,11 @@ def test_good_input_writes_one_row_and_one_audit_entry(reference_url, service, t
 def test_missing_actor_is_an_error(reference_url):
     i = ids(reference_url)
     with pytest.raises(ValidationFailed) as err:
-        projects.add_progress(
+        services_for(projects.PROGRESS).create(
             db_url=reference_url,
             actor=person(" "),
-            item_id=i["item"],
-            township_id=i["township"],
-            entry_date=date(2023, 5, 1),
-            quantity=1,
             today=TODAY,
+            values=dict(item_id=i["item"], township_id=i["township"], entry_date=date(2023, 5, 1), quantity=1),
         )
     assert "actor" in err.value.errors
 
@@ -301,15 +298,13 @@ def test_missing_actor_is_an_error(reference_url):
 def test_several_errors_are_reported_together(reference_url):
     i = ids(reference_url)
     with pytest.raises(ValidationFailed) as err:
-        projects.add_progress(
+        services_for(projects.PROGRESS).create(
             db_url=reference_url,
             actor=person("张三"),
-            item_id=i["item"],
-            township_id=i["township"],
-            entry_date=date(2027, 1, 1),
-            quantity=-1,
-            amount_fen=-1,
             today=TODAY,
+            values=dict(
+                item_id=i["item"], township_id=i["township"], entry_date=date(2027, 1, 1), quantity=-1, amount_fen=-1
+            ),
         )
     assert set(err.value.errors) == {"entry_date", "quantity", "amount_fen"}
 
@@ -321,15 +316,13 @@ def scope_2023(*townships: int, period: str = "all"):
 def test_progress_shows_in_next_read(reference_url):
     i = ids(reference_url)
     before = projects_q.item_progress(reference_url, scope_2023(i["township"]))
-    projects.add_progress(
+    services_for(projects.PROGRESS).create(
         db_url=reference_url,
         actor=person("张三"),
-        item_id=i["item"],
-        township_id=i["township"],
-        entry_date=date(2023, 5, 20),
-        quantity=3,
-        amount_fen=135_000,  # wheelchairs record money: a quantity alone is a warning to confirm
         today=TODAY,
+        values=dict(
+            item_id=i["item"], township_id=i["township"], entry_date=date(2023, 5, 20), quantity=3, amount_fen=135_000
+        ),
     )
     after = projects_q.item_progress(reference_url, scope_2023(i["township"]))
     pick = lambda df: df[(df.project_code == "shuangbai") & (df.item_code == "wheelchair")].done_ytd.iloc[0]  # noqa: E731
@@ -338,19 +331,21 @@ def test_progress_shows_in_next_read(reference_url):
 
 def test_disbursement_shows_in_next_read(reference_url):
     i = ids(reference_url)
-    subsidies.add_disbursement(
+    services_for(subsidies.DISBURSEMENT).create(
         db_url=reference_url,
         actor=person("张三"),
-        type_id=i["type"],
-        county_id=i["county"],
-        township_id=i["township"],
-        month_from=date(2023, 7, 1),
-        month_to=date(2023, 7, 1),
-        recipients=20,
-        standard_fen=3000,
-        amount_fen=60_000,
-        paid_date=date(2023, 7, 10),
         today=TODAY,
+        values=dict(
+            type_id=i["type"],
+            county_id=i["county"],
+            township_id=i["township"],
+            month_from=date(2023, 7, 1),
+            month_to=date(2023, 7, 1),
+            recipients=20,
+            standard_fen=3000,
+            amount_fen=60_000,
+            paid_date=date(2023, 7, 10),
+        ),
     )
     by_type = subsidies_q.totals_by_type(reference_url, scope_2023()).set_index("type_code")
     assert (by_type.at["tekun", "amount_fen"], by_type.at["tekun", "recipients"]) == (60_000, 20)
@@ -401,14 +396,11 @@ def test_inspection_outside_campaign_is_refused(reference_url):
 
 def test_article_shows_in_next_read(reference_url):
     i = ids(reference_url)
-    publicity.add_article(
+    services_for(publicity.ARTICLE).create(
         db_url=reference_url,
         actor=person("张三"),
-        county_id=i["county"],
-        outlet_id=i["outlet"],
-        title="稿件",
-        published_on=date(2023, 5, 18),
         today=TODAY,
+        values=dict(county_id=i["county"], outlet_id=i["outlet"], title="稿件", published_on=date(2023, 5, 18)),
     )
     assert (
         publicity_q.by_level(reference_url, scope_2023(), date(2026, 11, 28))

@@ -18,7 +18,7 @@ from data_layer.export import to_csv, to_xlsx
 from data_layer.queries import subsidies as q
 from data_layer.services import subsidies as service
 from data_layer.services.records import services_for
-from tests.conftest import person, rows
+from tests.conftest import entering, person, rows
 from tests.test_services import TODAY, count, ids
 
 YEAR = make_scope(FilterSpec(2023))
@@ -43,7 +43,7 @@ def disburse(url, i, **over):
         paid_date=date(2023, 7, 10),
         today=TODAY,
     )
-    return service.add_disbursement(db_url=url, **{**values, **over})
+    return entering(service.DISBURSEMENT)(db_url=url, **{**values, **over})
 
 
 def saved(url, row_id):
@@ -141,18 +141,20 @@ def test_errors_write_nothing(reference_url, over, field):
 def test_edit_delete_restore_are_audited(reference_url):
     i = ids(reference_url)
     row_id = disburse(reference_url, i)
-    service.update_disbursement(
+    services_for(service.DISBURSEMENT).update(
         db_url=reference_url,
         actor=person("王五"),
-        disbursement_id=row_id,
-        township_id=i["township"],
-        month_from=date(2023, 7, 1),
-        month_to=date(2023, 7, 1),
-        recipients=21,
-        standard_fen=3000,
-        amount_fen=63_000,
-        paid_date=date(2023, 7, 10),
+        record_id=row_id,
         today=TODAY,
+        values=dict(
+            township_id=i["township"],
+            month_from=date(2023, 7, 1),
+            month_to=date(2023, 7, 1),
+            recipients=21,
+            standard_fen=3000,
+            amount_fen=63_000,
+            paid_date=date(2023, 7, 10),
+        ),
     )
     DISBURSEMENT.delete(db_url=reference_url, actor=person("王五"), record_id=row_id)
     assert q.totals_by_type(reference_url, YEAR).set_index("type_code").at["tekun", "amount_fen"] == 0

@@ -22,6 +22,7 @@ from data_layer.documents.work_report_docx import BODY_FONT, H1_FONT, H2_FONT, T
 from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.export import HEADER_ROW
 from data_layer.queries.work_report import Draft, _Writer, build_draft
+from data_layer.services.records import services_for
 from tests.conftest import rows
 from tests.test_pages import page_script
 
@@ -257,15 +258,17 @@ def test_a_number_resting_on_a_record_saved_over_a_warning_is_flagged(demo_url):
         ("2023-03-01", "2023-03-31"),
     )[0]
     outlet = rows(demo_url, "SELECT name FROM outlet WHERE id = ?", (taken["outlet_id"],))[0]["name"]
-    publicity.add_article(
+    services_for(publicity.ARTICLE).create(
         db_url=demo_url,
         actor=person("科员", "staff"),
-        county_id=taken["county_id"],
-        outlet_id=taken["outlet_id"],
-        title=taken["title"],
-        published_on=date(2023, 3, 20),
         confirm=True,
         warning_note="同题不同稿，已核实",
+        values=dict(
+            county_id=taken["county_id"],
+            outlet_id=taken["outlet_id"],
+            title=taken["title"],
+            published_on=date(2023, 3, 20),
+        ),
     )
     facts = by_metric(draft(demo_url))
     for metric in (f"articles.outlet:{outlet}", "articles.total"):

@@ -77,15 +77,32 @@ def checked(fn: Callable, kwargs: dict[str, Any]) -> dict[str, Any]:
     """``kwargs`` cleaned and type-checked against ``fn``'s signature; raises ``ValidationFailed``."""
     errors: dict[str, str] = {}
     cleaned = {k: v if k in _SKIP else clean_text(v, k, errors) for k, v in kwargs.items()}
+    _type_check(fn, cleaned, errors, partial=False)
+    return cleaned
+
+
+def _type_check(fn: Callable, cleaned: dict[str, Any], errors: dict[str, str], *, partial: bool) -> None:
+    """Each value against ``fn``'s keyword's type (strict); raises ``ValidationFailed`` with ``errors`` and the
+    type problems in words. ``partial``: a keyword left out is not asked for."""
     model, names = _model(fn)
     try:
         model.model_validate({k: v for k, v in cleaned.items() if k in names})
     except ValidationError as exc:
         for problem in exc.errors():
+            if partial and problem["type"] == "missing":
+                continue
             field = str(problem["loc"][0]) if problem["loc"] else "input"
             words = _WORDS.get(problem["type"], "格式不对")
             message = f"请填写{label_of(field)}" if problem["type"] == "missing" else f"{label_of(field)}{words}"
             errors.setdefault(field, message)
     if errors:
         raise ValidationFailed(errors)
+
+
+def checked_fields(fn: Callable, values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """A record's ``values`` cleaned and type-checked against the fields ``fn`` declares; with ``partial`` the fields
+    left out are not asked for (a correction names only what changes). Raises ``ValidationFailed``."""
+    errors: dict[str, str] = {}
+    cleaned = {k: clean_text(v, k, errors) for k, v in values.items()}
+    _type_check(fn, cleaned, errors, partial=partial)
     return cleaned

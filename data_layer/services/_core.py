@@ -21,7 +21,7 @@ from data_layer.domain import id_number
 from data_layer.domain.errors import Checks, GridRejected, Problems, ValidationFailed, label_of
 from data_layer.domain.limits import EARLIEST, EARLIEST_BY_FIELD, MAXIMUM, latest_year, maximum_in_words
 from data_layer.domain.roles import ANY, AREAS, Actor, permitted  # noqa: F401 (the services' role check)
-from data_layer.domain.typed_inputs import checked
+from data_layer.domain.typed_inputs import checked, checked_fields
 from data_layer.infra import store_identity
 from data_layer.infra.audit import append
 from data_layer.infra.cache import clear_reads
@@ -293,6 +293,9 @@ class RecordType:
     # the township a record belongs to where it has no township of its own (an inspection's or a payment's is its
     # employer's): a township officer writes only their own township's
     township_of: Callable[[Session, dict], int | None] | None = None
+    # the record's fields and their types, as a signature (``def progress_fields(*, item_id: int, …)``): what
+    # is handed to the writers is checked against it strictly before any rule runs
+    fields: Callable[..., None] | None = None
 
     def township(self, session: Session, values: dict) -> Any:
         """The record's township (None: 县本级), or ANY where it names none."""
@@ -310,6 +313,14 @@ def serialised(session: Session, key: str) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": zlib.crc32(key.encode())})
     else:
         session.execute(text("UPDATE appsetting SET key = key WHERE 0"))
+
+
+def typed_fields(kind: RecordType, values: dict, *, partial: bool = False) -> dict:
+    """``values`` cleaned and checked against the record type's fields (``partial``: a correction's changed fields
+    only); raises ``ValidationFailed`` naming each field in words."""
+    if kind.fields is None:
+        return values
+    return checked_fields(kind.fields, values, partial=partial)
 
 
 def one_writer_at_a_time(session: Session, kind: RecordType) -> None:
@@ -355,6 +366,11 @@ def create_rows(
     locked: dict[int, dict[str, str]] = {}  # rows dated in a closed month (an administrator's, to confirm)
     for index, values in enumerate(rows):
         row_checks = Checks()
+        try:
+            values = typed_fields(kind, values)
+        except ValidationFailed as wrong:
+            problems[index] = Problems(errors=wrong.errors)
+            continue
         stored = kind.validate(session, row_checks, values, today=today, current=None)
         town = kind.township(session, stored) if kind.township_of is None or not row_checks.errors else ANY
         if town is not ANY and not actor.township_allowed(town):
@@ -419,6 +435,7 @@ def update_one(
     checks = Checks()
     check_actor(checks, actor)
     _check_note(checks, warning_note)
+    values = typed_fields(kind, values, partial=True)
     row = session.get(kind.model, row_id) if row_id is not None else None
     if checks.require(row is not None, kind.id_field, "记录不存在"):
         checks.require(row.deleted_at is None, kind.id_field, "记录已删除，请先恢复")  # type: ignore[attr-defined]

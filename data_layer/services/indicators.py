@@ -19,7 +19,6 @@ from data_layer.services._core import (
     check_count,
     check_text,
     check_township,
-    create_one,
     exists,
     insert,
     service,
@@ -75,22 +74,9 @@ def indicator_value_warnings(session: Session, ids: list[int]) -> dict[int, dict
     return {i: rules.indicator_warnings(c) for i, c in indicator_value_context(session, ids).items()}
 
 
-INDICATOR_VALUE = RecordType(
-    area="other",
-    id_field="record_id",
-    date_field="period_start",
-    model=IndicatorValue,
-    validate=validate_indicator_value,
-    warnings=indicator_value_warnings,
-)
-
-
-@service(area="other")
-def add_indicator_value(
+def indicator_value_fields(
     *,
-    session: Session,
-    actor: Actor,
-    indicator_id: int | None,  # None (nothing chosen on a form): refused beside its field
+    indicator_id: int | None,
     county_id: int,
     township_id: int | None,
     period_start: date,
@@ -98,22 +84,17 @@ def add_indicator_value(
     value: int | None,
     note: str = "",
     is_demo: bool = False,
-    confirm: bool = False,
-    warning_note: str = "",
-    today: date | None = None,
-) -> int:
-    """Record a value through the entry workflow's rules: an overlapping value of the same indicator and unit, or
-    more than five times last year's same period, is a warning to confirm (``confirm``, ``warning_note`` why)."""
-    values = dict(
-        indicator_id=indicator_id,
-        county_id=county_id,
-        township_id=township_id,
-        period_start=period_start,
-        period_end=period_end,
-        value=value,
-        note=note,
-        is_demo=is_demo,
-    )
-    return create_one(
-        session, INDICATOR_VALUE, actor=actor, values=values, confirm=confirm, warning_note=warning_note, today=today
-    )
+) -> None:
+    """A 指标数值's fields and their types: what a page, a grid or a test hands the shared writers is checked
+    against them (strictly: "3" is not a number, True not a count) before any rule runs."""
+
+
+INDICATOR_VALUE = RecordType(
+    fields=indicator_value_fields,
+    area="other",
+    id_field="record_id",
+    date_field="period_start",
+    model=IndicatorValue,
+    validate=validate_indicator_value,
+    warnings=indicator_value_warnings,
+)

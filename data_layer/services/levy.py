@@ -225,7 +225,23 @@ def inspection_warnings(session: Session, ids: list[int]) -> dict[int, dict[str,
     return {i: rules.inspection_warnings(c) for i, c in inspection_context(session, ids).items()}
 
 
+def inspection_fields(
+    *,
+    employer_id: int,
+    campaign_id: int | None,
+    inspected_on: date,
+    mode: str,
+    result: str = "other",
+    finding: str = "",
+    inspectors: str = "",
+    follow_up_due: date | None = None,
+    is_demo: bool = False,
+) -> None:
+    """An inspection's fields and their types, checked strictly before any rule runs."""
+
+
 INSPECTION = RecordType(
+    fields=inspection_fields,
     model=Inspection,
     area="levy",
     id_field="inspection_id",

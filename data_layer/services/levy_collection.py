@@ -146,7 +146,12 @@ def payment_warnings(session: Session, ids: list[int]) -> dict[int, dict[str, st
     return {i: rules.payment_warnings(c) for i, c in payment_context(session, ids).items()}
 
 
+def payment_fields(*, assessment_id: int, paid_on: date, amount_fen: int, is_demo: bool = False) -> None:
+    """A payment's fields and their types, checked strictly before any rule runs."""
+
+
 PAYMENT = RecordType(
+    fields=payment_fields,
     model=LevyPayment,
     area="levy",
     id_field="payment_id",

@@ -28,11 +28,9 @@ from data_layer.services._core import (
     check_count,
     check_text,
     check_township,
-    create_one,
     insert,
     service,
     snapshot,
-    update_one,
 )
 
 
@@ -192,7 +190,22 @@ def progress_warnings(session: Session, entry_ids: list[int]) -> dict[int, dict[
     return {i: rules.progress_warnings(c) for i, c in progress_context(session, entry_ids).items()}
 
 
+def progress_fields(
+    *,
+    item_id: int,
+    township_id: int | None,
+    entry_date: date,
+    quantity: int | None = 0,
+    amount_fen: int | None = 0,
+    note: str = "",
+    is_demo: bool = False,
+) -> None:
+    """A 进度记录's fields and their types: what a page, a grid or a test hands the shared writers is checked
+    against them (strictly: "3" is not a number, True not a count) before any rule runs."""
+
+
 PROGRESS = RecordType(
+    fields=progress_fields,
     model=ProgressEntry,
     area="projects",
     id_field="entry_id",
@@ -200,74 +213,6 @@ PROGRESS = RecordType(
     validate=validate_progress,
     warnings=progress_warnings,
 )
-
-
-@service
-def add_progress(
-    *,
-    session: Session,
-    actor: Actor,
-    item_id: int,
-    township_id: int | None,
-    entry_date: date,
-    quantity: int | None = 0,
-    amount_fen: int | None = 0,
-    note: str = "",
-    confirm: bool = False,
-    warning_note: str = "",
-    is_demo: bool = False,
-    today: date | None = None,
-) -> int:
-    """Record progress. Errors raise ``ValidationFailed``; warnings raise ``NeedsConfirmation``
-    unless ``confirm`` (then ``warning_note`` says why the value is right)."""
-    values = dict(
-        item_id=item_id,
-        township_id=township_id,
-        entry_date=entry_date,
-        quantity=quantity,
-        amount_fen=amount_fen,
-        note=note,
-        is_demo=is_demo,
-    )
-    return create_one(
-        session,
-        PROGRESS,
-        actor=actor,
-        values=values,
-        confirm=confirm,
-        warning_note=warning_note,
-        today=today,
-    )
-
-
-@service
-def update_progress(
-    *,
-    session: Session,
-    actor: Actor,
-    entry_id: int,
-    township_id: int | None,
-    entry_date: date,
-    quantity: int | None = None,
-    amount_fen: int | None = None,
-    note: str = "",
-    confirm: bool = False,
-    warning_note: str = "",
-    today: date | None = None,
-) -> None:
-    """Correct an entry (a typo): the same rules as a new one, audited with the old values."""
-    update_one(
-        session,
-        PROGRESS,
-        entry_id,
-        actor=actor,
-        values=dict(
-            township_id=township_id, entry_date=entry_date, quantity=quantity, amount_fen=amount_fen, note=note
-        ),
-        confirm=confirm,
-        warning_note=warning_note,
-        today=today,
-    )
 
 
 @service(admin=True)

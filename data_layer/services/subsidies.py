@@ -27,10 +27,8 @@ from data_layer.services._core import (
     check_count,
     check_text,
     check_township,
-    create_one,
     insert,
     service,
-    update_one,
 )
 
 
@@ -133,21 +131,8 @@ def disbursement_warnings(session: Session, ids: list[int]) -> dict[int, dict[st
     return {i: rules.disbursement_warnings(c) for i, c in disbursement_context(session, ids).items()}
 
 
-DISBURSEMENT = RecordType(
-    area="subsidies",
-    id_field="disbursement_id",
-    date_field="paid_date",
-    model=Disbursement,
-    validate=validate_disbursement,
-    warnings=disbursement_warnings,
-)
-
-
-@service
-def add_disbursement(
+def disbursement_fields(
     *,
-    session: Session,
-    actor: Actor,
     type_id: int,
     county_id: int,
     township_id: int | None,
@@ -158,76 +143,21 @@ def add_disbursement(
     standard_fen: int | None = None,
     amount_fen: int | None = None,
     note: str = "",
-    confirm: bool = False,
-    warning_note: str = "",
     is_demo: bool = False,
-    today: date | None = None,
-) -> int:
-    """Record a disbursement. The standard defaults to the one in force on the paid date and the amount
-    to count × standard × months; a different amount is a warning whose note is the reason."""
-    values = dict(
-        type_id=type_id,
-        county_id=county_id,
-        township_id=township_id,
-        month_from=month_from,
-        month_to=month_to,
-        recipients=recipients,
-        paid_date=paid_date,
-        standard_fen=standard_fen,
-        amount_fen=amount_fen,
-        note=note,
-        is_demo=is_demo,
-    )
-    return create_one(
-        session,
-        DISBURSEMENT,
-        actor=actor,
-        values=values,
-        confirm=confirm,
-        warning_note=warning_note,
-        today=today,
-    )
-
-
-@service
-def update_disbursement(
-    *,
-    session: Session,
-    actor: Actor,
-    disbursement_id: int,
-    township_id: int | None,
-    month_from: date,
-    month_to: date,
-    recipients: int | None,
-    standard_fen: int | None,
-    amount_fen: int | None,
-    paid_date: date,
-    note: str = "",
-    confirm: bool = False,
-    warning_note: str = "",
-    today: date | None = None,
 ) -> None:
-    """Correct a disbursement: the same rules as a new one (an empty standard or amount is filled in
-    again from the rules), audited with the values before."""
-    update_one(
-        session,
-        DISBURSEMENT,
-        disbursement_id,
-        actor=actor,
-        values=dict(
-            township_id=township_id,
-            month_from=month_from,
-            month_to=month_to,
-            recipients=recipients,
-            standard_fen=standard_fen,
-            amount_fen=amount_fen,
-            paid_date=paid_date,
-            note=note,
-        ),
-        confirm=confirm,
-        warning_note=warning_note,
-        today=today,
-    )
+    """A 发放记录's fields and their types: what a page, a grid or a test hands the shared writers is checked
+    against them (strictly: "3" is not a number, True not a count) before any rule runs."""
+
+
+DISBURSEMENT = RecordType(
+    fields=disbursement_fields,
+    area="subsidies",
+    id_field="disbursement_id",
+    date_field="paid_date",
+    model=Disbursement,
+    validate=validate_disbursement,
+    warnings=disbursement_warnings,
+)
 
 
 @service(admin=True)
