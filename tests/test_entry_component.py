@@ -167,10 +167,10 @@ def test_edit_delete_and_restore_through_a_link():
     at.text_input(key="toy_e_parcels_1_0").input("6")
     at.form_submit_button[0].click().run()
     assert toy.STORE[1]["parcels"] == 6 and shown(at.toast[0].value) == "已修改 #1"
-    at.button(key="toy_delete_1").click().run()
+    at.button(key="toy_e_delete_1").click().run()
     assert toy.STORE[1]["deleted_at"] is not None
     assert list(at.dataframe[-1].value["编号"]) == [1]  # in the 回收站
-    at.button(key="toy_restore_1").click().run()
+    at.button(key="toy_e_restore_1").click().run()
     assert toy.STORE[1]["deleted_at"] is None
 
 

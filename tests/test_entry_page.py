@@ -141,9 +141,9 @@ def test_edit_delete_restore_through_the_page(reference_url):
     at.text_input(key=f"pe_e_amount_fen_{suffix}").input("1800")
     at.form_submit_button[0].click().run()
     assert (progress(reference_url)[0]["quantity"], progress(reference_url)[0]["amount_fen"]) == (4, 180_000)
-    at.button(key=f"pe_delete_{entry_id}").click().run()
+    at.button(key=f"pe_e_delete_{entry_id}").click().run()
     assert progress(reference_url)[0]["deleted_at"] is not None
-    at.button(key=f"pe_restore_{entry_id}").click().run()
+    at.button(key=f"pe_e_restore_{entry_id}").click().run()
     assert progress(reference_url)[0]["deleted_at"] is None
     actions = [r["action"] for r in rows(reference_url, "SELECT action FROM auditlog WHERE table_name='progressentry'")]
     assert actions == ["create", "update", "delete", "restore"]

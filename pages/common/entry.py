@@ -14,15 +14,13 @@ from html import escape
 import streamlit as st
 
 from data_layer.domain import text
-from data_layer.domain.errors import Problems
 from data_layer.domain.links import RECORD_PARAM
 from data_layer.domain.roles import AREAS, Actor
 from data_layer.queries import org
+from pages.common.action import Action
 from pages.common.context import ViewContext, current
 from pages.common.entry_edit import render_edit
 from pages.common.entry_fields import (
-    announce,
-    attempt,
     choose_subject,
     choose_unit,
     default_day,
@@ -37,7 +35,7 @@ from pages.common.entry_fields import (
 from pages.common.entry_grid import render_grid
 from pages.common.entry_spec import EntrySpec, Field, Preview
 from pages.common.fmt import escape_markdown
-from pages.common.forms import confirm_block, field_error, other_errors
+from pages.common.forms import field_error, other_errors
 from pages.common.ui import empty
 
 OLD_RECORD_PARAM = "entry"  # bookmarks made before every entry page used ?record=
@@ -100,9 +98,13 @@ def open_linked_record(spec: EntrySpec) -> None:
 # --- the quick form ---------------------------------------------------------------------------------------
 
 
+def quick_action(spec: EntrySpec) -> Action:
+    return Action(spec.key, toast=key(spec, "toast"))
+
+
 def render_quick(spec: EntrySpec, ctx: ViewContext, subjects, actor: Actor) -> None:
-    problems: Problems = st.session_state.get(key(spec, "problems")) or Problems()
-    errors = problems.errors
+    action = quick_action(spec)
+    errors = action.errors()
     # One kept field (a date) shares the top row; more (months and a date) get a row of their own.
     one_kept = sum(f.keep for f in spec.fields(subjects.iloc[0])) == 1
     top = st.columns([2, 1, 1] if one_kept else [2, 1])
@@ -119,7 +121,7 @@ def render_quick(spec: EntrySpec, ctx: ViewContext, subjects, actor: Actor) -> N
             kept_raw = render_kept(spec, ctx, kept, errors)
     else:
         kept_raw = render_kept(spec, ctx, kept, errors)
-    gen = st.session_state.setdefault(key(spec, "gen"), 0)
+    gen = action.generation
     with st.form(key(spec, f"form_{gen}")):
         raw = {}
         for column, f in zip(st.columns([f.width for f in typed]), typed, strict=True):
@@ -145,15 +147,7 @@ def render_quick(spec: EntrySpec, ctx: ViewContext, subjects, actor: Actor) -> N
         }
         submit(spec, ctx, actor, values, unreadable)
         st.rerun()
-    warnings = problems.warnings
-    pending = st.session_state.get(key(spec, "pending"))
-    if pending and warnings:
-        confirm_block(
-            warnings,
-            key=key(spec, "confirm"),
-            on_confirm=lambda: submit(spec, ctx, pending["actor"], pending["values"], {}, confirm=True),
-            on_cancel=lambda: forget(spec, "problems", "pending"),
-        )
+    action.confirm()
     recent = spec.records.recent(ctx, subject)
     about = escape_markdown(spec.subject.name(subject))
     title = f"**最近录入**（{about}，{ctx.spec.year}年共 {len(recent)} 条，最新的在上）"
@@ -176,28 +170,15 @@ def render_kept(spec: EntrySpec, ctx: ViewContext, kept: list[Field], errors: di
     return raw
 
 
-def submit(spec: EntrySpec, ctx: ViewContext, actor: Actor, values: dict, unreadable: dict, confirm: bool = False):
-    """Save a new record; keep what the service said for the next run, or start a fresh form."""
-    if unreadable:  # nothing goes to the service until every number can be read
-        st.session_state[key(spec, "problems")] = Problems(errors=unreadable)
-        return
-    note = st.session_state.get(key(spec, "confirm_note"), "") if confirm else ""
-    new_id, problems = attempt(
-        lambda: spec.services.create(
+def submit(spec: EntrySpec, ctx: ViewContext, actor: Actor, values: dict, unreadable: dict) -> None:
+    """Save a new record (a fresh form after it), or keep what the service said for the next run."""
+    quick_action(spec).run(
+        lambda confirm, note: spec.services.create(
             db_url=ctx.url, actor=actor, values=values, confirm=confirm, warning_note=note, today=ctx.today
-        )
+        ),
+        lambda new_id: saved_text(spec, ctx, new_id),
+        unreadable=unreadable,
     )
-    st.session_state[key(spec, "problems")] = problems
-    st.session_state[key(spec, "pending")] = {"actor": actor, "values": values} if problems.warnings else None
-    if new_id is not None:
-        forget(spec, "problems", "pending", "confirm_note")
-        st.session_state[key(spec, "gen")] = st.session_state.get(key(spec, "gen"), 0) + 1  # a fresh, empty form
-        announce(spec, saved_text(spec, ctx, new_id))
-
-
-def forget(spec: EntrySpec, *names: str) -> None:
-    for name in names:
-        st.session_state.pop(key(spec, name), None)
 
 
 # --- live preview of count × standard × months ------------------------------------------------------------
