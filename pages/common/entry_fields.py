@@ -68,7 +68,8 @@ def widget(f: Field, widget_key: str, *, value: Any = None, year: int) -> Any:
         )
     if f.kind == "choice":
         index = f.options.index(value) if value in f.options else 0
-        return st.selectbox(label, f.options, index=index, key=widget_key, help=f.help)
+        words = f.labels.get if f.labels else str
+        return st.selectbox(label, f.options, index=index, key=widget_key, help=f.help, format_func=words)
     return st.text_input(label, value=as_text(f, value), key=widget_key, placeholder=f.placeholder, help=f.help)
 
 

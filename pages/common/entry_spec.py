@@ -33,7 +33,8 @@ class Field:
     help: str | None = None
     placeholder: str | None = None
     width: float = 1.0
-    options: tuple[str, ...] = ()  # a ``choice``: the words offered (the first is the default)
+    options: tuple[str, ...] = ()  # a ``choice``: the values offered (the first is the default)
+    labels: dict[str, str] | None = None  # a ``choice`` stored as a code (``onsite``): its words (现场检查)
     starts_at: Callable[[date], date] | None = None  # a kept date: its first value from the default day
 
 
