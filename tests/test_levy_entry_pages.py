@@ -238,7 +238,7 @@ def test_quick_inspection_entry_keeps_the_campaign_and_the_date(reference_url):
     next(b for b in at.button if b.label == "保存").click().run()
     assert [shown(e.value) for e in at.error] == ["未达标或未申报的单位需要填写整改期限"]
     assert count(reference_url, "inspection") == 0
-    at.date_input(key="in_due_0").set_value(date(2023, 7, 5))
+    at.date_input(key="in_follow_up_due_0").set_value(date(2023, 7, 5))
     next(b for b in at.button if b.label == "保存").click().run()
     assert not at.exception, at.exception
     saved = rows(reference_url, "SELECT employer_id, campaign_id, inspected_on, result, follow_up_due FROM inspection")
@@ -251,7 +251,7 @@ def test_quick_inspection_entry_keeps_the_campaign_and_the_date(reference_url):
             "follow_up_due": "2023-07-05",
         }
     ]
-    assert [shown(t.value) for t in at.toast] == [f"已保存 #{1}：测试单位1，2023年6月5日 现场检查，未达标"]
+    assert [shown(t.value) for t in at.toast] == [f"已保存 #{1}：测试单位1（鲁村镇），专项执法检查，2023年6月5日 现场检查，未达标"]
     assert at.selectbox(key="in_campaign").value == campaign
     assert at.date_input(key="in_day").value == date(2023, 6, 5)
     assert at.text_input(key="in_pick_1_q").value == ""  # ready for the next employer
@@ -374,10 +374,10 @@ def test_an_open_finding_is_closed_from_its_link(reference_url):
     at = page(reference_url, "levy_inspections", record=inspection)
     open_list = next(d.value for d in at.dataframe if "是否逾期" in d.value.columns)
     assert list(open_list["是否逾期"]) == ["已逾期"] and list(open_list["结果"]) == ["未申报"]
-    at.date_input(key=f"in_close_day_{inspection}").set_value(date(2023, 5, 31))
+    at.date_input(key=f"in_close_closed_on_{inspection}_0").set_value(date(2023, 5, 31))
     next(b for b in at.button if b.label == "办结").click().run()
     assert [shown(e.value) for e in at.error] == ["办结日期不能早于检查日期"]
-    at.date_input(key=f"in_close_day_{inspection}").set_value(date(2023, 6, 28))
+    at.date_input(key=f"in_close_closed_on_{inspection}_0").set_value(date(2023, 6, 28))
     next(b for b in at.button if b.label == "办结").click().run()
     assert rows(reference_url, "SELECT closed_on FROM inspection") == [{"closed_on": "2023-06-28"}]
     assert [shown(t.value) for t in at.toast] == ["已办结：测试单位1"]
