@@ -5,11 +5,12 @@ tables are what the pages and the workbook show, built once (money through ``tex
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
 from data_layer.domain import text
+from data_layer.export import to_xlsx
 from data_layer.queries.levy_plan import BASIS_APPROVED, BASIS_NOT_APPROVED
 from data_layer.services.levy import MODE_NAMES, RESULT_NAMES
 
@@ -135,6 +136,16 @@ def assessments_table(found: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def assessments_workbook(found: pd.DataFrame, year: int, units: str, taken_at: datetime) -> tuple[str, bytes]:
+    """The year's assessments as the workbook offered for download: its file name and its bytes."""
+    title = f"{year}年残保金核定与缴纳"
+    totals = ("应缴（元）", "已缴（元）", "尚欠（元）")
+    workbook = to_xlsx(
+        assessments_export(found), title=title, filter_label=f"{year}年 · {units}", taken_at=taken_at, totals=totals
+    )
+    return f"{title}_{units}.xlsx", workbook
+
+
 def assessments_export(found: pd.DataFrame) -> pd.DataFrame:
     """The same list as a workbook: the credit code, the basis and both dates too."""
     return pd.DataFrame(
@@ -150,3 +161,36 @@ def assessments_export(found: pd.DataFrame) -> pd.DataFrame:
             "尚欠（元）": yuan_cells(found["owed_fen"]),
         }
     )
+
+
+def assessment_line(a: dict) -> str:
+    """One assessment under its employer's name: code, township, year, dates and basis."""
+    return (
+        f"{a['credit_code']} · {a['township']} · {a['year']}年核定 · 核定日期 {text.day(a['assessed_on'])}"
+        f" · 缴纳期限 {text.day(a['due_on'])} · 依据：{a['basis']}"
+    )
+
+
+def paid_line(a: dict) -> str:
+    """What an assessment asks, what is paid, and what is still owed (markdown: the debt in bold)."""
+    owed = f"尚欠 **{text.yuan(a['owed_fen'])}**" if a["owed_fen"] > 0 else "已缴清"
+    return f"**缴纳情况**：应缴 {text.yuan(a['amount_fen'])}，已缴 {text.yuan(a['paid_fen'])}，{owed}"
+
+
+def payment_words(employer: str, paid: pd.DataFrame, payment_id: int) -> str:
+    """A payment just recorded, in the toast's words."""
+    found = paid[paid["payment_id"] == payment_id]
+    amount = text.yuan(int(found["amount_fen"].iloc[0])) if not found.empty else ""
+    return f"已记录缴纳：{employer} {amount}".rstrip()
+
+
+def assessment_figures(totals: dict, year: int, task_fen: int | None) -> list[tuple[str, str, str, str]]:
+    """The year's four headline figures (label, value, unit, note): assessed employers, assessed, paid, owed.
+    ``task_fen``: the county's 征收任务 beside what is paid (None for a township's view: it would mislead)."""
+    task = f"{year}年征收任务 {text.wan(task_fen, unit=False)} 万元" if task_fen else ""
+    return [
+        ("核定单位", text.count(totals["assessments"]), "家", f"其中 {text.count(totals['owing'])} 家尚未缴清"),
+        ("核定金额", text.wan(totals["amount_fen"], unit=False), "万元", ""),
+        ("已缴", text.wan(totals["paid_fen"], unit=False), "万元", task),
+        ("尚欠", text.wan(totals["owed_fen"], unit=False), "万元", ""),
+    ]

@@ -50,7 +50,8 @@ def field_form(
     fields, per_row = form.fields, form.per_row
     slots: list[Field | None] = [None, *fields] if lead else list(fields)
     sizes = [per_row] * len(slots) if isinstance(per_row, int) else list(per_row)
-    with st.form(f"{key}_form_{suffix}"):
+    tail = "" if suffix is None else f"_{suffix}"  # no suffix: widgets that keep what was typed across runs
+    with st.form(f"{key}_form{tail}"):
         raw: dict[str, Any] = {}
         led: dict[str, Any] = {}
         start = 0
@@ -62,11 +63,11 @@ def field_form(
             for column, f in zip(st.columns(weights), row, strict=False):
                 with column:
                     if f is None:
-                        led = lead(f"{key}_unit_{suffix}")
+                        led = lead(f"{key}_unit{tail}")
                         field_error(dict(errors), *lead_names)
                     else:
                         given = (values or {}).get(f.name)
-                        raw[f.name] = widget(f, f"{key}_{f.name}_{suffix}", value=given, year=year)
+                        raw[f.name] = widget(f, f"{key}_{f.name}{tail}", value=given, year=year)
                         field_error(dict(errors), f.name)
             start += size
         other_errors(dict(errors), {f.name for f in fields} | set(lead_names) | set(form.shown))
