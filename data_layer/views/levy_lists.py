@@ -107,7 +107,6 @@ def plan_table(plan: pd.DataFrame) -> pd.DataFrame:
 def payments_table(paid: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "编号": paid["payment_id"],
             "缴纳日期": [text.day(d) for d in paid["paid_on"]],
             "金额": yuan_cells(paid["amount_fen"]),
             "录入人": paid["created_by"],
