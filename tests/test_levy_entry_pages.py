@@ -251,7 +251,9 @@ def test_quick_inspection_entry_keeps_the_campaign_and_the_date(reference_url):
             "follow_up_due": "2023-07-05",
         }
     ]
-    assert [shown(t.value) for t in at.toast] == [f"已保存 #{1}：测试单位1（鲁村镇），专项执法检查，2023年6月5日 现场检查，未达标"]
+    assert [shown(t.value) for t in at.toast] == [
+        f"已保存 #{1}：测试单位1（鲁村镇），专项执法检查，2023年6月5日 现场检查，未达标"
+    ]
     assert at.selectbox(key="in_campaign").value == campaign
     assert at.date_input(key="in_day").value == date(2023, 6, 5)
     assert at.text_input(key="in_pick_1_q").value == ""  # ready for the next employer

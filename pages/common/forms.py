@@ -26,21 +26,36 @@ def other_errors(errors: dict[str, str], shown: set[str]) -> None:
             st.error(escape_markdown(message), icon=":material/error:")
 
 
+# The confirm step appears below the form that asked for it, often below the fold: bring it into view and put
+# the cursor in the note, so the person reads the warning and Enter confirms (the step is a form of its own).
+_TO_CONFIRM_JS = """
+(() => {
+  const box = window.parent.document.querySelector(".st-key-%s");
+  if (!box || box.dataset.shown) return;
+  box.dataset.shown = "1";
+  box.scrollIntoView({block: "center", behavior: "instant"});
+  const note = box.querySelector("input");
+  if (note) note.focus({preventScroll: true});
+})();
+"""
+
+
 def confirm_block(warnings: dict[str, str], *, key: str, on_confirm: Callable, on_cancel: Callable) -> None:
-    """Suspicious values: list them, ask for a note, save only on an explicit confirmation."""
+    """Suspicious values: list them, ask for a note, save only on an explicit confirmation — the button, or
+    Enter in the note (once: the step is gone after it)."""
     after_closing = "locked" in warnings  # a closed month (data_layer/period_locks.py): the note is the reason
-    with st.container(border=True):
+    with st.container(border=True, key=f"{key}_box"):
         heading = "请确认：" if after_closing else "以下数值可能有误，请核实："
         st.warning(
             heading + "\n\n" + "\n".join(f"- {escape_markdown(w)}" for w in warnings.values()),
             icon=":material/warning:",
         )
-        st.text_input(
-            "结账后修改的原因（必填）" if after_closing else "核实说明（例如“已电话核实”）", key=f"{key}_note"
-        )
-        left, right = st.columns(2)
-        left.button("已核实，确认保存", key=f"{key}_yes", type="primary", on_click=on_confirm)
-        right.button("返回修改", key=f"{key}_no", on_click=on_cancel)
+        with st.form(f"{key}_form", border=False, enter_to_submit=True):
+            label = "结账后修改的原因（必填）" if after_closing else "核实说明（例如“已电话核实”）"
+            st.text_input(label, key=f"{key}_note", help="填好后按回车键或点“已核实，确认保存”")
+            st.form_submit_button("已核实，确认保存", key=f"{key}_yes", type="primary", on_click=on_confirm)
+        st.button("返回修改", key=f"{key}_no", on_click=on_cancel)
+        st.html(f"<script>{_TO_CONFIRM_JS % f'{key}_box'}</script>", unsafe_allow_javascript=True)
 
 
 def saved_toast(key: str, *, long: bool = False) -> None:
