@@ -40,20 +40,26 @@ _TO_CONFIRM_JS = """
 """
 
 
+# What a confirmation asks, by what it is about: (heading, the note's label, the button)
+ASKS = {
+    "locked": ("请确认：", "结账后修改的原因（必填）", "已核实，确认保存"),  # a change in a closed month
+    "months": ("请确认结账：", "说明（可空，例如“上半年报表已上报县政府”）", "确认结账"),  # closing months
+}
+SUSPICIOUS = ("以下数值可能有误，请核实：", "核实说明（例如“已电话核实”）", "已核实，确认保存")
+
+
 def confirm_block(warnings: dict[str, str], *, key: str, on_confirm: Callable, on_cancel: Callable) -> None:
-    """Suspicious values: list them, ask for a note, save only on an explicit confirmation — the button, or
-    Enter in the note (once: the step is gone after it)."""
-    after_closing = "locked" in warnings  # a closed month (data_layer/period_locks.py): the note is the reason
+    """Suspicious values (or a step that asks once): list them, ask for a note, go on only on an explicit
+    confirmation — the button, or Enter in the note (once: the step is gone after it)."""
+    heading, label, button = next((ASKS[k] for k in warnings if k in ASKS), SUSPICIOUS)
     with st.container(border=True, key=f"{key}_box"):
-        heading = "请确认：" if after_closing else "以下数值可能有误，请核实："
         st.warning(
             heading + "\n\n" + "\n".join(f"- {escape_markdown(w)}" for w in warnings.values()),
             icon=":material/warning:",
         )
         with st.form(f"{key}_form", border=False, enter_to_submit=True):
-            label = "结账后修改的原因（必填）" if after_closing else "核实说明（例如“已电话核实”）"
-            st.text_input(label, key=f"{key}_note", help="填好后按回车键或点“已核实，确认保存”")
-            st.form_submit_button("已核实，确认保存", key=f"{key}_yes", type="primary", on_click=on_confirm)
+            st.text_input(label, key=f"{key}_note", help=f"填好后按回车键或点“{button}”")
+            st.form_submit_button(button, key=f"{key}_yes", type="primary", on_click=on_confirm)
         st.button("返回修改", key=f"{key}_no", on_click=on_cancel)
         st.html(f"<script>{_TO_CONFIRM_JS % f'{key}_box'}</script>", unsafe_allow_javascript=True)
 
