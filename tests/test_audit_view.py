@@ -218,3 +218,27 @@ def test_every_table_has_a_name_people_read():
     from data_layer.models import metadata
 
     assert set(metadata.tables) <= set(TABLE_NAMES)
+
+
+def test_newest_entries_cut_off_in_the_database_are_named_by_the_head_kept_outside(reference_url):
+    """Deleting the newest three entries leaves a chain that still links up; the head kept beside the data
+    folder (written after each commit) says how far the log went, for verify, the page and the start-up check."""
+    from data_layer.infra import audit
+
+    i = ids(reference_url)
+    entry(reference_url, i)
+    for n, who in enumerate(("王五", "赵六", "孙七")):  # three more writes, three more entries
+        auth.create_account(
+            reference_url, username=f"user{n}", display_name=who, role="staff", password="correct-horse"
+        )
+    newest = rows(reference_url, "SELECT MAX(id) AS id FROM auditlog")[0]["id"]
+    assert audit.head_of(reference_url)["id"] == newest
+    assert audit.verify(reference_url).whole and audit.cut_end(reference_url) is None
+    with create_engine(reference_url).begin() as conn:  # a SQL client, behind the app's back
+        conn.execute(text("DELETE FROM auditlog WHERE id > :id"), {"id": newest - 3})
+    verdict = audit.verify(reference_url)
+    assert not verdict.whole
+    cut = f"操作记录的末尾被截去：最近一次保存写到第 {newest} 条，现在只到第 {newest - 3} 条（至少 3 条不见了）"
+    assert verdict.reason == cut and audit.cut_end(reference_url) == cut
+    at = page(reference_url)
+    assert any("末尾被截去" in shown(e.value) for e in at.error)

@@ -49,7 +49,7 @@ from data_layer.domain.errors import StoreUnavailable, ValidationFailed
 from data_layer.domain.roles import Actor
 from data_layer.domain.table_names import TABLE_NAMES
 from data_layer.infra import guard, migrate, settings, store_identity
-from data_layer.infra.audit import append
+from data_layer.infra.audit import REWIND, append
 from data_layer.infra.cache import clear_reads
 from data_layer.infra.db import get_engine, session_scope
 from data_layer.infra.store_errors import GONE, store_unavailable
@@ -317,7 +317,9 @@ def restore_backup(url: str, data: bytes, *, actor: Actor) -> RestoreResult:
                 _reset_sequences(conn)
             _keep_sign_ins(conn, live)
             restored = _store_counts(conn)
-            # After the restored audit rows (the chain continues from the backup's last row), in this transaction.
+            # After the restored audit rows (the chain continues from the backup's last row), in this transaction;
+            # the head kept outside the log follows it back to the backup's end.
+            session.info[REWIND] = True
             append(
                 session,
                 AuditLog(

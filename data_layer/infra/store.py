@@ -54,6 +54,8 @@ def ensure_ready(url: str, *, seed_if_empty: bool = True) -> None:
     migrate.upgrade(url)
     name_store(url)
     audit.seal(url)  # rows from before the audit chain existed
+    if cut := audit.cut_end(url):  # the log's newest rows deleted directly in the database
+        print(f"防篡改校验未通过：{cut}。请保留数据库文件，联系管理员查明原因。", flush=True)
     if seed_if_empty and is_empty(url):
         seed(url)
     if not auth.has_real_admin(url):
