@@ -9,12 +9,15 @@ import time
 import unicodedata
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from data_layer import auth
 from data_layer.domain import text
 from data_layer.domain.errors import StoreUnavailable, ValidationFailed
 from data_layer.domain.roles import AREAS, ROLES, SYSTEM
 from data_layer.infra import audit, backup, guard, migrate, settings, store, store_identity
 from data_layer.infra.progress_bar import ProgressBar
+from data_layer.infra.store_errors import store_unavailable
 from data_layer.queries import org
 
 
@@ -188,5 +191,24 @@ def township_id(url: str, name: str | None) -> int | None:
     return int(found["township_id"].iloc[0])
 
 
+def run(argv: list[str] | None = None) -> int:
+    """``main``, with a store that cannot be opened said in Chinese (never a driver's English traceback)."""
+    try:
+        return main(argv)
+    except DBAPIError as exc:
+        print(unreachable(settings.database_url(), exc), file=sys.stderr)
+        return 1
+
+
+def unreachable(url: str, exc: DBAPIError) -> str:
+    path = guard.sqlite_file(url)
+    if path is not None and not path.parent.exists():
+        return (
+            f"数据库不见了：{path.parent} 这个文件夹不存在（可能数据文件夹被删除或移走）。"
+            "如有备份，请先建立该文件夹，再从备份恢复（python -m data_layer restore 备份文件 --yes）。"
+        )
+    return store_unavailable(exc).message
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

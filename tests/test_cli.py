@@ -28,3 +28,14 @@ def test_default_store_is_a_sqlite_file_in_the_data_folder(tmp_path, monkeypatch
     assert (tmp_path / "dpf-data").is_dir()
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db/dpf")
     assert settings.database_url() == "postgresql+psycopg://u:p@db/dpf"
+
+
+def test_a_store_whose_folder_is_gone_is_said_in_chinese(tmp_path, monkeypatch, capsys):
+    from data_layer.__main__ import run
+
+    gone = tmp_path / "gone" / "dpf.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", sqlite_url(gone))
+    for command in (["migrate"], ["seed", "--demo"], ["audit", "verify"]):
+        assert run(command) == 1
+        said = capsys.readouterr().err
+        assert f"数据库不见了：{gone.parent} 这个文件夹不存在" in said and "OperationalError" not in said
