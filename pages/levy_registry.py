@@ -9,11 +9,10 @@ The rules are the services' (data_layer/services/employers.py), the file format 
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 
 import streamlit as st
 
-from data_layer.documents.employer_workbooks import registry_workbook, template_workbook
+from data_layer.documents.employer_workbooks import registry_workbook
 from data_layer.domain import text
 from data_layer.domain.links import RECORD_PARAM
 from data_layer.export import XLSX_MIME
@@ -30,6 +29,12 @@ from pages.common.ui import GRID_ROW_PX, empty, grid_height
 
 TABS = ("名录", "新增单位", "批量导入")
 SHOWN_AT_MOST = 2_000  # rows in the on-screen table (the export holds every row)
+IMPORT = ImportSpec(
+    "er",
+    list_imports.EMPLOYERS,
+    "先下载模板，把名单填进去（或把其他部门给的名单按模板的列名整理好），再选择文件。系统先逐行检查并"
+    "列出每一行的问题，全部没有问题才能导入；按统一社会信用代码匹配：已登记的单位更新，未登记的新增。",
+)
 TABLE_ROWS = 12  # rows visible before the table scrolls
 
 
@@ -52,7 +57,7 @@ def render() -> None:
         st.session_state.er_linked, st.session_state.er_record = linked, int(linked)
         st.session_state.er_tab = TABS[0]
     tabs = st.tabs(TABS, key="er_tab", on_change="rerun")  # only the open tab runs
-    draws = (render_registry, employer_form.render_new, lambda c, k: render_import(import_spec(c, k), c))
+    draws = (render_registry, employer_form.render_new, lambda c, _: render_import(IMPORT, c))
     for tab, draw in zip(tabs, draws, strict=True):
         if tab.open:
             with tab:
@@ -135,21 +140,3 @@ def render_export(ctx: ViewContext, search: str, count: int, where: str) -> None
 
 
 # --- 批量导入 ------------------------------------------------------------------------------------------------
-
-
-def import_spec(ctx: ViewContext, county: org.ActingCounty) -> ImportSpec:
-    who = dict(db_url=ctx.url, actor=ctx.actor)
-    return ImportSpec(
-        key="er",
-        noun="名单",
-        unit="家",
-        intro="先下载模板，把名单填进去（或把其他部门给的名单按模板的列名整理好），再选择文件。系统先逐行检查并"
-        "列出每一行的问题，全部没有问题才能导入；按统一社会信用代码匹配：已登记的单位更新，未登记的新增。",
-        template=lambda: template_workbook(list(county.offered.values())),
-        template_name="用人单位名录导入模板.xlsx",
-        dry_run=partial(list_imports.employers_dry_run, county=county, **who),
-        commit=partial(list_imports.employers_commit, **who),
-        log_kind=registry_q.IMPORT_KIND,
-        area="levy",
-        depends_on=(county.county_id, ctx.actor.username),
-    )

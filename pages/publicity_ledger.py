@@ -9,15 +9,14 @@ format the reader's (data_layer/documents/article_sheet.py); this page declares 
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from data_layer.documents.article_workbooks import ledger_workbook, template_workbook
+from data_layer.documents.article_workbooks import ledger_workbook
 from data_layer.domain import text
 from data_layer.export import XLSX_MIME
-from data_layer.queries import article_ledger, articles, org
+from data_layer.queries import article_ledger
 from data_layer.queries.publicity import LEVEL_LABELS
 from data_layer.services import list_imports
 from pages.common.context import ViewContext, current
@@ -27,6 +26,13 @@ from pages.common.ui import empty
 
 TABS = ("台账", "批量导入")
 SHOWN_AT_MOST = 2_000  # rows in the on-screen table (the export holds every row)
+IMPORT = ImportSpec(
+    "al",
+    list_imports.ARTICLES,
+    "先下载模板，把台账填进去（或把已有台账的列名改成模板的列名），再选择文件。系统按录入表单的同样规则"
+    "逐行检查：有问题的行必须改正，全部没有问题才能导入；标题或链接重复等需要核实的行，导入时写一条核实说明；"
+    "已录入且完全相同的稿件不会重复导入。",
+)
 
 
 def render() -> None:
@@ -36,7 +42,7 @@ def render() -> None:
         render_ledger(ctx)
         return
     tabs = st.tabs(TABS, key="al_tab", on_change="rerun")  # only the open tab runs
-    for tab, draw in zip(tabs, (render_ledger, render_ledger_import), strict=True):
+    for tab, draw in zip(tabs, (render_ledger, lambda c: render_import(IMPORT, c)), strict=True):
         if tab.open:
             with tab:
                 draw(ctx)
@@ -89,33 +95,3 @@ def render_ledger(ctx: ViewContext) -> None:
         icon=":material/download:",
         key="al_export",
     )
-
-
-# --- 批量导入 ------------------------------------------------------------------------------------------------
-
-
-def import_spec(ctx: ViewContext, county: org.ActingCounty) -> ImportSpec:
-    who = dict(db_url=ctx.url, actor=ctx.actor)
-    return ImportSpec(
-        key="al",
-        noun="台账",
-        unit="篇",
-        intro="先下载模板，把台账填进去（或把已有台账的列名改成模板的列名），再选择文件。系统按录入表单的同样规则"
-        "逐行检查：有问题的行必须改正，全部没有问题才能导入；标题或链接重复等需要核实的行，导入时写一条核实说明；"
-        "已录入且完全相同的稿件不会重复导入。",
-        template=lambda: template_workbook(list(articles.outlets(ctx.url)["outlet"]), list(county.offered.values())),
-        template_name="信息报送台账导入模板.xlsx",
-        dry_run=partial(list_imports.articles_dry_run, county=county, **who),
-        commit=partial(list_imports.articles_commit, **who),
-        log_kind=article_ledger.IMPORT_KIND,
-        area="publicity",
-        depends_on=(county.county_id, ctx.actor.username),
-    )
-
-
-def render_ledger_import(ctx: ViewContext) -> None:
-    county = org.acting_county(ctx.url, ctx.actor, ctx.scope)
-    if county is None:
-        empty("尚未设置县区和乡镇（街道），不能导入稿件。")
-        return
-    render_import(import_spec(ctx, county), ctx)

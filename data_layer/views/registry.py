@@ -1,27 +1,24 @@
-"""用人单位名录 on screen: the registry's table with short headers, and its line of totals."""
+"""用人单位名录 on screen: the export's table (the import's columns, data_layer/documents/employer_workbooks.py)
+with short headers, size and 规模以上 in one column, and the line of totals above it."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from data_layer.documents.employer_workbooks import registry_table as export_table
 from data_layer.domain import text
-from data_layer.services.employers import SIZE_NAMES
+
+SHORT = {"所属乡镇（街道）": "乡镇", "职工人数": "职工", "残疾职工人数": "残疾职工"}
+SCREEN = ("单位名称", "统一社会信用代码", "乡镇", "职工", "残疾职工", "规模", "登记日期")
 
 
 def registry_table(found: pd.DataFrame) -> pd.DataFrame:
-    """The registry on screen: short headers, size and 规模以上 in one column, so every column fits 1024 pixels."""
-    sizes = zip(found["size_class"].map(SIZE_NAMES), found["above_designated_size"], strict=True)
-    return pd.DataFrame(
-        {
-            "单位名称": found["name"],
-            "统一社会信用代码": found["credit_code"],
-            "乡镇": found["township"].fillna("县本级"),
-            "职工": found["staff"],
-            "残疾职工": found["disabled_staff"],
-            "规模": [f"{size}（规上）" if above else size for size, above in sizes],
-            "登记日期": [text.day(d) for d in found["registered_on"]],
-        }
-    )
+    """The registry on screen: every column fits 1024 pixels; “规上” marks 规模以上企业."""
+    shown = export_table(found).rename(columns=SHORT)
+    above = shown["规模以上企业"] == "是"
+    shown["规模"] = [f"{size}（规上）" if up else size for size, up in zip(shown["企业规模"], above, strict=True)]
+    shown["登记日期"] = [text.day(d) for d in found["registered_on"]]
+    return shown[list(SCREEN)]
 
 
 def totals_line(where: str, totals: dict, shown: int) -> str:

@@ -21,6 +21,8 @@ from data_layer.documents.sheets import MAX_BYTES, MAX_ROWS, FileRefused, check_
 from data_layer.domain import text
 from data_layer.export import XLSX_MIME
 from data_layer.queries.file_logs import import_log
+from data_layer.queries.org import acting_county
+from data_layer.services.list_imports import Importer, ListKind
 from pages.common.action import Action
 from pages.common.context import ViewContext
 from pages.common.fmt import escape_markdown
@@ -39,19 +41,12 @@ Progress = Callable[[int, int], Any]
 
 @dataclass(frozen=True)
 class ImportSpec:
-    """What a page declares about one kind of list."""
+    """What a page declares: its key and words; the list itself (its words, template, dry run, commit, import
+    log and who may import it) is the data layer's ``ListKind``."""
 
     key: str  # prefix of the component's widget and session keys
-    noun: str  # the file as the office calls it: 名单, 台账
-    unit: str  # what a row counts in: 家, 篇
+    kind: ListKind  # data_layer/services/list_imports.py: EMPLOYERS, ARTICLES …
     intro: str  # what to do, above the file chooser (the limits follow it)
-    template: Callable[[], bytes]  # the template workbook (built only when downloaded)
-    template_name: str
-    dry_run: Callable[..., ImportRun]  # (data=, file_name=, progress=): the plan and its rows; raises FileRefused
-    commit: Callable[..., dict[str, int]]  # (run=, confirm=, warning_note=, progress=): rows, created, updated
-    log_kind: str  # the FileLog kind the commit writes (the import log lists it)
-    area: str  # who may import: accounts that enter this area
-    depends_on: tuple = ()  # what else the dry run read (the county, the account): a change checks again
 
     @property
     def action(self) -> Action:
@@ -60,16 +55,21 @@ class ImportSpec:
 
 def render_import(spec: ImportSpec, ctx: ViewContext) -> None:
     """Upload, dry run, commit, then the recent imports; read-only accounts see the imports only."""
-    if ctx.actor is not None and ctx.actor.may_enter(spec.area):
+    if ctx.actor is not None and ctx.actor.may_enter(spec.kind.area):
+        county = acting_county(ctx.url, ctx.actor, ctx.scope)
+        if county is None:
+            empty(f"尚未设置县区和乡镇（街道），不能导入{spec.kind.noun}。")
+            return
+        who = Importer(ctx.url, ctx.actor, county)
         spec.action.show_toast()
-        kept = render_upload(spec)
+        kept = render_upload(spec, who)
         if kept is not None:
             render_plan(spec, kept[1].plan)
-            render_commit(spec, *kept)
+            render_commit(spec, who, *kept)
     render_log(spec, ctx)
 
 
-def render_upload(spec: ImportSpec) -> tuple[tuple, ImportRun] | None:
+def render_upload(spec: ImportSpec, who: Importer) -> tuple[tuple, ImportRun] | None:
     """The last import's outcome, what to do, the template and the file chooser; the chosen file's dry run."""
     done = st.session_state.pop(f"{spec.key}_imported", None)
     if done:
@@ -78,31 +78,31 @@ def render_upload(spec: ImportSpec) -> tuple[tuple, ImportRun] | None:
     left.markdown(spec.intro + LIMITS)
     right.download_button(
         "下载导入模板",
-        spec.template,
-        file_name=spec.template_name,
+        lambda: spec.kind.template(who.db_url, who.county),
+        file_name=spec.kind.template_name,
         mime=XLSX_MIME,
         icon=":material/download:",
         key=f"{spec.key}_template",
     )
     generation = spec.action.generation  # a new, empty chooser after each import
-    uploaded = st.file_uploader(f"选择{spec.noun}文件（.xlsx 或 .csv）", key=f"{spec.key}_upload_{generation}")
+    uploaded = st.file_uploader(f"选择{spec.kind.noun}文件（.xlsx 或 .csv）", key=f"{spec.key}_upload_{generation}")
     if uploaded is None:
         st.session_state.pop(f"{spec.key}_run", None)
         return None
-    return dry_run(spec, uploaded)
+    return dry_run(spec, who, uploaded)
 
 
-def dry_run(spec: ImportSpec, uploaded) -> tuple[tuple, ImportRun] | None:
+def dry_run(spec: ImportSpec, who: Importer, uploaded) -> tuple[tuple, ImportRun] | None:
     """Read and check the file once; (what it is about, the run) stays in the session while the same file is
     chosen and nothing it depends on changes."""
-    owner = (uploaded.file_id, uploaded.name, uploaded.size, *spec.depends_on)
+    owner = (uploaded.file_id, uploaded.name, uploaded.size, who.county.county_id, who.actor.username)
     kept = st.session_state.get(f"{spec.key}_run")
     if kept is not None and kept[0] == owner:
         return kept
     bar = st.empty()
     try:
-        check_size(uploaded.size, spec.noun)  # before reading a byte of it
-        run = spec.dry_run(data=uploaded.getvalue(), file_name=uploaded.name, progress=steps(bar, "正在逐行检查"))
+        check_size(uploaded.size, spec.kind.noun)  # before reading a byte of it
+        run = spec.kind.dry_run(who, uploaded.getvalue(), uploaded.name, steps(bar, "正在逐行检查"))
     except FileRefused as refused:
         st.session_state.pop(f"{spec.key}_run", None)
         st.error(escape_markdown(f"不能导入“{uploaded.name}”：{refused.message}"), icon=":material/error:")
@@ -122,7 +122,7 @@ def steps(bar, words: str) -> Progress:
 
 def counts(spec: ImportSpec, plan: ImportPlan) -> list[tuple[str, int, str]]:
     """The dry run's figures: (label, rows, unit)."""
-    u = spec.unit
+    u = spec.kind.unit
     figures = (("新增", plan.created), ("更新", plan.updated), ("无变化", plan.same), ("需核实", plan.warned))
     return [(label, value, u) for label, value in figures] + [("有问题", plan.problems, "行")]
 
@@ -144,34 +144,34 @@ def render_plan(spec: ImportSpec, plan: ImportPlan) -> None:
     elif not plan.may_commit:
         st.info("文件中的每一行都已在系统中，且没有任何变化，不需要导入。", icon=":material/info:")
     if plan.warned:
-        title = f"需要核实的行（{text.count(plan.warned)} {spec.unit}：导入时须写明核实说明）"
+        title = f"需要核实的行（{text.count(plan.warned)} {spec.kind.unit}：导入时须写明核实说明）"
         table(plan.warning_rows, title, {"需核实": st.column_config.TextColumn(width=WORDS_PX)})
     if plan.created and not plan.problems:
-        table(plan.create_rows, f"将新增（{text.count(plan.created)} {spec.unit}）", {})
+        table(plan.create_rows, f"将新增（{text.count(plan.created)} {spec.kind.unit}）", {})
     if plan.updated and not plan.problems:
-        title = f"将更新（{text.count(plan.updated)} {spec.unit}）：每项变化一行，原值 → 新值"
+        title = f"将更新（{text.count(plan.updated)} {spec.kind.unit}）：每项变化一行，原值 → 新值"
         table(plan.update_rows, title, {"变化": st.column_config.TextColumn(width=WORDS_PX)})
 
 
-def render_commit(spec: ImportSpec, owner: tuple, run: ImportRun) -> None:
+def render_commit(spec: ImportSpec, who: Importer, owner: tuple, run: ImportRun) -> None:
     """The one button that writes the whole file (rows to confirm: a note first, through ``Action``)."""
     plan, action = run.plan, spec.action
     other_errors(action.errors(owner), set())
     if not plan.may_commit:
         return
-    u = spec.unit
+    u = spec.kind.unit
     label = f"确认导入：新增 {text.count(plan.created)} {u}，更新 {text.count(plan.updated)} {u}"
     if st.button(label, type="primary", icon=":material/upload:", key=f"{spec.key}_commit"):
-        commit(spec, run, owner)
+        commit(spec, who, run, owner)
     action.confirm(owner)
 
 
-def commit(spec: ImportSpec, run: ImportRun, owner: tuple) -> None:
+def commit(spec: ImportSpec, who: Importer, run: ImportRun, owner: tuple) -> None:
     def call(confirm: bool, note: str) -> dict[str, int]:
         bar = st.progress(0.0, text="正在导入（全部写入或全部不写入）……")
         try:
             progress = steps(bar, "正在导入（全部写入或全部不写入）")
-            return spec.commit(run=run, confirm=confirm, warning_note=note, progress=progress)
+            return spec.kind.commit(who, run, confirm, note, progress)
         finally:
             bar.empty()
 
@@ -182,7 +182,7 @@ def commit(spec: ImportSpec, run: ImportRun, owner: tuple) -> None:
 
 
 def outcome(spec: ImportSpec, run: ImportRun, result: dict[str, int]) -> str:
-    u, created, updated = spec.unit, result["created"], result["updated"]
+    u, created, updated = spec.kind.unit, result["created"], result["updated"]
     confirmed = f"，其中 {text.count(run.plan.warned)} {u}经核实确认" if run.plan.warned else ""
     return (
         f"已导入“{run.file_name}”：新增 {text.count(created)} {u}，更新 {text.count(updated)} {u}，"
@@ -221,10 +221,10 @@ def grid(rows: pd.DataFrame, config: dict) -> None:
 def render_log(spec: ImportSpec, ctx: ViewContext) -> None:
     """The recent imports of this kind, newest first; a township officer's own only."""
     own = ctx.actor is not None and not ctx.actor.kind.every_township
-    log = import_log(ctx.url, spec.log_kind, ctx.actor.username if own else None)
-    st.markdown(f"**最近的导入**（{'您本人的' if own else '所有人的'}{spec.noun}）")
+    log = import_log(ctx.url, spec.kind.log_kind, ctx.actor.username if own else None)
+    st.markdown(f"**最近的导入**（{'您本人的' if own else '所有人的'}{spec.kind.noun}）")
     if log.empty:
-        empty(f"还没有导入过{spec.noun}。")
+        empty(f"还没有导入过{spec.kind.noun}。")
         return
     shown = pd.DataFrame(
         {
