@@ -194,7 +194,8 @@ def forget(spec: ImportSpec) -> Callable[[Any], None]:
     """After an import: its outcome above the chooser on the next run, and the dry run forgotten."""
 
     def after(_: Any) -> None:
-        st.session_state[f"{spec.key}_imported"] = st.session_state.get(spec.action.toast_key, "")
+        # shown above the chooser, where it stays until the next file: no toast besides
+        st.session_state[f"{spec.key}_imported"] = st.session_state.pop(spec.action.toast_key, "")
         st.session_state.pop(f"{spec.key}_run", None)
 
     return after
