@@ -1047,7 +1047,7 @@ def import_and_check(page, store: Path, table: str, files: dict[str, Path], labe
         page.set_viewport_size({"width": size[0], "height": size[1]})
         wait_for_app(page)
         assert [w for w in english_on_screen(page) if not formats.search(w)] == []
-        page.get_by_text(re.compile("^有问题的行（")).scroll_into_view_if_needed()  # the app scrolls inside its main area
+        page.get_by_text(re.compile("^有问题的行（")).scroll_into_view_if_needed()  # the main area scrolls
         page.screenshot(path=str(SHOTS / f"{shots}_dry_run_{size[0]}x{size[1]}.png"))
     assert count_rows(store, f"SELECT COUNT(*) FROM {table}") == before
     page.locator("input[type=file]").set_input_files(str(files["good"]))
