@@ -616,3 +616,32 @@ def test_a_township_officer_sees_only_their_own_townships_employers(demo_url):
     at.query_params["record"] = str(other)
     at.run()
     assert [e.value for e in at.error] == [f"没有编号为 {other} 的用人单位（或不在所选乡镇）"]
+
+
+def test_a_deactivated_township_is_named_as_such_and_an_employer_already_there_keeps_it(reference_url):
+    from data_layer.services.org import update_township
+
+    _, towns = county(reference_url)
+    lucun = rows(reference_url, "SELECT * FROM township WHERE name = '鲁村镇'")[0]
+    kept, new = codes(2)
+    register(reference_url, kept)  # in 鲁村镇
+    update_township(
+        db_url=reference_url,
+        actor=person(),
+        township_id=lucun["id"],
+        name="鲁村镇",
+        kind=lucun["kind"],
+        sort_order=lucun["sort_order"],
+        active=False,
+    )
+    data = xlsx(
+        [
+            ["沂源测试机械有限公司", kept, "鲁村镇", 130, 1, 58000, "小型", "是"],
+            ["沂源停用乡镇新公司", new, "鲁村镇", 10, 0, 0, "微型", "否"],
+        ]
+    )
+    _, planned = dry_run(reference_url, data)
+    assert [(p.action, p.errors) for p in planned] == [
+        ("update", {}),
+        ("error", {"township_id": "鲁村镇已停用，请填写现在的乡镇（街道）"}),
+    ]
