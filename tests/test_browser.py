@@ -1063,7 +1063,7 @@ def import_and_check(page, store: Path, table: str, files: dict[str, Path], labe
     page.get_by_role("button", name=label).click()
     wait_for_app(page)
     if "note" in files:  # rows to confirm: Action's one confirm step, with a note
-        page.get_by_label("核实说明（例如“已电话核实”）").fill(files["note"])
+        page.get_by_role("textbox", name="核实说明（例如“已电话核实”）").fill(files["note"])
         page.get_by_role("button", name="已核实，确认保存").click()
         wait_for_app(page)
     expect(page.get_by_text(re.compile(f"已导入“{files['good'].name}”：新增 2"))).to_be_visible()
