@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from data_layer.documents import article_sheet as sheet
 from data_layer.documents.article_workbooks import ledger_workbook, template_workbook
 from data_layer.documents.sheets import FileRefused
-from data_layer.domain.errors import ValidationFailed
+from data_layer.domain.errors import NeedsConfirmation, ValidationFailed
 from data_layer.domain.scope import FilterSpec, make_scope
 from data_layer.queries import article_ledger
 from data_layer.queries.publicity import LEVEL_LABELS
@@ -55,9 +55,16 @@ def dry_run(url: str, data: bytes, actor=STAFF, name: str = "台账.xlsx"):
     return parsed, importer.preview_import(db_url=url, rows=parsed.rows, actor=actor, today=TODAY)
 
 
-def commit(url: str, parsed, actor=STAFF, note: str = ""):
+def commit(url: str, parsed, actor=STAFF, note: str = "", confirm: bool | None = None):
+    """The import as the component calls it: confirmed once the person wrote a note (unless said otherwise)."""
     return importer.import_articles(
-        db_url=url, actor=actor, file_name=parsed.file_name, rows=parsed.rows, warning_note=note, today=TODAY
+        db_url=url,
+        actor=actor,
+        file_name=parsed.file_name,
+        rows=parsed.rows,
+        confirm=bool(note) if confirm is None else confirm,
+        warning_note=note,
+        today=TODAY,
     )
 
 
@@ -181,9 +188,13 @@ def test_the_dry_run_reports_each_rows_errors_and_warnings_and_writes_nothing(re
     assert by_line[8].errors == {"published_on": "发表日期不能晚于今天"}
     _, towns, outlets = names(reference_url)
     preview = sheet.preview(parsed, planned, {i: n for n, i in outlets.items()}, {i: n for n, i in towns.items()})
-    assert (preview.ready, preview.warned, preview.problems, preview.may_commit) == (1, 3, 3, False)
+    # a row to confirm is a new article too; an import never updates one
+    counted = (preview.created, preview.updated, preview.same, preview.warned, preview.problems, preview.may_commit)
+    assert counted == (4, 0, 0, 3, 3, False)
     assert list(preview.problem_rows["行号"]) == [6, 7, 7, 7, 7, 7, 8]  # one line a problem
     assert list(preview.warning_rows["行号"]) == [3, 4, 5]
+    assert list(preview.create_rows["行号"]) == [2, 3, 4, 5]
+    assert preview.update_rows.empty
 
 
 # --- the commit: all or nothing --------------------------------------------------------------------------
@@ -209,11 +220,15 @@ def test_warnings_are_imported_only_with_a_note_kept_on_each_such_row(reference_
         ]
     )
     parsed = parse(reference_url, data, "六月台账.xlsx")
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(NeedsConfirmation) as asked:
         commit(reference_url, parsed)
-    assert "有 1 行需要核实（第一处：第 3 行，与本文件第 2 行的标题相同" in refused.value.errors["warning_note"]
+    assert "有 1 行需要核实（第一处：第 3 行，与本文件第 2 行的标题相同" in asked.value.warnings["rows"]
+    assert "warning_note" not in asked.value.warnings
+    with pytest.raises(NeedsConfirmation) as asked:  # confirmed without a word: asked again, for the note
+        commit(reference_url, parsed, confirm=True)
+    assert asked.value.warnings["warning_note"] == "请写明核实说明：这些行为什么没有问题"
     assert count(reference_url, "article") == 0
-    assert commit(reference_url, parsed, note="两家媒体分别采用") == {"rows": 3, "created": 3}
+    assert commit(reference_url, parsed, note="两家媒体分别采用") == {"rows": 3, "created": 3, "updated": 0}
     stored = rows(reference_url, "SELECT title, kind, township_id, warning_note, created_by FROM article ORDER BY id")
     _, towns, _ = names(reference_url)
     assert [(r["title"], r["kind"], r["township_id"], r["warning_note"]) for r in stored] == [
@@ -270,7 +285,7 @@ def test_a_closed_month_is_refused_and_an_administrator_needs_a_reason(reference
     admin = person("王管理")
     _, planned = dry_run(reference_url, data, actor=admin)
     assert planned[0].warnings["locked"].startswith("2023年5月已结账：保存即为结账后修改")
-    with pytest.raises(ValidationFailed, match="需要核实"):
+    with pytest.raises(NeedsConfirmation, match="需要核实"):
         commit(reference_url, parsed, actor=admin)
     assert count(reference_url, "article") == 0
     commit(reference_url, parsed, actor=admin, note="补录上半年漏报的稿件")
@@ -282,6 +297,27 @@ def test_an_account_without_publicity_cannot_import(reference_url):
     parsed = parse(reference_url, xlsx([["2023-05-20", RADIO, "一篇", "", "", ""]]))
     with pytest.raises(ValidationFailed, match="没有“宣传”的录入权限"):
         commit(reference_url, parsed, actor=person("残保金干事", "staff", areas=("levy",)))
+
+
+def test_the_same_ledger_imported_again_leaves_every_article_as_it_is(reference_url):
+    lines = [
+        ["2023-05-20", RADIO, "助残日活动", "鲁村镇", "", ""],
+        ["2023-05-21", RADIO, "第二篇", "", "新闻", "https://a.example/2"],
+    ]
+    parsed = parse(reference_url, xlsx(lines))
+    assert commit(reference_url, parsed) == {"rows": 2, "created": 2, "updated": 0}
+    parsed, planned = dry_run(reference_url, xlsx(lines))
+    assert [p.action for p in planned] == ["same", "same"]
+    _, towns, outlets = names(reference_url)
+    preview = sheet.preview(parsed, planned, {i: n for n, i in outlets.items()}, {i: n for n, i in towns.items()})
+    assert (preview.created, preview.updated, preview.same, preview.warned, preview.problems) == (0, 0, 2, 0, 0)
+    assert not preview.may_commit and preview.create_rows.empty
+    assert commit(reference_url, parsed) == {"rows": 2, "created": 0, "updated": 0}
+    assert count(reference_url, "article") == 2
+    # one cell changed: not an update of the stored article but a new one, whose repeated title is to confirm
+    changed = xlsx([lines[0], [*lines[1][:4], "专题片", lines[1][5]]])
+    _, planned = dry_run(reference_url, changed)
+    assert [p.action for p in planned] == ["same", "warning"]
 
 
 # --- the template and the export -------------------------------------------------------------------------
@@ -356,30 +392,41 @@ def test_an_upload_shows_the_dry_run_then_imports_with_a_note(reference_url):
     bad = xlsx([["2023-05-20", "某某晚报", "一篇", "", "", ""]])
     at.file_uploader[0].set_value(("坏台账.xlsx", bad, "application/octet-stream")).run()
     assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric} == {
+        "新增": "0 篇",
+        "更新": "0 篇",
+        "无变化": "0 篇",
+        "需核实": "0 篇",
+        "有问题": "1 行",
+    }
     assert any("有 1 行有问题，整个文件不能导入" in e.value for e in at.error)
     assert list(at.dataframe[0].value[["行号", "问题"]].iloc[0]) == [
         2,
         "发表媒体“某某晚报”未登记（已登记的媒体见模板的填写说明）",
     ]
-    assert not at.get("form_submit_button") and not [b for b in at.button if b.label.startswith("导入")]
+    assert not [b for b in at.button if b.label.startswith("确认导入")]
     good = xlsx(
         [["2023-05-20", RADIO, "助残日活动", "鲁村镇", "", ""], ["2023-05-21", RADIO, "助残日活动", "", "", ""]]
     )
     at.file_uploader[0].set_value(("好台账.xlsx", good, "application/octet-stream")).run()
     assert not at.exception, at.exception
+    assert [m.value for m in at.metric] == ["2 篇", "0 篇", "0 篇", "1 篇", "0 行"]
     warned = at.dataframe[0].value
     assert list(warned[["行号", "需核实"]].iloc[0]) == [3, "与本文件第 2 行的标题相同，是否重复导入？"]
-    submit = at.get("form_submit_button")[0]
-    assert submit.label == "导入 2 篇稿件"
+    submit = next(b for b in at.button if b.label.startswith("确认导入"))
+    assert submit.label == "确认导入：新增 2 篇，更新 0 篇"
     submit.click().run()
-    assert "请写明核实说明：这些行为什么没有问题" in [e.value for e in at.error]
-    assert count(reference_url, "article") == 0
-    at.text_input(key="al_note").input("两家栏目分别采用")
-    at.get("form_submit_button")[0].click().run()
     assert not at.exception, at.exception
-    assert [shown(s.value) for s in at.success] == ["已导入“好台账.xlsx”：新增稿件 2 篇，其中 1 篇经核实确认。"]
+    assert any("有 1 行需要核实（第一处：第 3 行" in w.value for w in at.warning)  # Action's one confirm step
+    next(b for b in at.button if b.label == "已核实，确认保存").click().run()
+    assert any("请写明核实说明：这些行为什么没有问题" in w.value for w in at.warning)
+    assert count(reference_url, "article") == 0
+    at.text_input(key="al_import_confirm_note").input("两家栏目分别采用")
+    next(b for b in at.button if b.label == "已核实，确认保存").click().run()
+    assert not at.exception, at.exception
+    assert [shown(s.value) for s in at.success] == [
+        "已导入“好台账.xlsx”：新增 2 篇，更新 0 篇，无变化 0 篇，其中 1 篇经核实确认。"
+    ]
     assert count(reference_url, "article") == 2
-    at.session_state["al_tab"] = "导入记录"
-    at.run()
-    log = at.dataframe[0].value
-    assert list(log[["导入人", "文件名", "行数", "新增稿件"]].iloc[0]) == ["宣传干事", "好台账.xlsx", 2, 2]
+    log = at.dataframe[0].value  # the dry run is gone; the recent imports stay
+    assert list(log[["导入人", "文件名", "行数", "新增", "无变化"]].iloc[0]) == ["宣传干事", "好台账.xlsx", 2, 2, 0]

@@ -5,6 +5,7 @@ Skipped, with the reason, where Chromium or Playwright is missing (.ci/run insta
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 from pathlib import Path
@@ -1032,3 +1033,89 @@ def test_four_browsers_saving_at_once_through_two_app_processes_each_store_once(
             page.context.close()
     stored = count_rows(store, f"SELECT COUNT(DISTINCT title) FROM article WHERE title LIKE '{tag}%'")
     assert stored == 12 == count_rows(store, f"SELECT COUNT(*) FROM article WHERE title LIKE '{tag}%'")
+
+
+def import_and_check(page, store: Path, table: str, files: dict[str, Path], label: str, shots: str) -> None:
+    """One import page's whole round: a file with a bad row (refused, the row named, nothing written), a good
+    file committed, the same file again (nothing to write). ``files``: bad, good; ``label``: the commit button."""
+    page.get_by_role("tab", name="批量导入").click()
+    wait_for_app(page)
+    before = count_rows(store, f"SELECT COUNT(*) FROM {table}")
+    page.locator("input[type=file]").set_input_files(str(files["bad"]))
+    wait_for_app(page)
+    expect(page.get_by_text("有 1 行有问题，整个文件不能导入")).to_be_visible()
+    expect(page.get_by_text(files["problem"]).first).to_be_attached()  # a grid cell: the row's problem in words
+    expect(page.get_by_role("button", name=re.compile("^确认导入"))).to_have_count(0)
+    formats = re.compile(r"Excel|CSV|UTF-8|GBK|MB|xlsx|csv|KB")  # file formats and sizes, as Chinese Excel names them
+    for size in ((1920, 1080), (1024, 768)):
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        wait_for_app(page)
+        assert [w for w in english_on_screen(page) if not formats.search(w)] == []
+        page.get_by_text(re.compile("^有问题的行（")).scroll_into_view_if_needed()  # the main area scrolls
+        page.screenshot(path=str(SHOTS / f"{shots}_dry_run_{size[0]}x{size[1]}.png"))
+    assert count_rows(store, f"SELECT COUNT(*) FROM {table}") == before
+    page.locator("input[type=file]").set_input_files(str(files["good"]))
+    wait_for_app(page)
+    page.get_by_text(re.compile("^将新增（")).scroll_into_view_if_needed()
+    assert [w for w in english_on_screen(page) if not formats.search(w)] == []
+    page.screenshot(path=str(SHOTS / f"{shots}_good_1024x768.png"))
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.get_by_role("button", name=label).click()
+    wait_for_app(page)
+    if "note" in files:  # rows to confirm: Action's one confirm step, with a note
+        page.get_by_role("textbox", name="核实说明（例如“已电话核实”）").fill(files["note"])
+        page.get_by_role("button", name="已核实，确认保存").click()
+        wait_for_app(page)
+    expect(page.get_by_text(re.compile(f"已导入“{files['good'].name}”：新增 2"))).to_be_visible()
+    assert count_rows(store, f"SELECT COUNT(*) FROM {table}") == before + 2
+    page.locator("input[type=file]").set_input_files(str(files["good"]))  # the same file again
+    wait_for_app(page)
+    expect(page.get_by_text("不需要导入")).to_be_visible()
+    values = page.get_by_test_id("stMetricValue").all_inner_texts()
+    assert values[:3] == [f"0 {files['unit']}", f"0 {files['unit']}", f"2 {files['unit']}"], values
+    assert count_rows(store, f"SELECT COUNT(*) FROM {table}") == before + 2
+    assert_healthy(page)
+
+
+def test_both_import_pages_refuse_a_bad_row_commit_a_good_file_and_find_it_unchanged_again(
+    browser, demo_template, tmp_path
+):
+    """用人单位名录 (an .xlsx under a title row) and 信息报送台账 (a GBK CSV with a repeated title to confirm) through
+    the one import component."""
+    import sqlite3
+
+    from data_layer.domain import credit_code
+
+    store = tmp_path / "imports.sqlite3"
+    shutil.copy(demo_template, store)
+    with sqlite3.connect(store) as conn:
+        outlet = conn.execute("SELECT name FROM outlet ORDER BY id LIMIT 1").fetchone()[0]
+    codes = []
+    for body in (f"MA7TEW{n:02d}" for n in range(10, 40)):  # codes no demo employer has (a check X is skipped)
+        with contextlib.suppress(ValueError):
+            codes.append(credit_code.make("91", "370323", body))
+    employers = {"bad": tmp_path / "坏名单.xlsx", "good": tmp_path / "名单.xlsx", "unit": "家"}
+    employers["problem"] = "残疾职工人数不能多于职工人数"
+    employer_workbook(employers["bad"], [["沂源导入甲公司", codes[0], "鲁村镇", 10, 12, 46000, "小型", "否", None]])
+    employer_workbook(
+        employers["good"],
+        [
+            ["沂源导入甲公司", codes[0], "鲁村镇", 20, 1, 46000, "小型", "否", "2025-03-01"],
+            ["沂源导入乙公司", codes[1], "东里镇", 5, 0, 0, "微型", "否", "2025-03-01"],
+        ],
+    )
+    header = "发表日期,发表媒体,稿件标题,乡镇（街道）,类型,链接"
+    ledgers = {"bad": tmp_path / "坏台账.csv", "good": tmp_path / "台账.csv", "unit": "篇", "note": "两家栏目分别采用"}
+    ledgers["problem"] = "发表媒体“某某晚报”未登记（已登记的媒体见模板的填写说明）"
+    ledgers["bad"].write_bytes(f"{header}\r\n2025-03-01,某某晚报,一篇,,,\r\n".encode("gbk"))
+    good = [f"2025-03-01,{outlet},导入测试稿件,鲁村镇,信息,", f"2025-03-02,{outlet},导入测试稿件,,新闻,"]
+    ledgers["good"].write_bytes("\r\n".join([header, *good, ""]).encode("gbk"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with running_app(sqlite_url(store), tmp_path / "server.log") as base:
+        page = open_page(browser, f"{base}/levy_registry?year=2023")
+        sign_in_as(page, "keshi")
+        import_and_check(page, store, "employer", employers, "确认导入：新增 2 家，更新 0 家", "levy_registry_import")
+        page.goto(f"{base}/publicity_ledger?year=2023")
+        wait_for_app(page)
+        import_and_check(page, store, "article", ledgers, "确认导入：新增 2 篇，更新 0 篇", "publicity_ledger_import")
+        page.close()

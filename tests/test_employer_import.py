@@ -551,10 +551,12 @@ def test_an_upload_through_the_page_shows_the_preview_and_commits(reference_url)
     assert not at.exception, at.exception
     assert [shown(s.value) for s in at.success] == ["已导入“好名单.xlsx”：新增 2 家，更新 0 家，无变化 0 家。"]
     assert rows(reference_url, "SELECT COUNT(*) AS n FROM employer")[0]["n"] == 2
-    at.session_state["er_tab"] = "导入记录"
-    at.run()
-    log = at.dataframe[0].value
+    log = at.dataframe[0].value  # the dry run is gone; the recent imports stay
     assert list(log[["导入人", "文件名", "行数", "新增"]].iloc[0]) == ["李科员", "好名单.xlsx", 2, 2]
+    at.file_uploader[0].set_value(("好名单.xlsx", good, "application/octet-stream")).run()  # the same file again
+    assert [m.value for m in at.metric] == ["0 家", "0 家", "2 家", "0 家", "0 行"]
+    assert any("不需要导入" in i.value for i in at.info)
+    assert not [x for x in at.button if x.label.startswith("确认导入")]
 
 
 def test_a_refused_file_is_a_message_on_the_page(reference_url):
@@ -614,3 +616,32 @@ def test_a_township_officer_sees_only_their_own_townships_employers(demo_url):
     at.query_params["record"] = str(other)
     at.run()
     assert [e.value for e in at.error] == [f"没有编号为 {other} 的用人单位（或不在所选乡镇）"]
+
+
+def test_a_deactivated_township_is_named_as_such_and_an_employer_already_there_keeps_it(reference_url):
+    from data_layer.services.org import update_township
+
+    _, towns = county(reference_url)
+    lucun = rows(reference_url, "SELECT * FROM township WHERE name = '鲁村镇'")[0]
+    kept, new = codes(2)
+    register(reference_url, kept)  # in 鲁村镇
+    update_township(
+        db_url=reference_url,
+        actor=person(),
+        township_id=lucun["id"],
+        name="鲁村镇",
+        kind=lucun["kind"],
+        sort_order=lucun["sort_order"],
+        active=False,
+    )
+    data = xlsx(
+        [
+            ["沂源测试机械有限公司", kept, "鲁村镇", 130, 1, 58000, "小型", "是"],
+            ["沂源停用乡镇新公司", new, "鲁村镇", 10, 0, 0, "微型", "否"],
+        ]
+    )
+    _, planned = dry_run(reference_url, data)
+    assert [(p.action, p.errors) for p in planned] == [
+        ("update", {}),
+        ("error", {"township_id": "鲁村镇已停用，请填写现在的乡镇（街道）"}),
+    ]

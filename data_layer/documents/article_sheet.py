@@ -11,10 +11,10 @@ service's rule (``validate_article``, the same as the entry form's).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from data_layer.documents.import_plan import ImportPlan, plan
 from data_layer.documents.sheets import (
     Column,
     Layout,
@@ -23,7 +23,6 @@ from data_layer.documents.sheets import (
     name_key,
     parse_date,
     problem_list,
-    problem_table,
     read_file,
     shown,
 )
@@ -155,61 +154,31 @@ def in_column_order(problems: Mapping[str, str]) -> list[str]:
 # --- the dry run in words (the page's preview) ----------------------------------------------------------
 
 
-@dataclass
-class ArticlePreview:
-    """What an import would do, row by row, in words."""
-
-    file_name: str
-    kind: str
-    ready: int  # rows imported as they are
-    warned: int  # rows imported once the person confirms them with a note
-    problems: int  # rows that cannot be imported (the whole file is refused)
-    examples: int
-    problem_rows: Any  # DataFrame: 行号, 稿件标题, 问题, then the file's other cells as typed
-    warning_rows: Any  # DataFrame: 行号, 稿件标题, 需核实, then the file's other cells as typed
-    article_rows: Any  # DataFrame: 行号 and the article as it will be stored
-
-    @property
-    def may_commit(self) -> bool:
-        return self.problems == 0 and self.ready + self.warned > 0
-
-
 def _day(value: date | None) -> str:
     return "" if value is None else f"{value.year}年{value.month}月{value.day}日"
 
 
-def preview(
-    parsed: ParsedFile, planned: list, outlets: Mapping[int, str], townships: Mapping[int, str]
-) -> ArticlePreview:
-    """The dry run (``plan_articles``' rows) of ``parsed`` in words; ``outlets``/``townships``: id → name."""
+def preview(parsed: ParsedFile, planned: list, outlets: Mapping[int, str], townships: Mapping[int, str]) -> ImportPlan:
+    """The dry run (``plan_articles``' rows) of ``parsed`` in words; ``outlets``/``townships``: id → name. An
+    import never changes a stored article: a row is a new one, one to confirm, or one already stored as it is."""
     import pandas as pd
 
-    by_action: dict[str, list] = {"error": [], "warning": [], "create": []}
-    for row in planned:
-        by_action[row.action].append(row)
-    problems = [(r.line, in_column_order(r.errors)) for r in by_action["error"]]
-    warnings = [(r.line, in_column_order(r.warnings)) for r in by_action["warning"]]
-    words = ("行号", "发表日期", "发表媒体", "乡镇（街道）", "稿件标题", "类型", "链接")
-    articles = [
-        (
-            r.line,
-            _day(r.values.get("published_on")),
-            outlets.get(r.values.get("outlet_id"), ""),
-            townships.get(r.values.get("township_id"), COUNTY_LEVEL),
-            r.values.get("title", ""),
-            r.values.get("kind") or ARTICLE_KINDS[0],
-            r.values.get("link", ""),
+    def created(new: list) -> pd.DataFrame:
+        shown = ("行号", "发表日期", "发表媒体", "乡镇（街道）", "稿件标题", "类型", "链接")
+        return pd.DataFrame(
+            [
+                (
+                    r.line,
+                    _day(r.values.get("published_on")),
+                    outlets.get(r.values.get("outlet_id"), ""),
+                    townships.get(r.values.get("township_id"), COUNTY_LEVEL),
+                    r.values.get("title", ""),
+                    r.values.get("kind") or ARTICLE_KINDS[0],
+                    r.values.get("link", ""),
+                )
+                for r in new
+            ],
+            columns=list(shown),
         )
-        for r in [*by_action["create"], *by_action["warning"]]
-    ]
-    return ArticlePreview(
-        file_name=parsed.file_name,
-        kind=parsed.kind,
-        ready=len(by_action["create"]),
-        warned=len(by_action["warning"]),
-        problems=len(by_action["error"]),
-        examples=parsed.examples,
-        problem_rows=problem_table(parsed, problems, name_header="稿件标题"),
-        warning_rows=problem_table(parsed, warnings, name_header="稿件标题", label="需核实"),
-        article_rows=pd.DataFrame(sorted(articles), columns=list(words)),
-    )
+
+    return plan(parsed, planned, name_header="稿件标题", order=ORDER, create_rows=created)

@@ -12,25 +12,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from data_layer.documents import sheets
+from data_layer.documents.import_plan import ImportPlan, change_lines, plan
 from data_layer.documents.sheets import (
     Column,
     Layout,
     ParsedFile,
     name_key,
     parse_date,
-    problem_table,
     read_file,
     shown,
 )
 from data_layer.documents.sheets import cell_text as _text
 from data_layer.documents.sheets import problem_list as _problem_list
-from data_layer.documents.sheets import ranked as _ranked_in
 from data_layer.domain import credit_code
 from data_layer.domain import text as words
 from data_layer.domain.inputs import is_blank, parse_count, parse_yuan
@@ -205,26 +203,6 @@ ORDER = ("name", "credit_code", "township_id", "staff", "disabled_staff", "avg_w
 ORDER += ("above_designated_size", "registered_on")
 
 
-@dataclass
-class ImportPreview:
-    """What an import would do, row by row, in words."""
-
-    file_name: str
-    kind: str
-    created: int
-    updated: int
-    same: int
-    problems: int  # rows with at least one problem
-    examples: int
-    problem_rows: Any  # DataFrame: 行号, 单位名称, 问题, then the file's other cells as typed
-    create_rows: Any  # DataFrame: 行号 and the new employer's values
-    update_rows: Any  # DataFrame: 行号, 单位名称, 统一社会信用代码, 变化 (“字段：原值 → 新值”)
-
-    @property
-    def may_commit(self) -> bool:
-        return self.problems == 0 and self.created + self.updated > 0
-
-
 def in_words(name: str, value: Any, townships: Mapping[Any, str]) -> str:
     """A stored value as a person reads it."""
     if value is None or value == "":
@@ -244,10 +222,6 @@ def in_words(name: str, value: Any, townships: Mapping[Any, str]) -> str:
     return str(value)
 
 
-def _ranked(fields) -> list[str]:
-    return _ranked_in(fields, ORDER)
-
-
 def problem_list(errors: Mapping[str, str]) -> list[str]:
     """A row's problems in the order of the file's columns."""
     return _problem_list(errors, ORDER)
@@ -260,10 +234,7 @@ def problem_words(errors: Mapping[str, str]) -> str:
 
 def change_list(changes: Mapping[str, tuple[Any, Any]], townships: Mapping[Any, str]) -> list[str]:
     """“职工人数：120 → 130”, one a changed field, in the order of the file's columns."""
-    return [
-        f"{FIELD_WORDS.get(f, f)}：{in_words(f, changes[f][0], townships)} → {in_words(f, changes[f][1], townships)}"
-        for f in _ranked(changes)
-    ]
+    return change_lines(changes, ORDER, FIELD_WORDS, lambda f, v: in_words(f, v, townships))
 
 
 def change_words(changes: Mapping[str, tuple[Any, Any]], townships: Mapping[Any, str]) -> str:
@@ -271,42 +242,29 @@ def change_words(changes: Mapping[str, tuple[Any, Any]], townships: Mapping[Any,
     return "；".join(change_list(changes, townships))
 
 
-def preview(parsed: ParsedFile, planned: list, townships: Mapping[Any, str]) -> ImportPreview:
+def preview(parsed: ParsedFile, planned: list, townships: Mapping[Any, str]) -> ImportPlan:
     """The dry run (``plan_import``'s rows) of ``parsed`` in words; ``townships``: id → name."""
     import pandas as pd
 
-    by_action: dict[str, list] = {"error": [], "create": [], "update": [], "same": []}
-    for row in planned:
-        by_action[row.action].append(row)
-    problem_rows = problem_table(
-        parsed, [(r.line, problem_list(r.errors)) for r in by_action["error"]], name_header="单位名称"
-    )
-    new_columns = ("name", "credit_code", "township_id", "staff", "disabled_staff", "avg_wage_fen", "size_class")
-    new_columns += ("above_designated_size", "registered_on")
-    create_rows = pd.DataFrame(
-        [
-            {"行号": r.line, **{FIELD_WORDS[f]: in_words(f, r.values.get(f), townships) for f in new_columns}}
-            for r in by_action["create"]
-        ],
-        columns=["行号", *[FIELD_WORDS[f] for f in new_columns]],
-    )
-    update_rows = pd.DataFrame(
-        [
-            {"行号": r.line, "单位名称": r.values["name"], "统一社会信用代码": r.values["credit_code"], "变化": change}
-            for r in by_action["update"]
-            for change in change_list(r.changes, townships)
-        ],
-        columns=["行号", "单位名称", "统一社会信用代码", "变化"],
-    )
-    return ImportPreview(
-        file_name=parsed.file_name,
-        kind=parsed.kind,
-        created=len(by_action["create"]),
-        updated=len(by_action["update"]),
-        same=len(by_action["same"]),
-        problems=len(by_action["error"]),
-        examples=parsed.examples,
-        problem_rows=problem_rows,
-        create_rows=create_rows,
-        update_rows=update_rows,
-    )
+    def created(new: list) -> pd.DataFrame:
+        return pd.DataFrame(
+            [{"行号": r.line, **{FIELD_WORDS[f]: in_words(f, r.values.get(f), townships) for f in ORDER}} for r in new],
+            columns=["行号", *[FIELD_WORDS[f] for f in ORDER]],
+        )
+
+    def updated(changed: list) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {
+                    "行号": r.line,
+                    "单位名称": r.values["name"],
+                    "统一社会信用代码": r.values["credit_code"],
+                    "变化": line,
+                }
+                for r in changed
+                for line in change_list(r.changes, townships)
+            ],
+            columns=["行号", "单位名称", "统一社会信用代码", "变化"],
+        )
+
+    return plan(parsed, planned, name_header="单位名称", order=ORDER, create_rows=created, update_rows=updated)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import exists, select
 
+from data_layer.domain.roles import Actor
 from data_layer.domain.scope import Scope
 from data_layer.infra.audit import newest_data_entry
 from data_layer.infra.cache import cached_query
@@ -119,3 +121,33 @@ def recent_writes(url: str, actor: str, table: str, limit: int = 3) -> pd.DataFr
         .limit(limit)
     )
     return frame(url, stmt, ["row_id", "at"])
+
+
+@dataclass(frozen=True)
+class ActingCounty:
+    """Where a form's new records and an imported file's rows belong: one county and its townships."""
+
+    county_id: int
+    name: str
+    townships: dict[int, str]  # every township of the county (id → name): a file naming a deactivated one is
+    # told so by the rules, not “不存在”
+    offered: dict[int, str]  # those a form and a template offer: active ones (a township officer's own)
+
+
+def acting_county(url: str, actor: Actor, scope: Scope) -> ActingCounty | None:
+    """A township officer's county; else the filter's one county, or the first with a township; None when no
+    township is set up yet. In the administrator's order."""
+    towns = townships(url)
+    if not actor.kind.every_township:
+        chosen = towns.loc[towns["township_id"] == actor.township_id, "county_id"].tolist()
+    else:
+        chosen = [*scope.county_ids[:1], *towns["county_id"].head(1)]
+    towns = towns[towns["county_id"] == int(chosen[0])] if chosen else towns.head(0)
+    if towns.empty:
+        return None
+    offered = towns[towns["active"] & towns["township_id"].map(lambda i: actor.township_allowed(int(i)))]
+    return ActingCounty(int(chosen[0]), str(towns["county"].iloc[0]), _named(towns), _named(offered))
+
+
+def _named(towns: pd.DataFrame) -> dict[int, str]:
+    return dict(zip((int(i) for i in towns["township_id"]), towns["township"], strict=True))

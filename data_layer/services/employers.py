@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from data_layer.domain import credit_code
 from data_layer.domain.errors import Checks, ValidationFailed
+from data_layer.domain.inputs import parse_count, parse_yuan, read_fields
 from data_layer.domain.roles import Actor
 from data_layer.infra.db import get_engine
 from data_layer.infra.settings import CHINA
@@ -56,7 +57,11 @@ def employer_errors(
     if township is not None:
         found = session.get(Township, township)
         ok = found is not None and found.county_id == values.get("county_id")
-        checks.require(ok, "township_id", "乡镇（街道）不存在或不属于本县")
+        if checks.require(ok, "township_id", "乡镇（街道）不存在或不属于本县") and not found.active:
+            # an employer already there keeps its deactivated township; none is put there anew (an import reads
+            # every township's name, so a list naming a deactivated one is told so, not “不存在”)
+            kept = current_id is not None and session.get(Employer, current_id).township_id == township
+            checks.require(kept, "township_id", f"{found.name}已停用，请填写现在的乡镇（街道）")
     check_text(checks, "name", values.get("name"), "单位名称", 80)
     code = normalize_code(values.get("credit_code"))
     if checks.require(len(code) == 18, "credit_code", "统一社会信用代码应为 18 位") and checks.require(
@@ -94,6 +99,29 @@ def _values(**kwargs: Any) -> dict[str, Any]:
         "credit_code": normalize_code(kwargs.get("credit_code")),
         "name": (kwargs.get("name") or "").strip(),
     }
+
+
+CHOOSE = {"township_id": "请选择所属乡镇（街道）", "size_class": "请选择企业规模"}  # a drop-down left on “请选择”
+
+
+def read_form(typed: Mapping[str, str], chosen: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A form's counts and 元 typed as text, read exactly (data_layer/domain/inputs.py), with its other values
+    (``chosen``); a message for each field that cannot be read or was left on “请选择”, to show beside it.
+    Left empty, 残疾职工人数 and the wage are 0, as the import reads an empty cell."""
+    values, errors = read_fields(
+        {
+            "staff": (typed["staff"], parse_count, "职工人数"),
+            "disabled_staff": (typed["disabled_staff"], parse_count, "残疾职工人数"),
+            "avg_wage_fen": (typed["avg_wage_fen"], parse_yuan, "上年职工年平均工资"),
+        }
+    )
+    if "staff" in values and values["staff"] is None:
+        errors["staff"] = "请填写职工人数"
+    for name in ("disabled_staff", "avg_wage_fen"):
+        if name in values and values[name] is None:
+            values[name] = 0
+    errors |= {name: message for name, message in CHOOSE.items() if name in chosen and chosen[name] is None}
+    return {k: v for k, v in values.items() if v is not None} | dict(chosen), errors
 
 
 @service(area="levy")
