@@ -56,8 +56,11 @@ class ViewContext:
 
     @cached_property
     def county_id(self) -> int | None:
-        """The county a county-wide record belongs to (a campaign, a batch, an article): the filter's first
-        county, or the store's first (a county's own store has one); None before any county is set up."""
+        """The county a record or an import belongs to (a campaign, a batch, an article): the account's own
+        (data_layer/queries/org.py ``acting_county``: a township officer's county, else the filter's), or the
+        store's first (a county's own store has one); None before any county is set up."""
+        if self.actor is not None and (acting := org.acting_county(self.url, self.actor, self.scope)) is not None:
+            return acting.county_id
         if self.scope.county_ids:
             return self.scope.county_ids[0]
         counties = org.counties(self.url)
