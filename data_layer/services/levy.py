@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from data_layer import period_locks
 from data_layer.domain import rules, text
 from data_layer.domain.errors import Checks
 from data_layer.domain.roles import Actor
@@ -25,11 +24,9 @@ from data_layer.models import (
 from data_layer.queries.levy_context import inspection_context
 from data_layer.services._core import (
     RecordType,
-    audit,
     change_row,
     check_actor,
     check_count,
-    check_row,
     check_text,
     exists,
     insert,
@@ -266,14 +263,3 @@ def close_inspection(
     checks.raise_if_any()
     permitted(actor, township_id=session.get(Employer, row.employer_id).township_id)
     change_row(session, row, actor, "update", closed_on=closed_on)
-
-
-def insert_dated(session: Session, row, actor: Actor, days: list[date], reason: str | None) -> int:
-    """Insert and audit ``row``; with a ``reason``, the write was after closing and is recorded so."""
-    check_row(row)
-    session.add(row)
-    session.flush()
-    entry = audit(session, actor=actor, action="create", row=row)
-    if reason is not None:
-        period_locks.record_override(session, entry, days, reason)
-    return row.id
