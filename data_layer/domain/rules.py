@@ -204,6 +204,6 @@ def assessment_warnings(c: AssessmentContext) -> dict[str, str]:
     if c.computed_fen is None or c.computed_fen == c.amount_fen:
         return {}
     return {
-        "amount_fen": f"核定金额 {text.yuan(c.amount_fen)} 与按核定依据计算的 {text.yuan(c.computed_fen)} 不同，"
+        "amount_fen": f"核定金额为 {text.yuan(c.amount_fen)}，按核定依据计算应为 {text.yuan(c.computed_fen)}，"
         "请核实并写明原因"
     }

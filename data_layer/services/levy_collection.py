@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from data_layer.domain import rules, text
-from data_layer.domain.errors import Checks, GridRejected, ValidationFailed
+from data_layer.domain.errors import Checks, GridRejected, ValidationFailed, label_of
 from data_layer.domain.roles import Actor
 from data_layer.models import Employer, LevyAssessment, LevyPayment
 from data_layer.queries.levy_context import assessment_context, payment_context
@@ -203,6 +203,9 @@ def validate_assessment(session: Session, checks: Checks, values: dict, *, today
     if current is None:
         _new_assessment(session, checks, stored)
     else:
+        for name in INPUTS:  # what it was computed from stays as it was computed
+            same = values.get(name) == getattr(current, name)
+            checks.require(same, name, f"{label_of(name)}是核定时的依据，不能修改；请修改核定金额并写明原因")
         paid = paid_fen(session, current.id)
         amount = stored["amount_fen"]
         if isinstance(amount, int) and paid:
