@@ -29,6 +29,7 @@ PAYMENT_MODES = ("monthly", "yearly", "one_off")
 INSPECTION_MODES = ("onsite", "documentary")
 INSPECTION_RESULTS = ("meets", "below", "undeclared", "other")  # 达标 / 未达标 / 未申报 / 其他
 REVIEW_STATES = ("notified", "declared", "returned", "approved")  # 已通知 / 已申报 / 退回 / 审核通过
+REVIEW_STATE_NAMES = {"notified": "已通知", "declared": "已申报", "returned": "退回", "approved": "审核通过"}
 DISABILITY_CATEGORIES = (1, 2, 3, 4, 5, 6, 7)  # 视力 听力 言语 肢体 智力 精神 多重
 SIZE_CLASSES = ("large", "medium", "small", "micro")
 ITEM_SCOPES = ("township", "county", "any")

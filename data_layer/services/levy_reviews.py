@@ -19,7 +19,15 @@ from sqlmodel import Session, select
 from data_layer.domain import id_number, rules
 from data_layer.domain.errors import Checks, GridRejected, ValidationFailed
 from data_layer.domain.roles import Actor
-from data_layer.models import AnnualReview, Employer, FileLog, LevyAssessment, RosterPerson, utcnow
+from data_layer.models import (
+    REVIEW_STATE_NAMES,
+    AnnualReview,
+    Employer,
+    FileLog,
+    LevyAssessment,
+    RosterPerson,
+    utcnow,
+)
 from data_layer.queries.levy_context import review_context, roster_context
 from data_layer.services._core import (
     RecordType,
@@ -36,7 +44,7 @@ from data_layer.services._core import (
 )
 from data_layer.services.levy import employer_township
 
-STATE_NAMES = {"notified": "已通知", "declared": "已申报", "returned": "退回", "approved": "审核通过"}
+STATE_NAMES = REVIEW_STATE_NAMES
 REASON_MAX = 200
 DECLARED = ("declared_on", "staff", "avg_wage_fen", "disabled_staff")  # what a declaration (and its correction) sets
 
@@ -183,6 +191,8 @@ def notify_reviews(
     notified_on: date,
     employer_ids: list[int],
     is_demo: bool = False,
+    confirm: bool = False,
+    warning_note: str = "",
     today: date | None = None,
 ) -> int:
     """Send the year's notice (已通知) to employers that have none yet (one in the 回收站 counts as one): the
@@ -209,9 +219,11 @@ def notify_reviews(
     values = [{"employer_id": e, "year": year, "notified_on": notified_on, "is_demo": is_demo} for e in wanted]
     if values:
         try:
-            create_rows(session, REVIEW, actor=actor, rows=values, today=today)
+            create_rows(
+                session, REVIEW, actor=actor, rows=values, confirm=confirm, warning_note=warning_note, today=today
+            )
         except GridRejected as rejected:
-            next(iter(rejected.problems.values())).raise_for(confirm=False)
+            next(iter(rejected.problems.values())).raise_for(confirm)
             raise
     return len(values)
 
@@ -421,8 +433,8 @@ def roster_fields(
     name: str,
     id_number: str,
     cert_number: str,
-    category: int,
-    grade: int,
+    category: int | None,
+    grade: int | None,
     contract_ok: bool = True,
     insurance_ok: bool = True,
     months: int = 12,

@@ -102,3 +102,54 @@ class Action:
     def forget(self) -> None:
         for name in ("problems", "pending", "confirm_note"):
             st.session_state.pop(self._state(name), None)
+
+
+def action_form(
+    ctx,
+    action: Action,
+    owner: object,
+    fields: list,
+    button: str,
+    call: Callable[[dict, bool, str], Any],
+    done: Done,
+    *,
+    values: dict | None = None,
+    per_row: int = 4,
+) -> None:
+    """A form of ``fields`` (pages/common/entry_spec.Field) whose submit is one ``Action``: ``call(typed, confirm,
+    note)`` with every value read (nothing is written until all read), errors beside their fields, warnings
+    confirmed with a note under the form, a fresh form once saved. Dates start today, the rest from ``values``."""
+    from pages.common.entry_fields import read, widget
+    from pages.common.forms import field_error, other_errors
+
+    errors, suffix = action.errors(owner), f"{owner}_{action.generation}"
+    with st.form(f"{action.key}_{suffix}"):
+        raw = {}
+        for start in range(0, len(fields), per_row):
+            for column, f in zip(st.columns(per_row), fields[start : start + per_row], strict=False):
+                with column:
+                    first = ctx.today if f.kind == "date" else (values or {}).get(f.name)
+                    raw[f.name] = widget(f, f"{action.key}_{f.name}_{suffix}", value=first, year=ctx.spec.year)
+                    field_error(errors, f.name)
+        other_errors(errors, {f.name for f in fields})
+        submitted = st.form_submit_button(button, type="primary")
+    if submitted:
+        typed, unreadable = read(fields, raw, ctx.spec.year)
+        action.run(lambda confirm, note: call(typed, confirm, note), done, owner=owner, unreadable=unreadable)
+        st.rerun()
+    action.confirm(owner)
+
+
+def writer(
+    ctx, service: Callable[..., Any], *, values: dict | None = None, **fixed: Any
+) -> Callable[[dict, bool, str], Any]:
+    """``call(typed, confirm, note)`` for ``action_form``: ``service`` as a person's write (the store, the account,
+    today, the confirmation and its note), with ``fixed`` keywords; with ``values`` the typed fields go in as a
+    record's values (the shared writers' ``create``) beside them."""
+
+    def call(typed: dict, confirm: bool, note: str) -> Any:
+        given = {"values": {**values, **typed}} if values is not None else typed
+        common = {"db_url": ctx.url, "actor": ctx.actor, "confirm": confirm, "warning_note": note, "today": ctx.today}
+        return service(**common, **fixed, **given)
+
+    return call

@@ -66,10 +66,12 @@ def widget(f: Field, widget_key: str, *, value: Any = None, year: int) -> Any:
         return st.selectbox(
             label, range(1, 13), index=index, key=widget_key, format_func=lambda m: f"{year}年{m}月", help=f.help
         )
-    if f.kind == "choice":
-        index = f.options.index(value) if value in f.options else 0
+    if f.kind == "choice":  # with a placeholder, nothing is chosen until the person chooses
+        index = f.options.index(value) if value in f.options else None if f.placeholder else 0
         words = f.labels.get if f.labels else str
-        return st.selectbox(label, f.options, index=index, key=widget_key, help=f.help, format_func=words)
+        return st.selectbox(
+            label, f.options, index=index, key=widget_key, help=f.help, format_func=words, placeholder=f.placeholder
+        )
     return st.text_input(label, value=as_text(f, value), key=widget_key, placeholder=f.placeholder, help=f.help)
 
 
@@ -84,8 +86,10 @@ def read(fields: list[Field], raw: dict[str, Any], year: int) -> tuple[dict, dic
                 values[f.name] = parse_count(value, f.label)
             elif f.kind == "money":
                 values[f.name] = parse_yuan(value, f.label)
-            elif f.kind in ("text", "choice"):
+            elif f.kind == "text" or (f.kind == "choice" and isinstance(value, str)):
                 values[f.name] = parse_text(value)
+            elif f.kind == "choice":  # a code that is not text (a number, yes / no) as chosen; None: not chosen
+                values[f.name] = value
             elif f.kind == "month":
                 values[f.name] = date(year, int(value), 1)
             else:
