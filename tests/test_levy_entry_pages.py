@@ -383,3 +383,25 @@ def test_an_open_finding_is_closed_from_its_link(reference_url):
     assert rows(reference_url, "SELECT closed_on FROM inspection") == [{"closed_on": "2023-06-28"}]
     assert [shown(t.value) for t in at.toast] == ["已办结：测试单位1"]
     assert any("没有未办结的整改" in shown(c.value) for c in at.caption)
+
+
+def test_a_declaration_is_corrected_and_a_roster_line_deleted_and_restored_through_the_page(reference_url):
+    review, line = a_review_with_a_roster(reference_url)
+    person = rows(reference_url, "SELECT id FROM rosterperson")[0]["id"]
+    at = page(reference_url, "levy_reviews", record=review)
+    at.text_input(key=f"rv_fix_staff_{review}_0").input("130")
+    next(b for b in at.button if b.label == "保存修改").click().run()
+    assert not at.exception, at.exception
+    assert review_row(reference_url, review)["staff"] == 130
+    assert [shown(t.value) for t in at.toast] == [f"已修改 #{review}"]
+    at.selectbox(key=f"rv_line_0_{review}").select(person).run()
+    at.button(key=f"rv_line_delete_{person}").click().run()
+    assert not at.exception, at.exception
+    assert rows(reference_url, "SELECT deleted_at IS NOT NULL AS gone FROM rosterperson") == [{"gone": 1}]
+    assert any("名册为空" in c.value for c in at.caption)
+    at.selectbox(key=f"rv_line_1_{review}").select(person).run()  # the roster's 回收站
+    at.button(key=f"rv_line_restore_{person}").click().run()
+    assert not at.exception, at.exception
+    assert list(roster_table(at)["身份证号"]) == [line["id_number"]]
+    history = next(d.value for d in at.dataframe if "办理" in d.value.columns)
+    assert "修改申报" in list(history["办理"])
