@@ -120,7 +120,11 @@ def render_employer(ctx: ViewContext, year: int, employer_id: int) -> None:
         if review["returned"]:
             st.warning(escape_markdown(review["returned"]), icon=":material/undo:")
         with st.expander("办理经过"):
-            st.dataframe(view.history_table(ctx.url, review_id), **GRID)
+            steps = view.history_table(ctx.url, review_id)
+            if steps.empty:  # written in bulk (the demo, an import): no step of its own in 操作记录
+                st.caption("没有逐步的办理记录（批量写入的年审）")
+            else:
+                st.dataframe(steps, **GRID)
     if not may_enter:
         st.caption(escape_markdown(f"您的账号（{ctx.actor.kind.name}）只能查看年审，不能录入"))
     fields = NOTICE + (DECLARED if review["declared_on"] else [])
@@ -149,7 +153,7 @@ def render_steps(ctx: ViewContext, review: dict) -> None:
         with column:
             st.markdown(title)
             call, done = writer(ctx, write, review_id=rid), f"{done}：{review['employer']}"
-            action_form(ctx, Action(key, TOAST), rid, fields, button, call, done, values=defaults)
+            action_form(ctx, Action(key, TOAST), rid, fields, button, call, done, values=defaults, per_row=len(fields))
 
 
 def render_roster(ctx: ViewContext, review: dict, may_change: bool) -> None:
