@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,6 +39,36 @@ FORMATS = {
     "general": ("General", None),
 }
 WIDE_SHEET = 100  # characters of column width beyond which a sheet prints landscape
+
+# Stored text is whatever someone typed or imported. A spreadsheet program runs a cell that starts with one of
+# these as a formula (=HYPERLINK("http://…","点我领补贴")); OWASP's CSV-injection rule: such text leaves as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?%?$")  # −12.5 or +3% stays a number
+
+
+def inert(value: object) -> object:
+    """A CSV cell: text that a spreadsheet would run as a formula gets a leading ' (shown, never run)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def book_bytes(book) -> bytes:
+    """A workbook as it is downloaded: every cell a value. A text that starts with = (a title typed or imported
+    so) is written as text, never as a formula; the app itself writes no formula into a cell."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """CSV that Chinese Excel opens right (UTF-8 with a byte-order mark), no cell run as a formula."""
+    return table.map(inert).to_csv(index=False).encode("utf-8-sig")
 
 
 @dataclass(frozen=True)
@@ -152,9 +183,7 @@ def workbook(sheets: Sequence[Sheet], *, filter_label: str, period: str | None, 
     for sheet in sheets:
         name = tab_name(sheet.name or sheet.title, used)
         _write_sheet(wb.create_sheet(name), sheet, filter_label=filter_label, period=period, taken_at=taken_at)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return book_bytes(wb)
 
 
 def tab_name(wanted: str, used: set[str]) -> str:
@@ -221,7 +250,7 @@ def csv_table(table: pd.DataFrame, formats: Mapping[str, str] | None = None) -> 
 
 def to_csv(table: pd.DataFrame, formats: Mapping[str, str] | None = None) -> bytes:
     """CSV that Chinese Excel opens correctly (UTF-8 with a byte-order mark), without float noise."""
-    return csv_table(table, formats).to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(csv_table(table, formats))
 
 
 # --- a board's tables (data_layer/views/board.py) ------------------------------------------------------------
@@ -279,4 +308,4 @@ def table_csv(table) -> bytes:
             else:
                 cells.append(str(cell_number(c.kind, v)))
         out[header] = cells
-    return pd.DataFrame(out).to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(pd.DataFrame(out))

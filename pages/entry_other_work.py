@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 
 from data_layer.domain import text
-from data_layer.queries import indicators, org
+from data_layer.queries import indicators
 from data_layer.services import indicators as service
 from data_layer.services.records import services_for
 from pages.common.context import ViewContext
@@ -21,10 +21,6 @@ from pages.common.entry import render_entry
 from pages.common.entry_fields import month_scope, township_choices, unit_choice, whole_year
 from pages.common.entry_spec import EntrySpec, Field, GridSpec, Records, Subject, Words
 from pages.common.ui import township_names
-
-
-def county_id(ctx: ViewContext) -> int:
-    return ctx.scope.county_ids[0] if ctx.scope.county_ids else int(org.counties(ctx.url)["county_id"].iloc[0])
 
 
 def choices(ctx: ViewContext) -> pd.DataFrame:
@@ -127,7 +123,7 @@ def grid_shared(ctx: ViewContext, indicator: pd.Series, month: date, day: date) 
     """Every row of the grid: the indicator, the county, the period from the month's first day to the end date
     (the month's last day unless changed; today while the month is still running)."""
     indicator_id = int(indicator["indicator_id"])
-    return dict(indicator_id=indicator_id, county_id=county_id(ctx), period_start=month, period_end=day)
+    return dict(indicator_id=indicator_id, county_id=ctx.county_id, period_start=month, period_end=day)
 
 
 GRID_END_HELP = "每行的期间从所选月份的 1 日到这一天：过去的月份默认为月末，本月为今天"
@@ -139,9 +135,9 @@ SPEC = EntrySpec(
     subject=Subject(
         key="indicator_id", choices=choices, name=indicator_name, of_record=indicator_of, caption=indicator_caption
     ),
-    units=lambda ctx, indicator: township_choices(ctx, county_id(ctx)),
+    units=lambda ctx, indicator: township_choices(ctx, ctx.county_id),
     fields=fields,
-    fixed=lambda ctx, indicator: {"county_id": county_id(ctx)},
+    fixed=lambda ctx, indicator: {"county_id": ctx.county_id},
     services=services_for(service.INDICATOR_VALUE),
     records=Records(load=indicators.value, describe=describe, recent=recent, deleted=deleted, table="indicatorvalue"),
     grid=GridSpec(

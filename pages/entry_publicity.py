@@ -11,7 +11,7 @@ import pandas as pd
 
 from data_layer.domain import text
 from data_layer.models import ARTICLE_KINDS
-from data_layer.queries import articles, org
+from data_layer.queries import articles
 from data_layer.queries.publicity import LEVEL_LABELS
 from data_layer.services import publicity as service
 from data_layer.services.records import services_for
@@ -20,10 +20,6 @@ from pages.common.entry import render_entry
 from pages.common.entry_fields import month_scope, township_choices, unit_choice, whole_year
 from pages.common.entry_spec import EntrySpec, Field, GridSpec, Records, Subject, Words
 from pages.common.ui import township_names
-
-
-def county_id(ctx: ViewContext) -> int:
-    return ctx.scope.county_ids[0] if ctx.scope.county_ids else int(org.counties(ctx.url)["county_id"].iloc[0])
 
 
 def outlets(ctx: ViewContext) -> pd.DataFrame:
@@ -101,7 +97,7 @@ def recorded(ctx: ViewContext, outlet: pd.Series, first) -> dict[int, str]:
 
 def grid_shared(ctx: ViewContext, outlet: pd.Series, month, day) -> dict:
     """Every row of the grid: the outlet, the county, the day published."""
-    return dict(outlet_id=int(outlet["outlet_id"]), county_id=county_id(ctx), published_on=day)
+    return dict(outlet_id=int(outlet["outlet_id"]), county_id=ctx.county_id, published_on=day)
 
 
 SPEC = EntrySpec(
@@ -109,9 +105,9 @@ SPEC = EntrySpec(
     url_path="entry_publicity",
     words=Words(noun="稿件", subject="发表媒体", one_by_one="逐篇录入", missing="尚未登记发表媒体或县区。"),
     subject=Subject(key="outlet_id", choices=outlets, name=outlet_name, of_record=outlet_of, caption=outlet_caption),
-    units=lambda ctx, outlet: township_choices(ctx, county_id(ctx)),
+    units=lambda ctx, outlet: township_choices(ctx, ctx.county_id),
     fields=fields,
-    fixed=lambda ctx, outlet: {"county_id": county_id(ctx)},
+    fixed=lambda ctx, outlet: {"county_id": ctx.county_id},
     services=services_for(service.ARTICLE),
     records=Records(load=articles.article, describe=describe, recent=recent, deleted=deleted, table="article"),
     grid=GridSpec(

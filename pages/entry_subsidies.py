@@ -6,7 +6,7 @@ import pandas as pd
 
 from data_layer.domain import text
 from data_layer.domain.rules import standard_factor
-from data_layer.queries import org, subsidies
+from data_layer.queries import subsidies
 from data_layer.services import subsidies as service
 from data_layer.services.records import services_for
 from pages.common.context import ViewContext
@@ -37,10 +37,6 @@ def standards(ctx: ViewContext, kind: pd.Series) -> str:
         f"{text.iso_day(r.effective_from)} 起 {text.yuan(r.standard_fen)}/{per}" for r in rows.itertuples()
     )
     return f"标准：{listed or '未设置'}（不填标准时，按发放日有效的标准）"
-
-
-def county_id(ctx: ViewContext) -> int:
-    return ctx.scope.county_ids[0] if ctx.scope.county_ids else int(org.counties(ctx.url)["county_id"].iloc[0])
 
 
 def typed_fields(kind: pd.Series) -> list[Field]:
@@ -117,7 +113,7 @@ def recorded(ctx: ViewContext, kind: pd.Series, first) -> dict[int, str]:
 
 def grid_shared(ctx: ViewContext, kind: pd.Series, month, day) -> dict:
     """Every row of the grid: the type, the county, the one month it covers, the day it was paid."""
-    return dict(type_id=int(kind["type_id"]), county_id=county_id(ctx), month_from=month, month_to=month, paid_date=day)
+    return dict(type_id=int(kind["type_id"]), county_id=ctx.county_id, month_from=month, month_to=month, paid_date=day)
 
 
 SPEC = EntrySpec(
@@ -125,9 +121,9 @@ SPEC = EntrySpec(
     url_path="entry_subsidies",
     words=Words(noun="发放记录", subject="补贴类型", one_by_one="逐笔录入", missing="尚未设置补贴类型或县区。"),
     subject=Subject(key="type_id", choices=types, name=lambda kind: kind["type"], of_record=type_of, caption=standards),
-    units=lambda ctx, kind: township_choices(ctx, county_id(ctx)),
+    units=lambda ctx, kind: township_choices(ctx, ctx.county_id),
     fields=fields,
-    fixed=lambda ctx, kind: {"county_id": county_id(ctx)},
+    fixed=lambda ctx, kind: {"county_id": ctx.county_id},
     preview=preview,
     services=services_for(service.DISBURSEMENT),
     records=Records(

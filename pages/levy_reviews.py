@@ -14,12 +14,13 @@ from data_layer.services import levy_reviews as service
 from data_layer.services.records import services_for
 from data_layer.views import reviews as view
 from data_layer.views.roster import export_log, line_records, roster_note, roster_table, roster_title, roster_workbook
-from pages.common.action import Action, action_form, writer
+from pages.common.action import Action
 from pages.common.context import ViewContext, current
 from pages.common.correction import Correction, pick_correction, render_correction
 from pages.common.downloads import masked_download
 from pages.common.employer_picker import open_chosen_row, open_linked, opened_employer
 from pages.common.entry_spec import Field, coded
+from pages.common.field_form import Form, form_action, record_write, step_write
 from pages.common.fmt import escape_markdown
 from pages.common.ui import GRID_ROW_PX, empty, grid_height
 
@@ -44,6 +45,7 @@ PERSON = [
     coded("contract_ok", "签订一年以上劳动合同", {True: "是", False: "否"}),
     coded("insurance_ok", "足额缴纳社会保险", {True: "是", False: "否"}),
 ]
+YES = {"contract_ok": True, "insurance_ok": True}  # a new roster line starts so
 REVIEWS, LINES = services_for(service.REVIEW), services_for(service.ROSTER_LINE)
 STEPS = {  # what each state offers: (action key, title, fields, button, service, toast)
     "notified": [("rv_declare", "**申报**", DECLARED, "保存申报", service.declare_review, "已申报")],
@@ -88,10 +90,7 @@ def render_list(ctx: ViewContext, year: int, *, deleted: bool = False) -> None:
     table = view.review_list(ctx.url, ctx.scope, year, state, deleted)
     if table.empty:
         return empty(f"{ctx.units_label()} {year} 年{'回收站是空的' if deleted else '没有这个状态的年审'}")
-    key = f"rv_list_{int(deleted)}"
-
-    chosen = partial(open_chosen_row, "rv_pick", table, key)
-
+    chosen = partial(open_chosen_row, "rv_pick", table, key := f"rv_list_{int(deleted)}")
     st.caption(f"共 {text.count(len(table))} 家；点一行打开该单位的年审")
     shown, height = table.drop(columns=["employer_id", "credit_code"]), grid_height(min(len(table), 10))
     st.dataframe(shown, **GRID, height=height, key=key, on_select=chosen, selection_mode="single-row")
@@ -108,8 +107,7 @@ def render_employer(ctx: ViewContext, year: int, employer_id: int) -> None:
         st.caption(escape_markdown(f"统一社会信用代码 {employer['credit_code']} · {employer['township']}"))
         empty(f"{year} 年尚未向这家单位发出年审通知")
         if may_enter:
-            call, done = notify(ctx, year, [employer_id])
-            action_form(ctx, Action("rv_notice", TOAST), employer_id, NOTICE, "发送年审通知", call, done)
+            notify(ctx, year, [employer_id], "rv_notice", employer_id, "发送年审通知")
         return
     review = view.review(ctx.url, review_id, ctx.view.access)
     live = review["deleted_at"] is None
@@ -137,10 +135,19 @@ def render_employer(ctx: ViewContext, year: int, employer_id: int) -> None:
         render_roster(ctx, review, may_enter and review["status"] != "approved")
 
 
-def notify(ctx: ViewContext, year: int, employer_ids: list[int]):
-    """The notice's write and its toast."""
+def notify(ctx: ViewContext, year: int, ids: list[int], key: str, owner: int, button: str) -> None:
+    """A form that sends the year's notice to the employers ``ids``."""
+    call = partial(
+        service.notify_reviews, db_url=ctx.url, actor=ctx.actor, today=ctx.today, year=year, employer_ids=ids
+    )
     done = lambda n: f"已向 {text.count(n)} 家单位发送 {year} 年年审通知"  # noqa: E731
-    return writer(ctx, service.notify_reviews, year=year, employer_ids=employer_ids), done
+    form(ctx, key, owner, Form(NOTICE, button), step_write(call), done)
+
+
+def form(ctx: ViewContext, key: str, owner, spec: Form, call, done, fixed=None, **values) -> None:
+    """One of the page's forms (``form_action``), about ``owner``, its dates starting today."""
+    values = {f.name: ctx.today for f in spec.fields if f.kind == "date"} | values
+    form_action(Action(key, TOAST), spec, call, done, year=ctx.spec.year, owner=owner, values=values, fixed=fixed)
 
 
 def render_steps(ctx: ViewContext, review: dict) -> None:
@@ -152,8 +159,9 @@ def render_steps(ctx: ViewContext, review: dict) -> None:
     for column, (key, title, fields, button, write, done) in zip(st.columns(len(steps)), steps, strict=True):
         with column:
             st.markdown(title)
-            call, done = writer(ctx, write, review_id=rid), f"{done}：{review['employer']}"
-            action_form(ctx, Action(key, TOAST), rid, fields, button, call, done, values=defaults, per_row=len(fields))
+            call = partial(write, db_url=ctx.url, actor=ctx.actor, today=ctx.today, review_id=rid)
+            done = f"{done}：{review['employer']}"
+            form(ctx, key, rid, Form(fields, button, len(fields)), step_write(call, confirms=True), done, **defaults)
 
 
 def render_roster(ctx: ViewContext, review: dict, may_change: bool) -> None:
@@ -168,9 +176,8 @@ def render_roster(ctx: ViewContext, review: dict, may_change: bool) -> None:
         st.caption(roster_note(access))
     if may_change:
         st.markdown("**加入名册**")
-        add = writer(ctx, LINES.create, values={"review_id": rid})
-        yes = {"contract_ok": True, "insurance_ok": True}
-        action_form(ctx, Action("rv_p", TOAST), rid, PERSON, "加入名册", add, "已加入名册", values=yes)
+        add = record_write(partial(LINES.create, db_url=ctx.url, actor=ctx.actor, today=ctx.today))
+        form(ctx, "rv_p", rid, Form(PERSON, "加入名册"), add, "已加入名册", {"review_id": rid}, **YES)
         for deleted, words in ((False, "修改或删除名册中的一人"), (True, "名册回收站（已删除的人员，可恢复）")):
             lines, key = line_records(ctx.url, rid, access, deleted=deleted), f"rv_line_{int(deleted)}_{rid}"
             line = lambda r: Correction("rv_line", LINES, r["label"], PERSON, ctx.spec.year, TOAST)  # noqa: E731
@@ -190,5 +197,4 @@ def render_bulk_notice(ctx: ViewContext, year: int) -> None:
     if waiting.empty:
         return st.caption(escape_markdown(f"{units}登记的用人单位都已收到 {year} 年的年审通知"))
     st.caption(escape_markdown(f"{units}有 {many} 家用人单位尚未收到 {year} 年的年审通知"))
-    call, done = notify(ctx, year, [int(e) for e in waiting["employer_id"]])
-    action_form(ctx, Action("rv_notice_all", TOAST), year, NOTICE, f"向 {many} 家单位发送年审通知", call, done)
+    notify(ctx, year, [int(e) for e in waiting["employer_id"]], "rv_notice_all", year, f"向 {many} 家单位发送年审通知")

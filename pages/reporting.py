@@ -9,21 +9,22 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.domain import text
-from data_layer.domain.errors import ValidationFailed
 from data_layer.period_locks import month_name
 from data_layer.queries import reporting
 from data_layer.services import locks
+from pages.common.action import Action
 from pages.common.context import ViewContext, current
 from pages.common.fmt import escape_markdown
-from pages.common.forms import saved_toast
+from pages.common.forms import field_error, other_errors
 from pages.common.ui import GRID_ROW_PX, empty, grid_height, township_order
 
 DONE, MISSING, NOT_YET = "✓ {n} 条", "✗ 未报", "—"
+CLOSE, REOPEN = Action("rp_close", "rp_toast"), Action("rp_reopen", "rp_toast")
 
 
 def render() -> None:
     ctx = current()
-    saved_toast("rp_toast")
+    CLOSE.show_toast()
     towns = township_order(ctx)
     if not towns:
         empty("所选范围内没有乡镇")
@@ -94,19 +95,31 @@ def render_locks(ctx: ViewContext, closed: pd.DataFrame) -> None:
         if date(year, m, 1) not in closed_months and date(year, m, 1) <= ctx.today
     ]
     left, right = st.columns(2, gap="large")
-    with left, st.form("rp_close"):
-        chosen = st.multiselect(
-            "要结账的月份", open_months, format_func=month_name, placeholder="选择月份", key="rp_months"
+    with left:  # months are picked one by one (a typed “3月” once matched all twelve and Enter closed them)
+        chosen = st.pills(
+            "要结账的月份",
+            open_months,
+            selection_mode="multi",
+            format_func=short_month,
+            key=f"rp_months_{CLOSE.generation}",
         )
-        note = st.text_input("说明（可空）", placeholder="例如：上半年报表已上报县政府")
-        if st.form_submit_button("结账", type="primary"):
-            try:
-                locks.close_months(db_url=ctx.url, actor=ctx.actor, months=chosen, note=note, today=ctx.today)
-            except ValidationFailed as refused:
-                st.error(escape_markdown(refused), icon=":material/error:")
-            else:
-                st.session_state.rp_toast = "已结账：" + "、".join(month_name(m) for m in sorted(chosen))
-                st.rerun()
+        field_error(CLOSE.errors(), "months")
+        other_errors(CLOSE.errors(), {"months"})
+        if st.button("结账", type="primary", key="rp_close_go", disabled=not open_months):
+            names = "、".join(month_name(m) for m in sorted(chosen or []))
+            CLOSE.run(
+                lambda confirm, note: locks.close_months(
+                    db_url=ctx.url,
+                    actor=ctx.actor,
+                    months=list(chosen or []),
+                    note=note,
+                    today=ctx.today,
+                    confirm=confirm,
+                ),
+                f"已结账：{names}",
+            )
+            st.rerun()
+        CLOSE.confirm()
     with right:
         if closed.empty:
             st.info("还没有结账的月份", icon=":material/lock_open:")
@@ -118,14 +131,25 @@ def render_locks(ctx: ViewContext, closed: pd.DataFrame) -> None:
             说明=closed["note"],
         )[["月份", "结账人", "结账时间", "说明"]]
         st.dataframe(shown, hide_index=True, width="stretch", height=grid_height(len(shown)), row_height=GRID_ROW_PX)
-        with st.form("rp_reopen"):
-            month = st.selectbox("取消结账的月份", list(closed["month"]), format_func=month_name)
-            reason = st.text_input("原因（必填）", placeholder="例如：东里镇补报 5 月数据")
-            if st.form_submit_button("取消结账"):
-                try:
-                    locks.reopen_month(db_url=ctx.url, actor=ctx.actor, month=month, reason=reason)
-                except ValidationFailed as refused:
-                    st.error(escape_markdown(refused), icon=":material/error:")
-                else:
-                    st.session_state.rp_toast = f"已取消结账：{month_name(month)}"
-                    st.rerun()
+        render_reopen(ctx, list(closed["month"]))
+
+
+def render_reopen(ctx: ViewContext, closed: list[date]) -> None:
+    """Several months at once, for one reason."""
+    gen, errors = REOPEN.generation, REOPEN.errors()
+    back = st.pills("取消结账的月份", closed, selection_mode="multi", format_func=month_name, key=f"rp_back_{gen}")
+    field_error(errors, "months")
+    reason = st.text_input("原因（必填）", placeholder="例如：东里镇补报 5 月数据", key=f"rp_reason_{gen}")
+    field_error(errors, "reason")
+    other_errors(errors, {"months", "reason"})
+    if st.button("取消结账", key="rp_reopen_go"):
+        names = "、".join(month_name(m) for m in sorted(back or []))
+        REOPEN.run(
+            lambda *_: locks.reopen_months(db_url=ctx.url, actor=ctx.actor, months=list(back or []), reason=reason),
+            f"已取消结账：{names}",
+        )
+        st.rerun()
+
+
+def short_month(month: date) -> str:
+    return f"{month.month}月"

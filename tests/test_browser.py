@@ -680,8 +680,12 @@ def test_an_article_moves_its_levels_count_and_share_and_a_repeated_title_asks_f
         expect(page.get_by_text("以下数值可能有误，请核实")).to_be_visible()
         expect(page.get_by_text("标题相同的稿件已录入")).to_be_visible()
         assert count_rows(store, national) == before  # nothing saved before the confirmation
-        page.get_by_role("textbox", name="核实说明（例如“已电话核实”）").fill("同题不同稿，已核实")
-        page.get_by_role("button", name="已核实，确认保存").click()
+        note = page.get_by_role("textbox", name="核实说明（例如“已电话核实”）")
+        expect(note).to_be_focused()  # the step came into view with the cursor in its note
+        note.fill("同题不同稿，已核实")
+        note.press("Enter")  # Enter in the note confirms, once
+        wait_for_app(page)
+        page.keyboard.press("Enter")  # a second Enter right after saves nothing more
         wait_for_app(page)
         expect(page.get_by_test_id("stToast")).to_contain_text("已保存")
         assert count_rows(store, national) == before + 1

@@ -85,7 +85,7 @@ def add_progress(url: str) -> None:
 
 def close_and_reopen(url: str) -> None:
     locks.close_months(db_url=url, actor=ADMIN, months=[date(2023, 5, 1)], today=TODAY)
-    locks.reopen_month(db_url=url, actor=ADMIN, month=date(2023, 5, 1), reason="补报")
+    locks.reopen_months(db_url=url, actor=ADMIN, months=[date(2023, 5, 1)], reason="补报")
 
 
 def change_a_setting(url: str) -> None:

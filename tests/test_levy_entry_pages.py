@@ -144,7 +144,7 @@ def test_a_roster_line_with_a_wrong_check_digit_is_refused_beside_the_id_field(r
 
 def calculate(at: AppTest, **typed: str) -> AppTest:
     for key, value in typed.items():
-        at.text_input(key=f"lc_c_{key}").input(value)
+        at.text_input(key=f"lc_c_{'avg_wage_fen' if key == 'wage' else key}").input(value)
     next(b for b in at.button if b.label == "测算").click().run()
     assert not at.exception, at.exception
     return at
@@ -203,13 +203,13 @@ def test_a_calculator_value_that_cannot_be_read_is_named_beside_its_field(refere
 def test_an_overpayment_is_refused_beside_the_amount_and_nothing_is_written(reference_url):
     assessment, _ = one_assessment(reference_url)
     at = page(reference_url, "levy_collection", record=assessment)
-    at.text_input(key="lc_p_amount_0").input("135000.01")
+    at.text_input(key=f"lc_p_amount_fen_{assessment}_0").input("135000.01")
     next(b for b in at.button if b.label == "记录缴纳").click().run()
     assert not at.exception, at.exception
-    errors = [shown(e.value) for e in column_with(at, "lc_p_amount_0").error]
+    errors = [shown(e.value) for e in column_with(at, f"lc_p_amount_fen_{assessment}_0").error]
     assert errors == ["超过尚欠金额：应缴 135,000.00 元，尚欠 135,000.00 元"]
     assert count(reference_url, "levypayment") == 0
-    at.text_input(key="lc_p_amount_0").input("50000")
+    at.text_input(key=f"lc_p_amount_fen_{assessment}_0").input("50000")
     next(b for b in at.button if b.label == "记录缴纳").click().run()
     assert rows(reference_url, "SELECT amount_fen FROM levypayment") == [{"amount_fen": 5_000_000}]
     assert [shown(t.value) for t in at.toast] == ["已记录缴纳：测试单位1 50,000.00 元"]
@@ -239,7 +239,7 @@ def test_quick_inspection_entry_keeps_the_campaign_and_the_date(reference_url):
     next(b for b in at.button if b.label == "保存").click().run()
     assert [shown(e.value) for e in at.error] == ["未达标或未申报的单位需要填写整改期限"]
     assert count(reference_url, "inspection") == 0
-    at.date_input(key="in_due_0").set_value(date(2023, 7, 5))
+    at.date_input(key="in_follow_up_due_0").set_value(date(2023, 7, 5))
     next(b for b in at.button if b.label == "保存").click().run()
     assert not at.exception, at.exception
     saved = rows(reference_url, "SELECT employer_id, campaign_id, inspected_on, result, follow_up_due FROM inspection")
@@ -252,7 +252,9 @@ def test_quick_inspection_entry_keeps_the_campaign_and_the_date(reference_url):
             "follow_up_due": "2023-07-05",
         }
     ]
-    assert [shown(t.value) for t in at.toast] == [f"已保存 #{1}：测试单位1，2023年6月5日 现场检查，未达标"]
+    assert [shown(t.value) for t in at.toast] == [
+        f"已保存 #{1}：测试单位1（鲁村镇），专项执法检查，2023年6月5日 现场检查，未达标"
+    ]
     assert at.selectbox(key="in_campaign").value == campaign
     assert at.date_input(key="in_day").value == date(2023, 6, 5)
     assert at.text_input(key="in_pick_1_q").value == ""  # ready for the next employer
@@ -307,8 +309,8 @@ def test_the_batch_shows_its_dry_run_then_commits(reference_url):
     assessment_store(reference_url)
     at = page(reference_url, "levy_collection")
     at.segmented_control(key="lc_section").set_value("batch").run()
-    at.date_input(key="lc_b_assessed").set_value(date(2023, 10, 10))
-    at.date_input(key="lc_b_due").set_value(date(2023, 11, 30))
+    at.date_input(key="lc_b_assessed_on").set_value(date(2023, 10, 10))
+    at.date_input(key="lc_b_due_on").set_value(date(2023, 11, 30))
     next(b for b in at.button if b.label == "试算（不保存）").click().run()
     assert not at.exception, at.exception
     total = sum(EXPECTED_FEN.values())  # 50,000 + 135,000 + 177,120 元, computed by hand in test_levy_services
@@ -375,10 +377,10 @@ def test_an_open_finding_is_closed_from_its_link(reference_url):
     at = page(reference_url, "levy_inspections", record=inspection)
     open_list = next(d.value for d in at.dataframe if "是否逾期" in d.value.columns)
     assert list(open_list["是否逾期"]) == ["已逾期"] and list(open_list["结果"]) == ["未申报"]
-    at.date_input(key=f"in_close_day_{inspection}").set_value(date(2023, 5, 31))
+    at.date_input(key=f"in_close_closed_on_{inspection}_0").set_value(date(2023, 5, 31))
     next(b for b in at.button if b.label == "办结").click().run()
     assert [shown(e.value) for e in at.error] == ["办结日期不能早于检查日期"]
-    at.date_input(key=f"in_close_day_{inspection}").set_value(date(2023, 6, 28))
+    at.date_input(key=f"in_close_closed_on_{inspection}_0").set_value(date(2023, 6, 28))
     next(b for b in at.button if b.label == "办结").click().run()
     assert rows(reference_url, "SELECT closed_on FROM inspection") == [{"closed_on": "2023-06-28"}]
     assert [shown(t.value) for t in at.toast] == ["已办结：测试单位1"]
@@ -405,3 +407,59 @@ def test_a_declaration_is_corrected_and_a_roster_line_deleted_and_restored_throu
     assert list(roster_table(at)["身份证号"]) == [line["id_number"]]
     history = next(d.value for d in at.dataframe if "办理" in d.value.columns)
     assert "修改申报" in list(history["办理"])
+
+
+def test_an_inspection_is_corrected_deleted_and_restored_on_its_page(reference_url):
+    from data_layer.services import levy
+    from tests.test_levy_services import ADMIN, TODAY
+
+    values = dict(
+        employer_id=employer(reference_url, 1),
+        campaign_id=None,
+        inspected_on=date(2023, 6, 1),
+        mode="onsite",
+        result="meets",
+    )
+    inspection = services_for(levy.INSPECTION).create(db_url=reference_url, actor=ADMIN, values=values, today=TODAY)
+    at = page(reference_url, "levy_inspections", record=inspection)
+    at.text_area(key=f"in_e_finding_{inspection}_0").input("已补充申报材料")
+    at.selectbox(key=f"in_e_result_{inspection}_0").set_value("below")
+    next(b for b in at.button if b.label == "保存修改").click().run()
+    assert [shown(e.value) for e in at.error] == ["未达标或未申报的单位需要填写整改期限"]  # beside its field
+    assert rows(reference_url, "SELECT result, finding FROM inspection") == [{"result": "meets", "finding": ""}]
+    at.selectbox(key=f"in_e_result_{inspection}_0").set_value("meets")
+    next(b for b in at.button if b.label == "保存修改").click().run()
+    assert not at.exception, at.exception
+    assert rows(reference_url, "SELECT finding FROM inspection") == [{"finding": "已补充申报材料"}]
+    assert [shown(t.value) for t in at.toast] == [f"已修改 #{inspection}"]
+    at.button(key=f"in_e_delete_{inspection}").click().run()
+    assert rows(reference_url, "SELECT deleted_at IS NOT NULL AS gone FROM inspection") == [{"gone": 1}]
+    assert any(e.label.startswith("回收站（已删除 1 条）") for e in at.expander)
+    assert any("共 **0** 次" in m.value or "共 0 次" in shown(m.value) for m in at.markdown)  # out of the count
+    at.button(key=f"in_e_restore_{inspection}").click().run()
+    assert rows(reference_url, "SELECT deleted_at IS NULL AS kept FROM inspection") == [{"kept": 1}]
+    assert [shown(t.value) for t in at.toast] == [f"已恢复 #{inspection}"]
+
+
+def test_a_payment_is_corrected_deleted_and_restored_and_never_overpays(reference_url):
+    from tests.test_levy_services import pay
+
+    assessment, _ = one_assessment(reference_url)
+    payment = pay(reference_url, assessment, 50_000_00)
+    at = page(reference_url, "levy_collection", record=assessment)
+    at.session_state["lc_pay_open"] = payment  # a row picked in the payments' table
+    at.run()
+    at.text_input(key=f"lc_pe_amount_fen_{payment}_0").input("１３５０００．０１")  # full-width, one fen too many
+    next(b for b in at.button if b.label == "保存修改").click().run()
+    errors = [shown(e.value) for e in column_with(at, f"lc_pe_amount_fen_{payment}_0").error]
+    assert errors == ["超过尚欠金额：应缴 135,000.00 元，尚欠 135,000.00 元"]  # its own amount does not count
+    at.text_input(key=f"lc_pe_amount_fen_{payment}_0").input("40000")
+    next(b for b in at.button if b.label == "保存修改").click().run()
+    assert rows(reference_url, "SELECT amount_fen FROM levypayment") == [{"amount_fen": 40_000_00}]
+    assert any("尚欠 **95,000.00 元**" in m.value for m in at.markdown)
+    at.button(key=f"lc_pe_delete_{payment}").click().run()
+    assert any("尚欠 **135,000.00 元**" in m.value for m in at.markdown)  # a deleted payment pays nothing
+    assert any(e.label.startswith("回收站（已删除 1 笔）") for e in at.expander)
+    at.button(key=f"lc_pe_restore_{payment}").click().run()
+    assert any("尚欠 **95,000.00 元**" in m.value for m in at.markdown)
+    assert [shown(t.value) for t in at.toast] == [f"已恢复 #{payment}"]

@@ -97,10 +97,12 @@ def test_closing_and_reopening_are_for_administrators_audited_and_need_a_reason(
         locks.close_months(db_url=url, actor=STAFF, months=[date(2023, 6, 1)])
     with pytest.raises(ValidationFailed, match="还没到"):
         locks.close_months(db_url=url, actor=ADMIN, months=[date(2099, 1, 1)])
+    with pytest.raises(ValidationFailed, match="2000年以前的月份没有数据"):
+        locks.close_months(db_url=url, actor=ADMIN, months=[date(1900, 1, 1)])
     assert list(reporting.closed_months(url)["month"]) == [MAY]
     with pytest.raises(ValidationFailed, match="原因"):
-        locks.reopen_month(db_url=url, actor=ADMIN, month=MAY, reason="")
-    locks.reopen_month(db_url=url, actor=ADMIN, month=date(2023, 5, 17), reason="东里镇补报")
+        locks.reopen_months(db_url=url, actor=ADMIN, months=[MAY], reason="")
+    locks.reopen_months(db_url=url, actor=ADMIN, months=[date(2023, 5, 17)], reason="东里镇补报")
     assert reporting.closed_months(url).empty
     entry_in(url, i, date(2023, 5, 30))  # open again
     actions = [

@@ -53,8 +53,22 @@ def test_a_township_officer_sees_only_their_own_row(demo_url):
 
 def test_an_administrator_closes_a_month_and_the_column_says_so(demo_url):
     at = page(demo_url)
-    at.multiselect(key="rp_months").set_value([date(2023, 5, 1)])
-    next(b for b in at.button if b.label == "结账").click().run()
+    at.button_group(key="rp_months_0").set_value([date(2023, 5, 1), date(2023, 6, 1)])
+    at.button(key="rp_close_go").click().run()
     assert not at.exception, at.exception
+    assert rows(demo_url, "SELECT month FROM periodlock") == []  # asked once first, naming the months
+    assert any("将结账 2 个月：2023年5月、2023年6月" in w.value for w in at.warning)
+    at.text_input(key="rp_close_confirm_note").input("上半年已上报")
+    at.button(key="rp_close_confirm_yes").click().run()
+    assert [str(r["month"]) for r in rows(demo_url, "SELECT month FROM periodlock")] == ["2023-05-01", "2023-06-01"]
+    at.button_group(key="rp_back_0").set_value([date(2023, 5, 1), date(2023, 6, 1)])
+    at.button(key="rp_reopen_go").click().run()
+    assert [e.value for e in at.error] == ["请写明取消结账的原因"]
+    at.text_input(key="rp_reason_0").input("东里镇补报")
+    at.button(key="rp_reopen_go").click().run()
+    assert rows(demo_url, "SELECT month FROM periodlock") == []  # both reopened at once
+    at.button_group(key="rp_months_1").set_value([date(2023, 5, 1)])
+    at.button(key="rp_close_go").click().run()
+    at.button(key="rp_close_confirm_yes").click().run()
     assert [str(r["month"]) for r in rows(demo_url, "SELECT month FROM periodlock")] == ["2023-05-01"]
     assert "5月（已结账）" in at.dataframe[0].value.columns

@@ -17,7 +17,7 @@ from data_layer.documents import templates
 from data_layer.documents.article_sheet import COUNTY_LEVEL, KINDS, LAYOUT
 from data_layer.documents.sheets import EXAMPLE_PREFIX
 from data_layer.documents.templates import NameList, Template
-from data_layer.export import to_xlsx
+from data_layer.export import book_bytes, to_xlsx
 
 SHEET = "信息报送台账"
 WIDTHS = {"发表日期": 14, "发表媒体": 28, "稿件标题": 60, "乡镇（街道）": 16, "类型": 10, "链接": 40}
@@ -82,6 +82,4 @@ def ledger_workbook(ledger: pd.DataFrame, *, levels: Mapping[str, str], filter_l
     for (cell,) in sheet.iter_rows(min_row=6, min_col=1, max_col=1):
         if isinstance(cell.value, (date, datetime)):
             cell.number_format = "yyyy-mm-dd"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book_bytes(book)

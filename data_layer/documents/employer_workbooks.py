@@ -18,7 +18,7 @@ from data_layer.documents.employer_sheet import HEADERS, LAYOUT
 from data_layer.documents.sheets import EXAMPLE_PREFIX
 from data_layer.documents.templates import NameList, Template
 from data_layer.domain import text
-from data_layer.export import to_xlsx
+from data_layer.export import book_bytes, to_xlsx
 from data_layer.services.employers import SIZE_NAMES
 
 WIDTHS = {"单位名称": 36, "统一社会信用代码": 24, "所属乡镇（街道）": 18, "上年职工年平均工资（元）": 26}
@@ -105,6 +105,4 @@ def registry_workbook(registry: pd.DataFrame, *, filter_label: str, taken_at: da
         min_row=6, min_col=HEADERS.index("登记日期") + 1, max_col=HEADERS.index("登记日期") + 1
     ):
         cell.number_format = "yyyy-mm-dd"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book_bytes(book)

@@ -4,7 +4,6 @@ from (townships, outlets). One builder for every import (data_layer/documents/sh
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from data_layer.documents.sheets import EXAMPLE_PREFIX, HEADER_WITHIN, MAX_BYTES, MAX_ROWS, Layout
-from data_layer.export import HEADER_FILL
+from data_layer.export import HEADER_FILL, book_bytes
 
 EXAMPLE_FILL = PatternFill("solid", fgColor="FFF3C4")
 NOTES = "填写说明"
@@ -73,9 +72,7 @@ def template_workbook(template: Template, lists: Sequence[NameList]) -> bytes:
         if names.header is not None and names.names:
             last = first + len(names.names) - 1
             _choices(sheet, headers, names.header, f"='{NOTES}'!$A${first}:$A${last}")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book_bytes(book)
 
 
 def _choices(sheet, headers: list[str], header: str, formula: str) -> None:

@@ -30,6 +30,7 @@ from data_layer.services._core import (
     check_text,
     exists,
     insert,
+    one_writer_at_a_time,
     permitted,
     service,
 )
@@ -191,9 +192,8 @@ def closing_errors(inspected_on: date, closed_on: object, today: date) -> dict[s
 
 def validate_inspection(session: Session, checks: Checks, values: dict, *, today: date, current=None) -> dict:
     """The hard rules of an inspection (errors: nothing is written); returns the values to store. A correction
-    keeps the inspection's 办结 (closing) as it was."""
+    may change or clear its 办结 date (a finding closed by mistake opens again)."""
     stored = {name: values.get(name, default) for name, default in INSPECTION_FIELDS.items()}
-    stored["closed_on"] = current.closed_on if current is not None else None
     checks.errors.update({k: v for k, v in inspection_errors(session, stored, today).items() if k not in checks.errors})
     stored["is_demo"] = bool(values.get("is_demo", False))
     return stored
@@ -208,6 +208,7 @@ INSPECTION_FIELDS = {
     "finding": "",
     "inspectors": "",
     "follow_up_due": None,
+    "closed_on": None,
 }
 
 
@@ -232,6 +233,7 @@ def inspection_fields(
     finding: str = "",
     inspectors: str = "",
     follow_up_due: date | None = None,
+    closed_on: date | None = None,
     is_demo: bool = False,
 ) -> None:
     """An inspection's fields and their types, checked strictly before any rule runs."""
@@ -253,11 +255,16 @@ INSPECTION = RecordType(
 def close_inspection(
     *, session: Session, actor: Actor, inspection_id: int, closed_on: date, today: date | None = None
 ) -> None:
-    """The finding was followed up (整改完成 / 已缴纳): the inspection leaves the worklist."""
+    """The finding was followed up (整改完成 / 已缴纳): the inspection leaves the worklist. A step of its own
+    (not a correction): a finding is closed months after its inspection's month was closed (结账), and two
+    people closing it at once close it once."""
     checks = Checks()
     check_actor(checks, actor)
+    checks.raise_if_any()
+    one_writer_at_a_time(session, INSPECTION)
     row = session.get(Inspection, inspection_id) if inspection_id is not None else None
     if checks.require(row is not None, "inspection_id", "检查记录不存在"):
+        checks.require(row.deleted_at is None, "inspection_id", "记录已删除，请先恢复")
         checks.require(row.closed_on is None, "inspection_id", "这条检查已办结")
         checks.errors.update(closing_errors(row.inspected_on, closed_on, today or date.today()))
     checks.raise_if_any()

@@ -1,4 +1,4 @@
-"""结账 and 取消结账: an administrator closes months once reported, and may reopen one with a reason.
+"""结账 and 取消结账: an administrator closes months once reported, and may reopen them with a reason.
 Both are audited; what a closed month means for a write is data_layer/period_locks.py."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from data_layer.domain.errors import Checks
+from data_layer.domain.errors import Checks, NeedsConfirmation
+from data_layer.domain.limits import EARLIEST
 from data_layer.domain.roles import Actor
 from data_layer.models import PeriodLock
 from data_layer.period_locks import REASON_MAX, first_of, month_name
@@ -16,9 +17,16 @@ from data_layer.services._core import audit, check_actor, service, snapshot
 
 @service(admin=True)
 def close_months(
-    *, session: Session, actor: Actor, months: list[date], note: str = "", today: date | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    months: list[date],
+    note: str = "",
+    today: date | None = None,
+    confirm: bool = True,
 ) -> list[int]:
-    """Close each month (any day of it); months already closed are left as they are."""
+    """Close each month (any day of it); months already closed are left as they are. ``confirm=False`` (a
+    person at the page): the months to be closed come back as a question first (``NeedsConfirmation``)."""
     checks = Checks()
     check_actor(checks, actor)
     checks.require(bool(months), "months", "请选择要结账的月份")
@@ -26,11 +34,16 @@ def close_months(
     today = today or date.today()
     late = [m for m in months if first_of(m) > first_of(today)]
     checks.require(not late, "months", f"{'、'.join(month_name(m) for m in late)}还没到，不能结账")
+    early = [m for m in months if m < EARLIEST]
+    checks.require(not early, "months", f"{EARLIEST.year}年以前的月份没有数据，不能结账")
     checks.raise_if_any()
+    wanted = [m for m in sorted({first_of(m) for m in months}) if not _closed(session, m)]
+    if not confirm and wanted:
+        named = "、".join(month_name(m) for m in wanted)
+        question = f"将结账 {len(wanted)} 个月：{named}。结账后其他人不能再录入、修改或删除这些月份的数据。"
+        raise NeedsConfirmation({"months": question})
     closed = []
-    for month in sorted({first_of(m) for m in months}):
-        if session.exec(select(PeriodLock).where(PeriodLock.month == month)).first() is not None:
-            continue
+    for month in wanted:
         lock = PeriodLock(month=month, locked_by=actor.name, note=note.strip())
         session.add(lock)
         session.flush()
@@ -39,13 +52,26 @@ def close_months(
     return closed
 
 
+def _closed(session: Session, month: date) -> bool:
+    return session.exec(select(PeriodLock).where(PeriodLock.month == month)).first() is not None
+
+
 @service(admin=True)
-def reopen_month(*, session: Session, actor: Actor, month: date, reason: str) -> None:
-    """Reopen a closed month (a late report, a correction round); the reason stays in the audit log."""
+def reopen_months(*, session: Session, actor: Actor, months: list[date], reason: str) -> None:
+    """Reopen closed months (a late report, a correction round), several at once for one reason (all or none);
+    the reason stays in the audit log."""
+    checks = Checks()
+    checks.require(bool(months), "months", "请选择要取消结账的月份")
+    checks.raise_if_any()
+    for month in sorted(set(months)):
+        _reopen(session, actor, month, reason)
+
+
+def _reopen(session: Session, actor: Actor, month: date, reason: str) -> None:
     checks = Checks()
     check_actor(checks, actor)
     lock = session.exec(select(PeriodLock).where(PeriodLock.month == first_of(month))).first()
-    checks.require(lock is not None, "month", f"{month_name(first_of(month))}没有结账")
+    checks.require(lock is not None, "months", f"{month_name(first_of(month))}没有结账")
     if checks.require(bool(reason.strip()), "reason", "请写明取消结账的原因"):
         checks.require(len(reason.strip()) <= REASON_MAX, "reason", f"原因不能超过 {REASON_MAX} 字")
     checks.raise_if_any()

@@ -54,6 +54,15 @@ class ViewContext:
     def query_params(self) -> dict[str, str | list[str]]:
         return to_params(self.spec)
 
+    @cached_property
+    def county_id(self) -> int | None:
+        """The county a county-wide record belongs to (a campaign, a batch, an article): the filter's first
+        county, or the store's first (a county's own store has one); None before any county is set up."""
+        if self.scope.county_ids:
+            return self.scope.county_ids[0]
+        counties = org.counties(self.url)
+        return None if counties.empty else int(counties["county_id"].iloc[0])
+
 
 def today_in_china() -> date:
     return datetime.now(text.CHINA).date()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -14,10 +15,10 @@ from data_layer.domain import text
 from data_layer.services.records import RecordServices
 from pages.common.action import Action
 from pages.common.context import ViewContext
-from pages.common.entry_fields import read, widget
 from pages.common.entry_spec import Field
+from pages.common.field_form import Form, form_action, record_write
 from pages.common.fmt import escape_markdown
-from pages.common.forms import field_error, other_errors
+from pages.common.forms import other_errors
 
 PER_ROW = 4  # fields per row of the correction form (it must fit a 1024-wide screen)
 # widgets drawn before the fields (an entry record's township): (the record, a widget key) → values to save
@@ -42,7 +43,9 @@ class Correction:
 
 def render_correction(c: Correction, ctx: ViewContext, record: dict, *, may_change: bool = True) -> None:
     record_id = int(record["id"])
-    line = f"{c.describe} · 录入人 {record['created_by']} · 录入时间 {text.time(record['created_at'])}"
+    line = f"{c.describe} · 录入人 {record['created_by']}"
+    if record.get("created_at") is not None:  # (the levy's records keep the time in the audit log only)
+        line += f" · 录入时间 {text.time(record['created_at'])}"
     if record.get("warning_note"):
         line += f" · 核实说明：{record['warning_note']}"
     st.markdown(f"**#{record_id}** {escape_markdown(line)}")
@@ -59,40 +62,18 @@ def render_correction(c: Correction, ctx: ViewContext, record: dict, *, may_chan
         return
     if not may_change:
         return
-    errors = action.errors(record_id)
-    suffix = f"{record_id}_{action.generation}"  # fresh widgets per record and save
-    with st.form(f"{c.key}_form_{suffix}"):
-        raw, led = {}, {}
-        slots = [None, *c.fields] if c.lead else list(c.fields)
-        for start in range(0, len(slots), PER_ROW):
-            for column, f in zip(st.columns(PER_ROW), slots[start : start + PER_ROW], strict=False):
-                with column:
-                    if f is None:
-                        led = c.lead(record, f"{c.key}_unit_{suffix}")
-                        field_error(errors, *c.lead_names)
-                    else:
-                        raw[f.name] = widget(f, f"{c.key}_{f.name}_{suffix}", value=record.get(f.name), year=c.year)
-                        field_error(errors, f.name)
-        other_errors(errors, {f.name for f in c.fields} | set(c.lead_names))
-        submitted = st.form_submit_button("保存修改", type="primary")
-    if submitted:
-        values, unreadable = read(c.fields, raw, c.year)
-        action.run(
-            lambda confirm, note: c.services.update(
-                db_url=ctx.url,
-                actor=ctx.actor,
-                record_id=record_id,
-                values={**led, **values},
-                confirm=confirm,
-                warning_note=note,
-                today=ctx.today,
-            ),
-            f"已修改 #{record_id}",
-            owner=record_id,
-            unreadable=unreadable,
-        )
-        st.rerun()
-    action.confirm(record_id)
+    update = partial(c.services.update, db_url=ctx.url, actor=ctx.actor, record_id=record_id, today=ctx.today)
+    form_action(
+        action,
+        Form(c.fields, "保存修改", PER_ROW),
+        record_write(update),
+        f"已修改 #{record_id}",
+        year=c.year,
+        owner=record_id,
+        values=record,
+        lead=(lambda widget_key: c.lead(record, widget_key)) if c.lead else None,
+        lead_names=c.lead_names,
+    )
     if st.button("删除这条记录", key=f"{c.key}_delete_{record_id}", icon=":material/delete:"):
         mark(c, ctx, record_id, "delete")
         st.rerun()

@@ -7,6 +7,7 @@ import calendar
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -66,13 +67,19 @@ def widget(f: Field, widget_key: str, *, value: Any = None, year: int) -> Any:
         return st.selectbox(
             label, range(1, 13), index=index, key=widget_key, format_func=lambda m: f"{year}年{m}月", help=f.help
         )
-    if f.kind == "choice":  # with a placeholder, nothing is chosen until the person chooses
+    if f.kind in ("choice", "radio"):  # with a placeholder, nothing is chosen until the person chooses
         index = f.options.index(value) if value in f.options else None if f.placeholder else 0
         words = f.labels.get if f.labels else str
-        return st.selectbox(
-            label, f.options, index=index, key=widget_key, help=f.help, format_func=words, placeholder=f.placeholder
+        draw = (
+            partial(st.selectbox, placeholder=f.placeholder)
+            if f.kind == "choice"
+            else partial(st.radio, horizontal=True)
         )
-    return st.text_input(label, value=as_text(f, value), key=widget_key, placeholder=f.placeholder, help=f.help)
+        return draw(label, f.options, index=index, key=widget_key, help=f.help, format_func=words)
+    draw = partial(st.text_area, height=80) if f.kind == "note" else st.text_input
+    return draw(
+        label, value=as_text(f, value), key=widget_key, placeholder=f.placeholder, help=f.help, max_chars=f.max_chars
+    )
 
 
 def read(fields: list[Field], raw: dict[str, Any], year: int) -> tuple[dict, dict[str, str]]:
@@ -86,9 +93,9 @@ def read(fields: list[Field], raw: dict[str, Any], year: int) -> tuple[dict, dic
                 values[f.name] = parse_count(value, f.label)
             elif f.kind == "money":
                 values[f.name] = parse_yuan(value, f.label)
-            elif f.kind == "text" or (f.kind == "choice" and isinstance(value, str)):
+            elif f.kind in ("text", "note") or (f.kind in ("choice", "radio") and isinstance(value, str)):
                 values[f.name] = parse_text(value)
-            elif f.kind == "choice":  # a code that is not text (a number, yes / no) as chosen; None: not chosen
+            elif f.kind in ("choice", "radio"):  # a code that is not text (a number, yes / no) as chosen; None: none
                 values[f.name] = value
             elif f.kind == "month":
                 values[f.name] = date(year, int(value), 1)

@@ -19,7 +19,8 @@ from pages.common.context import ViewContext
 from pages.common.ui import township_names
 
 COUNTY_WIDE = -1  # the unit choice “县本级” (a record tied to no township)
-FieldKind = Literal["count", "money", "text", "date", "month", "choice"]
+# ``radio``: a choice drawn as buttons (one click, for quick entry); ``note``: text on several lines
+FieldKind = Literal["count", "money", "text", "note", "date", "month", "choice", "radio"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Field:
     keep: bool = False  # stays after a save (drawn above the form; starts from the filter, then the last save)
     help: str | None = None
     placeholder: str | None = None
+    max_chars: int | None = None  # ``text``/``note``: the longest the service accepts (the field stops there)
     width: float = 1.0
     options: tuple[Any, ...] = ()  # a ``choice``: the values offered (the first is the default, or none with a
     # ``placeholder``); a code that is not text (a number, True / False) is handed to the service as it is

@@ -26,21 +26,42 @@ def other_errors(errors: dict[str, str], shown: set[str]) -> None:
             st.error(escape_markdown(message), icon=":material/error:")
 
 
+# The confirm step appears below the form that asked for it, often below the fold: bring it into view and put
+# the cursor in the note, so the person reads the warning and Enter confirms (the step is a form of its own).
+_TO_CONFIRM_JS = """
+(() => {
+  const box = window.parent.document.querySelector(".st-key-%s");
+  if (!box || box.dataset.shown) return;
+  box.dataset.shown = "1";
+  box.scrollIntoView({block: "center", behavior: "instant"});
+  const note = box.querySelector("input");
+  if (note) note.focus({preventScroll: true});
+})();
+"""
+
+
+# What a confirmation asks, by what it is about: (heading, the note's label, the button)
+ASKS = {
+    "locked": ("请确认：", "结账后修改的原因（必填）", "已核实，确认保存"),  # a change in a closed month
+    "months": ("请确认结账：", "说明（可空，例如“上半年报表已上报县政府”）", "确认结账"),  # closing months
+}
+SUSPICIOUS = ("以下数值可能有误，请核实：", "核实说明（例如“已电话核实”）", "已核实，确认保存")
+
+
 def confirm_block(warnings: dict[str, str], *, key: str, on_confirm: Callable, on_cancel: Callable) -> None:
-    """Suspicious values: list them, ask for a note, save only on an explicit confirmation."""
-    after_closing = "locked" in warnings  # a closed month (data_layer/period_locks.py): the note is the reason
-    with st.container(border=True):
-        heading = "请确认：" if after_closing else "以下数值可能有误，请核实："
+    """Suspicious values (or a step that asks once): list them, ask for a note, go on only on an explicit
+    confirmation — the button, or Enter in the note (once: the step is gone after it)."""
+    heading, label, button = next((ASKS[k] for k in warnings if k in ASKS), SUSPICIOUS)
+    with st.container(border=True, key=f"{key}_box"):
         st.warning(
             heading + "\n\n" + "\n".join(f"- {escape_markdown(w)}" for w in warnings.values()),
             icon=":material/warning:",
         )
-        st.text_input(
-            "结账后修改的原因（必填）" if after_closing else "核实说明（例如“已电话核实”）", key=f"{key}_note"
-        )
-        left, right = st.columns(2)
-        left.button("已核实，确认保存", key=f"{key}_yes", type="primary", on_click=on_confirm)
-        right.button("返回修改", key=f"{key}_no", on_click=on_cancel)
+        with st.form(f"{key}_form", border=False, enter_to_submit=True):
+            st.text_input(label, key=f"{key}_note", help=f"填好后按回车键或点“{button}”")
+            st.form_submit_button(button, key=f"{key}_yes", type="primary", on_click=on_confirm)
+        st.button("返回修改", key=f"{key}_no", on_click=on_cancel)
+        st.html(f"<script>{_TO_CONFIRM_JS % f'{key}_box'}</script>", unsafe_allow_javascript=True)
 
 
 def saved_toast(key: str, *, long: bool = False) -> None:
