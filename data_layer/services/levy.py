@@ -270,3 +270,16 @@ def close_inspection(
     checks.raise_if_any()
     permitted(actor, township_id=session.get(Employer, row.employer_id).township_id)
     change_row(session, row, actor, "update", closed_on=closed_on)
+
+
+def one_per_employer_year(session: Session, checks: Checks, model, stored: dict, noun: str, had: str) -> None:
+    """A review or an assessment: one per employer and year — one in the 回收站 is restored, not made again.
+    ``noun``: the record in words (年审, 核定); ``had``: the refusal when a live one is there."""
+    employer_id, year = stored["employer_id"], stored["year"]
+    if not checks.require(exists(session, Employer, employer_id), "employer_id", "请选择用人单位"):
+        return
+    same = select(model.id, model.deleted_at).where(model.employer_id == employer_id, model.year == year)
+    found = session.exec(same).first()
+    if found is not None:
+        words = f"这家单位 {year} 年的{noun}在回收站中，请恢复" if found.deleted_at is not None else had
+        checks.require(False, "employer_id", words)

@@ -36,7 +36,6 @@ from data_layer.services._core import (
     RecordType,
     check_actor,
     create_rows,
-    exists,
     one_writer_at_a_time,
     permitted,
     service,
@@ -201,7 +200,8 @@ def validate_assessment(session: Session, checks: Checks, values: dict, *, today
     stored = {name: source.get(name) for name in INPUTS}
     stored |= {name: values.get(name) for name in ("assessed_on", "due_on", "amount_fen")}
     if current is None:
-        _new_assessment(session, checks, stored)
+        had = f"这家单位 {stored['year']} 年已核定"
+        levy.one_per_employer_year(session, checks, LevyAssessment, stored, "核定", had)
     else:
         for name in INPUTS:  # what it was computed from stays as it was computed
             same = values.get(name) == getattr(current, name)
@@ -214,21 +214,6 @@ def validate_assessment(session: Session, checks: Checks, values: dict, *, today
     checks.errors.update({k: v for k, v in errors.items() if k not in checks.errors})
     stored["is_demo"] = bool(values.get("is_demo", False))
     return stored
-
-
-def _new_assessment(session: Session, checks: Checks, stored: dict) -> None:
-    employer_id, year = stored["employer_id"], stored["year"]
-    if not checks.require(exists(session, Employer, employer_id), "employer_id", "请选择用人单位"):
-        return
-    found = session.exec(
-        select(LevyAssessment.id, LevyAssessment.deleted_at).where(
-            LevyAssessment.employer_id == employer_id, LevyAssessment.year == year
-        )
-    ).first()
-    if found is not None:
-        in_bin = found.deleted_at is not None
-        words = f"这家单位 {year} 年的核定在回收站中，请恢复" if in_bin else f"这家单位 {year} 年已核定"
-        checks.require(False, "employer_id", words)
 
 
 def assessment_warnings(session: Session, ids: list[int]) -> dict[int, dict[str, str]]:

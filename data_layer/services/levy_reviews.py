@@ -42,7 +42,7 @@ from data_layer.services._core import (
     service,
     step_one,
 )
-from data_layer.services.levy import employer_township
+from data_layer.services.levy import employer_township, one_per_employer_year
 
 STATE_NAMES = REVIEW_STATE_NAMES
 REASON_MAX = 200
@@ -105,7 +105,8 @@ def validate_review(session: Session, checks: Checks, values: dict, *, today: da
     if current is None:
         stored = {"status": "notified", "resubmissions": 0, "return_reason": ""}
         stored |= {name: values.get(name) for name in ("employer_id", "year", "notified_on")}
-        _new_review(session, checks, stored)
+        had = f"这家单位 {stored['year']} 年已有年审"
+        one_per_employer_year(session, checks, AnnualReview, stored, "年审", had)
     else:
         stored = {name: values.get(name) for name in REVIEW_COLUMNS}
         stored |= {"employer_id": current.employer_id, "year": current.year, "updated_at": utcnow()}
@@ -116,22 +117,6 @@ def validate_review(session: Session, checks: Checks, values: dict, *, today: da
     checks.errors.update({k: v for k, v in errors.items() if k not in checks.errors})
     stored["is_demo"] = bool(values.get("is_demo", False))
     return stored
-
-
-def _new_review(session: Session, checks: Checks, stored: dict) -> None:
-    """One review per employer and year (one in the 回收站 is restored, not notified again)."""
-    employer_id, year = stored["employer_id"], stored["year"]
-    if not checks.require(exists(session, Employer, employer_id), "employer_id", "请选择用人单位"):
-        return
-    found = session.exec(
-        select(AnnualReview.id, AnnualReview.deleted_at).where(
-            AnnualReview.employer_id == employer_id, AnnualReview.year == year
-        )
-    ).first()
-    if found is not None:
-        in_bin = found.deleted_at is not None
-        words = f"这家单位 {year} 年的年审在回收站中，请恢复" if in_bin else f"这家单位 {year} 年已有年审"
-        checks.require(False, "employer_id", words)
 
 
 def review_warnings(session: Session, ids: list[int]) -> dict[int, dict[str, str]]:
@@ -228,6 +213,16 @@ def notify_reviews(
     return len(values)
 
 
+def asked(confirm: bool, warning_note: str, today: date | None) -> dict:
+    """A step's confirmation, its note and the day it is entered, as ``step_one`` takes them."""
+    return {"confirm": confirm, "warning_note": warning_note, "today": today}
+
+
+def _take(session: Session, actor: Actor, review_id: int, step, day_field: str, options: dict) -> None:
+    """A step of the review's workflow through the shared writers (``step_one``), dated by ``day_field``."""
+    step_one(session, REVIEW, review_id, actor=actor, step=step, day_field=day_field, **options)
+
+
 def _state_is(checks: Checks, row: AnnualReview, *states: str, words: str) -> None:
     checks.require(row.status in states, "review_id", f"{words}（现为{STATE_NAMES[row.status]}）")
 
@@ -254,17 +249,7 @@ def declare_review(
         figures = dict(declared_on=declared_on, staff=staff, avg_wage_fen=avg_wage_fen, disabled_staff=disabled_staff)
         return {"status": "declared", **figures, "resubmissions": row.resubmissions + again}
 
-    step_one(
-        session,
-        REVIEW,
-        review_id,
-        actor=actor,
-        step=step,
-        day_field="declared_on",
-        confirm=confirm,
-        warning_note=warning_note,
-        today=today,
-    )
+    _take(session, actor, review_id, step, "declared_on", asked(confirm, warning_note, today))
 
 
 @service(area="levy")
@@ -285,17 +270,7 @@ def approve_review(
         _state_is(checks, row, "declared", words="只有已申报的年审可以审核")
         return {"status": "approved", "reviewed_on": reviewed_on, "return_reason": ""}
 
-    step_one(
-        session,
-        REVIEW,
-        review_id,
-        actor=actor,
-        step=step,
-        day_field="reviewed_on",
-        confirm=confirm,
-        warning_note=warning_note,
-        today=today,
-    )
+    _take(session, actor, review_id, step, "reviewed_on", asked(confirm, warning_note, today))
 
 
 @service(area="levy")
@@ -317,17 +292,7 @@ def return_review(
         check_text(checks, "reason", reason, "退回原因", REASON_MAX)
         return {"status": "returned", "reviewed_on": reviewed_on, "return_reason": (reason or "").strip()}
 
-    step_one(
-        session,
-        REVIEW,
-        review_id,
-        actor=actor,
-        step=step,
-        day_field="reviewed_on",
-        confirm=confirm,
-        warning_note=warning_note,
-        today=today,
-    )
+    _take(session, actor, review_id, step, "reviewed_on", asked(confirm, warning_note, today))
 
 
 # --- the roster -----------------------------------------------------------------------------------------
