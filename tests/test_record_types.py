@@ -199,20 +199,14 @@ def test_a_closed_month_refuses_staff_and_asks_an_administrator_for_a_reason(ref
     assert rows(reference_url, "SELECT COUNT(*) AS n FROM lockoverride")[0]["n"] == 1
 
 
-@pytest.mark.parametrize(("name", "field"), [("inspection", "inspected_on"), ("payment", "amount_fen")])
-def test_identical_levy_records_saved_at_the_same_moment_store_one_and_tell_the_others(reference_url, name, field):
-    """Eight tabs saving the same inspection (one employer, one day, one campaign) or the same payment: one stored,
-    the other seven asked whether it is a repeat (and stored only once confirmed, with the note on 数据质量)."""
-    kind, values_of, _ = KINDS[name]
-    writes, values = services_for(kind), values_of(reference_url, refs(reference_url))
-    if name == "payment":
-        values["amount_fen"] = 1_00  # eight of them still owe nothing more than is assessed
+def eight_at_once(writes, url: str, values: dict) -> list:
+    """Eight tabs saving the same record at the same moment: each one's new id, or what it was told."""
     start, outcomes = threading.Barrier(8), [None] * 8
 
     def save(k: int) -> None:
         start.wait()
         try:
-            outcomes[k] = writes.create(db_url=reference_url, actor=STAFF, values=values, today=TODAY)
+            outcomes[k] = writes.create(db_url=url, actor=STAFF, values=values, today=TODAY)
         except (ValidationFailed, NeedsConfirmation) as told:
             outcomes[k] = told
 
@@ -221,6 +215,18 @@ def test_identical_levy_records_saved_at_the_same_moment_store_one_and_tell_the_
         t.start()
     for t in threads:
         t.join()
+    return outcomes
+
+
+@pytest.mark.parametrize(("name", "field"), [("inspection", "inspected_on"), ("payment", "amount_fen")])
+def test_identical_levy_records_saved_at_the_same_moment_store_one_and_tell_the_others(reference_url, name, field):
+    """Eight tabs saving the same inspection (one employer, one day, one campaign) or the same payment: one stored,
+    the other seven asked whether it is a repeat (and stored only once confirmed, with the note on 数据质量)."""
+    kind, values_of, _ = KINDS[name]
+    writes, values = services_for(kind), values_of(reference_url, refs(reference_url))
+    if name == "payment":
+        values["amount_fen"] = 1_00  # eight of them still owe nothing more than is assessed
+    outcomes = eight_at_once(writes, reference_url, values)
     stored = [o for o in outcomes if isinstance(o, int)]
     asked = [o for o in outcomes if isinstance(o, NeedsConfirmation)]
     assert len(stored) == 1 and len(asked) == 7, outcomes
@@ -250,20 +256,7 @@ def test_identical_reviews_roster_lines_and_assessments_saved_at_once_store_one(
     and year (per roster) is all there may be, so one is stored and the other seven are refused in words."""
     kind, values_of, _ = KINDS[name]
     writes, values = services_for(kind), values_of(reference_url, refs(reference_url))
-    start, outcomes = threading.Barrier(8), [None] * 8
-
-    def save(k: int) -> None:
-        start.wait()
-        try:
-            outcomes[k] = writes.create(db_url=reference_url, actor=STAFF, values=values, today=TODAY)
-        except (ValidationFailed, NeedsConfirmation) as told:
-            outcomes[k] = told
-
-    threads = [threading.Thread(target=save, args=(k,)) for k in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = eight_at_once(writes, reference_url, values)
     stored = [o for o in outcomes if isinstance(o, int)]
     refused = [o for o in outcomes if isinstance(o, ValidationFailed)]
     assert len(stored) == 1 and len(refused) == 7, outcomes
