@@ -29,6 +29,7 @@ PAYMENT_MODES = ("monthly", "yearly", "one_off")
 INSPECTION_MODES = ("onsite", "documentary")
 INSPECTION_RESULTS = ("meets", "below", "undeclared", "other")  # 达标 / 未达标 / 未申报 / 其他
 REVIEW_STATES = ("notified", "declared", "returned", "approved")  # 已通知 / 已申报 / 退回 / 审核通过
+REVIEW_STATE_NAMES = {"notified": "已通知", "declared": "已申报", "returned": "退回", "approved": "审核通过"}
 DISABILITY_CATEGORIES = (1, 2, 3, 4, 5, 6, 7)  # 视力 听力 言语 肢体 智力 精神 多重
 SIZE_CLASSES = ("large", "medium", "small", "micro")
 ITEM_SCOPES = ("township", "county", "any")
@@ -296,8 +297,14 @@ class AnnualReview(SQLModel, table=True):
     staff: int | None = Field(default=None, sa_type=BigInteger, description="在职职工人数 (上年, monthly average)")
     disabled_staff: int | None = Field(default=None, sa_type=BigInteger, description="the disabled staff claimed")
     avg_wage_fen: int | None = Field(default=None, sa_type=BigInteger, description="上年职工年平均工资")
+    warning_note: str = Field(
+        default="", max_length=200, sa_column_kwargs={"server_default": ""}, description="why a warning is right"
+    )
     is_demo: bool = False
     updated_at: datetime | None = None
+    created_by: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
+    created_at: datetime | None = Field(default_factory=utcnow, description="None for reviews before 0015")
+    deleted_at: datetime | None = None
 
 
 class RosterPerson(SQLModel, table=True):
@@ -319,9 +326,14 @@ class RosterPerson(SQLModel, table=True):
     contract_ok: bool = Field(description="labour contract of a year or more")
     insurance_ok: bool = Field(description="social insurance paid in full")
     months: int = Field(default=12, description="months employed in the year declared")
+    listed_on: date | None = Field(default=None, description="名册登记日期: the month it belongs to for 结账")
+    warning_note: str = Field(
+        default="", max_length=200, sa_column_kwargs={"server_default": ""}, description="why a warning is right"
+    )
     is_demo: bool = False
     created_by: str = Field(default="", max_length=40)
     created_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
 
 
 class Inspection(SQLModel, table=True):
@@ -365,7 +377,11 @@ class LevyAssessment(SQLModel, table=True):
     disabled_weighted: Decimal | None = Field(default=None, sa_type=Numeric(12, 4))
     avg_wage_fen: int | None = Field(default=None, sa_type=BigInteger)
     basis: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
+    warning_note: str = Field(
+        default="", max_length=200, sa_column_kwargs={"server_default": ""}, description="why a warning is right"
+    )
     created_by: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
+    deleted_at: datetime | None = None
 
 
 class LevyPayment(SQLModel, table=True):

@@ -87,9 +87,9 @@ def test_an_account_without_the_levy_area_sees_masked_numbers_and_no_forms(refer
 def test_declare_then_approve_through_the_page(reference_url):
     review = notified(reference_url, employer(reference_url, 1))
     at = page(reference_url, "levy_reviews", record=review)
-    at.text_input(key=f"rv_declare_staff_{review}").input("120")
-    at.text_input(key=f"rv_declare_wage_{review}").input("90,000")
-    at.text_input(key=f"rv_declare_claimed_{review}").input("1")
+    at.text_input(key=f"rv_declare_staff_{review}_0").input("120")
+    at.text_input(key=f"rv_declare_avg_wage_fen_{review}_0").input("90,000")
+    at.text_input(key=f"rv_declare_disabled_staff_{review}_0").input("1")
     next(b for b in at.button if b.label == "保存申报").click().run()
     assert not at.exception, at.exception
     row = review_row(reference_url, review)
@@ -112,7 +112,7 @@ def test_a_return_without_a_reason_is_refused_beside_the_field(reference_url):
     next(b for b in at.button if b.label == "退回").click().run()
     assert [shown(e.value) for e in at.error] == ["请填写退回原因"]
     assert review_row(reference_url, review)["status"] == "declared"
-    at.text_area(key=f"rv_return_reason_{review}").input("缺少社会保险缴费证明")
+    at.text_input(key=f"rv_return_reason_{review}_0").input("缺少社会保险缴费证明")
     next(b for b in at.button if b.label == "退回").click().run()
     row = review_row(reference_url, review)
     assert (row["status"], row["return_reason"]) == ("returned", "缺少社会保险缴费证明")
@@ -124,21 +124,22 @@ def test_a_roster_line_with_a_wrong_check_digit_is_refused_beside_the_id_field(r
     at = page(reference_url, "levy_reviews", record=review)
     number = pid(7)
     wrong = number[:17] + ("1" if number[17] != "1" else "2")
-    at.text_input(key="rv_p_name_0").input("测试职工7")
-    at.text_input(key="rv_p_id_0").input(wrong)
-    at.text_input(key="rv_p_cert_0").input(wrong + "44")
-    at.selectbox(key="rv_p_cat_0").select(4)
-    at.selectbox(key="rv_p_grade_0").select(4)
+    at.text_input(key=f"rv_p_name_{review}_0").input("测试职工7")
+    at.text_input(key=f"rv_p_id_number_{review}_0").input(wrong)
+    at.text_input(key=f"rv_p_cert_number_{review}_0").input(wrong + "44")
+    at.selectbox(key=f"rv_p_category_{review}_0").select(4)
+    at.selectbox(key=f"rv_p_grade_{review}_0").select(4)
     next(b for b in at.button if b.label == "加入名册").click().run()
-    assert [shown(e.value) for e in column_with(at, "rv_p_id_0").error] == ["身份证号校验位不对，请核对"]
+    beside = column_with(at, f"rv_p_id_number_{review}_0").error
+    assert [shown(e.value) for e in beside] == ["身份证号校验位不对，请核对"]
     assert count(reference_url, "rosterperson") == 0
-    at.text_input(key="rv_p_id_0").input(number)
-    at.text_input(key="rv_p_cert_0").input(number + "44")
+    at.text_input(key=f"rv_p_id_number_{review}_0").input(number)
+    at.text_input(key=f"rv_p_cert_number_{review}_0").input(number + "44")
     next(b for b in at.button if b.label == "加入名册").click().run()
     saved = rows(reference_url, "SELECT name, id_number, grade, months FROM rosterperson")
     assert saved == [{"name": "测试职工7", "id_number": number, "grade": 4, "months": 12}]
     assert list(roster_table(at)["身份证号"]) == [number]
-    assert at.text_input(key="rv_p_name_1").value == ""  # a fresh form for the next person
+    assert at.text_input(key=f"rv_p_name_{review}_1").value == ""  # a fresh form for the next person
 
 
 def calculate(at: AppTest, **typed: str) -> AppTest:
@@ -291,12 +292,12 @@ def test_a_roster_line_without_category_and_grade_names_both_beside_their_fields
     review = notified(reference_url, employer(reference_url, 1))
     at = page(reference_url, "levy_reviews", record=review)
     number = pid(7)
-    at.text_input(key="rv_p_name_0").input("测试职工7")
-    at.text_input(key="rv_p_id_0").input(number)
-    at.text_input(key="rv_p_cert_0").input(number + "44")
+    at.text_input(key=f"rv_p_name_{review}_0").input("测试职工7")
+    at.text_input(key=f"rv_p_id_number_{review}_0").input(number)
+    at.text_input(key=f"rv_p_cert_number_{review}_0").input(number + "44")
     next(b for b in at.button if b.label == "加入名册").click().run()
-    category = column_with(at, "rv_p_cat_0", "selectbox")
-    grade = column_with(at, "rv_p_grade_0", "selectbox")
+    category = column_with(at, f"rv_p_category_{review}_0", "selectbox")
+    grade = column_with(at, f"rv_p_grade_{review}_0", "selectbox")
     assert [shown(e.value) for e in category.error] == ["请选择残疾类别（视力、听力、言语、肢体、智力、精神、多重）"]
     assert [shown(e.value) for e in grade.error] == ["残疾等级应为一至四级"]
     assert count(reference_url, "rosterperson") == 0
@@ -345,15 +346,15 @@ def test_an_unmasked_roster_is_offered_to_an_administrator_only_after_it_is_audi
     review, line = a_review_with_a_roster(reference_url)
     at = page(reference_url, "levy_reviews", record=review)
     assert [d.label for d in at.get("download_button")] == ["导出名册（Excel，证件号已遮盖）"]
-    at.checkbox(key=f"rv_full_{review}").check().run()
+    at.checkbox(key=f"rv_roster_{review}_full").check().run()
     assert count(reference_url, "filelog") == 0  # ticking alone writes nothing and offers nothing
-    at.button(key=f"rv_full_go_{review}").click().run()
+    at.button(key=f"rv_roster_{review}_go").click().run()
     assert not at.exception, at.exception
     logged = rows(reference_url, "SELECT kind, actor, rows FROM filelog")
     assert logged == [{"kind": "export.roster_unmasked", "actor": "王管理", "rows": 1}]
     assert "下载完整名册（Excel）" in [d.label for d in at.get("download_button")]
     staff = page(reference_url, "levy_reviews", role="staff", areas=("levy",), record=review)
-    assert not [c for c in staff.checkbox if c.key == f"rv_full_{review}"]
+    assert not [c for c in staff.checkbox if c.key == f"rv_roster_{review}_full"]
 
 
 def test_an_open_finding_is_closed_from_its_link(reference_url):
@@ -384,6 +385,28 @@ def test_an_open_finding_is_closed_from_its_link(reference_url):
     assert rows(reference_url, "SELECT closed_on FROM inspection") == [{"closed_on": "2023-06-28"}]
     assert [shown(t.value) for t in at.toast] == ["已办结：测试单位1"]
     assert any("没有未办结的整改" in shown(c.value) for c in at.caption)
+
+
+def test_a_declaration_is_corrected_and_a_roster_line_deleted_and_restored_through_the_page(reference_url):
+    review, line = a_review_with_a_roster(reference_url)
+    person = rows(reference_url, "SELECT id FROM rosterperson")[0]["id"]
+    at = page(reference_url, "levy_reviews", record=review)
+    at.text_input(key=f"rv_fix_staff_{review}_0").input("130")
+    next(b for b in at.button if b.label == "保存修改").click().run()
+    assert not at.exception, at.exception
+    assert review_row(reference_url, review)["staff"] == 130
+    assert [shown(t.value) for t in at.toast] == [f"已修改 #{review}"]
+    at.selectbox(key=f"rv_line_0_{review}").select(person).run()
+    at.button(key=f"rv_line_delete_{person}").click().run()
+    assert not at.exception, at.exception
+    assert rows(reference_url, "SELECT deleted_at IS NOT NULL AS gone FROM rosterperson") == [{"gone": 1}]
+    assert any("名册为空" in c.value for c in at.caption)
+    at.selectbox(key=f"rv_line_1_{review}").select(person).run()  # the roster's 回收站
+    at.button(key=f"rv_line_restore_{person}").click().run()
+    assert not at.exception, at.exception
+    assert list(roster_table(at)["身份证号"]) == [line["id_number"]]
+    history = next(d.value for d in at.dataframe if "办理" in d.value.columns)
+    assert "修改申报" in list(history["办理"])
 
 
 def test_an_inspection_is_corrected_deleted_and_restored_on_its_page(reference_url):

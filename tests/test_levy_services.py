@@ -102,8 +102,16 @@ def approve(url: str, review_id: int, on=date(2023, 8, 1), confirm: bool = True)
     )
 
 
+ROSTER = services_for(levy_reviews.ROSTER_LINE)
+
+
 def add_person(url: str, review_id: int, values: dict, confirm: bool = False, actor=ADMIN) -> int:
-    return levy_reviews.add_roster_person(db_url=url, actor=actor, review_id=review_id, confirm=confirm, **values)
+    values = {"review_id": review_id, "listed_on": date(2023, 7, 1), **values}
+    return ROSTER.create(db_url=url, actor=actor, values=values, confirm=confirm, today=TODAY)
+
+
+def remove_person(url: str, person_id: int, actor=ADMIN) -> None:
+    ROSTER.delete(db_url=url, actor=actor, record_id=person_id)
 
 
 def review_row(url: str, review_id: int) -> dict:
@@ -323,7 +331,7 @@ def test_the_audit_log_never_holds_a_name_or_an_id_number_in_full(reference_url)
     review = notified(reference_url, employer(reference_url, 1))
     line = roster_line(1)
     person_id = add_person(reference_url, review, line)
-    levy_reviews.remove_roster_person(db_url=reference_url, actor=ADMIN, person_id=person_id)
+    remove_person(reference_url, person_id)
     logged = " ".join(
         f"{r['before']} {r['after']}"
         for r in rows(reference_url, "SELECT before, after FROM auditlog WHERE table_name = 'rosterperson'")
@@ -363,18 +371,22 @@ def test_the_roster_cannot_change_after_approval(reference_url):
         add_person(reference_url, review, roster_line(2))
     assert refused.value.errors["review_id"] == "年审已审核通过，名册不能再改"
     with pytest.raises(ValidationFailed) as refused:
-        levy_reviews.remove_roster_person(db_url=reference_url, actor=ADMIN, person_id=person_id)
+        remove_person(reference_url, person_id)
     assert refused.value.errors["person_id"] == "年审已审核通过，名册不能再改"
     assert count(reference_url, "rosterperson") == 1
 
 
-def test_a_person_is_removed_before_approval(reference_url):
+def test_a_person_is_removed_before_approval_into_the_bin_and_restored(reference_url):
     review = notified(reference_url, employer(reference_url, 1))
     person_id = add_person(reference_url, review, roster_line(1))
-    levy_reviews.remove_roster_person(db_url=reference_url, actor=ADMIN, person_id=person_id)
-    assert count(reference_url, "rosterperson") == 0
+    remove_person(reference_url, person_id)
+    assert rows(reference_url, "SELECT COUNT(*) AS n FROM rosterperson WHERE deleted_at IS NULL")[0]["n"] == 0
+    with pytest.raises(ValidationFailed) as refused:  # the same person again: restored, not typed twice
+        add_person(reference_url, review, roster_line(1))
+    assert refused.value.errors["id_number"] == "这个人在本名册的回收站中，请恢复那一条"
+    ROSTER.restore(db_url=reference_url, actor=ADMIN, record_id=person_id)
     audit = rows(reference_url, "SELECT action FROM auditlog WHERE table_name = 'rosterperson' ORDER BY id")
-    assert [a["action"] for a in audit] == ["create", "delete"]
+    assert [a["action"] for a in audit] == ["create", "delete", "restore"]
 
 
 # --- the batch assessment --------------------------------------------------------------------------------

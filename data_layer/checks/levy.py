@@ -6,16 +6,20 @@ show here. Personal data is shown masked, as on every board.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from sqlalchemy import String, and_, cast, exists, func, or_, select
+from sqlalchemy import String, cast, or_, select
 
 from data_layer.checks.base import Finding, check
 from data_layer.domain import id_number, rules, text
 from data_layer.domain.links import record_link
 from data_layer.models import AnnualReview, Employer, RosterPerson
 from data_layer.queries._sql import frame
-from data_layer.queries.levy_context import inspection_contexts, payment_contexts
+from data_layer.queries.levy_context import (
+    assessment_contexts,
+    inspection_contexts,
+    payment_contexts,
+    review_contexts,
+    roster_contexts,
+)
 
 AREA = "残保金"
 
@@ -42,40 +46,21 @@ def _person(name: str, number: str) -> str:
 
 @check("levy.shared_person", "同一人同一年度在两家单位的名册上", AREA)
 def shared_person(url: str) -> list[Finding]:
-    """Each roster holding a person who is on another employer's roster the same year: one finding a roster,
-    so each employer's review can be opened and corrected."""
-    rp, r, e = RosterPerson, AnnualReview, Employer
-    twice = (
-        select(rp.id_number, r.year)
-        .join(r, r.id == rp.review_id)
-        .group_by(rp.id_number, r.year)
-        .having(func.count(func.distinct(r.employer_id)) > 1)
-        .subquery("twice")
-    )
-    stmt = (
-        select(r.id, r.year, e.name, rp.name, rp.id_number)
-        .join(r, r.id == rp.review_id)
-        .join(e, e.id == r.employer_id)
-        .join(twice, and_(twice.c.id_number == rp.id_number, twice.c.year == r.year))
-        .order_by(r.year, rp.id_number, r.id)
-    )
-    found = frame(url, stmt, ["review_id", "year", "employer", "name", "id_number"])
-    employers = defaultdict(list)
-    for f in found.itertuples():
-        employers[(f.year, f.id_number)].append(f.employer)
+    """Each live roster line whose person is on another employer's roster the same year (the warning the roster
+    form asked to confirm, word for word, with its note): one finding a line, so each employer's review can be
+    opened and corrected."""
     return [
         Finding(
             "levy.shared_person",
             "同一人同一年度在两家单位的名册上",
             AREA,
-            _review(f.review_id, f.year, f.employer),
-            _person(f.name, f.id_number),
-            "同一年度还在"
-            + "、".join(other for other in employers[(f.year, f.id_number)] if other != f.employer)
-            + "的名册上，只能由一家单位计入",
-            record_link("levy_reviews", f.review_id),
+            _review(c.review_id, c.year, c.employer),
+            _person(c.name, c.id_number),
+            rules.roster_warnings(c)["id_number"],
+            record_link("levy_reviews", c.review_id),
+            c.warning_note,
         )
-        for f in found.itertuples()
+        for c in roster_contexts(url)
     ]
 
 
@@ -86,7 +71,11 @@ def cert_mismatch(url: str) -> list[Finding]:
         select(r.id, r.year, e.name, rp.name, rp.id_number, rp.cert_number, rp.category, rp.grade)
         .join(r, r.id == rp.review_id)
         .join(e, e.id == r.employer_id)
-        .where(cert_mismatch_clause(rp.cert_number, rp.id_number, rp.category, rp.grade))
+        .where(
+            cert_mismatch_clause(rp.cert_number, rp.id_number, rp.category, rp.grade),
+            rp.deleted_at.is_(None),
+            r.deleted_at.is_(None),
+        )
         .order_by(r.year, r.id, rp.id)
     )
     people = frame(url, stmt, ["review_id", "year", "employer", "name", "id_number", "cert", "category", "grade"])
@@ -120,7 +109,7 @@ def disabled_over_staff(url: str) -> list[Finding]:
         url,
         select(r.id, r.year, e.name, r.staff, r.disabled_staff)
         .join(e, e.id == r.employer_id)
-        .where(r.disabled_staff > r.staff)
+        .where(r.disabled_staff > r.staff, r.deleted_at.is_(None))
         .order_by(r.year, r.id),
         ["id", "year", "employer", "staff", "disabled"],
     )
@@ -152,24 +141,19 @@ def disabled_over_staff(url: str) -> list[Finding]:
 
 @check("levy.approved_no_roster", "审核通过但没有残疾职工名册", AREA)
 def approved_no_roster(url: str) -> list[Finding]:
-    r, e = AnnualReview, Employer
-    stmt = (
-        select(r.id, r.year, e.name, r.disabled_staff)
-        .join(e, e.id == r.employer_id)
-        .where(r.status == "approved", r.disabled_staff > 0, ~exists().where(RosterPerson.review_id == r.id))
-        .order_by(r.year, r.id)
-    )
+    """The review's soft rule (the approval asked to confirm it): declared disabled staff, an empty roster."""
     return [
         Finding(
             "levy.approved_no_roster",
             "审核通过但没有残疾职工名册",
             AREA,
-            _review(x.review_id, x.year, x.employer),
-            f"申报残疾职工 {text.count(x.disabled, '人')}，名册 0 人",
-            "审核通过的年审申报了残疾职工，却没有名册：核定时按 0 人计，请补录名册或核实申报",
-            record_link("levy_reviews", x.review_id),
+            _review(c.id, c.year, c.employer),
+            f"申报残疾职工 {text.count(c.disabled_staff, '人')}，名册 0 人",
+            rules.review_warnings(c)["roster"],
+            record_link("levy_reviews", c.id),
+            c.warning_note,
         )
-        for x in frame(url, stmt, ["review_id", "year", "employer", "disabled"]).itertuples()
+        for c in review_contexts(url)
     ]
 
 
@@ -207,4 +191,22 @@ def payment_repeats(url: str) -> list[Finding]:
             c.warning_note,
         )
         for c in payment_contexts(url)
+    ]
+
+
+@check("levy.assessment_amount", "核定金额与核定依据不符", AREA)
+def assessment_amounts(url: str) -> list[Finding]:
+    """An assessment corrected to an amount its stored inputs do not give (confirmed with a note)."""
+    return [
+        Finding(
+            "levy.assessment_amount",
+            "核定金额与核定依据不符",
+            AREA,
+            f"残保金核定 #{c.id}：{c.employer} {c.year} 年度",
+            f"核定 {text.yuan(c.amount_fen)}，按依据应为 {text.yuan(c.computed_fen)}",
+            rules.assessment_warnings(c)["amount_fen"],
+            record_link("levy_collection", c.id),
+            c.warning_note,
+        )
+        for c in assessment_contexts(url)
     ]

@@ -122,3 +122,36 @@ class PaymentContext:
     amount_fen: int
     warning_note: str
     repeat_of: int | None  # an earlier payment (not deleted) of the same amount on the same day to the same assessment
+
+
+@dataclass(frozen=True)
+class ReviewContext:
+    id: int
+    employer: str
+    year: int
+    status: str
+    disabled_staff: int | None
+    roster_people: int  # live lines on its roster
+    warning_note: str
+
+
+@dataclass(frozen=True)
+class RosterContext:
+    id: int
+    review_id: int
+    employer: str
+    year: int
+    name: str
+    id_number: str
+    warning_note: str
+    elsewhere: str | None  # another employer with the same person on its roster (live lines, live reviews) that year
+
+
+@dataclass(frozen=True)
+class AssessmentContext:
+    id: int
+    employer: str
+    year: int
+    amount_fen: int
+    computed_fen: int | None  # what the levy rules give for its stored inputs (None: no inputs or no policy)
+    warning_note: str

@@ -12,11 +12,14 @@ from datetime import date
 from data_layer.domain import text
 from data_layer.domain.contexts import (
     ArticleContext,
+    AssessmentContext,
     DisbursementContext,
     IndicatorValueContext,
     InspectionContext,
     PaymentContext,
     ProgressContext,
+    ReviewContext,
+    RosterContext,
 )
 
 REPEAT_WINDOW_DAYS = 7  # an identical entry within this many days looks like a repeat
@@ -179,4 +182,28 @@ def payment_warnings(c: PaymentContext) -> dict[str, str]:
     return {
         "amount_fen": f"{c.employer} 在 {text.day(c.paid_on)} 已登记一笔 {text.yuan(c.amount_fen)} 的缴款"
         f"（编号 {c.repeat_of}），请确认不是重复登记"
+    }
+
+
+def review_warnings(c: ReviewContext) -> dict[str, str]:
+    """An approved review that declared disabled employees with an empty roster: assessed as employing none."""
+    if c.status != "approved" or not c.disabled_staff or c.roster_people:
+        return {}
+    return {"roster": f"申报残疾职工 {text.count(c.disabled_staff, '人')}，但名册为空：审核通过后按名册计 0 人，请核实"}
+
+
+def roster_warnings(c: RosterContext) -> dict[str, str]:
+    """One person counts for one employer a year: the same ID number on another employer's roster that year."""
+    if c.elsewhere is None:
+        return {}
+    return {"id_number": f"此人已在“{c.elsewhere}”{c.year} 年的名册中：一人只能在一家单位计入"}
+
+
+def assessment_warnings(c: AssessmentContext) -> dict[str, str]:
+    """An assessment whose amount is not what the levy rules give for the inputs stored with it (a correction)."""
+    if c.computed_fen is None or c.computed_fen == c.amount_fen:
+        return {}
+    return {
+        "amount_fen": f"核定金额为 {text.yuan(c.amount_fen)}，按核定依据计算应为 {text.yuan(c.computed_fen)}，"
+        "请核实并写明原因"
     }

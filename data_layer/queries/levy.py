@@ -71,7 +71,7 @@ def employer_year(scope: Scope) -> Subquery:
     # Correlated per employer row through the indexes (review_id, assessment_id, employer_id), so one county's
     # view of a province store reads that county's rows only, not every roster and payment of the province.
     weighted = case((and_(rp.contract_ok, rp.insurance_ok), case((rp.grade <= 2, 2), else_=1) * rp.months), else_=0)
-    weighted_months = select(func.sum(weighted)).where(rp.review_id == r.id).scalar_subquery()
+    weighted_months = select(func.sum(weighted)).where(rp.review_id == r.id, rp.deleted_at.is_(None)).scalar_subquery()
     paid_fen = (
         select(func.sum(LevyPayment.amount_fen))
         .where(LevyPayment.assessment_id == a.id, LevyPayment.paid_on <= as_of, LevyPayment.deleted_at.is_(None))
@@ -115,10 +115,10 @@ def employer_year(scope: Scope) -> Subquery:
             collected.label("collected_fen"),
         )
         .select_from(e)
-        .outerjoin(r, and_(r.employer_id == e.id, r.year == year))
+        .outerjoin(r, and_(r.employer_id == e.id, r.year == year, r.deleted_at.is_(None)))
         .outerjoin(ly, and_(ly.county_id == e.county_id, ly.year == year))
         .outerjoin(p, p.year == year)
-        .outerjoin(a, and_(a.employer_id == e.id, a.year == year))
+        .outerjoin(a, and_(a.employer_id == e.id, a.year == year, a.deleted_at.is_(None)))
         .where(e.registered_on <= as_of, in_units(scope, e.township_id, e.county_id))
         .subquery("employer_year")
     )
@@ -316,7 +316,7 @@ def period_activity(url: str, scope: Scope) -> pd.DataFrame:
         select(func.count())
         .select_from(AnnualReview)
         .join(e, e.id == AnnualReview.employer_id)
-        .where(AnnualReview.notified_on.between(scope.start, scope.end), units)
+        .where(AnnualReview.notified_on.between(scope.start, scope.end), AnnualReview.deleted_at.is_(None), units)
     )
     out["notified"] = int(scalar(url, notified) or 0)
     return out
@@ -450,7 +450,7 @@ def worklist(url: str, scope: Scope, today: date, limit: int | None = None) -> p
             select(r.id, e.name, e.county_id, e.township_id, e.staff, since, zero, r.return_reason)
             .join(e, e.id == r.employer_id)
             .outerjoin(ly, and_(ly.county_id == e.county_id, ly.year == year))
-            .where(r.year == year, r.status == status, units, *where)
+            .where(r.year == year, r.status == status, r.deleted_at.is_(None), units, *where)
         )
         return stmt
 
@@ -478,7 +478,7 @@ def worklist(url: str, scope: Scope, today: date, limit: int | None = None) -> p
             select(a.id, e.name, e.county_id, e.township_id, e.staff, a.due_on, owed, blank)
             .join(e, e.id == a.employer_id)
             .outerjoin(paid, paid.c.assessment_id == a.id)
-            .where(a.year == year, a.due_on < today, owed > 0, units),
+            .where(a.year == year, a.due_on < today, owed > 0, a.deleted_at.is_(None), units),
             limit,
             owed=owed,
         ),

@@ -58,7 +58,8 @@ def rosters_of(session: Session, review_ids: list[int]) -> dict[int, list[Roster
     columns += (RosterPerson.contract_ok, RosterPerson.insurance_ok)
     for start in range(0, len(review_ids), 900):  # SQLite's bound-parameter limit, with room
         chunk = review_ids[start : start + 900]
-        for review_id, *line in session.exec(select(*columns).where(RosterPerson.review_id.in_(chunk))):
+        live = select(*columns).where(RosterPerson.review_id.in_(chunk), RosterPerson.deleted_at.is_(None))
+        for review_id, *line in session.exec(live):
             found.setdefault(review_id, []).append(RosterLine(*line))
     return found
 
@@ -111,11 +112,17 @@ def plan_assessments(session: Session, *, county_id: int, year: int, today: date
         raise ValidationFailed({"year": f"尚未设置 {year} 年的残保金政策参数，请管理员先设置"})
     deadline = deadline_of(session, county_id, year)
     past_deadline = deadline is not None and today > deadline
+    # one in the 回收站 counts as assessed (it is restored, not assessed again: one per employer and year)
     assessed = select(LevyAssessment.employer_id).where(LevyAssessment.year == year)
     rows = session.exec(
         select(*_REVIEW_COLUMNS)
         .join(Employer, Employer.id == AnnualReview.employer_id)
-        .where(AnnualReview.year == year, Employer.county_id == county_id, AnnualReview.employer_id.not_in(assessed))
+        .where(
+            AnnualReview.year == year,
+            AnnualReview.deleted_at.is_(None),
+            Employer.county_id == county_id,
+            AnnualReview.employer_id.not_in(assessed),
+        )
         .order_by(Employer.id)
     ).all()
     planned = []

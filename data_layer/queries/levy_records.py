@@ -89,7 +89,9 @@ def employer(url: str, employer_id: int, access: Access) -> dict | None:
 
 def _roster_size():
     return (
-        select(func.count(RosterPerson.id)).where(RosterPerson.review_id == AnnualReview.id).scalar_subquery()
+        select(func.count(RosterPerson.id))
+        .where(RosterPerson.review_id == AnnualReview.id, RosterPerson.deleted_at.is_(None))
+        .scalar_subquery()
     ).label("roster_people")
 
 
@@ -114,6 +116,10 @@ def _reviews_select() -> Select:
             r.staff.label("staff"),
             r.disabled_staff.label("disabled_staff"),
             r.avg_wage_fen.label("avg_wage_fen"),
+            r.warning_note.label("warning_note"),
+            r.created_by.label("created_by"),
+            r.created_at.label("created_at"),
+            r.deleted_at.label("deleted_at"),
             _roster_size(),
         )
         .join(Employer, Employer.id == r.employer_id)
@@ -134,6 +140,7 @@ def review(url: str, review_id: int, access: Access) -> dict | None:
 
 @cached_query
 def review_of(url: str, employer_id: int, year: int) -> int | None:
+    """The employer's review of ``year``, in the 回收站 or not (one per employer and year)."""
     found = _frame(
         url,
         select(AnnualReview.id.label("review_id")).where(
@@ -144,9 +151,12 @@ def review_of(url: str, employer_id: int, year: int) -> int | None:
 
 
 @cached_query
-def reviews(url: str, scope: Scope, year: int, status: str | None = None) -> pd.DataFrame:
-    """The year's reviews of the filter's townships (one state, or all), the latest change first."""
-    stmt = _reviews_select().where(AnnualReview.year == year, in_units(scope, Employer.township_id, Employer.county_id))
+def reviews(url: str, scope: Scope, year: int, status: str | None = None, deleted: bool = False) -> pd.DataFrame:
+    """The year's reviews of the filter's townships (one state, or all), the latest change first; ``deleted``:
+    those in the 回收站."""
+    kept = AnnualReview.deleted_at.is_not(None) if deleted else AnnualReview.deleted_at.is_(None)
+    units = in_units(scope, Employer.township_id, Employer.county_id)
+    stmt = _reviews_select().where(AnnualReview.year == year, kept, units)
     if status is not None:
         stmt = stmt.where(AnnualReview.status == status)
     latest = func.coalesce(AnnualReview.reviewed_on, AnnualReview.declared_on, AnnualReview.notified_on)
@@ -159,7 +169,11 @@ def review_counts(url: str, scope: Scope, year: int) -> dict[str, int]:
     stmt = (
         select(AnnualReview.status.label("status"), func.count().label("reviews"))
         .join(Employer, Employer.id == AnnualReview.employer_id)
-        .where(AnnualReview.year == year, in_units(scope, Employer.township_id, Employer.county_id))
+        .where(
+            AnnualReview.year == year,
+            AnnualReview.deleted_at.is_(None),
+            in_units(scope, Employer.township_id, Employer.county_id),
+        )
         .group_by(AnnualReview.status)
     )
     found = _frame(url, stmt)
@@ -177,7 +191,8 @@ def review_years(url: str) -> list[int]:
 
 @cached_query
 def employers_without_review(url: str, scope: Scope, year: int) -> pd.DataFrame:
-    """Employers of the filter's townships that have no review for ``year`` yet (whom a notice would reach)."""
+    """Employers of the filter's townships that have no review for ``year`` yet (whom a notice would reach; one
+    in the 回收站 is restored, not notified again)."""
     has_review = select(AnnualReview.id).where(AnnualReview.employer_id == Employer.id, AnnualReview.year == year)
     stmt = (
         select(Employer.id.label("employer_id"), Employer.name.label("employer"))
@@ -188,9 +203,10 @@ def employers_without_review(url: str, scope: Scope, year: int) -> pd.DataFrame:
 
 
 @cached_query
-def roster(url: str, review_id: int) -> pd.DataFrame:
+def roster(url: str, review_id: int, deleted: bool = False) -> pd.DataFrame:
     """The review's roster in the order entered, each line with whether it counts and what it adds
-    (data_layer/levy_rules.py: contract and insurance both needed; grade 1–2 counts as two; × months / 12)."""
+    (data_layer/levy_rules.py: contract and insurance both needed; grade 1–2 counts as two; × months / 12);
+    ``deleted``: its lines in the 回收站."""
     p = RosterPerson
     stmt = (
         select(
@@ -203,8 +219,13 @@ def roster(url: str, review_id: int) -> pd.DataFrame:
             p.contract_ok.label("contract_ok"),
             p.insurance_ok.label("insurance_ok"),
             p.months.label("months"),
+            p.listed_on.label("listed_on"),
+            p.warning_note.label("warning_note"),
+            p.created_by.label("created_by"),
+            p.created_at.label("created_at"),
+            p.deleted_at.label("deleted_at"),
         )
-        .where(p.review_id == review_id)
+        .where(p.review_id == review_id, p.deleted_at.is_not(None) if deleted else p.deleted_at.is_(None))
         .order_by(p.id)
     )
     out = _frame(url, stmt)
@@ -228,6 +249,7 @@ def roster_weighted(url: str, review_id: int) -> Decimal:
 
 
 STEP_NAMES = {"notified": "发出年审通知", "declared": "申报", "returned": "退回", "approved": "审核通过"}
+MARKS = {"delete": "删除（移入回收站）", "restore": "从回收站恢复"}
 
 
 @cached_query
@@ -239,6 +261,7 @@ def review_history(url: str, review_id: int) -> pd.DataFrame:
             AuditLog.id.label("audit_id"),
             AuditLog.at.label("at"),
             AuditLog.actor.label("username"),
+            AuditLog.action.label("action"),
             Account.display_name.label("name"),
             AuditLog.before.label("before"),
             AuditLog.after.label("after"),
@@ -252,21 +275,23 @@ def review_history(url: str, review_id: int) -> pd.DataFrame:
     for r in found.itertuples():
         after = json.loads(r.after) if isinstance(r.after, str) and r.after else {}
         before = json.loads(r.before) if isinstance(r.before, str) and r.before else {}
-        status = after.get("status", "notified")
+        status = after.get("status") or before.get("status", "notified")
         step = STEP_NAMES.get(status, status)
-        if status == "declared" and before.get("status") == "returned":
+        if r.action in MARKS:  # into the 回收站 and back
+            step, status = MARKS[r.action], before.get("status", "notified")
+        elif status == "declared" and before.get("status") == "returned":
             step = "重新申报"
-        elif status == "declared" and before.get("status") == "declared":
-            step = "修改申报"
+        elif status == before.get("status"):
+            step = "修改申报" if status != "notified" else "修改通知日期"
         day_field = {"notified": "notified_on", "declared": "declared_on"}.get(status, "reviewed_on")
-        day = after.get(day_field)
+        day = (after or before).get(day_field)
         steps.append(
             {
                 "at": r.at,
                 "who": who(r.username, r.name),
                 "step": step,
                 "day": date.fromisoformat(day) if day else None,
-                "reason": after.get("return_reason", "") if status == "returned" else "",
+                "reason": (after or before).get("return_reason", "") if status == "returned" else "",
             }
         )
     return pd.DataFrame(steps, columns=["at", "who", "step", "day", "reason"])
@@ -478,6 +503,9 @@ def _assessments_select() -> Select:
             a.disabled_weighted.label("disabled_weighted"),
             a.avg_wage_fen.label("avg_wage_fen"),
             a.review_id.label("review_id"),
+            a.warning_note.label("warning_note"),
+            a.created_by.label("created_by"),
+            a.deleted_at.label("deleted_at"),
         )
         .join(Employer, Employer.id == a.employer_id)
         .outerjoin(Township, Township.id == Employer.township_id)
@@ -486,11 +514,14 @@ def _assessments_select() -> Select:
 
 
 @cached_query
-def assessments(url: str, scope: Scope, year: int, today: date) -> pd.DataFrame:
+def assessments(url: str, scope: Scope, year: int, today: date, deleted: bool = False) -> pd.DataFrame:
     """The year's assessments in the filter's townships with paid and owed: those still owing first (the
-    earliest due first), then the settled ones; ``overdue``: still owing after the due date."""
+    earliest due first), then the settled ones; ``overdue``: still owing after the due date. ``deleted``: those
+    in the 回收站."""
     a = LevyAssessment
-    stmt = _assessments_select().where(a.year == year, in_units(scope, Employer.township_id, Employer.county_id))
+    units = in_units(scope, Employer.township_id, Employer.county_id)
+    kept = a.deleted_at.is_not(None) if deleted else a.deleted_at.is_(None)
+    stmt = _assessments_select().where(a.year == year, kept, units)
     owed = stmt.selected_columns.owed_fen
     overdue = case(((owed > 0) & (a.due_on < today), True), else_=False).label("overdue")
     owing = case((owed > 0, literal(0)), else_=literal(1))
@@ -503,7 +534,11 @@ def assessment_totals(url: str, scope: Scope, year: int) -> dict[str, int]:
     """The year's assessments in the filter's townships: how many, assessed, paid, owed, and how many owe."""
     inner = (
         _assessments_select()
-        .where(LevyAssessment.year == year, in_units(scope, Employer.township_id, Employer.county_id))
+        .where(
+            LevyAssessment.year == year,
+            LevyAssessment.deleted_at.is_(None),
+            in_units(scope, Employer.township_id, Employer.county_id),
+        )
         .subquery()
     )
     stmt = select(
@@ -530,7 +565,7 @@ def assessment(url: str, assessment_id: int, access: Access) -> dict | None:
 @cached_query
 def assessment_of(url: str, employer_id: int, year: int) -> int | None:
     stmt = select(LevyAssessment.id.label("assessment_id")).where(
-        LevyAssessment.employer_id == employer_id, LevyAssessment.year == year
+        LevyAssessment.employer_id == employer_id, LevyAssessment.year == year, LevyAssessment.deleted_at.is_(None)
     )
     found = _frame(url, stmt)
     return None if found.empty else int(found["assessment_id"].iloc[0])

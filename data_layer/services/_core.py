@@ -240,14 +240,16 @@ def set_deleted(
     actor: Actor,
     field: str,
     deleted: bool,
-    date_field: str | None = None,
+    date_field: str | tuple[str, ...] | None = None,
     confirm: bool = False,
     reason: str = "",
     township_of: Callable[[Session, dict], Any] | None = None,
+    guard: Callable[[Session, Any, bool], dict[str, str]] | None = None,
 ) -> None:
     """Soft-delete (or restore) a row: it stays in the store, marked, and the change is audited. A row
-    dated in a closed month (``date_field``) is refused, or for an administrator needs a reason.
-    ``township_of``: the row's township where it has none of its own (a record type's ``township``)."""
+    dated in a closed month (``date_field``: one field or several) is refused, or for an administrator needs a
+    reason. ``township_of``: the row's township where it has none of its own (a record type's ``township``);
+    ``guard(session, row, deleted)``: what refuses this delete or restore (an assessment with payments)."""
     from data_layer.models import utcnow
 
     checks = Checks()
@@ -259,7 +261,10 @@ def set_deleted(
     checks.raise_if_any()
     town = township_of(session, row.model_dump()) if township_of else getattr(row, "township_id", ANY)
     permitted(actor, township_id=town)
-    days = [getattr(row, date_field)] if date_field else []
+    if guard is not None and (refused := guard(session, row, deleted)):
+        raise ValidationFailed(refused)
+    fields = (date_field,) if isinstance(date_field, str) else (date_field or ())
+    days = [getattr(row, name) for name in fields]
     locked = period_locks.closed_months(session, days, actor, field)
     period_locks.require_reason(locked, confirm, reason)
     entry = change_row(
@@ -296,6 +301,20 @@ class RecordType:
     # the record's fields and their types, as a signature (``def progress_fields(*, item_id: int, …)``): what
     # is handed to the writers is checked against it strictly before any rule runs
     fields: Callable[..., None] | None = None
+    # further dates that put a record in a month (a review's declaration besides its notice): a correction or a
+    # delete touching any of them in a closed month is refused as for ``date_field``
+    also_dated: tuple[str, ...] = ()
+    # ``guard(session, row, deleted)``: errors that refuse a delete (deleted=True) or a restore (an assessment that
+    # has payments; a roster line of an approved review)
+    guard: Callable[[Session, Any, bool], dict[str, str]] | None = None
+
+    @property
+    def date_fields(self) -> tuple[str, ...]:
+        return (self.date_field, *self.also_dated)
+
+    def days(self, values: dict) -> list[date | None]:
+        """The dates that put a record (its values) in a month, for 结账."""
+        return [values.get(name) for name in self.date_fields]
 
     def township(self, session: Session, values: dict) -> Any:
         """The record's township (None: 县本级), or ANY where it names none."""
@@ -377,9 +396,7 @@ def create_rows(
             row_checks.require(False, "township_id", "乡镇专职干事只能录入本乡镇的数据")
         if not row_checks.errors:
             try:
-                locked[index] = period_locks.closed_months(
-                    session, [stored.get(kind.date_field)], actor, kind.date_field
-                )
+                locked[index] = period_locks.closed_months(session, kind.days(stored), actor, kind.date_field)
             except ValidationFailed as refused:
                 row_checks.errors.update(refused.errors)
         if row_checks.errors:
@@ -406,7 +423,7 @@ def create_rows(
         session.add(row)
         entry = audit(session, actor=actor, action="create", row=row)
         if locked.get(index):
-            period_locks.record_override(session, entry, [getattr(row, kind.date_field)], warning_note)
+            period_locks.record_override(session, entry, kind.days(row.model_dump()), warning_note)
     return [row_key(row) for _, row in written]
 
 
@@ -436,9 +453,11 @@ def update_one(
     check_actor(checks, actor)
     _check_note(checks, warning_note)
     values = typed_fields(kind, values, partial=True)
-    row = session.get(kind.model, row_id) if row_id is not None else None
-    if checks.require(row is not None, kind.id_field, "记录不存在"):
-        checks.require(row.deleted_at is None, kind.id_field, "记录已删除，请先恢复")  # type: ignore[attr-defined]
+    if kind.fields is not None:  # a record's workflow (a review's state) is not a correction's to change
+        declared = inspect.signature(kind.fields).parameters
+        for name in values:
+            checks.require(name in declared, name, f"{label_of(name)}不能在这里修改")
+    row = _live_row(session, kind, row_id, checks)
     checks.raise_if_any()
     permitted(actor, area=kind.area, township_id=kind.township(session, row.model_dump()))
     one_writer_at_a_time(session, kind)
@@ -447,7 +466,32 @@ def update_one(
     if town is not ANY and not actor.township_allowed(town):
         checks.require(False, "township_id", "乡镇专职干事只能录入和修改本乡镇的数据")
     checks.raise_if_any()
-    days = [getattr(row, kind.date_field), stored.get(kind.date_field)]  # moved out of or into a closed month
+    days = [*kind.days(row.model_dump()), *kind.days(stored)]  # moved out of or into a closed month
+    change_one(session, kind, row, actor=actor, stored=stored, days=days, confirm=confirm, warning_note=warning_note)
+
+
+def _live_row(session: Session, kind: RecordType, row_id: object, checks: Checks) -> Any:
+    """The stored record to change: one that exists and is not in the 回收站 (None, with the error, otherwise)."""
+    row = session.get(kind.model, row_id) if exists(session, kind.model, row_id) else None
+    if checks.require(row is not None, kind.id_field, "记录不存在"):
+        checks.require(row.deleted_at is None, kind.id_field, "记录已删除，请先恢复")  # type: ignore[attr-defined]
+    return row
+
+
+def change_one(
+    session: Session,
+    kind: RecordType,
+    row: Any,
+    *,
+    actor: Actor,
+    stored: dict,
+    days: list[date | None],
+    confirm: bool,
+    warning_note: str,
+) -> None:
+    """Write checked values to a stored record (a correction, or a step of its workflow): refused or asked in a
+    closed month (``days``), the soft rules asked with the row as it will be, the note kept, audited with the
+    values before."""
     locked = period_locks.closed_months(session, days, actor, kind.date_field)
     before = snapshot(row)
     for name, value in stored.items():
@@ -455,7 +499,7 @@ def update_one(
     check_row(row)
     session.add(row)
     session.flush()
-    warnings = {**kind.warnings(session, [row_id]).get(row_id, {}), **locked}
+    warnings = {**kind.warnings(session, [row.id]).get(row.id, {}), **locked}
     Problems(warnings=warnings).raise_for(confirm)
     period_locks.require_reason(locked, confirm, warning_note)
     row.warning_note = kept_note(warnings, warning_note)
@@ -463,3 +507,35 @@ def update_one(
     entry = audit(session, actor=actor, action="update", row=row, before=before)
     if locked:
         period_locks.record_override(session, entry, days, warning_note)
+
+
+def step_one(
+    session: Session,
+    kind: RecordType,
+    row_id: int,
+    *,
+    actor: Actor,
+    step: Callable[[Checks, Any], dict],
+    day_field: str,
+    confirm: bool = False,
+    warning_note: str = "",
+    today: date | None = None,
+) -> None:
+    """One step of a record's workflow (a review's 申报, 审核通过, 退回) through the same path as a correction:
+    the account's area and township, the writers' lock, ``step(checks, row)``'s own rules (the states it may
+    follow) giving the changes, the record's hard rules after it, 结账 of the step's date (``day_field``), its
+    soft rules confirmed with a note, the audit entry."""
+    checks = Checks()
+    check_actor(checks, actor)
+    _check_note(checks, warning_note)
+    row = _live_row(session, kind, row_id, checks)
+    checks.raise_if_any()
+    permitted(actor, area=kind.area, township_id=kind.township(session, row.model_dump()))
+    one_writer_at_a_time(session, kind)
+    changes = step(checks, row)
+    checks.raise_if_any()
+    today = today or date.today()
+    stored = kind.validate(session, checks, {**row.model_dump(), **changes}, today=today, current=row)
+    checks.raise_if_any()
+    days = [changes.get(day_field)]
+    change_one(session, kind, row, actor=actor, stored=stored, days=days, confirm=confirm, warning_note=warning_note)

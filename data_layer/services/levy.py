@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from data_layer import period_locks
 from data_layer.domain import rules, text
 from data_layer.domain.errors import Checks
 from data_layer.domain.roles import Actor
@@ -25,11 +24,9 @@ from data_layer.models import (
 from data_layer.queries.levy_context import inspection_context
 from data_layer.services._core import (
     RecordType,
-    audit,
     change_row,
     check_actor,
     check_count,
-    check_row,
     check_text,
     exists,
     insert,
@@ -275,12 +272,14 @@ def close_inspection(
     change_row(session, row, actor, "update", closed_on=closed_on)
 
 
-def insert_dated(session: Session, row, actor: Actor, days: list[date], reason: str | None) -> int:
-    """Insert and audit ``row``; with a ``reason``, the write was after closing and is recorded so."""
-    check_row(row)
-    session.add(row)
-    session.flush()
-    entry = audit(session, actor=actor, action="create", row=row)
-    if reason is not None:
-        period_locks.record_override(session, entry, days, reason)
-    return row.id
+def one_per_employer_year(session: Session, checks: Checks, model, stored: dict, noun: str, had: str) -> None:
+    """A review or an assessment: one per employer and year — one in the 回收站 is restored, not made again.
+    ``noun``: the record in words (年审, 核定); ``had``: the refusal when a live one is there."""
+    employer_id, year = stored["employer_id"], stored["year"]
+    if not checks.require(exists(session, Employer, employer_id), "employer_id", "请选择用人单位"):
+        return
+    same = select(model.id, model.deleted_at).where(model.employer_id == employer_id, model.year == year)
+    found = session.exec(same).first()
+    if found is not None:
+        words = f"这家单位 {year} 年的{noun}在回收站中，请恢复" if found.deleted_at is not None else had
+        checks.require(False, "employer_id", words)

@@ -9,15 +9,16 @@ stored with the amount, so “why this amount” reads the same later.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from data_layer.domain import rules, text
-from data_layer.domain.errors import Checks, ValidationFailed
+from data_layer.domain.errors import Checks, GridRejected, ValidationFailed, label_of
 from data_layer.domain.roles import Actor
 from data_layer.models import Employer, LevyAssessment, LevyPayment
-from data_layer.queries.levy_context import payment_context
+from data_layer.queries.levy_context import assessment_context, payment_context
 from data_layer.queries.levy_plan import (  # noqa: F401 (the services' names for the plan they write)
     BASIS_APPROVED,
     BASIS_NOT_APPROVED,
@@ -30,8 +31,15 @@ from data_layer.queries.levy_plan import (  # noqa: F401 (the services' names fo
     roster_lines,
     rosters_of,
 )
-from data_layer.services._core import RecordType, check_actor, permitted, service
-from data_layer.services.levy import insert_dated
+from data_layer.services import levy
+from data_layer.services._core import (
+    RecordType,
+    check_actor,
+    create_rows,
+    one_writer_at_a_time,
+    permitted,
+    service,
+)
 
 
 def assessment_errors(values: dict) -> dict[str, str]:
@@ -56,21 +64,35 @@ def assess_year(
     assessed_on: date,
     due_on: date,
     is_demo: bool = False,
+    confirm: bool = False,
+    warning_note: str = "",
     today: date | None = None,
 ) -> dict[str, int]:
-    """Write the batch the dry run showed (computed again inside the transaction): all or none."""
+    """Write the batch the dry run showed (computed again inside the transaction, under the writers' lock): each
+    assessment through the shared writers (``ASSESSMENT``), all or none."""
     checks = Checks()
     check_actor(checks, actor)
     checks.errors.update(assessment_errors({"assessed_on": assessed_on, "due_on": due_on, "amount_fen": 1}))
     checks.raise_if_any()
-    permitted(actor, township_id=None)  # a county-wide batch: not a township officer's
+    permitted(actor, area="levy", township_id=None)  # a county-wide batch: not a township officer's
+    one_writer_at_a_time(session, ASSESSMENT)  # two batches at once: the second plans after the first is stored
     planned = plan_assessments(session, county_id=county_id, year=year, today=today or date.today())
     if not planned:
         raise ValidationFailed({"year": "没有需要核定的单位"})
-    for p in planned:
-        values = assessment_values(p, year=year, assessed_on=assessed_on, due_on=due_on)
-        row = LevyAssessment(**values, is_demo=is_demo, created_by=actor.name)
-        insert_dated(session, row, actor, [assessed_on], None)
+    values = [
+        {**assessment_values(p, year=year, assessed_on=assessed_on, due_on=due_on), "is_demo": is_demo} for p in planned
+    ]
+    try:
+        create_rows(
+            session, ASSESSMENT, actor=actor, rows=values, confirm=confirm, warning_note=warning_note, today=today
+        )
+    except GridRejected as rejected:
+        index, problems = next(iter(rejected.problems.items()))
+        if problems.errors:  # the employer named: a batch's refusal says which line
+            who = planned[index].employer
+            raise ValidationFailed({k: f"{who}：{v}" for k, v in problems.errors.items()}) from None
+        problems.raise_for(confirm)
+        raise
     return {"count": len(planned), "total_fen": sum(p.breakdown.amount_fen for p in planned)}
 
 
@@ -125,6 +147,8 @@ def validate_payment(session: Session, checks: Checks, values: dict, *, today: d
     assessment = session.get(LevyAssessment, assessment_id) if assessment_id is not None else None
     if not checks.require(assessment is not None, "assessment_id", "核定记录不存在"):
         return {}
+    if not checks.require(assessment.deleted_at is None, "assessment_id", "这份核定在回收站中，请先恢复核定"):
+        return {}
     paid = paid_fen(session, assessment_id) - (
         current.amount_fen if current is not None and current.deleted_at is None else 0
     )
@@ -159,4 +183,84 @@ PAYMENT = RecordType(
     validate=validate_payment,
     warnings=payment_warnings,
     township_of=assessment_township,
+)
+
+
+# --- the assessment as a record type --------------------------------------------------------------------------
+
+INPUTS = ("employer_id", "year", "review_id", "staff", "disabled_weighted", "avg_wage_fen", "basis")
+
+
+def validate_assessment(session: Session, checks: Checks, values: dict, *, today: date, current=None) -> dict:
+    """The hard rules of an assessment: one per employer and year (one in the 回收站 is restored, not assessed
+    again), dated, due after it, owing something. A correction keeps what it was computed from (the employer,
+    the year, the inputs) and changes its dates or amount, never below what is already paid; an amount that is
+    not what the inputs give is a warning to confirm with a note (``rules.assessment_warnings``)."""
+    source = current.model_dump() if current is not None else values
+    stored = {name: source.get(name) for name in INPUTS}
+    stored |= {name: values.get(name) for name in ("assessed_on", "due_on", "amount_fen")}
+    if current is None:
+        had = f"这家单位 {stored['year']} 年已核定"
+        levy.one_per_employer_year(session, checks, LevyAssessment, stored, "核定", had)
+    else:
+        for name in INPUTS:  # what it was computed from stays as it was computed
+            same = values.get(name) == getattr(current, name)
+            checks.require(same, name, f"{label_of(name)}是核定时的依据，不能修改；请修改核定金额并写明原因")
+        paid = paid_fen(session, current.id)
+        amount = stored["amount_fen"]
+        if isinstance(amount, int) and paid:
+            checks.require(amount >= paid, "amount_fen", f"核定金额不能少于已缴金额 {text.yuan(paid)}")
+    errors = assessment_errors(stored)
+    checks.errors.update({k: v for k, v in errors.items() if k not in checks.errors})
+    stored["is_demo"] = bool(values.get("is_demo", False))
+    return stored
+
+
+def assessment_warnings(session: Session, ids: list[int]) -> dict[int, dict[str, str]]:
+    return {i: rules.assessment_warnings(c) for i, c in assessment_context(session, ids).items()}
+
+
+def assessment_guard(session: Session, row: LevyAssessment, deleted: bool) -> dict[str, str]:
+    """An assessment with payments is not deleted: the payments are deleted first (each its own correction)."""
+    if not deleted:
+        return {}
+    stmt = select(func.count(LevyPayment.id), func.coalesce(func.sum(LevyPayment.amount_fen), 0)).where(
+        LevyPayment.assessment_id == row.id, LevyPayment.deleted_at.is_(None)
+    )
+    count, total = session.exec(stmt).one()
+    if not count:
+        return {}
+    return {
+        "assessment_id": f"这份核定已有 {count} 笔缴款（合计 {text.yuan(total)}），不能删除；"
+        "如确需删除，请先删除这些缴款"
+    }
+
+
+def assessment_fields(
+    *,
+    employer_id: int,
+    year: int,
+    assessed_on: date,
+    due_on: date,
+    amount_fen: int,
+    review_id: int | None = None,
+    staff: int | None = None,
+    disabled_weighted: Decimal | None = None,
+    avg_wage_fen: int | None = None,
+    basis: str = "",
+    is_demo: bool = False,
+) -> None:
+    """An assessment's fields and their types, checked strictly before any rule runs."""
+
+
+ASSESSMENT = RecordType(
+    fields=assessment_fields,
+    model=LevyAssessment,
+    area="levy",
+    id_field="assessment_id",
+    date_field="assessed_on",
+    validate=validate_assessment,
+    warnings=assessment_warnings,
+    township_of=levy.employer_township,
+    guard=assessment_guard,
 )

@@ -92,10 +92,11 @@ def _set_deleted(session, kind: RecordType, record_id: int, actor: Actor, delete
         actor=actor,
         field=kind.id_field,
         deleted=deleted,
-        date_field=kind.date_field,
+        date_field=kind.date_fields,
         confirm=confirm,
         reason=reason,
         township_of=kind.township,
+        guard=kind.guard,
     )
 
 

@@ -62,3 +62,50 @@ def removable(url: str, review_id: int, access: Access) -> dict[int, str]:
         return {}
     roster = levy_records.roster(url, review_id)
     return {int(r.person_id): f"{r.name}（{id_number.mask(r.id_number)}）" for r in roster.itertuples(index=False)}
+
+
+def roster_note(access: Access) -> str:
+    """The line under the roster: how a line counts, and whether the numbers were masked for this account."""
+    rule = (
+        "一、二级残疾人按 2 人计；须同时有一年以上劳动合同并足额缴纳社保才计入；按在岗月数折算。"
+        "年审在截止日期前审核通过，名册才计入当年残保金核定。"
+    )
+    return rule + ("" if people_shown(access) else "身份证号、残疾人证号已遮盖。")
+
+
+def line_records(url: str, review_id: int, access: Access, *, deleted: bool = False) -> dict[int, dict]:
+    """The roster's lines (``deleted``: those in the 回收站) as records a correction opens: every stored field,
+    who entered it, and ``label`` (the name and the masked ID number). Only for accounts that check rosters —
+    nobody else is offered to change, delete or restore one."""
+    if not access.people or levy_records.review(url, review_id, access) is None:
+        return {}
+    roster = levy_records.roster(url, review_id, deleted=deleted)
+    records = {}
+    for r in roster.to_dict("records"):
+        label = f"{r['name']}（{id_number.mask(r['id_number'])}）"
+        records[int(r["person_id"])] = r | {"id": int(r["person_id"]), "label": label}
+    return records
+
+
+def roster_workbook(url: str, review: dict, access: Access, full: bool = False) -> bytes:
+    """The roster as a workbook (masked unless ``full``, for an administrator: :func:`people_shown`)."""
+    from datetime import UTC, datetime
+
+    from data_layer.export import to_xlsx
+
+    title = roster_title(review)
+    table = roster_table(url, int(review["review_id"]), access, export=True, full=full)
+    return to_xlsx(table, title=title, filter_label=title, taken_at=datetime.now(UTC), totals=False)
+
+
+def roster_title(review: dict) -> str:
+    return f"{review['employer']} {review['year']}年残疾职工名册"
+
+
+def export_log(review: dict, people: int) -> dict:
+    """What 操作记录 keeps of an administrator's full roster (``record_unmasked_export``'s words)."""
+    return {
+        "file_name": f"{roster_title(review)}（完整）.xlsx",
+        "rows": people,
+        "detail": f"年审记录 {review['review_id']}：{people} 人的姓名、身份证号、残疾人证号",
+    }

@@ -90,3 +90,16 @@ def mark(c: Correction, ctx: ViewContext, record_id: int, change: str) -> None:
         done,
         owner=record_id,
     )
+
+
+def pick_correction(
+    make: Callable[[dict], Correction], ctx: ViewContext, records: dict[int, dict], words: str, key: str
+) -> None:
+    """Choose one of ``records`` (each with its ``label``: a roster line's name and masked ID number) and open it
+    for correction, delete or restore (``make`` gives its ``Correction``)."""
+    if not records:
+        return
+    label = {i: r["label"] for i, r in records.items()}
+    pick = st.selectbox(words, [*records], format_func=label.get, index=None, placeholder="请选择", key=key)
+    if pick is not None:
+        render_correction(make(records[pick]), ctx, records[pick])

@@ -55,3 +55,40 @@ def download_buttons(
             key=f"{key}_csv",
             on_click="ignore",
         )
+
+
+def masked_download(
+    key: str,
+    label: str,
+    file: str,
+    build: Callable[[bool], bytes],
+    audit: Callable[[], object],
+    *,
+    admin: bool,
+    toast: str,
+) -> None:
+    """A file with personal data masked for everyone (``build(False)``); the full one (``build(True)``) only for an
+    administrator, after ``audit`` (the service that records the ask in 操作记录) went through ``Action`` —
+    ticking alone writes nothing."""
+    from pages.common.action import Action
+    from pages.common.forms import other_errors
+
+    left, right = st.columns([1, 2], vertical_alignment="center")
+    left.download_button(
+        f"{label}（Excel，证件号已遮盖）", build(False), file_name=f"{file}.xlsx", mime=XLSX_MIME, key=key
+    )
+    if not admin or not right.checkbox("导出完整身份证号（将记入操作记录）", key=f"{key}_full"):
+        st.session_state.pop(f"{key}_ready", None)
+        return
+    if st.session_state.get(f"{key}_ready"):
+        name, fx = f"{file}（完整）.xlsx", f"{key}_fx"
+        right.download_button(
+            "下载完整名册（Excel）", build(True), file_name=name, mime=XLSX_MIME, key=fx, type="primary"
+        )
+        return
+    action = Action(f"{key}_audit", toast=toast)
+    other_errors(action.errors(), set())
+    if right.button("记入操作记录并生成完整名册", key=f"{key}_go"):
+        ready = lambda _: st.session_state.__setitem__(f"{key}_ready", True)  # noqa: E731
+        action.run(lambda confirm, note: audit(), "已记入操作记录，可下载完整名册", after=ready)
+        st.rerun()

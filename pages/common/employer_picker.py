@@ -6,8 +6,11 @@ an employer its reader may not see. Both widgets sit outside any form, so the li
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
+from data_layer.domain.links import RECORD_PARAM
 from data_layer.queries import employers
 from pages.common.context import ViewContext
 from pages.common.fmt import escape_markdown
@@ -52,3 +55,41 @@ def show_in_picker(key: str, employer_id: int, credit_code: str) -> None:
     Call it before the picker is drawn in the run (or from a callback)."""
     st.session_state[f"{key}_q"] = credit_code
     st.session_state[f"{key}_id"] = employer_id
+
+
+def opened_employer(ctx: ViewContext, key: str) -> int | None:
+    """The employer open on the page: the last one chosen in the picker, or opened another way
+    (:func:`open_employer`: a link, a list's row). Clearing the picker keeps it open."""
+    picked = pick_employer(ctx, key, inline=True)
+    if picked != st.session_state.get(f"{key}_last"):  # a new choice in the picker opens that employer
+        st.session_state[f"{key}_last"] = picked
+        st.session_state[f"{key}_open"] = picked or st.session_state.get(f"{key}_open")
+    return st.session_state.get(f"{key}_open")
+
+
+def open_employer(key: str, employer_id: int, credit_code: str) -> None:
+    """Open an employer from a link or a list: the page shows it, and the picker with it."""
+    st.session_state[f"{key}_open"] = st.session_state[f"{key}_last"] = employer_id
+    show_in_picker(key, employer_id, credit_code)
+
+
+def open_linked(key: str, find: Callable[[int], dict | None], missing: str) -> dict | None:
+    """``?record=<id>`` opens that record's employer once (later choices are the user's); ``find`` reads the record
+    as the account may (None: not there, or not theirs: ``missing`` names it). Returns the record opened now."""
+    wanted = st.query_params.get(RECORD_PARAM)
+    if not wanted or not wanted.isdigit() or st.session_state.get(f"{key}_linked") == wanted:
+        return None
+    st.session_state[f"{key}_linked"] = wanted
+    found = find(int(wanted))
+    if found is None:
+        st.error(escape_markdown(missing.format(wanted)), icon=":material/block:")
+    else:
+        open_employer(key, int(found["employer_id"]), found["credit_code"])
+    return found
+
+
+def open_chosen_row(key: str, table, grid_key: str) -> None:
+    """A list's chosen row (the selection of the grid ``grid_key``) opens its employer (``employer_id`` and
+    ``credit_code`` columns): for ``st.dataframe(on_select=...)``."""
+    for i in st.session_state[grid_key].selection.rows:
+        open_employer(key, int(table["employer_id"].iloc[i]), table["credit_code"].iloc[i])

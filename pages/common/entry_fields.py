@@ -67,10 +67,14 @@ def widget(f: Field, widget_key: str, *, value: Any = None, year: int) -> Any:
         return st.selectbox(
             label, range(1, 13), index=index, key=widget_key, format_func=lambda m: f"{year}年{m}月", help=f.help
         )
-    if f.kind in ("choice", "radio"):
-        index = f.options.index(value) if value in f.options else 0
+    if f.kind in ("choice", "radio"):  # with a placeholder, nothing is chosen until the person chooses
+        index = f.options.index(value) if value in f.options else None if f.placeholder else 0
         words = f.labels.get if f.labels else str
-        draw = st.selectbox if f.kind == "choice" else partial(st.radio, horizontal=True)
+        draw = (
+            partial(st.selectbox, placeholder=f.placeholder)
+            if f.kind == "choice"
+            else partial(st.radio, horizontal=True)
+        )
         return draw(label, f.options, index=index, key=widget_key, help=f.help, format_func=words)
     draw = partial(st.text_area, height=80) if f.kind == "note" else st.text_input
     return draw(
@@ -89,8 +93,10 @@ def read(fields: list[Field], raw: dict[str, Any], year: int) -> tuple[dict, dic
                 values[f.name] = parse_count(value, f.label)
             elif f.kind == "money":
                 values[f.name] = parse_yuan(value, f.label)
-            elif f.kind in ("text", "note", "choice", "radio"):
+            elif f.kind in ("text", "note") or (f.kind in ("choice", "radio") and isinstance(value, str)):
                 values[f.name] = parse_text(value)
+            elif f.kind in ("choice", "radio"):  # a code that is not text (a number, yes / no) as chosen; None: none
+                values[f.name] = value
             elif f.kind == "month":
                 values[f.name] = date(year, int(value), 1)
             else:

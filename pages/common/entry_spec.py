@@ -35,8 +35,9 @@ class Field:
     placeholder: str | None = None
     max_chars: int | None = None  # ``text``/``note``: the longest the service accepts (the field stops there)
     width: float = 1.0
-    options: tuple[str, ...] = ()  # a ``choice``: the values offered (the first is the default)
-    labels: dict[str, str] | None = None  # a ``choice`` stored as a code (``onsite``): its words (现场检查)
+    options: tuple[Any, ...] = ()  # a ``choice``: the values offered (the first is the default, or none with a
+    # ``placeholder``); a code that is not text (a number, True / False) is handed to the service as it is
+    labels: dict[Any, str] | None = None  # a ``choice`` stored as a code (``onsite``, 4, True): its words
     starts_at: Callable[[date], date] | None = None  # a kept date: its first value from the default day
 
 
@@ -114,3 +115,8 @@ class EntrySpec:
     @property
     def modes(self) -> dict[str, str]:
         return {"quick": self.words.one_by_one, "grid": "按月批量录入", "edit": "修改、删除与恢复"}
+
+
+def coded(name: str, label: str, words: dict, **more: Any) -> Field:
+    """A ``choice`` stored as a code (a category number, True / False), shown in ``words``."""
+    return Field(name, label, "choice", options=(*words,), labels=words, **more)

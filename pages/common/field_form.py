@@ -115,6 +115,9 @@ def record_write(call: Callable[..., Any]) -> Callable[[dict[str, Any], bool, st
     return lambda values, confirm, note: call(values=values, confirm=confirm, warning_note=note)
 
 
-def step_write(call: Callable[..., Any]) -> Callable[[dict[str, Any], bool, str], Any]:
-    """A step's service (its values as keywords; nothing to confirm) as a form's write."""
+def step_write(call: Callable[..., Any], *, confirms: bool = False) -> Callable[[dict[str, Any], bool, str], Any]:
+    """A step's service (its values as keywords) as a form's write; ``confirms``: a step whose warnings are confirmed
+    with a note (``confirm=``, ``warning_note=``: a review's approval), else there is nothing to confirm."""
+    if confirms:
+        return lambda values, confirm, note: call(**values, confirm=confirm, warning_note=note)
     return lambda values, confirm, note: call(**values)
