@@ -2,14 +2,16 @@
 
 Passwords are hashed with argon2id and never logged, shown or stored in the clear. A sign-in gives an
 opaque random token (the HttpOnly cookie); the store keeps only its SHA-256, with an expiry, so a
-sign-out (or an administrator disabling the account) ends it everywhere. Repeated failures make the
-next attempt wait, and every attempt is in the audit log.
+sign-out (or an administrator disabling the account) ends it everywhere. Repeated failures of one name from
+one address make the next attempt from there wait (the owner's own PC is not held up by someone guessing
+elsewhere), with the same words whether the name is an account or not; every attempt is in the audit log.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -22,12 +24,12 @@ from data_layer.domain.roles import AREAS, ROLES, SYSTEM, Actor, permitted
 from data_layer.domain.typed_inputs import clean_text
 from data_layer.infra.db import session_scope
 from data_layer.infra.store_errors import writing
-from data_layer.models import Account, AuditLog, SignIn, Township, utcnow
+from data_layer.models import Account, AuditLog, SignIn, SignInThrottle, Township, utcnow
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128  # argon2 takes any length; a cap keeps a pasted book out of the hasher
 SIGN_IN_HOURS = 12  # a working day: reloads and new tabs stay signed in
-FREE_FAILURES = 3  # after these, each failure doubles the wait before the next attempt (capped)
+FREE_FAILURES = 3  # after these, each failure doubles the wait before the next attempt from there (capped)
 MAX_WAIT_SECONDS = 300
 COOKIE = "dpf_session"
 _hasher = PasswordHasher()  # argon2id with the library's current parameters
@@ -75,53 +77,61 @@ def _audit(session: Session, username: str, action: str, account_id: int | None,
     )
 
 
-def sign_in(url: str, username: object, password: object) -> str:
-    """A new token for a right username and password; ``SignInRefused`` otherwise (the attempt is audited)."""
+def sign_in(url: str, username: object, password: object, address: str = "") -> str:
+    """A new token for a right username and password; ``SignInRefused`` otherwise (the attempt is audited).
+    ``address``: the client's, as the server saw it (failures are counted per name and address)."""
     name = username.strip() if isinstance(username, str) else ""
     if not name or not isinstance(password, str) or not password:
         raise SignInRefused("请填写用户名和密码")
     if len(name) > 40 or any(not c.isprintable() for c in name):
         raise SignInRefused(WRONG)
+    where = (address or "")[:64]
     with writing(url) as session:
+        throttle = session.exec(
+            select(SignInThrottle).where(SignInThrottle.username == name, SignInThrottle.address == where)
+        ).first() or SignInThrottle(username=name, address=where)
         account = session.exec(select(Account).where(Account.username == name)).first()
-        if account is None:
+        locked = _aware(throttle.locked_until)
+        if locked is not None and locked > _now():  # the same words for an account and a name that is none
+            wait = int((locked - _now()).total_seconds()) + 1
+            refusal, why = SignInRefused(f"失败次数太多，请 {wait} 秒后再试"), "尝试过于频繁"
+        elif account is None:
             _hasher.hash(password)  # the same time as a wrong password: no hint that the name is unknown
-            _audit(session, name, "login_failed", None, "用户名不存在")
-            refusal = SignInRefused(WRONG)
+            refusal, why = SignInRefused(WRONG), "用户名不存在"
         else:
-            refusal = _check(session, account, password)
+            refusal, why = _check(account, password)
         if refusal is None:
+            if throttle.id is not None:
+                session.delete(throttle)
             token = secrets.token_urlsafe(32)
             expires = _now() + timedelta(hours=SIGN_IN_HOURS)
             session.add(SignIn(token_hash=token_hash(token), account_id=account.id, expires_at=expires))
-            _audit(session, name, "login", account.id)
+            _audit(session, name, "login", account.id, where)
             return token
+        if refusal.message == WRONG:
+            _count_failure(throttle)
+            session.add(throttle)
+        _audit(session, name, "login_failed", account.id if account else None, f"{why}（{where or '地址不明'}）")
     raise refusal
 
 
-def _check(session: Session, account: Account, password: str) -> SignInRefused | None:
-    """None when the password is right and the account may sign in now; else the refusal (recorded)."""
-    locked = _aware(account.locked_until)
-    if locked is not None and locked > _now():
-        wait = int((locked - _now()).total_seconds()) + 1
-        _audit(session, account.username, "login_failed", account.id, "尝试过于频繁")
-        return SignInRefused(f"失败次数太多，请 {wait} 秒后再试")
+def _count_failure(throttle: SignInThrottle) -> None:
+    throttle.failures += 1
+    throttle.last_at = _now()
+    extra = throttle.failures - FREE_FAILURES
+    if extra > 0:
+        throttle.locked_until = _now() + timedelta(seconds=min(2**extra, MAX_WAIT_SECONDS))
+
+
+def _check(account: Account, password: str) -> tuple[SignInRefused | None, str]:
+    """None when the password is right and the account may sign in; else the refusal and why (for the log)."""
     try:
         _hasher.verify(account.password_hash, password)
     except (VerificationError, InvalidHashError):
-        account.failed_sign_ins += 1
-        extra = account.failed_sign_ins - FREE_FAILURES
-        if extra > 0:
-            account.locked_until = _now() + timedelta(seconds=min(2**extra, MAX_WAIT_SECONDS))
-        session.add(account)
-        _audit(session, account.username, "login_failed", account.id, "密码不对")
-        return SignInRefused(WRONG)
+        return SignInRefused(WRONG), "密码不对"
     if not account.active:
-        _audit(session, account.username, "login_failed", account.id, "账号已停用")
-        return SignInRefused("这个账号已停用，请联系管理员")
-    account.failed_sign_ins, account.locked_until = 0, None
-    session.add(account)
-    return None
+        return SignInRefused("这个账号已停用，请联系管理员"), "账号已停用"
+    return None, ""
 
 
 def sign_out(url: str, token: str | None) -> None:
@@ -185,6 +195,9 @@ def _check_password(checks: Checks, password: object) -> None:
     ok = isinstance(password, str) and len(password) >= PASSWORD_MIN
     if checks.require(ok, "password", f"密码至少 {PASSWORD_MIN} 位"):
         checks.require(len(password) <= PASSWORD_MAX, "password", f"密码不能超过 {PASSWORD_MAX} 位")
+        # a control or direction character (U+202E …) cannot be typed back at the sign-in form as it was meant
+        hidden = any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in password)
+        checks.require(not hidden, "password", "密码不能含控制字符或不可见的格式字符")
 
 
 def create_account(
@@ -204,9 +217,10 @@ def create_account(
     (the command line and the seeds act as the system)."""
     _admin_only(by)
     checks = Checks()
-    name = (username or "").strip()
+    name = username.strip() if isinstance(username, str) else ""
     checks.require(0 < len(name) <= 40 and name.isprintable(), "username", "用户名应为 1–40 个可见字符")
-    checks.require(0 < len((display_name or "").strip()) <= 40, "display_name", "姓名应为 1–40 个字")
+    display_name = display_name if isinstance(display_name, str) else ""
+    checks.require(0 < len(display_name.strip()) <= 40, "display_name", "姓名应为 1–40 个字")
     clean_text(display_name, "display_name", checks.errors)  # no control characters (as every stored text)
     _check_password(checks, password)
 
@@ -243,8 +257,10 @@ def set_password(url: str, *, username: str, password: str, by: Actor = SYSTEM) 
     checks.raise_if_any()
     with writing(url) as session:
         account = _account(session, username)
-        account.password_hash, account.failed_sign_ins, account.locked_until = hash_password(password), 0, None
+        account.password_hash = hash_password(password)
         session.add(account)
+        for held in session.exec(select(SignInThrottle).where(SignInThrottle.username == account.username)):
+            session.delete(held)  # a new password: nobody waits for the old one's failures
         _end_sign_ins(session, account.id)
         _audit(session, by.username, "update", account.id, "重设密码")
 

@@ -550,10 +550,22 @@ class Account(SQLModel, table=True):
     township_id: int | None = Field(default=None, foreign_key="township.id")
     active: bool = True
     password_hash: str = Field(max_length=200)
-    failed_sign_ins: int = 0
-    locked_until: datetime | None = None  # repeated failures: no attempt before this
     is_demo: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins of one typed name from one address (a name that is no account's too, so the answer never
+    tells whether an account exists): after a few, the next try from there waits. Another PC — the owner's own
+    — is not held up by someone guessing elsewhere."""
+
+    __table_args__ = (UniqueConstraint("username", "address", name="uq_signinthrottle_username_address"),)
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=40)
+    address: str = Field(max_length=64)  # the client's IP address as the server saw it
+    failures: int = 0
+    locked_until: datetime | None = None  # no attempt from this address for this name before this
+    last_at: datetime = Field(default_factory=utcnow)
 
 
 class SignIn(SQLModel, table=True):

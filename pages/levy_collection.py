@@ -102,10 +102,11 @@ def render_batch(ctx: ViewContext, year: int) -> None:
     if plan.empty:
         empty(f"{year} 年没有需要核定的单位：审核通过的单位都已核定，或应缴金额为零")
         return
-    what = f"{text.count(len(plan))} 家单位，合计应缴 {text.yuan(int(plan['amount_fen'].sum()))}"
+    employers, total = f"{text.count(len(plan))} 家单位", text.yuan(int(plan["amount_fen"].sum()))
+    what = f"{employers}，合计应缴 {total}"
     when = f"核定日期 {text.day(dates['assessed_on'])}，缴纳期限 {text.day(dates['due_on'])}"
     st.markdown(f"**试算结果：{what}**（{when}；尚未保存）")
-    if st.button(f"确认核定这 {what.replace('合计应缴', '（合计')}）", type="primary", key="lc_b_commit"):
+    if st.button(f"确认核定这 {employers}（合计 {total}）", type="primary", key="lc_b_commit"):
         assess = partial(service.assess_year, db_url=ctx.url, actor=ctx.actor, county_id=ctx.county_id, year=year)
         BATCH.run(
             lambda *_: assess(today=ctx.today, **dates),

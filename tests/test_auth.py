@@ -53,15 +53,42 @@ def test_a_refused_sign_in_says_why_in_chinese_and_is_audited(staff, username, p
     assert rows(staff, "SELECT COUNT(*) AS n FROM signin")[0]["n"] == before
 
 
-def test_repeated_failures_slow_the_next_attempt(staff):
+GUESSER, OWNER = "10.0.0.66", "10.0.0.12"
+
+
+def test_repeated_failures_slow_the_next_attempt_from_that_address_only(staff):
     for _ in range(auth.FREE_FAILURES + 1):
         with pytest.raises(auth.SignInRefused):
-            auth.sign_in(staff, "zhangsan", "wrong-password")
-    with pytest.raises(auth.SignInRefused) as refused:  # even the right password waits now
-        auth.sign_in(staff, "zhangsan", PASSWORD)
+            auth.sign_in(staff, "zhangsan", "wrong-password", GUESSER)
+    with pytest.raises(auth.SignInRefused) as refused:  # even the right password waits there now
+        auth.sign_in(staff, "zhangsan", PASSWORD, GUESSER)
     assert "秒后再试" in refused.value.message
     failed = rows(staff, "SELECT COUNT(*) AS n FROM auditlog WHERE action = 'login_failed'")[0]["n"]
     assert failed == auth.FREE_FAILURES + 2
+    assert auth.signed_in(staff, auth.sign_in(staff, "zhangsan", PASSWORD, OWNER)) is not None  # the owner's PC
+
+
+def test_an_unknown_name_and_an_account_answer_alike_however_often_they_are_tried(staff):
+    answers = {}
+    for name in ("zhangsan", "nobody-here"):
+        said = []
+        for _ in range(auth.FREE_FAILURES + 2):
+            with pytest.raises(auth.SignInRefused) as refused:
+                auth.sign_in(staff, name, "wrong-password", GUESSER)
+            said.append(refused.value.message.split("请 ")[0])  # the wait's seconds aside
+        answers[name] = said
+    assert answers["zhangsan"] == answers["nobody-here"]
+    assert answers["zhangsan"][-1] == "失败次数太多，"
+
+
+def test_a_password_with_a_hidden_character_or_a_name_that_is_not_text_is_refused(staff):
+    from data_layer.domain.errors import ValidationFailed
+
+    for password in ("abc\u202edefgh", "abcdefgh\x07", "abc\u200bdefgh"):
+        with pytest.raises(ValidationFailed, match="控制字符"):
+            auth.create_account(staff, username="lisi", display_name="李四", role="staff", password=password)
+    with pytest.raises(ValidationFailed, match="用户名应为"):
+        auth.create_account(staff, username=123, display_name="李四", role="staff", password="correct-horse")
 
 
 def test_sign_out_ends_the_token_everywhere(staff):

@@ -119,7 +119,7 @@ FIELD_LABELS = {
     "value_used": "采用值",
     "wage_cap_multiple": "工资上限倍数",
     "why_differs": "差异说明",
-    "failed_sign_ins": "连续失败次数",
+    "failures": "连续失败次数",
     "locked_until": "锁定至",
     # levy enforcement
     "task_fen": "征收任务",

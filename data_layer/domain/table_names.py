@@ -25,6 +25,7 @@ TABLE_NAMES = {
     "appsetting": "系统设置",
     "account": "账号",
     "signin": "登录记录",
+    "signinthrottle": "登录失败限制",
     "periodlock": "结账月份",
     "lockoverride": "结账后修改",
     "auditlog": "操作记录",

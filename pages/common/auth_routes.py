@@ -56,7 +56,8 @@ async def sign_in(request: Request):
     target = safe_next(form.get("next"))
     url = settings.database_url()
     try:
-        token = await run_in_threadpool(auth.sign_in, url, form.get("username"), form.get("password"))
+        address = request.client.host if request.client else ""
+        token = await run_in_threadpool(auth.sign_in, url, form.get("username"), form.get("password"), address)
     except auth.SignInRefused as refused:
         return RedirectResponse(f"/signin?error={_code(refused.message)}&next={quote(target)}", status_code=303)
     except StoreUnavailable:  # a sign-in is a write (the token, the audit): read-only, busy or gone
