@@ -34,12 +34,13 @@ from pages.common.tables import linked, show_table, yuan_column
 from pages.common.ui import big_number, empty
 
 SECTIONS = {"calc": "测算器", "batch": "批量核定", "one": "单位核定与缴纳", "list": "本年核定一览"}
-PAYMENTS = services_for(service.PAYMENT)
+PAYMENTS, ASSESSMENTS = services_for(service.PAYMENT), services_for(service.ASSESSMENT)
 PAY, BATCH = Action("lc_p", "lc_toast"), Action("lc_b", "lc_toast")
 PAID = [Field("paid_on", "缴纳日期", "date"), Field("amount_fen", "缴纳金额（元，可部分缴纳）", "money")]
 PAY_FORM = Form(PAID, "记录缴纳", per_row=2)
 DATES = [Field("assessed_on", "核定日期", "date"), Field("due_on", "缴纳期限", "date")]
 BATCH_FORM = Form(DATES, "试算（不保存）", per_row=3)
+ASSESSED = [*DATES, Field("amount_fen", "核定金额（元）", "money")]  # a corrected amount asks for a note
 MONEY = {name: yuan_column(f"{name}（元）") for name in ("应缴", "已缴", "尚欠", "应缴金额", "金额")}
 
 
@@ -136,6 +137,10 @@ def render_one(ctx: ViewContext, year: int) -> None:
             render_assessed(ctx, a)
         with right:
             render_payments(ctx, a)
+        if ctx.actor.may_enter("levy"):  # a due date typed wrong, an amount decided again; 删除 into the 回收站
+            with st.expander("修改、删除或恢复这份核定", expanded=a["deleted_at"] is not None):
+                correction = Correction("lc_ae", ASSESSMENTS, lists.assessment_line(a), ASSESSED, year, "lc_toast")
+                render_correction(correction, ctx, {**a, "id": a["assessment_id"]})
 
 
 def render_payments(ctx: ViewContext, a: dict) -> None:
@@ -160,17 +165,8 @@ def render_payments(ctx: ViewContext, a: dict) -> None:
                 render_correction(correction, ctx, {**row, "id": row["payment_id"]})
     if may_enter and a["owed_fen"] > 0:
         pay = record_write(partial(PAYMENTS.create, db_url=ctx.url, actor=ctx.actor, today=ctx.today))
-        done = partial(paid_words, ctx, a)
-        form_action(
-            PAY,
-            PAY_FORM,
-            pay,
-            done,
-            year=int(a["year"]),
-            owner=assessment_id,
-            values={"paid_on": ctx.today},
-            fixed={"assessment_id": assessment_id},
-        )
+        where = {"owner": assessment_id, "values": {"paid_on": ctx.today}, "fixed": {"assessment_id": assessment_id}}
+        form_action(PAY, PAY_FORM, pay, partial(paid_words, ctx, a), year=int(a["year"]), **where)
 
 
 def render_list(ctx: ViewContext, year: int) -> None:
@@ -185,12 +181,19 @@ def render_list(ctx: ViewContext, year: int) -> None:
         with column:
             big_number(label, value, unit, note)
     st.caption("尚欠的在前（缴纳期限早的在上）；点一行查看核定和缴纳")
-    ids = list(
-        zip(found["assessment_id"], found["employer_id"], found["credit_code"], [year] * len(found), strict=True)
-    )
-    show_table(lists.assessments_table(found), key="lc_list", rows=12, column_config=MONEY, ids=ids, on_pick=opened)
+    show_table(lists.assessments_table(found), key="lc_list", rows=12, column_config=MONEY, **picks(found, year))
+    deleted = levy_records.assessments(ctx.url, ctx.scope, year, ctx.today, deleted=True)
+    if not deleted.empty and ctx.actor.may_enter("levy"):
+        with st.expander(f"回收站（已删除 {text.count(len(deleted))} 份核定；点一行查看并恢复）"):
+            show_table(lists.assessments_table(deleted), key="lc_bin", column_config=MONEY, **picks(deleted, year))
     name, workbook = lists.assessments_workbook(found, year, ctx.units_label(), datetime.now(CHINA))
     st.download_button("下载 Excel", workbook, file_name=name, mime=XLSX_MIME, key="lc_xlsx")
+
+
+def picks(found, year: int) -> dict:
+    """A list's rows open their assessment (its number, employer, credit code and year)."""
+    ids = zip(found["assessment_id"], found["employer_id"], found["credit_code"], [year] * len(found), strict=True)
+    return {"ids": list(ids), "on_pick": opened}
 
 
 def paid_words(ctx: ViewContext, a: dict, payment_id: int) -> str:

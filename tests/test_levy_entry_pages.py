@@ -463,3 +463,24 @@ def test_a_payment_is_corrected_deleted_and_restored_and_never_overpays(referenc
     at.button(key=f"lc_pe_restore_{payment}").click().run()
     assert any("尚欠 **95,000.00 元**" in m.value for m in at.markdown)
     assert [shown(t.value) for t in at.toast] == [f"已恢复 #{payment}"]
+
+
+def test_an_assessment_is_corrected_and_not_deleted_while_it_has_payments(reference_url):
+    from data_layer.services import levy_collection
+    from tests.test_levy_services import ADMIN, pay
+
+    assessment, _ = one_assessment(reference_url)
+    payment = pay(reference_url, assessment, 10_000_00)
+    at = page(reference_url, "levy_collection", record=assessment)
+    at.date_input(key=f"lc_ae_due_on_{assessment}_0").set_value(date(2023, 12, 15))
+    next(b for b in at.button if b.label == "保存修改" and "lc_ae_form" in str(b.proto.id)).click().run()
+    assert not at.exception, at.exception
+    assert rows(reference_url, "SELECT due_on FROM levyassessment") == [{"due_on": "2023-12-15"}]
+    at.button(key=f"lc_ae_delete_{assessment}").click().run()
+    assert any("不能删除" in shown(e.value) for e in at.error)  # its payment first
+    assert rows(reference_url, "SELECT deleted_at FROM levyassessment") == [{"deleted_at": None}]
+    services_for(levy_collection.PAYMENT).delete(db_url=reference_url, actor=ADMIN, record_id=payment)
+    at.button(key=f"lc_ae_delete_{assessment}").click().run()
+    assert rows(reference_url, "SELECT deleted_at IS NOT NULL AS gone FROM levyassessment") == [{"gone": 1}]
+    at.button(key=f"lc_ae_restore_{assessment}").click().run()
+    assert rows(reference_url, "SELECT deleted_at IS NULL AS kept FROM levyassessment") == [{"kept": 1}]
