@@ -14,7 +14,7 @@ import streamlit as st
 
 from data_layer.documents.employer_workbooks import registry_workbook
 from data_layer.domain import text
-from data_layer.domain.links import RECORD_PARAM
+from data_layer.domain.links import RECORD_PARAM, record_number
 from data_layer.export import XLSX_MIME
 from data_layer.queries import employers as registry_q
 from data_layer.queries import org
@@ -53,8 +53,8 @@ def render() -> None:
         return
     saved_toast(employer_form.TOAST, long=True)
     linked = st.query_params.get(RECORD_PARAM)
-    if linked and linked.isdigit() and st.session_state.get("er_linked") != linked:  # a link opens it once
-        st.session_state.er_linked, st.session_state.er_record = linked, int(linked)
+    if record_number(linked) and st.session_state.get("er_linked") != linked:  # a link opens it once
+        st.session_state.er_linked, st.session_state.er_record = linked, record_number(linked)
         st.session_state.er_tab = TABS[0]
     tabs = st.tabs(TABS, key="er_tab", on_change="rerun")  # only the open tab runs
     draws = (render_registry, employer_form.render_new, lambda c, _: render_import(IMPORT, c))
@@ -67,8 +67,8 @@ def render() -> None:
 def render_read_only(ctx: ViewContext) -> None:
     """The registry without forms; a linked employer found by its credit code."""
     linked = st.query_params.get(RECORD_PARAM)
-    if linked and linked.isdigit() and st.session_state.get("er_linked") != linked:
-        found = registry_q.employer(ctx.url, int(linked), ctx.scope)
+    if record_number(linked) and st.session_state.get("er_linked") != linked:
+        found = registry_q.employer(ctx.url, record_number(linked), ctx.scope)
         st.session_state.er_linked = linked
         if found is not None:
             st.session_state.er_search = found["credit_code"]

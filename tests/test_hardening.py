@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -239,3 +240,38 @@ def test_grid_rows_refused_by_the_hard_limits_write_nothing(reference_url):
         )
     assert set(err.value.problems) == {1} and "amount_fen" in err.value.problems[1].errors
     assert rows(reference_url, "SELECT COUNT(*) AS n FROM progressentry")[0]["n"] == 0
+
+
+def test_numbers_beyond_their_columns_are_refused_in_chinese_on_both_engines(reference_url):
+    """An id of 2³¹ (PostgreSQL's integer key) or 2⁶³, a sort order of 2⁴⁰ and a local wage of 3×10⁹ 分 in a
+    32-bit column: each a Chinese message on its field, nothing written, never a driver's DataError."""
+    from data_layer.services import levy
+
+    i, admin = ids(reference_url), person()
+    before = {t: rows(reference_url, f"SELECT COUNT(*) AS n FROM {t}")[0]["n"] for t in TABLES}
+    values = dict(item_id=i["item"], township_id=i["township"], entry_date=date(2023, 5, 20), quantity=3)
+    calls = [
+        lambda: entering(projects.PROGRESS)(db_url=reference_url, actor=admin, **{**values, "item_id": 2**31}),
+        lambda: entering(projects.PROGRESS)(db_url=reference_url, actor=admin, **{**values, "township_id": 2**63}),
+        lambda: services_for(projects.PROGRESS).update(
+            db_url=reference_url, actor=admin, record_id=2**31, values={"quantity": 4}, today=TODAY
+        ),
+        lambda: org.create_county(db_url=reference_url, actor=admin, name="新县", code="999999", sort_order=2**40),
+        lambda: levy.set_levy_policy(
+            db_url=reference_url,
+            actor=admin,
+            year=2024,
+            local_avg_wage_fen=3_000_000_000,
+            quota_ratio=Decimal("0.015"),
+            exempt_max_staff=30,
+            tier_ratio=Decimal("0.01"),
+            tier_high_share=Decimal("0.5"),
+            tier_low_share=Decimal("0.9"),
+            wage_cap_multiple=Decimal("2"),
+        ),
+    ]
+    for call in calls:
+        with pytest.raises(ValidationFailed) as refused:
+            call()
+        assert any(m.endswith("超出允许的范围") for m in refused.value.errors.values()), refused.value.errors
+    assert {t: rows(reference_url, f"SELECT COUNT(*) AS n FROM {t}")[0]["n"] for t in TABLES} == before

@@ -484,3 +484,9 @@ def test_an_assessment_is_corrected_and_not_deleted_while_it_has_payments(refere
     assert rows(reference_url, "SELECT deleted_at IS NOT NULL AS gone FROM levyassessment") == [{"gone": 1}]
     at.button(key=f"lc_ae_restore_{assessment}").click().run()
     assert rows(reference_url, "SELECT deleted_at IS NULL AS kept FROM levyassessment") == [{"kept": 1}]
+
+
+def test_a_link_to_a_record_number_beyond_every_table_opens_nothing(reference_url):
+    for module in ("entry_projects", "levy_collection", "levy_inspections", "levy_reviews", "levy_registry"):
+        at = page(reference_url, module, record="99999999999999999999")  # asserts no exception
+        assert not at.error, (module, [e.value for e in at.error])

@@ -33,6 +33,30 @@ _WORDS = {
 }
 
 
+INT32_MAX, INT64_MAX = 2**31 - 1, 2**63 - 1
+_wide: set[str] = set()  # the names of 64-bit integer columns (record numbers and the rest are 32-bit)
+
+
+def widen(names: set[str]) -> None:
+    """The integer columns that hold 64 bits (data_layer/services/_core.py names them from the models)."""
+    _wide.update(names)
+
+
+def _in_range(values: dict[str, Any], errors: dict[str, str]) -> None:
+    """Every whole number within its column (a 32-bit one unless ``widen`` named it): 2³¹ as a record's number
+    or 2⁴⁰ as a sort order is refused in Chinese on both engines, never a driver's English error."""
+    for name, value in values.items():
+        if isinstance(value, dict):
+            _in_range(value, errors)
+        elif isinstance(value, list):
+            for item in value:
+                _in_range(item if isinstance(item, dict) else {name: item}, errors)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            top = INT64_MAX if name in _wide else INT32_MAX
+            if not -top - 1 <= value <= top:
+                errors.setdefault(name, f"{label_of(name)}超出允许的范围")
+
+
 @cache
 def _model(fn: Callable) -> tuple[type, frozenset[str]]:
     """A strict model of ``fn``'s keyword arguments (built once per service)."""
@@ -95,6 +119,7 @@ def _type_check(fn: Callable, cleaned: dict[str, Any], errors: dict[str, str], *
             words = _WORDS.get(problem["type"], "格式不对")
             message = f"请填写{label_of(field)}" if problem["type"] == "missing" else f"{label_of(field)}{words}"
             errors.setdefault(field, message)
+    _in_range(cleaned, errors)
     if errors:
         raise ValidationFailed(errors)
 

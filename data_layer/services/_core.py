@@ -12,8 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from sqlalchemy import BigInteger, text
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 from data_layer import period_locks
@@ -21,7 +21,7 @@ from data_layer.domain import id_number
 from data_layer.domain.errors import Checks, GridRejected, Problems, ValidationFailed, label_of
 from data_layer.domain.limits import EARLIEST, EARLIEST_BY_FIELD, MAXIMUM, latest_year, maximum_in_words
 from data_layer.domain.roles import ANY, AREAS, Actor, permitted  # noqa: F401 (the services' role check)
-from data_layer.domain.typed_inputs import checked, checked_fields
+from data_layer.domain.typed_inputs import checked, checked_fields, widen
 from data_layer.infra import store_identity
 from data_layer.infra.audit import append
 from data_layer.infra.cache import clear_reads
@@ -29,6 +29,8 @@ from data_layer.infra.store_errors import writing
 from data_layer.models import AuditLog, Township
 
 F = TypeVar("F", bound=Callable[..., Any])
+# what a 64-bit column may hold; every other whole number a service takes is checked against 32 bits
+widen({c.name for t in SQLModel.metadata.tables.values() for c in t.columns if isinstance(c.type, BigInteger)})
 
 
 def service(fn: F | None = None, *, admin: bool = False, area: str | None = None) -> Any:

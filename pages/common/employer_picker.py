@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from data_layer.domain.links import RECORD_PARAM
+from data_layer.domain.links import RECORD_PARAM, record_number
 from data_layer.queries import employers
 from pages.common.context import ViewContext
 from pages.common.fmt import escape_markdown
@@ -77,7 +77,7 @@ def open_linked(key: str, find: Callable[[int], dict | None], missing: str) -> d
     """``?record=<id>`` opens that record's employer once (later choices are the user's); ``find`` reads the record
     as the account may (None: not there, or not theirs: ``missing`` names it). Returns the record opened now."""
     wanted = st.query_params.get(RECORD_PARAM)
-    if not wanted or not wanted.isdigit() or st.session_state.get(f"{key}_linked") == wanted:
+    if record_number(wanted) is None or st.session_state.get(f"{key}_linked") == wanted:
         return None
     st.session_state[f"{key}_linked"] = wanted
     found = find(int(wanted))

@@ -14,7 +14,7 @@ from html import escape
 import streamlit as st
 
 from data_layer.domain import text
-from data_layer.domain.links import RECORD_PARAM
+from data_layer.domain.links import RECORD_PARAM, record_number
 from data_layer.domain.roles import AREAS, Actor
 from data_layer.queries import org
 from pages.common.action import Action
@@ -90,7 +90,7 @@ def last_saves(spec: EntrySpec, ctx: ViewContext, actor: Actor) -> None:
 def open_linked_record(spec: EntrySpec) -> None:
     """A “修改” link (``?record=<id>``) opens that record once; later changes are the user's."""
     wanted = st.query_params.get(RECORD_PARAM) or st.query_params.get(OLD_RECORD_PARAM)
-    if wanted and wanted.isdigit() and st.session_state.get(key(spec, "linked")) != wanted:
+    if record_number(wanted) and st.session_state.get(key(spec, "linked")) != wanted:
         st.session_state[key(spec, "linked")] = st.session_state[key(spec, "e_id")] = wanted
         st.session_state[key(spec, "mode")] = "edit"
 

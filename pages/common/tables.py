@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from data_layer.domain.links import RECORD_PARAM
+from data_layer.domain.links import RECORD_PARAM, record_number
 from pages.common.ui import GRID_ROW_PX, grid_height
 
 LIST_ROWS = 8  # rows in sight before a list scrolls
@@ -59,7 +59,7 @@ def yuan_column(label: str):
 def linked(key: str) -> int | None:
     """The record a link opened (``?record=<id>``), once: later choices on the page are the user's."""
     wanted = st.query_params.get(RECORD_PARAM)
-    if not wanted or not wanted.isdigit() or st.session_state.get(f"{key}_linked") == wanted:
+    if record_number(wanted) is None or st.session_state.get(f"{key}_linked") == wanted:
         return None
     st.session_state[f"{key}_linked"] = wanted
-    return int(wanted)
+    return record_number(wanted)
