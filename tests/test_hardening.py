@@ -275,3 +275,19 @@ def test_numbers_beyond_their_columns_are_refused_in_chinese_on_both_engines(ref
             call()
         assert any(m.endswith("超出允许的范围") for m in refused.value.errors.values()), refused.value.errors
     assert {t: rows(reference_url, f"SELECT COUNT(*) AS n FROM {t}")[0]["n"] for t in TABLES} == before
+
+
+def test_an_entry_of_nothing_asks_first_and_is_listed_once_confirmed(reference_url):
+    from data_layer import checks
+
+    i = ids(reference_url)
+    values = dict(item_id=i["item"], township_id=i["township"], entry_date=date(2023, 5, 20), quantity=0, amount_fen=0)
+    with pytest.raises(NeedsConfirmation) as asked:
+        entering(projects.PROGRESS)(db_url=reference_url, actor=person(), today=TODAY, **values)
+    assert asked.value.warnings["empty"].startswith("数量和金额都是 0")
+    assert rows(reference_url, "SELECT COUNT(*) AS n FROM progressentry")[0]["n"] == 0
+    entering(projects.PROGRESS)(
+        db_url=reference_url, actor=person(), today=TODAY, confirm=True, warning_note="补记一条空记录", **values
+    )
+    listed = checks.findings(reference_url).query("check == 'progress.empty'")
+    assert len(listed) == 1 and listed["note"].iloc[0] == "补记一条空记录"

@@ -12,6 +12,7 @@ from data_layer.queries.rule_context import ProgressContext, progress_contexts
 
 AREA = "重点工程"
 TITLES = {
+    "empty": "数量和金额都是 0",
     "unit_cost": "单价超出合理范围",
     "no_amount": "有数量、金额为 0",
     "over_target": "超过剩余目标的两倍",

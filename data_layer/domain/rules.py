@@ -68,6 +68,8 @@ def progress_warnings(c: ProgressContext) -> dict[str, str]:
             f"单价 {text.yuan(unit_cost)}/{c.unit} 超出合理范围 "
             f"{text.whole_yuan(c.cost_min_fen, unit=False)}–{text.whole_yuan(c.cost_max_fen)}"
         )
+    if c.quantity == 0 and c.amount_fen == 0:
+        warnings["empty"] = "数量和金额都是 0：这条记录不计入任何进度，请填写数量或金额，或确认确实要记这一条"
     if c.measure == "count" and c.records_money and c.quantity > 0 and c.amount_fen == 0:
         warnings["no_amount"] = (
             f"有数量（{text.count(c.quantity, c.unit)}）但金额为 0：这一项记录资金，请补填金额，或确认确实没有支出"

@@ -103,6 +103,7 @@ def progress_warned(c):
             c.cost_max_fen.is_not(None),
             or_(unit_cost < c.cost_min_fen, unit_cost > c.cost_max_fen),
         ),
+        and_(c.quantity == 0, c.amount_fen == 0),
         and_(c.measure == "count", c.records_money, c.quantity > 0, c.amount_fen == 0),
         and_(c.target != 0, c.value > 2 * positive_part(c.target - done)),
         c.repeat_of.is_not(None),
