@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from data_layer.domain.links import RECORD_PARAM, record_number
 from data_layer.queries import employers
 from pages.common.context import ViewContext
 from pages.common.fmt import escape_markdown
+from pages.common.tables import linked
 
 MATCH_LIMIT = 50  # the picker lists this many matches; more means: type more of the name
 
@@ -76,11 +76,9 @@ def open_employer(key: str, employer_id: int, credit_code: str) -> None:
 def open_linked(key: str, find: Callable[[int], dict | None], missing: str) -> dict | None:
     """``?record=<id>`` opens that record's employer once (later choices are the user's); ``find`` reads the record
     as the account may (None: not there, or not theirs: ``missing`` names it). Returns the record opened now."""
-    wanted = st.query_params.get(RECORD_PARAM)
-    if record_number(wanted) is None or st.session_state.get(f"{key}_linked") == wanted:
+    if (wanted := linked(key)) is None:
         return None
-    st.session_state[f"{key}_linked"] = wanted
-    found = find(int(wanted))
+    found = find(wanted)
     if found is None:
         st.error(escape_markdown(missing.format(wanted)), icon=":material/block:")
     else:

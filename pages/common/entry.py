@@ -14,7 +14,7 @@ from html import escape
 import streamlit as st
 
 from data_layer.domain import text
-from data_layer.domain.links import RECORD_PARAM, record_number
+from data_layer.domain.links import RECORD_PARAM
 from data_layer.domain.roles import AREAS, Actor
 from data_layer.queries import org
 from pages.common.action import Action
@@ -36,6 +36,7 @@ from pages.common.entry_grid import render_grid
 from pages.common.entry_spec import EntrySpec, Field, Preview
 from pages.common.fmt import escape_markdown
 from pages.common.forms import field_error, other_errors
+from pages.common.tables import linked
 from pages.common.ui import empty
 
 OLD_RECORD_PARAM = "entry"  # bookmarks made before every entry page used ?record=
@@ -89,9 +90,8 @@ def last_saves(spec: EntrySpec, ctx: ViewContext, actor: Actor) -> None:
 
 def open_linked_record(spec: EntrySpec) -> None:
     """A “修改” link (``?record=<id>``) opens that record once; later changes are the user's."""
-    wanted = st.query_params.get(RECORD_PARAM) or st.query_params.get(OLD_RECORD_PARAM)
-    if record_number(wanted) and st.session_state.get(key(spec, "linked")) != wanted:
-        st.session_state[key(spec, "linked")] = st.session_state[key(spec, "e_id")] = wanted
+    if (wanted := linked(spec.key, (RECORD_PARAM, OLD_RECORD_PARAM))) is not None:
+        st.session_state[key(spec, "e_id")] = str(wanted)
         st.session_state[key(spec, "mode")] = "edit"
 
 

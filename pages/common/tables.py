@@ -56,9 +56,10 @@ def yuan_column(label: str):
     return st.column_config.NumberColumn(label, format="%,.2f")
 
 
-def linked(key: str) -> int | None:
-    """The record a link opened (``?record=<id>``), once: later choices on the page are the user's."""
-    wanted = st.query_params.get(RECORD_PARAM)
+def linked(key: str, params: tuple[str, ...] = (RECORD_PARAM,)) -> int | None:
+    """The record a link opened (``?record=<id>``; ``params``: older names of it too), once: later choices on the
+    page are the user's. Every page that opens a record from a link asks here."""
+    wanted = next((st.query_params[p] for p in params if st.query_params.get(p)), None)
     if record_number(wanted) is None or st.session_state.get(f"{key}_linked") == wanted:
         return None
     st.session_state[f"{key}_linked"] = wanted
