@@ -13,6 +13,7 @@ import csv
 import io
 import itertools
 import re
+import time
 import unicodedata
 import warnings
 import zipfile
@@ -27,6 +28,12 @@ from data_layer.domain.inputs import is_blank
 
 MAX_BYTES = 20 * 1024 * 1024  # checked before the file is opened
 MAX_ROWS = 20_000  # data rows; a bigger list is split (one transaction holds every row of a file)
+# A small file may unpack into a huge one (an .xlsx is a zip): what is read is limited before and while parsing,
+# so a file built to never finish is refused in seconds and the app stays free for everyone else.
+MAX_UNPACKED = 100 * 1024 * 1024  # the workbook's parts, unpacked
+MAX_ROWS_READ = MAX_ROWS + 5_000  # rows read from the sheet, blank ones too (a list of 20,000 with gaps fits)
+MAX_CELL = 2_000  # characters in one cell (a title or a name is far shorter)
+MAX_SECONDS = 30  # reading the file, whatever it holds
 HEADER_WITHIN = 5  # the header may sit under a title row or two
 EXAMPLE_PREFIX = "示例"  # the template's example rows: never imported
 
@@ -120,9 +127,16 @@ def _workbook_rows(data: bytes, noun: str) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile as exc:
         raise FileRefused("文件已损坏，无法作为 Excel 工作簿打开。请在 Excel 中重新保存后再导入。") from exc
+    names = {p.filename for p in parts}
+    unpacked = sum(p.file_size for p in parts)
+    if unpacked > MAX_UNPACKED:
+        raise FileRefused(
+            f"这个工作簿解压后有 {unpacked / 1024 / 1024:,.0f} MB，超过 {MAX_UNPACKED // 1024 // 1024} MB 的上限"
+            f"（可能含有大量空行或超长的内容）。请只保留{noun}本身，另存为新的 .xlsx 后再导入。"
+        )
     if "xl/workbook.xml" not in names:
         other = (
             " Word 文档"
@@ -147,10 +161,25 @@ def _sheet_rows(book) -> Iterator[tuple[int, list[Any]]]:
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some programs write a wrong size (A1:A1); read to the last real row
-        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-            yield number, list(values)
+        yield from _limited(enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1))
     finally:
         book.close()
+
+
+def _limited(rows: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, list[Any]]]:
+    """Rows as read, within the limits: rows read (blank ones too), a cell's length, the time spent."""
+    started = time.monotonic()
+    for number, values in rows:
+        if number > MAX_ROWS_READ:
+            raise FileRefused(
+                f"文件超过 {MAX_ROWS_READ:,} 行（空行也算在内）。请删去表格下方的空行或把名单拆成几个文件后再导入。"
+            )
+        if time.monotonic() - started > MAX_SECONDS:
+            raise FileRefused(f"读取这个文件超过了 {MAX_SECONDS} 秒，已停止。请只保留名单本身，另存为新文件后再导入。")
+        cells = list(values)
+        if any(isinstance(v, str) and len(v) > MAX_CELL for v in cells):
+            raise FileRefused(f"第 {number} 行有一格超过 {MAX_CELL:,} 个字，不像是名单的内容。请检查这一行后再导入。")
+        yield number, cells
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -175,7 +204,8 @@ def _decode(data: bytes) -> tuple[str, str]:
 def _csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:
     first = text.split("\n", 5)[: HEADER_WITHIN + 1]
     delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in first))
-    yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+    csv.field_size_limit(MAX_BYTES)  # a long cell is read and then named (``_limited``), never a csv.Error
+    yield from _limited(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
 
 
 # --- the header -----------------------------------------------------------------------------------------
