@@ -63,7 +63,9 @@ def render_new(ctx: ViewContext) -> None:
         field_error(errors, "display_name")
         role = st.selectbox("角色", list(ROLES), format_func=lambda r: ROLES[r].name)
         field_error(errors, "role")
-        areas = st.multiselect("可录入的领域（科室人员、乡镇专职干事）", list(AREAS), format_func=AREAS.get)
+        areas = st.multiselect(
+            "可录入的领域（科室人员、乡镇专职干事）", list(AREAS), format_func=AREAS.get, placeholder="请选择（可多选）"
+        )
         field_error(errors, "areas")
         township = st.selectbox(
             "所属乡镇（乡镇专职干事）",
