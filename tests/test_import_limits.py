@@ -53,3 +53,20 @@ def test_a_cell_of_a_book_s_length_is_named_by_its_row(name):
     data = "\n".join(",".join(r) for r in rows).encode("utf-8") if name.endswith("csv") else workbook(rows)
     with pytest.raises(FileRefused, match="第 3 行有一格超过 2,000 个字"):
         read_all(data, name)
+
+
+def test_a_formula_is_read_by_its_saved_result_or_refused_by_its_cell():
+    data = workbook([["单位名称", "在职职工人数"], ["甲公司", 120], ["乙公司", "=B2*2"]])  # no result saved
+    with pytest.raises(FileRefused, match="单元格 B3 是公式，文件里没有保存它的计算结果"):
+        read_all(data, "名录.xlsx")
+    saved = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(saved, "w") as new:
+        for part in old.infolist():  # as Excel saves it: the formula with its result
+            body = old.read(part)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"<f>B2*2</f><v></v>", b"<f>B2*2</f><v>240</v>").replace(
+                    b"<f>B2*2</f></c>", b"<f>B2*2</f><v>240</v></c>"
+                )
+            new.writestr(part, body)
+    _, rows = read_cells(saved.getvalue(), "名录.xlsx")
+    assert [cells for _, cells in rows][2] == ["乙公司", 240]

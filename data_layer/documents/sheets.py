@@ -154,7 +154,30 @@ def _workbook_rows(data: bytes, noun: str) -> Iterator[tuple[int, list[Any]]]:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file; all mean the same to the person
         raise FileRefused("文件已损坏，无法作为 Excel 工作簿打开。请在 Excel 中重新保存后再导入。") from exc
+    _no_formula_without_value(data, book)
     return _sheet_rows(book)
+
+
+# a cell holding a formula and no result saved with it (<c r="B3"><f>…</f></c>): read as data, it would be empty
+_FORMULA_ONLY = re.compile(
+    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
+
+
+def _no_formula_without_value(data: bytes, book) -> None:
+    """A formula cell is read by the result Excel saved with it; one without a result is refused by its name
+    (its formula text is never read as data)."""
+    path = getattr(book.worksheets[0], "_worksheet_path", None) if book.worksheets else None
+    if not path:
+        return
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        found = _FORMULA_ONLY.search(z.read(path)) if path in z.namelist() else None
+    if found:
+        cell = found.group(1).decode()
+        raise FileRefused(
+            f"单元格 {cell} 是公式，文件里没有保存它的计算结果（可能是其他程序生成的文件）。"
+            "请在 Excel 中打开这个文件并保存一次，或把公式改成数值后再导入。"
+        )
 
 
 def _sheet_rows(book) -> Iterator[tuple[int, list[Any]]]:
