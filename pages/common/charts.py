@@ -18,7 +18,7 @@ def _layout(fig: go.Figure, height: int, top: int = 4, right: int = 30) -> go.Fi
     fig.update_layout(
         height=height,
         font=FONT,
-        margin=dict(l=10, r=right, t=top, b=4),
+        margin=dict(l=10, r=right, t=top, b=10),
         showlegend=False,
         plot_bgcolor="rgba(0,0,0,0)",
         paper_bgcolor="rgba(0,0,0,0)",
@@ -26,7 +26,14 @@ def _layout(fig: go.Figure, height: int, top: int = 4, right: int = 30) -> go.Fi
         uniformtext=dict(minsize=17, mode="show"),  # never shrink bar labels below 17 px
     )
     fig.update_yaxes(automargin=True)
+    fig.update_xaxes(automargin=True)  # the month labels under the axis get the room they need, never cut
     return fig
+
+
+def headroom(values: Sequence[float | None], share: float = 0.18) -> list[float]:
+    """A value axis from 0 with room above the largest value for the label written over it."""
+    largest = max([v for v in values if v is not None], default=0) or 1
+    return [0, largest * (1 + share)]
 
 
 def hbar(
@@ -204,25 +211,26 @@ def line_vs_pace(
     height: int = 320,
     labels: Sequence[str] = (),
 ) -> go.Figure:
-    """Cumulative progress by month against the even-pace line (the target spread over the year)."""
-    labels = [f"{m}月" for m in months]
+    """Cumulative progress by month against the even-pace line (the target spread over the year); each month's
+    point carries its value (``labels``)."""
+    x = [f"{m}月" for m in months]
     fig = go.Figure(
         [
             go.Scatter(
-                x=labels,
+                x=x,
                 y=list(pace),
                 name="序时进度线",
                 mode="lines",
                 line=dict(color="#6b7280", width=3, dash="dash"),
             ),
             go.Scatter(
-                x=labels,
+                x=x,
                 y=list(done),
                 name=f"累计完成（{unit}）",
                 mode="lines+markers+text",
                 line=dict(color=PRIMARY, width=4),
                 marker=dict(size=10),
-                text=list(labels),
+                text=list(labels) or None,
                 textposition="top center",
                 textfont=dict(size=16),
             ),
@@ -231,7 +239,7 @@ def line_vs_pace(
     _layout(fig, height, top=40)
     fig.update_layout(showlegend=True, legend=dict(orientation="h", y=1.12, x=0, font=dict(size=16)))
     # the unit in the legend, not as an axis title: plotly turns a vertical title's Chinese characters on their side
-    fig.update_yaxes(tickformat=",.0f", gridcolor="#e5e7eb", rangemode="tozero")
+    fig.update_yaxes(tickformat=",.0f", gridcolor="#e5e7eb", range=headroom([*done, *pace]))
     return whole_number_ticks(fig, max([v for v in [*done, *pace] if v is not None], default=0))
 
 
@@ -325,7 +333,7 @@ def bars_with_line(chart, height: int) -> go.Figure:
     )
     fig.update_layout(
         # units in the legend: plotly would turn a vertical axis title's Chinese characters on their side
-        yaxis=dict(tickformat=",.0f", rangemode="tozero"),
+        yaxis=dict(tickformat=",.0f", range=headroom(bars.numbers)),
         yaxis2=dict(overlaying="y", side="right", tickformat=",.0f", rangemode="tozero", showgrid=False),
     )
     return with_legend(fig, height)
