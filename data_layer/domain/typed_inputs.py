@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic import ConfigDict, ValidationError, create_model
 
-from data_layer.domain.errors import ValidationFailed, label_of
+from data_layer.domain.errors import FIELD_LABELS, ValidationFailed, label_of
+from data_layer.domain.limits import MAXIMUM
 
 _SKIP = {"session", "db_url"}  # the transaction is the caller's, not input
 _ALLOWED_FORMAT = {"\u200d"}  # the zero-width joiner inside emoji sequences
@@ -42,16 +43,23 @@ def widen(names: set[str]) -> None:
     _wide.update(names)
 
 
-def _in_range(values: dict[str, Any], errors: dict[str, str]) -> None:
+def _in_range(values: dict[str, Any], errors: dict[str, str], *, nested: bool = False) -> None:
     """Every whole number within its column (a 32-bit one unless ``widen`` named it): 2³¹ as a record's number
-    or 2⁴⁰ as a sort order is refused in Chinese on both engines, never a driver's English error."""
+    or 2⁴⁰ as a sort order is refused in Chinese on both engines, never a driver's English error. Inside a mapping
+    (a record's values, a grid's rows) the fields are checked; a mapping keyed by other things (targets by level)
+    is the service's to check, in its own words."""
     for name, value in values.items():
         if isinstance(value, dict):
-            _in_range(value, errors)
+            _in_range(value, errors, nested=True)
         elif isinstance(value, list):
             for item in value:
-                _in_range(item if isinstance(item, dict) else {name: item}, errors)
+                if isinstance(item, dict):
+                    _in_range(item, errors, nested=True)
         elif isinstance(value, int) and not isinstance(value, bool):
+            if name in MAXIMUM:  # a hard limit of its own, far inside the column, says it in its words
+                continue
+            if nested and not (name in FIELD_LABELS or name in _wide or str(name).endswith("_id")):
+                continue
             top = INT64_MAX if name in _wide else INT32_MAX
             if not -top - 1 <= value <= top:
                 errors.setdefault(name, f"{label_of(name)}超出允许的范围")
