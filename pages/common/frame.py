@@ -61,7 +61,8 @@ CSS = """
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"]::after {
   content: "选择文件"; font-size: 1rem; white-space: nowrap}
 /* A long toast is cut to three lines with an English "view more": show it whole, without the button. */
-[data-testid="stToastText"] {display: block !important; -webkit-line-clamp: unset !important; overflow: visible !important}
+[data-testid="stToastText"] {
+  display: block !important; -webkit-line-clamp: unset !important; overflow: visible !important}
 [data-testid="stToastViewButton"] {display: none}
 /* Scripts that only set a cookie take no room. */
 [data-testid="stLayoutWrapper"]:has(> .st-key-quiet-scripts) {display: none}
