@@ -10,7 +10,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Index, MetaData, Numeric, Text, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 # Named constraints let Alembic's SQLite batch mode drop and recreate them.
@@ -40,6 +51,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# A record's number, and every reference to one: 64-bit, so that no table that grows (the audit log, entries,
+# payments, sign-ins) runs out at PostgreSQL's 2,147,483,647. SQLite's INTEGER PRIMARY KEY is 64-bit already
+# and must stay spelled INTEGER to remain the row's own number (its autoincrement).
+RECORD_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
@@ -48,7 +65,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 class County(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
     name: str = Field(max_length=40, unique=True)
     code: str = Field(max_length=6, description="行政区划代码, 6 digits")
     sort_order: int = 0
@@ -56,8 +73,8 @@ class County(SQLModel, table=True):
 
 class Township(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("county_id", "name", name="uq_township_county_name"),)
-    id: int | None = Field(default=None, primary_key=True)
-    county_id: int = Field(foreign_key="county.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    county_id: int = Field(foreign_key="county.id", sa_type=RECORD_ID, index=True)
     name: str = Field(max_length=40)
     kind: str = Field(default="镇", max_length=10, description="镇 / 街道 / 开发区")
     sort_order: int = 0
@@ -69,8 +86,8 @@ class Township(SQLModel, table=True):
 
 class Project(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("county_id", "year", "code", name="uq_project_county_year_code"),)
-    id: int | None = Field(default=None, primary_key=True)
-    county_id: int = Field(foreign_key="county.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    county_id: int = Field(foreign_key="county.id", sa_type=RECORD_ID, index=True)
     year: int = Field(index=True)
     code: str = Field(max_length=20)
     name: str = Field(max_length=80)
@@ -90,8 +107,8 @@ class ProjectItem(SQLModel, table=True):
             name="plan_months",
         ),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    project_id: int = Field(foreign_key="project.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    project_id: int = Field(foreign_key="project.id", sa_type=RECORD_ID, index=True)
     code: str = Field(max_length=20)
     name: str = Field(max_length=80)
     unit: str = Field(max_length=10, description="人 / 户 / 台 / 处 / 元")
@@ -112,9 +129,9 @@ class ItemTownshipTarget(SQLModel, table=True):
         UniqueConstraint("item_id", "township_id", name="uq_itemtownshiptarget_item_township"),
         CheckConstraint("target >= 0", name="target_nonneg"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    item_id: int = Field(foreign_key="projectitem.id", index=True)
-    township_id: int = Field(foreign_key="township.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    item_id: int = Field(foreign_key="projectitem.id", sa_type=RECORD_ID, index=True)
+    township_id: int = Field(foreign_key="township.id", sa_type=RECORD_ID, index=True)
     target: int = Field(sa_type=BigInteger)
 
 
@@ -124,9 +141,9 @@ class ProgressEntry(SQLModel, table=True):
         CheckConstraint("amount_fen >= 0", name="amount_nonneg"),
         Index("ix_progressentry_item_date", "item_id", "entry_date"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    item_id: int = Field(foreign_key="projectitem.id")
-    township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    item_id: int = Field(foreign_key="projectitem.id", sa_type=RECORD_ID)
+    township_id: int | None = Field(default=None, foreign_key="township.id", sa_type=RECORD_ID, index=True)
     entry_date: date
     quantity: int = Field(default=0, sa_type=BigInteger)
     amount_fen: int = Field(default=0, sa_type=BigInteger)
@@ -149,7 +166,7 @@ class SubsidyType(SQLModel, table=True):
         CheckConstraint(_in("payment", PAYMENT_MODES), name="payment_known"),
         CheckConstraint(_in("standard_basis", ("month", "payment")), name="basis_known"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
     code: str = Field(max_length=20, unique=True)
     name: str = Field(max_length=60)
     unit: str = Field(max_length=10, description="household or person")
@@ -167,8 +184,8 @@ class SubsidyStandard(SQLModel, table=True):
         UniqueConstraint("type_id", "effective_from", name="uq_subsidystandard_type_from"),
         CheckConstraint("amount_fen >= 0", name="amount_nonneg"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    type_id: int = Field(foreign_key="subsidytype.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    type_id: int = Field(foreign_key="subsidytype.id", sa_type=RECORD_ID, index=True)
     effective_from: date
     amount_fen: int = Field(sa_type=BigInteger)
     note: str = Field(default="", max_length=200)
@@ -184,10 +201,10 @@ class Disbursement(SQLModel, table=True):
         # the repeat and gap checks look up the same unit's (type, county, township) other payments
         Index("ix_disbursement_unit", "type_id", "county_id", "township_id", "month_to"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    type_id: int = Field(foreign_key="subsidytype.id")
-    county_id: int = Field(foreign_key="county.id", index=True)
-    township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    type_id: int = Field(foreign_key="subsidytype.id", sa_type=RECORD_ID)
+    county_id: int = Field(foreign_key="county.id", sa_type=RECORD_ID, index=True)
+    township_id: int | None = Field(default=None, foreign_key="township.id", sa_type=RECORD_ID, index=True)
     month_from: date = Field(description="first day of the first month covered")
     month_to: date = Field(description="first day of the last month covered")
     recipients: int = Field(sa_type=BigInteger)
@@ -235,9 +252,9 @@ class Employer(SQLModel, table=True):
         CheckConstraint("avg_wage_fen >= 0", name="wage_nonneg"),
         CheckConstraint(_in("size_class", SIZE_CLASSES), name="size_known"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    county_id: int = Field(foreign_key="county.id", index=True)
-    township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    county_id: int = Field(foreign_key="county.id", sa_type=RECORD_ID, index=True)
+    township_id: int | None = Field(default=None, foreign_key="township.id", sa_type=RECORD_ID, index=True)
     name: str = Field(max_length=80)
     credit_code: str = Field(max_length=18, unique=True, description="统一社会信用代码")
     staff: int = Field(sa_type=BigInteger)
@@ -260,8 +277,8 @@ class LevyYear(SQLModel, table=True):
         UniqueConstraint("county_id", "year", name="uq_levyyear_county_year"),
         CheckConstraint("task_fen >= 0", name="task_nonneg"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    county_id: int = Field(foreign_key="county.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    county_id: int = Field(foreign_key="county.id", sa_type=RECORD_ID, index=True)
     year: int
     task_fen: int = Field(default=0, sa_type=BigInteger, description="征收任务")
     review_deadline: date | None = Field(default=None, description="年审截止日期")
@@ -270,8 +287,8 @@ class LevyYear(SQLModel, table=True):
 
 class Campaign(SQLModel, table=True):
     __table_args__ = (CheckConstraint("end_date >= start_date", name="dates_ordered"),)
-    id: int | None = Field(default=None, primary_key=True)
-    county_id: int = Field(foreign_key="county.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    county_id: int = Field(foreign_key="county.id", sa_type=RECORD_ID, index=True)
     name: str = Field(max_length=80)
     document: str = Field(default="", max_length=60)
     start_date: date
@@ -285,8 +302,8 @@ class AnnualReview(SQLModel, table=True):
         CheckConstraint("staff >= 0 AND disabled_staff >= 0", name="counts_nonneg"),
         CheckConstraint(_in("status", REVIEW_STATES), name="status_known"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    employer_id: int = Field(foreign_key="employer.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    employer_id: int = Field(foreign_key="employer.id", sa_type=RECORD_ID, index=True)
     year: int = Field(index=True, description="the review year; it declares the year before's staff and wages")
     status: str = Field(default="notified", max_length=10, sa_column_kwargs={"server_default": "notified"})
     notified_on: date
@@ -316,8 +333,8 @@ class RosterPerson(SQLModel, table=True):
         CheckConstraint("category BETWEEN 1 AND 7", name="category_range"),
         CheckConstraint("months BETWEEN 1 AND 12", name="months_range"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    review_id: int = Field(foreign_key="annualreview.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    review_id: int = Field(foreign_key="annualreview.id", sa_type=RECORD_ID, index=True)
     name: str = Field(max_length=40)
     id_number: str = Field(max_length=18, index=True, description="身份证号 (GB 11643)")
     cert_number: str = Field(max_length=20, description="残疾人证号: the ID number + category + grade")
@@ -341,9 +358,9 @@ class Inspection(SQLModel, table=True):
         CheckConstraint(_in("mode", INSPECTION_MODES), name="mode_known"),
         CheckConstraint(_in("result", INSPECTION_RESULTS), name="result_known"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    employer_id: int = Field(foreign_key="employer.id", index=True)
-    campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    employer_id: int = Field(foreign_key="employer.id", sa_type=RECORD_ID, index=True)
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id", sa_type=RECORD_ID, index=True)
     inspected_on: date = Field(index=True)
     mode: str = Field(max_length=12)
     result: str = Field(default="other", max_length=12, sa_column_kwargs={"server_default": "other"})
@@ -364,14 +381,14 @@ class LevyAssessment(SQLModel, table=True):
         UniqueConstraint("employer_id", "year", name="uq_levyassessment_employer_year"),
         CheckConstraint("amount_fen >= 0", name="amount_nonneg"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    employer_id: int = Field(foreign_key="employer.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    employer_id: int = Field(foreign_key="employer.id", sa_type=RECORD_ID, index=True)
     year: int = Field(index=True, description="the review year it follows (staff and wages of the year before)")
     assessed_on: date
     amount_fen: int = Field(sa_type=BigInteger)
     is_demo: bool = False
     # What the amount was computed from, so "why this amount" reads the same later (levy_rules.explain).
-    review_id: int | None = Field(default=None, foreign_key="annualreview.id", index=True)
+    review_id: int | None = Field(default=None, foreign_key="annualreview.id", sa_type=RECORD_ID, index=True)
     due_on: date | None = Field(default=None, description="缴纳期限")
     staff: int | None = Field(default=None, sa_type=BigInteger)
     disabled_weighted: Decimal | None = Field(default=None, sa_type=Numeric(12, 4))
@@ -386,8 +403,8 @@ class LevyAssessment(SQLModel, table=True):
 
 class LevyPayment(SQLModel, table=True):
     __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_pos"),)
-    id: int | None = Field(default=None, primary_key=True)
-    assessment_id: int = Field(foreign_key="levyassessment.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    assessment_id: int = Field(foreign_key="levyassessment.id", sa_type=RECORD_ID, index=True)
     paid_on: date
     amount_fen: int = Field(sa_type=BigInteger)
     warning_note: str = Field(
@@ -401,7 +418,7 @@ class LevyPayment(SQLModel, table=True):
 class FileLog(SQLModel, table=True):
     """A file that came in (an import) or went out with personal data (an unmasked export): who, when, what."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
     kind: str = Field(max_length=30, description="import.employer / export.roster_unmasked …")
     file_name: str = Field(max_length=120)
     actor: str = Field(max_length=40)
@@ -417,7 +434,7 @@ class FileLog(SQLModel, table=True):
 
 class Outlet(SQLModel, table=True):
     __table_args__ = (CheckConstraint(_in("level", AREA_LEVELS), name="level_known"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
     name: str = Field(max_length=60, unique=True)
     level: str = Field(max_length=12)
     medium: str = Field(default="网站", max_length=20, description="网站 / 杂志 / 报纸 / 电台 / 电视")
@@ -430,12 +447,12 @@ class Article(SQLModel, table=True):
         Index("ix_article_outlet_date", "outlet_id", "published_on"),
         CheckConstraint(_in("kind", ARTICLE_KINDS), name="kind_known"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    county_id: int = Field(foreign_key="county.id", index=True)
-    outlet_id: int = Field(foreign_key="outlet.id")
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    county_id: int = Field(foreign_key="county.id", sa_type=RECORD_ID, index=True)
+    outlet_id: int = Field(foreign_key="outlet.id", sa_type=RECORD_ID)
     title: str = Field(max_length=120, index=True)  # the repeat check looks up earlier articles by title
     published_on: date = Field(index=True)
-    township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
+    township_id: int | None = Field(default=None, foreign_key="township.id", sa_type=RECORD_ID, index=True)
     link: str = Field(default="", max_length=300, index=True)  # and by link
     kind: str = Field(default="信息", max_length=10, sa_column_kwargs={"server_default": "信息"})
     is_demo: bool = False
@@ -451,8 +468,8 @@ class PublicityTarget(SQLModel, table=True):
         CheckConstraint("target >= 0", name="target_nonneg"),
         CheckConstraint(_in("level", AREA_LEVELS), name="level_known"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    county_id: int = Field(foreign_key="county.id")
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    county_id: int = Field(foreign_key="county.id", sa_type=RECORD_ID)
     year: int
     level: str = Field(max_length=12)
     target: int = Field(sa_type=BigInteger)
@@ -465,8 +482,8 @@ class PublicityQuota(SQLModel, table=True):
         UniqueConstraint("township_id", "year", name="uq_publicityquota_township_year"),
         CheckConstraint("target >= 0", name="target_nonneg"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    township_id: int = Field(foreign_key="township.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    township_id: int = Field(foreign_key="township.id", sa_type=RECORD_ID, index=True)
     year: int
     target: int = Field(sa_type=BigInteger)
 
@@ -478,7 +495,7 @@ class MeetingPack(SQLModel, table=True):
     """A meeting's figures, frozen before it (冻结的会议数据): the slides show these, not live data, and can be
     shown again months later exactly as then. ``figures`` is the JSON that data_layer/meeting.py builds."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
     name: str = Field(max_length=60)
     filter_label: str = Field(max_length=120, description="the filter in words, as the slides say it")
     filter_params: str = Field(max_length=400, description="the filter as URL parameters (JSON)")
@@ -495,7 +512,7 @@ class MeetingPack(SQLModel, table=True):
 
 
 class Indicator(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
     code: str = Field(max_length=30, unique=True)
     name: str = Field(max_length=80)
     unit: str = Field(max_length=10)
@@ -510,10 +527,10 @@ class IndicatorValue(SQLModel, table=True):
         # the repeat and last-year checks look up the same unit's values of the indicator
         Index("ix_indicatorvalue_unit", "indicator_id", "county_id", "township_id", "period_start"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    indicator_id: int = Field(foreign_key="indicator.id", index=True)
-    county_id: int = Field(foreign_key="county.id", index=True)
-    township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    indicator_id: int = Field(foreign_key="indicator.id", sa_type=RECORD_ID, index=True)
+    county_id: int = Field(foreign_key="county.id", sa_type=RECORD_ID, index=True)
+    township_id: int | None = Field(default=None, foreign_key="township.id", sa_type=RECORD_ID, index=True)
     period_start: date
     period_end: date
     value: int = Field(sa_type=BigInteger)
@@ -542,12 +559,12 @@ class Account(SQLModel, table=True):
     """A person who signs in. The role and areas say what they may do (data_layer/roles.py)."""
 
     __table_args__ = (CheckConstraint(_in("role", ("leader", "staff", "township", "admin")), name="role_known"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
     username: str = Field(max_length=40, unique=True)
     display_name: str = Field(max_length=40)
     role: str = Field(max_length=10)
     areas: str = Field(default="", max_length=80, description="comma-separated area codes they may enter")
-    township_id: int | None = Field(default=None, foreign_key="township.id")
+    township_id: int | None = Field(default=None, foreign_key="township.id", sa_type=RECORD_ID)
     active: bool = True
     password_hash: str = Field(max_length=200)
     is_demo: bool = False
@@ -560,7 +577,7 @@ class SignInThrottle(SQLModel, table=True):
     — is not held up by someone guessing elsewhere."""
 
     __table_args__ = (UniqueConstraint("username", "address", name="uq_signinthrottle_username_address"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
     username: str = Field(max_length=40)
     address: str = Field(max_length=64)  # the client's IP address as the server saw it
     failures: int = 0
@@ -572,9 +589,9 @@ class SignIn(SQLModel, table=True):
     """A signed-in browser: the SHA-256 of its opaque token (the cookie holds the token), until it expires or
     the person signs out."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
     token_hash: str = Field(max_length=64, unique=True)
-    account_id: int = Field(foreign_key="account.id", index=True)
+    account_id: int = Field(foreign_key="account.id", sa_type=RECORD_ID, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     ended_at: datetime | None = None
@@ -584,7 +601,7 @@ class PeriodLock(SQLModel, table=True):
     """A closed month (结账): once reported, entries dated in it are refused for everyone but an
     administrator, whose changes are recorded as made after closing (``LockOverride``)."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
     month: date = Field(unique=True, description="the month's first day")
     locked_by: str = Field(max_length=40)
     locked_at: datetime = Field(default_factory=utcnow)
@@ -594,8 +611,8 @@ class PeriodLock(SQLModel, table=True):
 class LockOverride(SQLModel, table=True):
     """An administrator's change to a record dated in a closed month, with the reason given."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    audit_id: int = Field(foreign_key="auditlog.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
+    audit_id: int = Field(foreign_key="auditlog.id", sa_type=RECORD_ID, index=True)
     month: date
     table_name: str = Field(max_length=40)
     row_id: str = Field(max_length=40)
@@ -622,7 +639,7 @@ class AuditLog(SQLModel, table=True):
         # found in one step however many sign-ins came after it (migration 0013)
         Index("ix_auditlog_data", "id", sqlite_where=text(AUDIT_DATA_ONLY), postgresql_where=text(AUDIT_DATA_ONLY)),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
     at: datetime = Field(default_factory=utcnow, index=True)
     actor: str = Field(max_length=40)
     action: str = Field(max_length=12, description="create / update / delete / restore")
@@ -637,7 +654,7 @@ class AuditLog(SQLModel, table=True):
 class SeedFigure(SQLModel, table=True):
     """A figure of the source report: as printed, as used, and why they differ."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=RECORD_ID)
     code: str = Field(max_length=40, unique=True)
     source: str = Field(max_length=80, description="the report the figure comes from")
     area: str = Field(max_length=20)

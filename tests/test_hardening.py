@@ -3,6 +3,7 @@ field and nothing is written; suspicious values need confirming; concurrent dupl
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import date
 from decimal import Decimal
@@ -243,18 +244,19 @@ def test_grid_rows_refused_by_the_hard_limits_write_nothing(reference_url):
 
 
 def test_numbers_beyond_their_columns_are_refused_in_chinese_on_both_engines(reference_url):
-    """An id of 2³¹ (PostgreSQL's integer key) or 2⁶³, a sort order of 2⁴⁰ and a local wage of 3×10⁹ 分 in a
-    32-bit column: each a Chinese message on its field, nothing written, never a driver's DataError."""
+    """An id of 2⁶³ (beyond every 64-bit key), a sort order of 2⁴⁰ and a local wage of 3×10⁹ 分 in a 32-bit column:
+    each a Chinese message on its field, nothing written, never a driver's DataError. An id of 2³¹ fits the keys
+    (64-bit since migration 0017) and is simply no record."""
     from data_layer.services import levy
 
     i, admin = ids(reference_url), person()
     before = {t: rows(reference_url, f"SELECT COUNT(*) AS n FROM {t}")[0]["n"] for t in TABLES}
     values = dict(item_id=i["item"], township_id=i["township"], entry_date=date(2023, 5, 20), quantity=3)
     calls = [
-        lambda: entering(projects.PROGRESS)(db_url=reference_url, actor=admin, **{**values, "item_id": 2**31}),
+        lambda: entering(projects.PROGRESS)(db_url=reference_url, actor=admin, **{**values, "item_id": 2**63}),
         lambda: entering(projects.PROGRESS)(db_url=reference_url, actor=admin, **{**values, "township_id": 2**63}),
         lambda: services_for(projects.PROGRESS).update(
-            db_url=reference_url, actor=admin, record_id=2**31, values={"quantity": 4}, today=TODAY
+            db_url=reference_url, actor=admin, record_id=-(2**63) - 1, values={"quantity": 4}, today=TODAY
         ),
         lambda: org.create_county(db_url=reference_url, actor=admin, name="新县", code="999999", sort_order=2**40),
         lambda: levy.set_levy_policy(
@@ -274,6 +276,15 @@ def test_numbers_beyond_their_columns_are_refused_in_chinese_on_both_engines(ref
         with pytest.raises(ValidationFailed) as refused:
             call()
         assert any(m.endswith("超出允许的范围") for m in refused.value.errors.values()), refused.value.errors
+    for call in (
+        lambda: entering(projects.PROGRESS)(db_url=reference_url, actor=admin, **{**values, "item_id": 2**31}),
+        lambda: services_for(projects.PROGRESS).update(
+            db_url=reference_url, actor=admin, record_id=2**31, values={"quantity": 4}, today=TODAY
+        ),
+    ):
+        with pytest.raises(ValidationFailed) as refused:
+            call()
+        assert all(re.search(r"[\u4e00-\u9fff]", m) for m in refused.value.errors.values()), refused.value.errors
     assert {t: rows(reference_url, f"SELECT COUNT(*) AS n FROM {t}")[0]["n"] for t in TABLES} == before
 
 
@@ -291,3 +302,31 @@ def test_an_entry_of_nothing_asks_first_and_is_listed_once_confirmed(reference_u
     )
     listed = checks.findings(reference_url).query("check == 'progress.empty'")
     assert len(listed) == 1 and listed["note"].iloc[0] == "补记一条空记录"
+
+
+def test_record_numbers_pass_two_to_the_31_on_both_engines(reference_url):
+    """Keys are 64-bit (migration 0017): with the next number past 2³¹ an entry is saved, its audit row written,
+    and it opens and corrects by that number — on PostgreSQL the column and its sequence both widened."""
+    from sqlalchemy import create_engine, text
+
+    from data_layer.domain import links
+
+    i = ids(reference_url)
+    values = dict(item_id=i["item"], township_id=i["township"], entry_date=date(2023, 5, 20), quantity=3)
+    create = entering(projects.PROGRESS)
+    options = dict(db_url=reference_url, actor=person(), today=TODAY, confirm=True, warning_note="核实")
+    create(**options, **values)
+    start = 2**31 + 7
+    engine = create_engine(reference_url)
+    with engine.begin() as conn:
+        for table in ("progressentry", "auditlog"):
+            if engine.dialect.name == "postgresql":
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {start})"))
+            else:  # SQLite gives the next row the largest number + 1
+                conn.execute(text(f"UPDATE {table} SET id = {start} WHERE id = (SELECT MAX(id) FROM {table})"))
+    engine.dispose()
+    number = create(**options, **values)
+    assert number > 2**31 and links.record_number(str(number)) == number
+    services_for(projects.PROGRESS).update(**options, record_id=number, values={"quantity": 4})
+    assert rows(reference_url, f"SELECT quantity FROM progressentry WHERE id = {number}")[0]["quantity"] == 4
+    assert rows(reference_url, "SELECT MAX(id) AS n FROM auditlog")[0]["n"] > 2**31

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 RECORD_PARAM = "record"  # ?record=<id> opens that record in its entry page's 修改 tab
-ID_MAX = 2**31 - 1  # the largest record number a table holds (PostgreSQL's integer key)
+ID_MAX = 2**63 - 1  # the largest record number a table holds (a 64-bit key on both engines)
 
 
 def record_number(text: object) -> int | None:

@@ -35,12 +35,17 @@ _WORDS = {
 
 
 INT32_MAX, INT64_MAX = 2**31 - 1, 2**63 - 1
-_wide: set[str] = set()  # the names of 64-bit integer columns (record numbers and the rest are 32-bit)
+_wide: set[str] = set()  # the names of 64-bit integer columns besides record numbers (the rest are 32-bit)
 
 
 def widen(names: set[str]) -> None:
     """The integer columns that hold 64 bits (data_layer/services/_core.py names them from the models)."""
     _wide.update(names)
+
+
+def _is_record_number(name: object) -> bool:
+    """A record's number (``id``, ``record_id``, ``pack_id``…): every key is 64-bit (migration 0017)."""
+    return name == "id" or str(name).endswith("_id")
 
 
 def _in_range(values: dict[str, Any], errors: dict[str, str], *, nested: bool = False) -> None:
@@ -58,9 +63,9 @@ def _in_range(values: dict[str, Any], errors: dict[str, str], *, nested: bool = 
         elif isinstance(value, int) and not isinstance(value, bool):
             if name in MAXIMUM:  # a hard limit of its own, far inside the column, says it in its words
                 continue
-            if nested and not (name in FIELD_LABELS or name in _wide or str(name).endswith("_id")):
+            if nested and not (name in FIELD_LABELS or name in _wide or _is_record_number(name)):
                 continue
-            top = INT64_MAX if name in _wide else INT32_MAX
+            top = INT64_MAX if name in _wide or _is_record_number(name) else INT32_MAX
             if not -top - 1 <= value <= top:
                 errors.setdefault(name, f"{label_of(name)}超出允许的范围")
 
