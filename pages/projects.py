@@ -3,6 +3,8 @@ charts are the board's (data_layer/views/projects.py); this page lays them out."
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from data_layer.domain import text
@@ -14,6 +16,7 @@ from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
 from pages.common.entry_fields import edit_link
 from pages.common.fmt import escape_markdown
+from pages.common.read_table import read_table
 from pages.common.ui import GRID_ROW_PX, empty
 
 STATUS_BG = {"on_track": "#dcfce7", "behind": "#fef3c7", "far_behind": "#fee2e2", "no_target": "#f3f4f6"}
@@ -84,7 +87,7 @@ def render_item_detail(detail: Board) -> None:
             empty("没有乡镇")
             return
         draw.chart(towns, "projects_by_township", height=50 + 30 * len(towns.categories))
-        draw.grid(detail.table("item_township_table"), "projects_township_table", bars=("完成进度",))
+        read_table(detail.table("item_township_table"))  # the chart above draws the bars: here the numbers, whole
 
 
 def render_matrix(ctx: ViewContext, board: Board) -> None:
@@ -95,17 +98,27 @@ def render_matrix(ctx: ViewContext, board: Board) -> None:
     if len(matrix.columns) == 1 or matrix.rows.empty:
         empty("没有分解到乡镇的目标")
         return
-    rates = [c for c in matrix.columns if c.kind == "pct"]
-    # each cell says its status as a shape too: the pastel red and green are one colour to a red–green colour-blind eye
-    shown = matrix.rows[["乡镇"]].copy()
+    rates = [c.name.removesuffix(" 完成进度") for c in matrix.columns if c.kind == "pct"]
+    st.caption(matrix.note)
+    # one tab per project, its items' names as headers: the whole matrix is wider than a 1024 projector
+    projects = list(dict.fromkeys(name.split("·", 1)[0] for name in rates))
+    for number, (project, tab) in enumerate(zip(projects, st.tabs(projects), strict=True)):
+        with tab:
+            matrix_grid(matrix.rows, [n for n in rates if n.split("·", 1)[0] == project], f"projects_matrix_{number}")
+
+
+def matrix_grid(rows, names: list[str], key: str) -> None:
+    """The townships × ``names`` (one project's items): each cell its rate with its status's shape and colour."""
+    shown = rows[["乡镇"]].copy()
     marks = {}
-    for c in rates:
-        name = c.name.removesuffix(" 完成进度")
-        marks[name] = list(matrix.rows[f"{name} 标记"])
-        shown[name] = [
+    for name in names:
+        header = name.split("·", 1)[-1]
+        marks[header] = list(rows[f"{name} 标记"])
+        shown[header] = [
             f"{board_of.STATUS_MARKS[s]} {text.pct(v)}" if isinstance(s, str) and s != "no_target" else text.pct(v)
-            for v, s in zip(matrix.rows[c.name], marks[name], strict=True)
+            for v, s in zip(rows[f"{name} 完成进度"], marks[header], strict=True)
         ]
+    # each cell says its status as a shape too: the pastel red and green are one colour to a red–green colour-blind eye
     styled = shown.style.apply(
         lambda col: (
             [f"background-color: {STATUS_BG.get(s, '#fff')}" for s in marks[col.name]]
@@ -114,22 +127,21 @@ def render_matrix(ctx: ViewContext, board: Board) -> None:
         ),
         axis=0,
     )
-    st.caption(matrix.note)
     st.dataframe(
         styled,
         hide_index=True,
         width="stretch",
-        on_select=narrow_to_township,
+        on_select=partial(narrow_to_township, key),
         selection_mode="single-row",
-        key="projects_matrix",
+        key=key,
         height=44 + 40 * len(shown),
         row_height=GRID_ROW_PX,
     )
 
 
-def narrow_to_township() -> None:
+def narrow_to_township(key: str) -> None:
     """Row picked in the matrix: narrow the whole page (and its URL) to that township."""
-    rows = st.session_state.projects_matrix.selection.rows
+    rows = st.session_state[key].selection.rows
     towns = list(board_of.build(current().view).table("matrix").rows["乡镇"])
     if rows and rows[0] < len(towns):
         st.session_state.f_townships = [towns[rows[0]]]
@@ -142,6 +154,6 @@ def render_entries(ctx: ViewContext, detail: Board) -> None:
         empty("没有记录")
         return
     links = [edit_link(ctx, "entry_projects", int(i)) for i in entries.rows["编号"]]
-    draw.grid(
-        entries, "projects_entries", rows=10, extra={"编辑": (links, st.column_config.LinkColumn(display_text="修改"))}
-    )
+    # who entered it and when: in the record that 修改 opens, and in the download (a 1024 screen holds the rest)
+    on_screen = [c.name for c in entries.columns if c.name not in ("录入人", "录入时间")]
+    read_table(entries, rows=10, columns=on_screen, links={"修改": (links, "修改")})

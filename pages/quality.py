@@ -9,6 +9,7 @@ from data_layer.views import quality as board_of
 from pages.common import board as draw
 from pages.common.context import current
 from pages.common.downloads import download_buttons
+from pages.common.read_table import read_table
 from pages.common.ui import empty
 
 
@@ -30,4 +31,4 @@ def render() -> None:
             draw.figure(figure)
     download_buttons(ctx, "数据质量", lambda: board_of.build(ctx.view, area), key="quality", filtered=False)
     findings = board.table("findings")
-    draw.grid(findings, "quality_findings", rows=18, columns=["检查", "记录", "数值", "原因", "核实说明", "查看"])
+    read_table(findings, rows=18, columns=["检查", "记录", "数值", "原因", "核实说明", "查看"])

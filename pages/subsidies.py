@@ -12,6 +12,7 @@ from pages.common import ui
 from pages.common.context import ViewContext, current
 from pages.common.downloads import download_buttons
 from pages.common.entry_fields import edit_link
+from pages.common.read_table import read_table
 from pages.common.ui import big_number, empty
 
 
@@ -72,5 +73,6 @@ def render_records(ctx: ViewContext, board: Board) -> None:
     if records.note:
         st.caption(records.note)
     links = [edit_link(ctx, "entry_subsidies", int(i)) for i in records.rows["编号"]]
-    extra = {"修改": (links, st.column_config.LinkColumn(display_text="修改"))}
-    draw.grid(records, "subsidies_records", rows=10, extra=extra)
+    # who entered it and when: in the record that 修改 opens, and in the download (a 1024 screen holds the rest)
+    on_screen = [c.name for c in records.columns if c.name not in ("录入人", "录入时间")]
+    read_table(records, rows=10, columns=on_screen, links={"修改": (links, "修改")})

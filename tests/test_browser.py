@@ -368,9 +368,29 @@ def test_the_month_grid_shows_every_township_without_scrolling(browser, app, pat
         page.close()
 
 
+WIDER_THAN_SHOWN = """() => {
+  const over = (e) => e.scrollWidth - e.clientWidth > 2;
+  const grids = [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')].filter(over);
+  const tables = [...document.querySelectorAll('.read-table')].filter(over);
+  return {page: document.scrollingElement.scrollWidth - innerWidth, grids: grids.length, tables: tables.length};
+}"""
+
+
+def test_no_board_scrolls_sideways_on_a_1024_projector(browser, app):
+    """Every board at 1024×768: the page, each grid and each table fit the screen's width (a grid sizes its
+    columns to their longest cell, so the wide lists are read as wrapping tables and the matrix by project)."""
+    page = open_page(browser, f"{app}/signin?next=/overview", (1024, 768))
+    sign_in_as(page, "admin")
+    for path in ("overview", "projects", "subsidies", "levy", "publicity", "other_work", "quality", "reporting"):
+        page.goto(f"{app}/{path}?year=2023&period=h1")
+        wait_for_app(page)
+        assert page.evaluate(WIDER_THAN_SHOWN) == {"page": 0, "grids": 0, "tables": 0}, path
+    page.close()
+
+
 def test_picking_a_township_in_the_matrix_narrows_the_page(browser, app):
     page = open_page(browser, f"{app}/projects?year=2023&period=h1&item=shuangbai.solar")
-    matrix = page.get_by_test_id("stDataFrame").nth(2)  # items, townships of the item, then the matrix
+    matrix = page.get_by_test_id("stDataFrame").nth(1)  # the items, then the matrix's first project (双百工程)
     matrix.scroll_into_view_if_needed()
     box = matrix.bounding_box()
     page.mouse.click(box["x"] + 16, box["y"] + 40 + 40 * 3 + 20)  # the 4th township: 鲁村镇
