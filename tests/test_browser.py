@@ -388,6 +388,31 @@ def test_no_board_scrolls_sideways_on_a_1024_projector(browser, app):
     page.close()
 
 
+FIRST_FIELD_BOTTOM = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const field = [...main.querySelectorAll('input:not([type=hidden]), textarea')]
+    .find((e) => !e.closest('.st-key-filter-row') && e.getBoundingClientRect().height > 0);
+  return field ? field.getBoundingClientRect().bottom + main.scrollTop : null;
+}"""
+
+
+def test_a_township_officer_on_a_phone_reaches_the_first_field_without_scrolling(browser, app):
+    """390×844: the title, the filter row (two lines, not four) and the entry tabs leave the first field of every
+    entry page within the first screen."""
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+    lan_only(page)
+    page.goto(f"{app}/signin?next=/overview")
+    wait_for_app(page)
+    sign_in_as(page, "lucun")
+    for path in ("entry_projects", "entry_subsidies", "entry_publicity", "entry_other_work"):
+        page.goto(f"{app}/{path}?year=2023")
+        wait_for_app(page)
+        bottom = page.evaluate(FIRST_FIELD_BOTTOM)
+        assert bottom is not None and bottom <= 844, (path, bottom)
+    page.screenshot(path=str(SHOTS / "phone_entry_other_work_390x844.png"))
+    page.close()
+
+
 def test_picking_a_township_in_the_matrix_narrows_the_page(browser, app):
     page = open_page(browser, f"{app}/projects?year=2023&period=h1&item=shuangbai.solar")
     matrix = page.get_by_test_id("stDataFrame").nth(1)  # the items, then the matrix's first project (双百工程)

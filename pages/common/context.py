@@ -100,7 +100,8 @@ def render_filters(url: str, who: SignedIn | None = None) -> ViewContext:
     multi = len(counties) > 1
     # The filter sits in a row above the page, not in a sidebar: on a 1024-wide projector the
     # page keeps its full width, and the audience always sees what is filtered.
-    row = st.columns([1, 1, 1.3, 3] if multi else [1, 1, 4], gap="small", vertical_alignment="bottom")
+    with st.container(key="filter-row"):  # keyed: on a phone the frame's CSS keeps it to one line
+        row = st.columns([1, 1, 1.3, 3] if multi else [1, 1, 4], gap="small", vertical_alignment="bottom")
     row[0].selectbox("年度", years, key="f_year", format_func=lambda y: f"{y}年")
     row[1].selectbox("期间", list(PERIODS), key="f_period", format_func=PERIODS.__getitem__)
     if multi:

@@ -64,6 +64,19 @@ CSS = """
 [data-testid="stToastText"] {
   display: block !important; -webkit-line-clamp: unset !important; overflow: visible !important}
 [data-testid="stToastViewButton"] {display: none}
+/* On a phone (a township officer entering in the field) the first field within the first screen: a smaller
+   title, the filter row in two lines (Streamlit stacks its columns below 640 px: one a line), the account line
+   small. */
+@media (max-width: 640px) {
+  .block-container {padding: 4rem 0.8rem 1rem 0.8rem}
+  .block-container h1 {font-size: 1.55rem; padding: 0.2rem 0}
+  .st-key-filter-row [data-testid="stHorizontalBlock"] {flex-wrap: wrap !important; gap: 0.2rem 0.5rem}
+  .st-key-filter-row [data-testid="stColumn"] {min-width: 0 !important; width: auto !important;
+    flex: 1 1 calc(50% - 0.5rem) !important}
+  .st-key-filter-row [data-testid="stColumn"]:last-child {flex: 1 1 100% !important}
+  .st-key-filter-row label p {font-size: 0.8rem}
+  .signout {font-size: 0.85rem !important}
+}
 /* Scripts that only set a cookie take no room. */
 [data-testid="stLayoutWrapper"]:has(> .st-key-quiet-scripts) {display: none}
 """
