@@ -130,6 +130,6 @@ def test_changed_after_closing(url):
     found = lock_checks.changed_after_closing(url)
     assert len(found) == len(expected) == 1
     (f,), (e,) = found, expected
-    assert (f.record, f.note) == (f"重点工程进度 #{e["row_id"]}", e["reason"]) and e["reason"] == "乡镇补报"
+    assert (f.record, f.note) == (f"重点工程进度 #{e['row_id']}", e["reason"]) and e["reason"] == "乡镇补报"
     assert f.why == f"{e['month'][:4]}年{int(e['month'][5:7])}月已结账后由管理员修改"
     assert f.link == f"entry_projects?record={e['row_id']}" and e["actor"] in f.values
