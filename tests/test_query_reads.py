@@ -427,3 +427,65 @@ def test_with_township_ids():
     assert all(type(v) is int for v in got["township_id"] if v is not None)
     other = with_township_ids(pd.DataFrame({"place": [None, 5]}), "place")
     assert list(other["place"]) == [None, 5]
+
+
+# --- 序时进度 of one item, the four publicity levels together, the levy's employer-year rows ----------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "item", "elapsed"),
+    [
+        (D(2023, 6, 30), "practical", 0.0),  # planned for July–December: nothing due in June
+        (D(2023, 6, 30), "wheelchair", 181 / 365),  # no plan: the year's share
+        (D(2023, 7, 1), "practical", 1 / 184),  # the plan's first day
+        (D(2023, 12, 30), "practical", 183 / 184),
+        (D(2023, 12, 31), "practical", 1.0),
+        (D(2023, 12, 31), "wheelchair", 1.0),
+        (D(2023, 3, 1), "nothing", 60 / 365),  # an item the year does not have: the year's share
+    ],
+)
+def test_item_elapsed(url, today, item, elapsed):
+    project = "yuanmeng" if item == "practical" else "shuangbai"
+    plans = rows(
+        url,
+        "SELECT i.plan_start_month AS s, i.plan_end_month AS e FROM projectitem i JOIN project p "
+        "ON p.id = i.project_id WHERE p.year = 2023 AND p.code = 'yuanmeng' AND i.code = 'practical'",
+    )
+    assert plans == [{"s": 7, "e": 12}]  # the row this table's dates are counted from
+    got = projects.item_elapsed(url, make_scope(FilterSpec(2023)), today, project, item)
+    assert got == pytest.approx(elapsed)
+
+
+@pytest.mark.parametrize(
+    ("targets", "year_to_date", "target", "completion"),
+    [
+        ([10, 20, np.nan, 5], [5, 5, 0, 0], 35, 10 / 35),
+        ([np.nan] * 4, [5, 5, 0, 0], np.nan, np.nan),  # no level has a target: none together
+        ([0, 0, 0, 0], [1, 0, 0, 0], 0, np.nan),  # a zero target is no target
+        ([10, 10, 10, 10], [40, 0, 0, 0], 40, 1.0),
+    ],
+)
+def test_all_levels(targets, year_to_date, target, completion):
+    levels = pd.DataFrame({"articles": [1, 2, 3, 4], "year_to_date": year_to_date, "target": targets})
+    scope, today = make_scope(FilterSpec(2023, "h1")), D(2023, 3, 1)
+    got = publicity.all_levels(levels, scope, today)
+    assert (got["articles"], got["year_to_date"]) == (10, sum(year_to_date))
+    assert np.isnan(got["target"]) if np.isnan(target) else got["target"] == target
+    assert np.isnan(got["completion"]) if np.isnan(completion) else got["completion"] == pytest.approx(completion)
+    assert got["elapsed"] == pytest.approx(60 / 365)  # 1 January – 1 March
+    assert (got["status"] == "no_target") is bool(np.isnan(completion))
+
+
+def test_employer_year_has_one_row_per_registered_employer(url):
+    for spec, towns in ((FilterSpec(2023), []), (FilterSpec(2022, "h1"), [town(url)])):
+        scope = make_scope(spec, towns)
+        expected = sorted(
+            e["id"]
+            for e in rows(url, "SELECT id, township_id, registered_on FROM employer")
+            if e["registered_on"][:10] <= scope.end.isoformat()
+            and (not scope.township_ids or e["township_id"] in scope.township_ids)
+        )
+        ey = levy.employer_year(scope)
+        with get_engine(url).connect() as conn:
+            got = sorted(conn.execute(select(ey.c.employer_id)).scalars())
+        assert got == expected and expected
