@@ -1,0 +1,203 @@
+"""Steps the levy and registry services take inside their transaction — what an assessment has been paid, which
+township a payment, an inspection or a roster line belongs to, the registered credit codes of a file, the hard
+rules of an employer, an outlet and a township's target — called directly in a session over the county demo and
+compared with plain rows; and the employer form's reading of typed text, row by row. One demo copy per engine;
+nothing is written."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import pytest
+from sqlmodel import Session
+
+from data_layer.domain import credit_code
+from data_layer.infra.db import get_engine
+from data_layer.services import employers, levy, levy_collection, levy_reviews, projects, publicity
+from tests.conftest import ENGINES, rows
+from tests.shared_stores import shared_store
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def url(request, tmp_path_factory):
+    yield from shared_store(request, tmp_path_factory, "demo")
+
+
+@pytest.fixture
+def session(url):
+    with Session(get_engine(url)) as s:
+        yield s
+
+
+def test_paid_fen(url, session):
+    paid = defaultdict(int)
+    for p in rows(url, "SELECT assessment_id, amount_fen FROM levypayment WHERE deleted_at IS NULL"):
+        paid[p["assessment_id"]] += p["amount_fen"]
+    assessments = [a["id"] for a in rows(url, "SELECT id FROM levyassessment ORDER BY id")]
+    for a in assessments[:40] + assessments[-40:]:
+        assert levy_collection.paid_fen(session, a) == paid[a]
+    assert any(paid[a] for a in assessments[:40]) and levy_collection.paid_fen(session, 10**9) == 0
+
+
+def test_township_of_a_payment_an_inspection_and_a_roster_line(url, session):
+    employer_town = {e["id"]: e["township_id"] for e in rows(url, "SELECT id, township_id FROM employer")}
+    for a in rows(url, "SELECT id, employer_id FROM levyassessment ORDER BY id LIMIT 30"):
+        assert (
+            levy_collection.assessment_township(session, {"assessment_id": a["id"]}) == employer_town[a["employer_id"]]
+        )
+    for i in rows(url, "SELECT employer_id FROM inspection ORDER BY id LIMIT 30"):
+        assert levy.employer_township(session, {"employer_id": i["employer_id"]}) == employer_town[i["employer_id"]]
+    for r in rows(url, "SELECT id, employer_id FROM annualreview ORDER BY id LIMIT 30"):
+        assert levy_reviews.roster_township(session, {"review_id": r["id"]}) == employer_town[r["employer_id"]]
+    for nothing in ({}, {"assessment_id": None}, {"assessment_id": 10**9}):
+        assert levy_collection.assessment_township(session, nothing) is None
+    assert levy.employer_township(session, {"employer_id": 10**9}) is None
+    assert levy_reviews.roster_township(session, {"review_id": None}) is None
+
+
+def test_registered_codes(url, session):
+    registered = {e["credit_code"]: e["id"] for e in rows(url, "SELECT id, credit_code FROM employer")}
+    codes = list(registered)[:5] + ["91370323MA3C000000", "", list(registered)[0]]
+    found = employers.registered_codes(session, codes)
+    assert {c: e.id for c, e in found.items()} == {c: registered[c] for c in codes if c in registered}
+    assert employers.registered_codes(session, []) == {}
+
+
+def code(first17: str) -> str:
+    return first17 + credit_code.check_char(first17)
+
+
+@pytest.fixture
+def employer_row(url) -> dict:
+    return rows(url, "SELECT * FROM employer ORDER BY id LIMIT 1")[0]
+
+
+@pytest.mark.parametrize(
+    ("changes", "refused"),
+    [
+        ({}, set()),
+        ({"credit_code": "taken"}, {"credit_code"}),  # another employer's code
+        ({"credit_code": code("91370323MA3C00001").lower()}, set()),  # read as upper case
+        ({"credit_code": code("91370323MA3C00001")[:-1] + "0"}, {"credit_code"}),  # a wrong check character
+        ({"credit_code": "9137"}, {"credit_code"}),
+        ({"staff": 10, "disabled_staff": 10}, set()),  # as many disabled as staff
+        ({"staff": 10, "disabled_staff": 11}, {"disabled_staff"}),
+        ({"staff": -1}, {"staff"}),
+        ({"size_class": "huge"}, {"size_class"}),
+        ({"registered_on": "2023-01-01"}, {"registered_on"}),
+        ({"name": ""}, {"name"}),
+        ({"name": "名" * 81}, {"name"}),
+        ({"township_id": 10**6}, {"township_id"}),
+        ({"county_id": 10**6}, {"county_id", "township_id"}),  # the township is then not the county's
+        ({"township_id": None}, set()),  # 县本级
+    ],
+)
+def test_employer_errors(url, session, employer_row, changes, refused):
+    values = {
+        "county_id": employer_row["county_id"],
+        "township_id": employer_row["township_id"],
+        "name": "新单位",
+        "credit_code": code("91370323MA3C00001"),
+        "staff": 50,
+        "disabled_staff": 1,
+        "avg_wage_fen": 6_000_000,
+        "size_class": "small",
+        "registered_on": date(2023, 1, 1),
+    } | changes
+    if values["credit_code"] == "taken":
+        values["credit_code"] = employer_row["credit_code"]
+    assert set(employers.employer_errors(session, values)) == refused
+    if changes.get("credit_code") == "taken":  # its own code, when it is the one changed
+        assert set(employers.employer_errors(session, values, current_id=employer_row["id"])) == set()
+        assert set(employers.employer_errors(session, values, registered={})) == set()  # a file's own lookup
+
+
+@pytest.mark.parametrize(
+    ("changes", "refused"),
+    [
+        ({}, set()),
+        ({"name": "taken"}, {"name"}),
+        ({"name": " "}, {"name"}),
+        ({"level": "world"}, {"level"}),
+        ({"medium": ""}, {"medium"}),
+        ({"first_used_on": date(2099, 1, 1)}, {"first_used_on"}),
+        ({"first_used_on": "2023-01-01"}, {"first_used_on"}),
+        ({"first_used_on": None}, set()),
+    ],
+)
+def test_outlet_errors(url, session, changes, refused):
+    taken = rows(url, "SELECT id, name, level FROM outlet ORDER BY id LIMIT 1")[0]
+    values = {"name": "新媒体", "level": taken["level"], "medium": "网站", "first_used_on": date(2023, 1, 1)} | changes
+    if values["name"] == "taken":
+        values["name"] = taken["name"]
+        assert set(publicity.outlet_errors(session, values, current_id=taken["id"])) == set()  # its own name
+    assert set(publicity.outlet_errors(session, values)) == refused
+
+
+@pytest.mark.parametrize(
+    ("changes", "refused"),
+    [
+        ({}, set()),
+        ({"target": 0}, set()),
+        ({"target": -1}, {"target"}),
+        ({"item_id": 10**6}, {"item_id"}),
+        ({"township_id": 10**6}, {"township_id"}),
+    ],
+)
+def test_target_errors(url, session, changes, refused):
+    item = rows(url, "SELECT id FROM projectitem ORDER BY id LIMIT 1")[0]["id"]
+    township = rows(url, "SELECT id FROM township ORDER BY id LIMIT 1")[0]["id"]
+    values = {"item_id": item, "township_id": township, "target": 10} | changes
+    assert set(projects.target_errors(session, values)) == refused
+
+
+@pytest.mark.parametrize(
+    ("typed", "chosen", "values", "refused"),
+    [
+        (
+            {"staff": "120", "disabled_staff": "2", "avg_wage_fen": "65,000.50"},
+            {"size_class": "small"},
+            {"staff": 120, "disabled_staff": 2, "avg_wage_fen": 6_500_050, "size_class": "small"},
+            set(),
+        ),
+        (
+            {"staff": "１２０", "disabled_staff": "", "avg_wage_fen": ""},
+            {},
+            {"staff": 120, "disabled_staff": 0, "avg_wage_fen": 0},
+            set(),
+        ),  # empty: 0
+        (
+            {"staff": "", "disabled_staff": "1", "avg_wage_fen": "1"},
+            {},
+            {"disabled_staff": 1, "avg_wage_fen": 100},
+            {"staff"},
+        ),
+        (
+            {"staff": "1.5", "disabled_staff": "0", "avg_wage_fen": "1"},
+            {},
+            {"disabled_staff": 0, "avg_wage_fen": 100},
+            {"staff"},
+        ),
+        (
+            {"staff": "10", "disabled_staff": "0", "avg_wage_fen": "1.234"},
+            {},
+            {"staff": 10, "disabled_staff": 0},
+            {"avg_wage_fen"},
+        ),
+        (
+            {"staff": "10", "disabled_staff": "0", "avg_wage_fen": "0"},
+            {"township_id": None, "size_class": None},
+            {"staff": 10, "disabled_staff": 0, "avg_wage_fen": 0, "township_id": None, "size_class": None},
+            {"township_id", "size_class"},
+        ),
+    ],
+)
+def test_read_form(typed, chosen, values, refused):
+    got, errors = employers.read_form(typed, chosen)
+    assert got == values and set(errors) == refused
+
+
+@pytest.mark.parametrize(("typed", "normal"), [(" 91370323ma3c ０１ ", "91370323MA3C01"), (None, ""), ("", "")])
+def test_normalize_code(typed, normal):
+    assert employers.normalize_code(typed) == normal
