@@ -201,3 +201,38 @@ def test_read_form(typed, chosen, values, refused):
 @pytest.mark.parametrize(("typed", "normal"), [(" 91370323ma3c ０１ ", "91370323MA3C01"), (None, ""), ("", "")])
 def test_normalize_code(typed, normal):
     assert employers.normalize_code(typed) == normal
+
+
+# --- accounts, settings and reading rights ------------------------------------------------------------------------
+
+
+def test_accounts_settings_and_readable_townships(url, session):
+    from argon2 import PasswordHasher
+
+    from data_layer import access, app_settings, auth
+    from data_layer.models import Account
+
+    accounts = rows(url, "SELECT * FROM account ORDER BY id")
+    real_admin = any(a["role"] == "admin" and not a["is_demo"] and a["active"] for a in accounts)
+    assert auth.has_real_admin(url) is real_admin is False  # the demo's administrator is a demo account
+    for a in accounts:
+        actor = auth.actor_of(session.get(Account, a["id"]))
+        assert (actor.username, actor.name, actor.role, actor.township_id) == (
+            a["username"],
+            a["display_name"],
+            a["role"],
+            a["township_id"],
+        )
+        assert actor.areas == tuple(x for x in a["areas"].split(",") if x)
+    hashed = auth.hash_password("correct-horse")
+    assert hashed != "correct-horse" and PasswordHasher().verify(hashed, "correct-horse")
+    assert auth.hash_password("correct-horse") != hashed  # salted
+
+    stored = {s["key"]: s["value"] for s in rows(url, "SELECT key, value FROM appsetting")}
+    assert app_settings.all_settings(url) == app_settings.DEFAULTS | stored
+
+    towns = [t["id"] for t in rows(url, "SELECT id FROM township ORDER BY sort_order, id")]
+    assert list(access.readable_townships(url, access.Access("全县"))["township_id"]) == towns
+    assert list(access.readable_townships(url, access.Access("鲁村镇", township_id=towns[3]))["township_id"]) == [
+        towns[3]
+    ]
