@@ -13,10 +13,11 @@ import pytest
 from data_layer.domain import credit_code, errors, id_number, inputs, limits, links, money, roles, text
 from data_layer.domain.errors import Checks, ValidationFailed
 from data_layer.domain.levy_rules import Policy, explain
-from data_layer.domain.levy_words import why_steps
+from data_layer.domain.levy_words import BY_PEOPLE, BY_WEIGHT, read_calculator, why_steps
 from data_layer.domain.scope import planned_elapsed
-from data_layer.domain.typed_inputs import clean_text
-from data_layer.services import levy, levy_collection, levy_reviews, projects
+from data_layer.domain.typed_inputs import checked_fields, clean_text
+from data_layer.models import Employer, ProgressEntry
+from data_layer.services import _core, levy, levy_collection, levy_reviews, projects
 from tests.conftest import person
 
 D = date
@@ -446,3 +447,164 @@ def test_why_steps(staff, disabled, wage, last, steps):
     assert lines[0].startswith(f"应安排残疾人就业人数 = 在职职工 {staff} 人")
     if steps == 5:
         assert ("按上限" in lines[2]) is (wage > 16_000_000)
+
+
+# --- the shared writers' checks (services/_core.py) and the typed fields -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "refused"),
+    [
+        ("名", None),
+        ("名" * 40, None),
+        ("  名  ", None),
+        ("名" * 41, "备注不能超过 40 个字"),
+        ("", "请填写备注"),
+        ("  ", "请填写备注"),
+        (None, "请填写备注"),
+    ],
+)
+def test_check_text(value, refused):
+    checks = Checks()
+    _core.check_text(checks, "note", value, "备注", 40)
+    assert checks.errors == ({} if refused is None else {"note": refused})
+
+
+@pytest.mark.parametrize(
+    ("value", "allow_none", "refused"),
+    [
+        (0, False, None),
+        (12, False, None),
+        (-1, False, "人数不能为负数"),
+        (1.0, False, "人数必须是整数"),
+        (True, False, "人数必须是整数"),  # a tick is no count
+        ("3", False, "人数必须是整数"),
+        (None, False, "请填写人数"),
+        (None, True, None),
+    ],
+)
+def test_check_count(value, allow_none, refused):
+    checks = Checks()
+    _core.check_count(checks, "staff", value, "人数", allow_none=allow_none)
+    assert checks.errors == ({} if refused is None else {"staff": refused})
+
+
+@pytest.mark.parametrize(
+    ("actor", "refused"),
+    [
+        (person("张三"), None),
+        (person("名" * 40), None),
+        (person("名" * 41), "录入人不能超过 40 个字（现有 41 个字）"),
+        (person("  "), "请先登录再保存"),
+        ("张三", "请先登录再保存"),  # a name is not an account
+        (None, "请先登录再保存"),
+    ],
+)
+def test_check_actor(actor, refused):
+    checks = Checks()
+    _core.check_actor(checks, actor)
+    assert checks.errors == ({} if refused is None else {"actor": refused})
+
+
+@pytest.mark.parametrize(
+    ("warnings", "note", "kept"),
+    [({}, "说明", ""), ({"x": "y"}, "  说明 ", "说明"), ({"x": "y"}, "", "已核实"), ({"x": "y"}, None, "已核实")],
+)
+def test_kept_note(warnings, note, kept):
+    assert _core.kept_note(warnings, note) == kept
+
+
+@pytest.mark.parametrize(
+    ("model", "values", "refused"),
+    [
+        (Employer, {"name": "名" * 80, "staff": 10_000_000}, set()),  # at the limits
+        (Employer, {"name": "名" * 81}, {"name"}),
+        (Employer, {"staff": 10_000_001}, {"staff"}),
+        (Employer, {"staff": -1}, {"staff"}),
+        (ProgressEntry, {"quantity": 100_000, "amount_fen": 10_000_000_000}, set()),
+        (ProgressEntry, {"amount_fen": 10_000_000_001}, {"amount_fen"}),
+        (ProgressEntry, {"entry_date": date(1999, 12, 31)}, {"entry_date"}),  # before the store's first year
+        (ProgressEntry, {"entry_date": date(limits.latest_year(date.today()) + 1, 1, 1)}, {"entry_date"}),
+    ],
+)
+def test_value_problems(model, values, refused):
+    assert set(_core.value_problems(model, values)) == refused
+
+
+@pytest.mark.parametrize(
+    ("values", "partial", "refused"),
+    [
+        ({"assessment_id": 1, "paid_on": D(2023, 5, 2), "amount_fen": 100}, False, None),
+        ({"amount_fen": 100}, True, None),  # a correction names only what changes
+        ({"amount_fen": 100}, False, {"assessment_id", "paid_on"}),
+        ({"assessment_id": 1, "paid_on": "2023-05-02", "amount_fen": 100}, False, {"paid_on"}),  # text, not a date
+        ({"assessment_id": 1, "paid_on": D(2023, 5, 2), "amount_fen": 1.5}, False, {"amount_fen"}),
+        ({"assessment_id": 1, "paid_on": D(2023, 5, 2), "amount_fen": True}, False, {"amount_fen"}),
+    ],
+)
+def test_checked_fields(values, partial, refused):
+    from data_layer.services.levy_collection import payment_fields
+
+    if refused is None:
+        assert checked_fields(payment_fields, values, partial=partial) == values
+    else:
+        with pytest.raises(ValidationFailed) as no:
+            checked_fields(payment_fields, values, partial=partial)
+        assert set(no.value.errors) == refused
+
+
+@pytest.mark.parametrize(
+    ("raw", "way", "read", "refused"),
+    [
+        (
+            {"staff": "200", "avg_wage_fen": "60000", "weighted": "1.5"},
+            BY_WEIGHT,
+            (200, 6_000_000, Decimal("1.5")),
+            None,
+        ),
+        (
+            {"staff": "２００", "avg_wage_fen": "60,000.00", "weighted": ""},
+            BY_WEIGHT,
+            (200, 6_000_000, Decimal(0)),
+            None,
+        ),
+        (
+            {"staff": "200", "avg_wage_fen": "60000", "severe": "1", "other": "2"},
+            BY_PEOPLE,
+            (200, 6_000_000, Decimal(4)),
+            None,
+        ),
+        (
+            {
+                "staff": "200",
+                "avg_wage_fen": "60000",
+                "severe": "1",
+                "severe_months": "6",
+                "other": "1",
+                "other_months": "3",
+            },
+            BY_PEOPLE,
+            (200, 6_000_000, Decimal("1.2500")),  # 2 × 6/12 + 3/12
+            None,
+        ),
+        (
+            {"staff": "2", "avg_wage_fen": "1", "weighted": "2"},
+            BY_WEIGHT,
+            (2, 100, Decimal(2)),
+            None,
+        ),  # as many as staff
+        ({"staff": "2", "avg_wage_fen": "1", "weighted": "2.01"}, BY_WEIGHT, None, {"weighted"}),
+        ({"staff": "2", "avg_wage_fen": "1", "severe": "2"}, BY_PEOPLE, None, {"severe"}),  # grade 1–2 count twice
+        ({"staff": "", "avg_wage_fen": "1"}, BY_WEIGHT, None, {"staff"}),
+        ({"staff": "-1", "avg_wage_fen": "1"}, BY_WEIGHT, None, {"staff"}),
+        ({"staff": "1.5", "avg_wage_fen": "x"}, BY_WEIGHT, None, {"staff", "avg_wage_fen"}),
+        ({"staff": "10", "avg_wage_fen": "1", "weighted": "-1"}, BY_WEIGHT, None, {"weighted"}),
+        ({"staff": "10", "avg_wage_fen": "1", "other": "-1"}, BY_PEOPLE, None, {"other"}),
+    ],
+)
+def test_read_calculator(raw, way, read, refused):
+    values, found = read_calculator(raw, way)
+    if refused is None:
+        assert found == {} and (values["staff"], values["avg_wage_fen"], values["disabled"]) == read
+    else:
+        assert values is None and set(found) == refused
