@@ -7,12 +7,12 @@ nothing is written."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session
 
-from data_layer.domain import credit_code
+from data_layer.domain import credit_code, text
 from data_layer.infra.db import get_engine
 from data_layer.services import employers, levy, levy_collection, levy_reviews, projects, publicity
 from tests.conftest import ENGINES, rows
@@ -236,3 +236,69 @@ def test_accounts_settings_and_readable_townships(url, session):
     assert list(access.readable_townships(url, access.Access("鲁村镇", township_id=towns[3]))["township_id"]) == [
         towns[3]
     ]
+
+
+# --- what the levy's writers refuse: deletes that would orphan records, a payment beyond what is owed ------------
+
+
+def test_assessment_and_review_guards(url, session):
+    from data_layer.models import AnnualReview, LevyAssessment
+
+    payments = defaultdict(list)
+    for p in rows(url, "SELECT assessment_id, amount_fen FROM levypayment WHERE deleted_at IS NULL"):
+        payments[p["assessment_id"]].append(p["amount_fen"])
+    assessments = rows(url, "SELECT id, review_id FROM levyassessment WHERE deleted_at IS NULL ORDER BY id")
+    for a in assessments[:60]:
+        row = session.get(LevyAssessment, a["id"])
+        assert levy_collection.assessment_guard(session, row, deleted=False) == {}
+        found = levy_collection.assessment_guard(session, row, deleted=True)
+        paid = payments[a["id"]]
+        assert bool(found) is bool(paid)
+        if paid:
+            assert found["assessment_id"].startswith(f"这份核定已有 {len(paid)} 笔缴款（合计 {text.yuan(sum(paid))}）")
+    assert any(payments[a["id"]] for a in assessments[:60]) and not all(payments[a["id"]] for a in assessments[:60])
+
+    assessed = {a["review_id"]: a["id"] for a in assessments if a["review_id"] is not None}
+    reviews = [r["id"] for r in rows(url, "SELECT id FROM annualreview WHERE year = 2023 ORDER BY id LIMIT 80")]
+    for r in reviews:
+        found = levy_reviews.review_guard(session, session.get(AnnualReview, r), deleted=True)
+        assert found == (
+            {"review_id": f"这份年审已据以核定残保金（核定 #{assessed[r]}），不能删除；请先删除那份核定"}
+            if r in assessed
+            else {}
+        )
+    assert any(r in assessed for r in reviews) and not all(r in assessed for r in reviews)
+
+
+def test_validate_payment(url, session):
+    from data_layer.domain.errors import Checks
+    from data_layer.models import LevyPayment
+
+    paid = defaultdict(int)
+    for p in rows(url, "SELECT assessment_id, amount_fen FROM levypayment WHERE deleted_at IS NULL"):
+        paid[p["assessment_id"]] += p["amount_fen"]
+    a = next(
+        a
+        for a in rows(url, "SELECT * FROM levyassessment WHERE deleted_at IS NULL ORDER BY id")
+        if 0 < paid[a["id"]] < a["amount_fen"]
+    )
+    owed, day = a["amount_fen"] - paid[a["id"]], date.fromisoformat(a["assessed_on"])
+    today = date(2026, 11, 28)
+
+    def refused(amount, current=None, assessment_id=a["id"], paid_on=day):
+        checks = Checks()
+        values = {"assessment_id": assessment_id, "paid_on": paid_on, "amount_fen": amount}
+        stored = levy_collection.validate_payment(session, checks, values, today=today, current=current)
+        assert not stored or stored["amount_fen"] == amount
+        return set(checks.errors)
+
+    assert refused(owed) == set()  # exactly what is still owed
+    assert refused(owed + 1) == {"amount_fen"}
+    assert refused(1, paid_on=day - timedelta(days=1)) == {"paid_on"}
+    assert refused(1, assessment_id=10**9) == {"assessment_id"}
+    one = rows(
+        url, "SELECT id, amount_fen FROM levypayment WHERE assessment_id = ? AND deleted_at IS NULL", (a["id"],)
+    )[0]
+    current = session.get(LevyPayment, one["id"])
+    assert refused(owed + one["amount_fen"], current=current) == set()  # a correction does not count its own amount
+    assert refused(owed + one["amount_fen"] + 1, current=current) == {"amount_fen"}
