@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from data_layer.domain import credit_code, text
 from data_layer.infra.db import get_engine
-from data_layer.services import employers, levy, levy_collection, levy_reviews, projects, publicity
+from data_layer.services import _core, employers, levy, levy_collection, levy_reviews, projects, publicity
 from tests.conftest import ENGINES, rows
 from tests.shared_stores import shared_store
 
@@ -302,3 +302,71 @@ def test_validate_payment(url, session):
     current = session.get(LevyPayment, one["id"])
     assert refused(owed + one["amount_fen"], current=current) == set()  # a correction does not count its own amount
     assert refused(owed + one["amount_fen"] + 1, current=current) == {"amount_fen"}
+
+
+# --- the township a record may name, the account that writes, a refusal of the store itself ----------------------
+
+
+def test_check_township(url, session):
+    from data_layer.domain.errors import Checks
+    from data_layer.models import Township
+
+    towns = rows(url, "SELECT id, county_id, name FROM township ORDER BY id")
+    county, town = towns[0]["county_id"], towns[0]["id"]
+
+    def refused(township_id, county_id=county, current=None):
+        checks = Checks()
+        usable = _core.check_township(session, checks, township_id, county_id, current)
+        assert bool(usable) is (not checks.errors)
+        return checks.errors.get("township_id")
+
+    assert refused(None) is None  # 县本级
+    assert refused(town) is None
+    assert refused(10**6) == "乡镇不存在，请从列表中选择"
+    assert refused(str(town)) == "乡镇不存在，请从列表中选择"  # an id, not its text
+    assert refused(town, county_id=10**6) == "该乡镇不属于所选县区"
+    session.get(Township, town).active = False  # deactivated, in this session only
+    assert refused(town) == f"{towns[0]['name']}已停用，不能录入新记录"
+    assert refused(town, current=type("Row", (), {"township_id": town})()) is None  # a record already there keeps it
+    session.rollback()
+
+
+def test_still_allowed(url, session):
+    from data_layer import auth
+    from data_layer.domain.errors import ValidationFailed
+    from data_layer.models import Account
+
+    account = session.get(Account, rows(url, "SELECT id FROM account WHERE role = 'staff'")[0]["id"])
+    actor = auth.actor_of(account)
+    _core.still_allowed(session, actor)  # as signed in
+    _core.still_allowed(session, None)
+    for change, message in (({"active": False}, "已停用"), ({"role": "leader"}, "角色或所属乡镇已变")):
+        for k, v in change.items():
+            setattr(account, k, v)
+        with pytest.raises(ValidationFailed, match=message):
+            _core.still_allowed(session, actor)
+        session.rollback()
+        account = session.get(Account, actor.account_id)
+
+
+def test_integrity_failed_names_the_field(url, session):
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from data_layer.infra.store_errors import integrity_failed
+    from data_layer.models import Employer
+
+    taken = rows(url, "SELECT * FROM employer ORDER BY id LIMIT 1")[0]
+    values = {k: v for k, v in taken.items() if k not in ("id", "created_at", "updated_at")}
+    values["registered_on"] = date.fromisoformat(values["registered_on"])
+    values["is_demo"], values["above_designated_size"] = bool(values["is_demo"]), bool(values["above_designated_size"])
+    with pytest.raises(IntegrityError) as refused:
+        session.execute(insert(Employer).values(**values))  # the same credit code again
+    session.rollback()
+    assert integrity_failed(refused.value).errors == {
+        "credit_code": "已有统一社会信用代码相同的记录，不能重复保存（可能别人刚刚保存了同一条）"
+    }
+    with pytest.raises(IntegrityError) as refused:
+        session.execute(insert(Employer).values(**(values | {"credit_code": "X" * 18, "name": None})))
+    session.rollback()
+    assert integrity_failed(refused.value).errors == {"name": "请填写名称"}
