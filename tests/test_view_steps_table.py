@@ -198,3 +198,18 @@ def test_settings_from_the_environment(monkeypatch, tmp_path, env, wait, pool):
 )
 def test_store_unavailable(message, said):
     assert store_errors.store_unavailable(SimpleNamespace(orig=Exception(message))).message == said
+
+
+def test_utcnow_and_a_new_backup_path(monkeypatch, tmp_path):
+    from data_layer.infra import backup
+    from data_layer.models import utcnow
+
+    before = datetime.now(UTC)
+    now = utcnow()
+    assert now.tzinfo is not None and now.utcoffset().total_seconds() == 0 and before <= now <= datetime.now(UTC)
+    monkeypatch.setenv("DPF_BACKUP_DIR", str(tmp_path))
+    first = backup.new_backup_path()
+    assert first.parent == tmp_path and first.suffix == ".dpfbak" and first.name.startswith("backup-")
+    first.write_text("x")  # made: the next in the same second gets another name, never this one
+    second = backup.new_backup_path()
+    assert second != first and not second.exists() and second.parent == tmp_path
