@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from data_layer import export
-from data_layer.documents import sheets
+from data_layer.documents import employer_sheet, sheets
+from data_layer.documents.import_plan import change_lines
 
 D = date
 
@@ -167,3 +168,95 @@ def test_csv_table_shows_numbers_as_the_screen_does():
     assert list(got["人均金额"]) == ["0.5", "0.6"]
     assert list(got["备注"]) == ["a", "b"] and list(got["达标"]) == [True, False]
     assert list(TABLE["人数"]) == [3, 4]  # the table itself is left as it was
+
+
+# --- an employer list's row as the import reads it (documents/employer_sheet.py) ---------------------------------
+
+
+TOWNS = {"鲁村镇": 4, "南麻街道": 1}
+ROW = {
+    "name": " 沂源某公司 ",
+    "credit_code": "91370323ma3c00001x",
+    "township": "鲁 村 镇",
+    "staff": "120",
+    "disabled_staff": "2",
+    "size_class": "小型企业",
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "read", "refused"),
+    [
+        (
+            {},
+            {
+                "name": "沂源某公司",
+                "credit_code": "91370323MA3C00001X",
+                "township_id": 4,
+                "staff": 120,
+                "disabled_staff": 2,
+                "size_class": "small",
+            },
+            set(),
+        ),
+        (
+            {"avg_wage": "65,000.5", "above": "是", "registered_on": "2023年5月20日"},
+            {"avg_wage_fen": 6_500_050, "above_designated_size": True, "registered_on": D(2023, 5, 20)},
+            set(),
+        ),
+        ({"avg_wage": 65000.123}, {"avg_wage_fen": 6_500_012}, set()),  # a formula's float, to the fen
+        ({"above": "×"}, {"above_designated_size": False}, set()),
+        ({"above": "也许"}, {}, {"above_designated_size"}),
+        ({"registered_on": "去年"}, {}, {"registered_on"}),
+        ({"credit_code": 9.137e17}, {"credit_code": ""}, {"credit_code"}),  # stored as a number: digits lost
+        ({"credit_code": "9.13703E+17"}, {"credit_code": ""}, {"credit_code"}),
+        ({"credit_code": ""}, {"credit_code": ""}, {"credit_code"}),
+        ({"township": "不存在镇"}, {"township_id": "absent"}, {"township_id"}),  # a refused cell is left out
+        ({"township": ""}, {"township_id": "absent"}, {"township_id"}),
+        ({"size_class": "巨型"}, {}, {"size_class"}),
+        ({"size_class": ""}, {"size_class": None}, set()),  # missing: the service says so
+        ({"staff": "一百"}, {}, {"staff"}),
+        ({"disabled_staff": ""}, {}, set()),  # an optional count left empty is left out
+        ({"staff": ""}, {"staff": None}, set()),  # the service asks for it
+        ({"avg_wage": "六万"}, {}, {"avg_wage_fen"}),
+    ],
+)
+def test_employer_row_values(changes, read, refused):
+    got = employer_sheet.row_values(ROW | changes, county_id=1, townships=TOWNS)
+    assert set(got.pop("_errors", {})) == refused
+    assert got["county_id"] == 1
+    for field, value in read.items():
+        assert got.get(field, "absent") == value, field
+    if "disabled_staff" in changes and not changes["disabled_staff"]:
+        assert "disabled_staff" not in got
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("township_id", 4, "鲁村镇"),
+        ("township_id", 99, "县本级"),
+        ("size_class", "micro", "微型"),
+        ("above_designated_size", True, "是"),
+        ("above_designated_size", False, "否"),
+        ("avg_wage_fen", 6_500_050, "65,000.50 元"),
+        ("registered_on", D(2023, 5, 20), "2023年5月20日"),
+        ("staff", 1200, "1,200"),
+        ("name", "某公司", "某公司"),
+        ("name", "", "（空）"),
+        ("staff", None, "（空）"),
+    ],
+)
+def test_employer_in_words(field, value, words):
+    assert employer_sheet.in_words(field, value, {4: "鲁村镇"}) == words
+
+
+def test_change_lines_follow_the_file_columns():
+    changes = {"staff": (120, 130), "name": ("旧名", "新名"), "township_id": (None, 4)}
+    assert employer_sheet.change_list(changes, {4: "鲁村镇"}) == [
+        "单位名称：旧名 → 新名",
+        "所属乡镇（街道）：（空） → 鲁村镇",
+        "职工人数：120 → 130",
+    ]
+    words = change_lines({"b": (1, 2), "z": (0, 1), "a": ("x", "y")}, ["a", "b"], {"a": "甲"}, lambda f, v: f"<{v}>")
+    assert words == ["甲：<x> → <y>", "b：<1> → <2>", "z：<0> → <1>"]
