@@ -13,6 +13,7 @@ import pytest
 from data_layer.domain import text
 from data_layer.infra import settings, store_errors
 from data_layer.views import board, common, levy_lists, meeting, other_work, projects, roster, subsidies
+from tests.conftest import person
 
 D = date
 
@@ -213,3 +214,79 @@ def test_utcnow_and_a_new_backup_path(monkeypatch, tmp_path):
     first.write_text("x")  # made: the next in the same second gets another name, never this one
     second = backup.new_backup_path()
     assert second != first and not second.exists() and second.parent == tmp_path
+
+
+# --- the levy pages' lines ------------------------------------------------------------------------------------------
+
+
+def test_campaign_names_and_inspections_so_far():
+    campaigns = pd.DataFrame(
+        {"campaign_id": [1], "campaign": ["专项检查"], "start_date": [D(2023, 5, 20)], "end_date": [D(2023, 6, 30)]}
+    )
+    assert levy_lists.campaign_names(campaigns) == {
+        1: "专项检查（2023年5月20日至6月30日）",
+        levy_lists.ROUTINE: "日常检查（不属于专项活动）",
+    }
+    counts = {"inspections": 1500, "onsite": 206, "documentary": 1294, "employers": 1400}
+    assert levy_lists.inspections_so_far(campaigns, 1, 2023, counts, "全县") == (
+        "专项检查（2023年5月20日至6月30日） · 全县：共 1,500 次，现场检查 206 次，书面检查 1,294 次，涉及 1,400 家单位"
+    )
+    assert levy_lists.inspections_so_far(campaigns, None, 2022, counts, "鲁村镇").startswith(
+        "2022年日常检查 · 鲁村镇："
+    )
+
+
+def test_assessment_line_and_figures():
+    a = {
+        "credit_code": "91370323MA3C00001X",
+        "township": "鲁村镇",
+        "year": 2023,
+        "assessed_on": D(2023, 10, 1),
+        "due_on": D(2023, 12, 31),
+        "basis": "年审通过",
+    }
+    assert levy_lists.assessment_line(a) == (
+        "91370323MA3C00001X · 鲁村镇 · 2023年核定 · 核定日期 2023年10月1日 · 缴纳期限 2023年12月31日 · 依据：年审通过"
+    )
+    totals = {
+        "assessments": 825,
+        "owing": 12,
+        "amount_fen": 123_456_789,
+        "paid_fen": 100_000_000,
+        "owed_fen": 23_456_789,
+    }
+    figures = levy_lists.assessment_figures(totals, 2023, 7_356_000_000)
+    assert figures == [
+        ("核定单位", "825", "家", "其中 12 家尚未缴清"),
+        ("核定金额", "123.46", "万元", ""),
+        ("已缴", "100.00", "万元", "2023年征收任务 7,356.00 万元"),
+        ("尚欠", "23.46", "万元", ""),
+    ]
+    assert levy_lists.assessment_figures(totals, 2023, None)[2][3] == ""  # a township's view names no task
+
+
+def test_roster_words_and_who_sees_people():
+    from data_layer.access import Access
+
+    admin = Access("管理员", people=True, actor=person(role="admin"))
+    staff = Access("科员", people=True, actor=person(role="staff"))
+    leader = Access("领导", people=False, actor=person(role="leader"))
+    assert roster.people_shown(admin) and roster.people_shown(staff) and not roster.people_shown(leader)
+    assert roster.people_shown(admin, export=True, full=True)
+    assert not roster.people_shown(admin, export=True)  # a file has full numbers only when asked for
+    assert not roster.people_shown(staff, export=True, full=True)  # and only for an administrator
+    assert roster.roster_note(leader).endswith("身份证号、残疾人证号已遮盖。")
+    assert not roster.roster_note(staff).endswith("已遮盖。")
+    assert roster.roster_title({"employer": "某公司", "year": 2023}) == "某公司 2023年残疾职工名册"
+
+
+@pytest.mark.parametrize(
+    ("employers", "shown", "tail"),
+    [(12, 50, ""), (50, 50, ""), (51, 50, "（下表列出前 50 家，请用查找或乡镇筛选缩小范围；导出的表格含全部）")],
+)
+def test_registry_totals_line(employers, shown, tail):
+    from data_layer.views import registry
+
+    totals = {"employers": employers, "staff": 1340, "disabled_staff": 5}
+    line = registry.totals_line("全县", totals, shown)
+    assert line == f"**全县**：共 **{employers}** 家，职工 1,340 人，残疾职工 5 人{tail}"
