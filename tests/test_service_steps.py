@@ -370,3 +370,57 @@ def test_integrity_failed_names_the_field(url, session):
         session.execute(insert(Employer).values(**(values | {"credit_code": "X" * 18, "name": None})))
     session.rollback()
     assert integrity_failed(refused.value).errors == {"name": "请填写名称"}
+
+
+def test_roster_guard_and_one_review_per_employer_year(url, session):
+    from data_layer.domain.errors import Checks
+    from data_layer.models import AnnualReview, RosterPerson
+
+    statuses = {r["id"]: r["status"] for r in rows(url, "SELECT id, status FROM annualreview")}
+    lines = rows(url, "SELECT id, review_id FROM rosterperson WHERE deleted_at IS NULL ORDER BY id")
+    for p in lines[:40]:
+        found = levy_reviews.roster_guard(session, session.get(RosterPerson, p["id"]), deleted=True)
+        approved = statuses[p["review_id"]] == "approved"
+        assert found == ({"person_id": "年审已审核通过，名册不能再改"} if approved else {})
+    assert any(statuses[p["review_id"]] == "approved" for p in lines[:40])
+
+    reviewed = {(r["employer_id"], r["year"]) for r in rows(url, "SELECT employer_id, year FROM annualreview")}
+    employer = rows(url, "SELECT id FROM employer ORDER BY id LIMIT 1")[0]["id"]
+    for year in (2022, 2023, 2030):
+        checks = Checks()
+        stored = {"employer_id": employer, "year": year}
+        levy.one_per_employer_year(session, checks, AnnualReview, stored, "年审", f"这家单位 {year} 年已有年审")
+        assert checks.errors == ({"employer_id": f"这家单位 {year} 年已有年审"} if (employer, year) in reviewed else {})
+    checks = Checks()
+    levy.one_per_employer_year(session, checks, AnnualReview, {"employer_id": 10**9, "year": 2023}, "年审", "")
+    assert checks.errors == {"employer_id": "请选择用人单位"}
+
+
+def test_validate_assessment_keeps_its_inputs(url, session):
+    from data_layer.domain.errors import Checks
+    from data_layer.models import LevyAssessment
+
+    paid = defaultdict(int)
+    for p in rows(url, "SELECT assessment_id, amount_fen FROM levypayment WHERE deleted_at IS NULL"):
+        paid[p["assessment_id"]] += p["amount_fen"]
+    a = next(a for a in rows(url, "SELECT * FROM levyassessment ORDER BY id") if paid[a["id"]])
+    current = session.get(LevyAssessment, a["id"])
+    inputs = {name: getattr(current, name) for name in levy_collection.INPUTS}
+    dates = {"assessed_on": current.assessed_on, "due_on": current.due_on}
+
+    def refused(**changes):
+        checks = Checks()
+        values = inputs | dates | {"amount_fen": current.amount_fen} | changes
+        levy_collection.validate_assessment(session, checks, values, today=date(2026, 11, 28), current=current)
+        return set(checks.errors)
+
+    assert refused() == set()
+    assert refused(amount_fen=paid[a["id"]]) == set()  # down to what is paid
+    assert refused(amount_fen=paid[a["id"]] - 1) == {"amount_fen"}  # never below it
+    assert refused(staff=(inputs["staff"] or 0) + 1) == {"staff"}  # what it was computed from stays
+    assert refused(year=inputs["year"] + 1) == {"year"}
+    assert refused(due_on=current.assessed_on) == set()
+    new = inputs | dates | {"amount_fen": 100}  # a second assessment of the same employer and year
+    checks = Checks()
+    levy_collection.validate_assessment(session, checks, new, today=date(2026, 11, 28))
+    assert checks.errors == {"employer_id": f"这家单位 {inputs['year']} 年已核定"}
