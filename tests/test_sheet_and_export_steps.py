@@ -260,3 +260,17 @@ def test_change_lines_follow_the_file_columns():
     ]
     words = change_lines({"b": (1, 2), "z": (0, 1), "a": ("x", "y")}, ["a", "b"], {"a": "甲"}, lambda f, v: f"<{v}>")
     assert words == ["甲：<x> → <y>", "b：<1> → <2>", "z：<0> → <1>"]
+
+
+def test_book_bytes_writes_a_formula_as_text():
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"], sheet["A2"], sheet["A3"] = '=HYPERLINK("http://x","点我领补贴")', "鲁村镇", 12
+    assert sheet["A1"].data_type == "f"  # what openpyxl would save: a formula
+    read = load_workbook(io.BytesIO(export.book_bytes(book))).active
+    assert (read["A1"].value, read["A1"].data_type) == ('=HYPERLINK("http://x","点我领补贴")', "s")
+    assert (read["A2"].value, read["A3"].value) == ("鲁村镇", 12)
