@@ -424,3 +424,32 @@ def test_validate_assessment_keeps_its_inputs(url, session):
     checks = Checks()
     levy_collection.validate_assessment(session, checks, new, today=date(2026, 11, 28))
     assert checks.errors == {"employer_id": f"这家单位 {inputs['year']} 年已核定"}
+
+
+def test_validate_review(url, session):
+    from data_layer.domain.errors import Checks
+    from data_layer.models import AnnualReview
+
+    today = date(2026, 11, 28)
+    reviewed = {r["employer_id"] for r in rows(url, "SELECT employer_id FROM annualreview WHERE year = 2022")}
+    employers_ = [e["id"] for e in rows(url, "SELECT id FROM employer ORDER BY id")]
+    fresh, taken = next(e for e in employers_ if e not in reviewed), next(e for e in employers_ if e in reviewed)
+
+    def notice(employer_id, notified_on=date(2022, 6, 1)):
+        checks = Checks()
+        values = {"employer_id": employer_id, "year": 2022, "notified_on": notified_on}
+        stored = levy_reviews.validate_review(session, checks, values, today=today)
+        return stored, checks.errors
+
+    stored, found = notice(fresh)
+    assert found == {} and (stored["status"], stored["resubmissions"], stored["employer_id"]) == ("notified", 0, fresh)
+    assert notice(taken)[1] == {"employer_id": "这家单位 2022 年已有年审"}
+    assert set(notice(fresh, date(2026, 11, 29))[1]) == {"notified_on"}
+
+    notified = rows(url, "SELECT id FROM annualreview WHERE status = 'notified' ORDER BY id")[0]["id"]
+    current = session.get(AnnualReview, notified)
+    checks = Checks()
+    values = {"status": "notified", "notified_on": current.notified_on, "staff": 10}
+    stored = levy_reviews.validate_review(session, checks, values, today=today, current=current)
+    assert checks.errors == {"staff": "年审尚未申报，请先办理“申报”"}  # figures only once declared
+    assert (stored["employer_id"], stored["year"]) == (current.employer_id, current.year)  # kept from the review
