@@ -474,13 +474,12 @@ def test_review_and_roster_contexts(url):
         "JOIN annualreview r ON r.id = p.review_id JOIN employer e ON e.id = r.employer_id "
         "WHERE p.deleted_at IS NULL AND r.deleted_at IS NULL",
     )
+    same_person = defaultdict(list)
+    for o in lines:
+        same_person[(o["id_number"], o["year"])].append(o)
     elsewhere = {}
     for p in lines:
-        others = [
-            o["name"]
-            for o in lines
-            if o["id_number"] == p["id_number"] and o["year"] == p["year"] and o["employer_id"] != p["employer_id"]
-        ]
+        others = [o["name"] for o in same_person[(p["id_number"], p["year"])] if o["employer_id"] != p["employer_id"]]
         if others:
             elsewhere[p["id"]] = min(others)
     assert len(elsewhere) >= 2  # the person copied to a second employer, on both rosters
