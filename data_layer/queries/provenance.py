@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy import func, select
 
 from data_layer.domain.money import fen_as_yuan
-from data_layer.domain.scope import PERIODS, Scope
+from data_layer.domain.scope import PERIODS, FilterSpec, Scope, make_scope
 from data_layer.infra.cache import cached_query
 from data_layer.models import Campaign, SeedFigure, SubsidyStandard, SubsidyType, Township
 from data_layer.queries import indicators, levy, projects, publicity, subsidies
@@ -38,12 +37,11 @@ def figures(url: str) -> pd.DataFrame:
 
 
 def period_scope(period: str, county_id: int) -> Scope:
-    """``2023-h1`` → the scope of that half-year in one county."""
-    year, half = period.split("-")
-    y = int(year)
-    start, end = (date(y, 1, 1), date(y, 6, 30)) if half == "h1" else (date(y, 7, 1), date(y, 12, 31))
-    assert half in PERIODS
-    return Scope(year=y, period=half, start=start, end=end, county_ids=(county_id,))
+    """``2023-h1`` → the scope of that period (a half-year, a quarter, ``all``: the year) in one county."""
+    year, part = period.split("-")
+    if part not in PERIODS or part == "range":  # every other period was read as the second half-year
+        raise ValueError(f"报告期间“{period}”无法识别")
+    return make_scope(FilterSpec(int(year), part), county_ids=(county_id,))
 
 
 def reproduce(url: str, metric: str, scope: Scope) -> Decimal | None:
