@@ -24,6 +24,7 @@ import types
 import typing
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 
 from data_layer import app_settings, auth
 from data_layer.domain.errors import GridRejected, NeedsConfirmation, ValidationFailed
@@ -190,7 +192,7 @@ class Service:
     nested: dict[str, dict[str, tuple[Any, bool]]] = field(default_factory=dict)  # keyword → its fields
     deleted: str | None = None  # ctx's key of a deleted row's id, for DELETED
     may_write: bool = False  # a refusal that writes by design (a failed sign-in is counted and logged)
-    quick: bool = False  # the nested fields get a few bad values each (QUICK), not the whole table
+    quick: bool = False  # a few bad values a field (QUICK), not the whole table: the same path as another's
     typed: bool = True  # a ``@service``: a keyword left out is a message too (a plain function's is a TypeError)
 
 
@@ -310,6 +312,7 @@ def record_services(name: str) -> list[Service]:
             lambda ctx, n: {"actor": ADMIN, "record_id": ctx[f"{name}.live"]},
             hints(writes.delete.func),
             deleted=f"{name}.deleted",
+            quick=True,
         ),
         Service(
             f"{name}.restore",
@@ -317,6 +320,7 @@ def record_services(name: str) -> list[Service]:
             lambda ctx, n: {"actor": ADMIN, "record_id": ctx[f"{name}.deleted"]},
             hints(writes.restore.func),
             deleted=None,
+            quick=True,
         ),
     ]
 
@@ -722,6 +726,18 @@ def roster_line(n: int) -> dict:
     return line(n)
 
 
+@contextmanager
+def cheap_passwords():
+    """Argon2 at its lightest while the cases run: a hundred accounts at the library's cost take seconds each
+    engine, and what is tried here is the input, not the hash."""
+    kept = auth._hasher
+    auth._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    try:
+        yield
+    finally:
+        auth._hasher = kept
+
+
 class Fingerprint:
     """What a refused write must leave as it was: every table's row count, and a mark of any committed change
     (SQLite: the database's data_version, seen from a connection of our own; PostgreSQL: each table's sum of its
@@ -796,7 +812,7 @@ def cases_of(service: Service) -> list[Case]:
     for name, (annotation, required) in service.keywords.items():
         if name in service.nested:
             continue
-        for value in bad_values(name, annotation, required=required and service.typed):
+        for value in bad_values(name, annotation, required=required and service.typed, quick=service.quick):
             found.append(Case(service.name, name, value, f"{name}={shown(value)}"))
     for name, fields in service.nested.items():
         for value in (
@@ -958,9 +974,10 @@ def bad_store(request, tmp_path_factory):
         request.getfixturevalue("postgres_templates")
         server = request.getfixturevalue("postgres")
         url = server.clone("tpl_reference")
-    ctx = prepare(url)
-    fingerprint = Fingerprint(url)
-    yield engine, url, ctx, fingerprint
+    with cheap_passwords():
+        ctx = prepare(url)
+        fingerprint = Fingerprint(url)
+        yield engine, url, ctx, fingerprint
     fingerprint.close()
     dispose_engines()
     if engine != "sqlite":
@@ -1012,10 +1029,11 @@ def main(argv: list[str]) -> int:
             print(f"{engine}: not installed, skipped")
             continue
         try:
-            ctx = prepare(url)
-            fingerprint = Fingerprint(url)
-            for name in SERVICES:
-                run_service(url, ctx, fingerprint, engine, name)
+            with cheap_passwords():
+                ctx = prepare(url)
+                fingerprint = Fingerprint(url)
+                for name in SERVICES:
+                    run_service(url, ctx, fingerprint, engine, name)
             fingerprint.close()
         finally:
             dispose_engines()
