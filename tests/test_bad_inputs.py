@@ -229,7 +229,8 @@ CHANGES = {  # a valid correction of each kind
 
 
 def record_values(name: str, ctx: dict, variant: int) -> dict:
-    """A valid record of kind ``name``; variants 0 (kept live), 1 (deleted), 2 (the create baseline) differ."""
+    """A valid record of kind ``name``; variants 0 (kept live), 1 (deleted), 2 (the create baseline), 3 (deleted,
+    for the restore's cases) differ."""
     day = date(2023, 5, 20) + timedelta(days=variant)
     month = date(2023, 5 + variant, 1)
     return {
@@ -317,7 +318,7 @@ def record_services(name: str) -> list[Service]:
         Service(
             f"{name}.restore",
             served(writes.restore),
-            lambda ctx, n: {"actor": ADMIN, "record_id": ctx[f"{name}.deleted"]},
+            lambda ctx, n: {"actor": ADMIN, "record_id": ctx[f"{name}.to_restore"]},
             hints(writes.restore.func),
             deleted=None,
             quick=True,
@@ -693,7 +694,7 @@ def prepare(url: str) -> dict:
     ctx["assessment"] = one_assessment(url)[0]  # employer 1, its review approved, the year assessed
     for key, n in (("employer_inspected", 3), ("employer_notified", 6), ("employer_updated", 7)):
         ctx[key] = employer(url, n)
-    for variant in range(3):
+    for variant in range(4):
         ctx[f"employer_reviewed{variant}"] = employer(url, 10 + variant)
         ctx[f"employer_assessed{variant}"] = employer(url, 20 + variant)
     ctx["review_roster"] = notified(url, employer(url, 30), on=date(2023, 4, 20))
@@ -703,10 +704,11 @@ def prepare(url: str) -> dict:
         declare(url, ctx[key])
     for name, kind in RECORDS.items():
         writes = services_for(kind)
-        for variant, state in ((0, "live"), (1, "deleted")):
+        for variant, state in ((0, "live"), (1, "deleted"), (3, "to_restore")):
             values = record_values(name, ctx, variant)
             ctx[f"{name}.{state}"] = writes.create(db_url=url, actor=ADMIN, values=values, confirm=True, today=TODAY)
-        writes.delete(db_url=url, actor=ADMIN, record_id=ctx[f"{name}.deleted"])
+        for state in ("deleted", "to_restore"):  # the restore's cases restore the second; the first stays deleted
+            writes.delete(db_url=url, actor=ADMIN, record_id=ctx[f"{name}.{state}"])
     pack = SERVICES["freeze_pack"]
     ctx["pack"], ctx["pack.deleted"] = (pack.call(url, pack.base(ctx, 10_000 + i)) for i in range(2))
     meetings.delete_pack(db_url=url, actor=ADMIN, pack_id=ctx["pack.deleted"])
