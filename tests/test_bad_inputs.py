@@ -995,6 +995,20 @@ def test_bad_inputs_are_refused_in_chinese_and_change_nothing(bad_store, name):
     assert not run.failures(), "\n".join(run.failures())
 
 
+def test_the_table_per_engine_has_no_crash():
+    """After the services' tests (it runs last): the counts per engine, as the script prints them; both engines
+    tried the same cases and answered them alike."""
+    if not RUNS:
+        pytest.skip("no service's cases ran in this session")
+    print("\n" + table(RUNS))
+    for run in RUNS.values():
+        tally = run.tally()
+        assert tally["tried"] and not tally["crashed"], table(RUNS)
+    if len(RUNS) == len(ENGINES) and len({len(run.outcomes) for run in RUNS.values()}) == 1:
+        tallies = [tuple(run.tally()[k] for k in ("tried", "refused", "held", "accepted")) for run in RUNS.values()]
+        assert len(set(tallies)) == 1, table(RUNS)
+
+
 # --- run as a script: the table per engine --------------------------------------------------------------------
 
 
