@@ -6,6 +6,7 @@ The credit code identifies an employer: an import row whose code is registered u
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -314,10 +315,19 @@ def _outside_township(actor: Actor, values: dict[str, Any], existing: Employer |
     return {}
 
 
+# the fields a row may leave out (a new employer takes the default, a registered one keeps its value)
+_DEFAULTED = {
+    name
+    for name, p in inspect.signature(employer_fields).parameters.items()
+    if p.default is not inspect.Parameter.empty
+}
+
+
 def _readable(raw: dict[str, Any]) -> dict[str, Any]:
     """A row's values as ``employer_fields`` types them; a value of another type (a list, "1" for a township, a
     hidden character) is left out and named in ``_errors`` beside what the reader found."""
     values, errors = readable_fields(employer_fields, {k: v for k, v in raw.items() if k != "_errors"})
+    values = {k: v for k, v in values.items() if not (v is None and k in _DEFAULTED)}  # an empty optional cell
     errors = {**errors, **raw.get("_errors", {})}
     return {**values, "_errors": errors} if errors else values
 
