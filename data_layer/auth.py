@@ -184,10 +184,12 @@ def actor_of(account: Account) -> Actor:
 
 
 def _validate(session: Session, checks: Checks, *, role: str, areas: tuple[str, ...], township_id: int | None):
-    checks.require(role in ROLES, "role", "角色应为 领导 / 科室人员 / 乡镇专职干事 / 管理员")
-    checks.require(all(a in AREAS for a in areas), "areas", "业务范围只能是 " + " / ".join(AREAS.values()))
-    if role == "township":
-        ok = township_id is not None and session.get(Township, township_id) is not None
+    checks.require(isinstance(role, str) and role in ROLES, "role", "角色应为 领导 / 科室人员 / 乡镇专职干事 / 管理员")
+    listed = isinstance(areas, (tuple, list)) and all(isinstance(a, str) and a in AREAS for a in areas)
+    checks.require(listed, "areas", "业务范围只能是 " + " / ".join(AREAS.values()))
+    number = isinstance(township_id, int) and not isinstance(township_id, bool)
+    if checks.require(township_id is None or number, "township_id", "所属乡镇应从列表中选择") and role == "township":
+        ok = number and 0 < township_id < 2**31 and session.get(Township, township_id) is not None
         checks.require(ok, "township_id", "乡镇专职干事须指定所属乡镇")
 
 
@@ -223,6 +225,7 @@ def create_account(
     checks.require(0 < len(display_name.strip()) <= 40, "display_name", "姓名应为 1–40 个字")
     clean_text(display_name, "display_name", checks.errors)  # no control characters (as every stored text)
     _check_password(checks, password)
+    checks.require(isinstance(is_demo, bool), "is_demo", "演示标记应为“是”或“否”")
 
     def write(s: Session) -> int:
         _validate(s, checks, role=role, areas=areas, township_id=township_id)
@@ -267,6 +270,8 @@ def set_password(url: str, *, username: str, password: str, by: Actor = SYSTEM) 
 
 def set_active(url: str, *, username: str, active: bool, by: Actor = SYSTEM) -> None:
     _admin_only(by)
+    if not isinstance(active, bool):
+        raise ValidationFailed({"active": "是否启用应为“是”或“否”"})
     with writing(url) as session:
         account = _account(session, username)
         if not active and account.username == by.username:
@@ -279,10 +284,14 @@ def set_active(url: str, *, username: str, active: bool, by: Actor = SYSTEM) -> 
 
 
 def _admin_only(by: Actor) -> None:
+    if not isinstance(by, Actor):  # None would pass the role check below, as a service without an actor does
+        raise ValidationFailed({"actor": "请先登录再保存"})
     permitted(by, admin=True)  # the write services' own role check
 
 
 def _account(session: Session, username: str) -> Account:
+    if not isinstance(username, str) or not username.isprintable():  # no account has such a name (sign_in's rule)
+        raise ValidationFailed({"username": "用户名应为 1–40 个可见字符"})
     account = session.exec(select(Account).where(Account.username == username)).first()
     if account is None:
         raise ValidationFailed({"username": f"没有用户名为“{username}”的账号"})

@@ -148,6 +148,7 @@ FIELD_LABELS = {
     "person_id": "名册人员",
     "inspection_id": "检查记录",
     "employer_ids": "用人单位",
+    "data_as_of": "数据截止时间",
 }
 
 

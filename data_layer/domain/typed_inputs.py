@@ -6,6 +6,7 @@ never an AttributeError deep inside a service or a NUL byte that PostgreSQL refu
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import typing
 import unicodedata
@@ -144,3 +145,15 @@ def checked_fields(fn: Callable, values: dict[str, Any], *, partial: bool = Fals
     cleaned = {k: clean_text(v, k, errors) for k, v in values.items()}
     _type_check(fn, cleaned, errors, partial=partial)
     return cleaned
+
+
+def readable_fields(fn: Callable, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """One row among many (a file's): its values cleaned and type-checked against ``fn``'s fields as
+    ``checked_fields(partial=True)``, the errors returned rather than raised, and the fields they name left out, so
+    the row's rules see only what could be read and a file's other rows are still checked. A None (an empty cell)
+    is left to the rules, which ask for it in their words."""
+    errors: dict[str, str] = {}
+    cleaned = {k: clean_text(v, k, errors) for k, v in values.items()}
+    with contextlib.suppress(ValidationFailed):  # the errors are in ``errors``
+        _type_check(fn, {k: v for k, v in cleaned.items() if v is not None}, errors, partial=True)
+    return {k: v for k, v in cleaned.items() if k not in errors}, errors

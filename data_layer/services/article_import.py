@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 from data_layer.domain import rules
 from data_layer.domain.errors import Checks, GridRejected, NeedsConfirmation, Problems, ValidationFailed
 from data_layer.domain.roles import Actor
+from data_layer.domain.typed_inputs import readable_fields
 from data_layer.infra.db import get_engine
 from data_layer.models import ARTICLE_KINDS, Article, FileLog
 from data_layer.queries.article_context import ArticleContext, article_context
@@ -80,6 +81,18 @@ def _in_file(rows: Rows) -> RecordType:
     return replace(ARTICLE, warnings=warnings)
 
 
+def _readable(rows: Rows) -> Rows:
+    """Each row's values as an article's fields type them, before anything looks them up (a repeat, a title in
+    the store): a value of another type or with a hidden character is left out and named in ``_errors``, beside
+    what the reader found."""
+    found = []
+    for line, raw in rows:
+        values, errors = readable_fields(ARTICLE.fields, _stored(raw))
+        errors = {**errors, **raw.get("_errors", {})}
+        found.append((line, {**values, "_errors": errors} if errors else values))
+    return found
+
+
 def _stored(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k != "_errors"}
 
@@ -136,6 +149,7 @@ def plan_articles(session: Session, rows: Rows, *, actor: Actor, today: date | N
     """The dry run: every row's errors and warnings, as the entry form would give them, and the rows already
     stored. It writes the other readable rows in ``session`` (the rule context reads what is stored): the caller
     rolls back."""
+    rows = _readable(rows)
     same = already_stored(session, actor, rows)
     problems = _attempt(session, actor, [r for r in rows if r[0] not in same], confirm=False, note="", today=today)
     planned = []
@@ -209,6 +223,7 @@ def import_articles(
     checks.raise_if_any()
     steps = _steps(progress, 3)
     steps(0)
+    rows = _readable(rows)
     unreadable = {line: Problems(errors=values["_errors"]) for line, values in rows if values.get("_errors")}
     same = {} if unreadable else already_stored(session, actor, rows)
     steps(1)

@@ -6,6 +6,7 @@ The credit code identifies an employer: an import row whose code is registered u
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from data_layer.domain import credit_code
 from data_layer.domain.errors import Checks, ValidationFailed
 from data_layer.domain.inputs import parse_count, parse_yuan, read_fields
 from data_layer.domain.roles import Actor
+from data_layer.domain.typed_inputs import checked_fields, readable_fields
 from data_layer.infra.db import get_engine
 from data_layer.infra.settings import CHINA
 from data_layer.models import SIZE_CLASSES, County, Employer, FileLog, Township, utcnow
@@ -36,6 +38,24 @@ from data_layer.services._core import (
 SIZE_NAMES = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
 # the registry's own fields, as an import or a form changes them (the county and the registration date stay)
 EDITABLE = ("name", "township_id", "staff", "disabled_staff", "avg_wage_fen", "size_class", "above_designated_size")
+
+
+def employer_fields(
+    *,
+    county_id: int,
+    township_id: int | None,
+    name: str,
+    credit_code: str,
+    staff: int,
+    disabled_staff: int = 0,
+    avg_wage_fen: int = 0,
+    size_class: str,
+    above_designated_size: bool = False,
+    registered_on: date,
+    is_demo: bool = False,
+) -> None:
+    """An employer's fields and their types: a correction's values and an import's rows are checked against them
+    (strictly: "1" is not a township, 1 not “是”) before any rule looks them up."""
 
 
 def normalize_code(code: object) -> str:
@@ -171,6 +191,7 @@ def update_employer(*, session: Session, actor: Actor, employer_id: int, values:
     unknown = set(values) - set(EDITABLE)
     checks.require(not unknown, "values", "只能修改名称、乡镇、人数、工资和规模")
     checks.raise_if_any()
+    values = checked_fields(employer_fields, values, partial=True)
     permitted(actor, township_id=row.township_id)
     permitted(actor, township_id=values.get("township_id", row.township_id))
     merged = {**row.model_dump(include=set(EDITABLE) | {"county_id", "credit_code", "registered_on"}), **values}
@@ -235,6 +256,7 @@ def plan_import(
     today as its registration date; a registered one keeps what the registry holds."""
     planned: list[PlannedRow] = []
     first_line: dict[str, int] = {}
+    rows = [(line, _readable(raw)) for line, raw in rows]  # a value of the wrong type is the row's problem
     codes = [normalize_code(v.get("credit_code")) for _, v in rows]
     registered = registered_codes(session, codes)
     ids = {code: e.id for code, e in registered.items()}
@@ -291,6 +313,23 @@ def _outside_township(actor: Actor, values: dict[str, Any], existing: Employer |
     if not actor.township_allowed(values.get("township_id")):
         return {"township_id": "乡镇专职干事只能导入本乡镇的单位"}
     return {}
+
+
+# the fields a row may leave out (a new employer takes the default, a registered one keeps its value)
+_DEFAULTED = {
+    name
+    for name, p in inspect.signature(employer_fields).parameters.items()
+    if p.default is not inspect.Parameter.empty
+}
+
+
+def _readable(raw: dict[str, Any]) -> dict[str, Any]:
+    """A row's values as ``employer_fields`` types them; a value of another type (a list, "1" for a township, a
+    hidden character) is left out and named in ``_errors`` beside what the reader found."""
+    values, errors = readable_fields(employer_fields, {k: v for k, v in raw.items() if k != "_errors"})
+    values = {k: v for k, v in values.items() if not (v is None and k in _DEFAULTED)}  # an empty optional cell
+    errors = {**errors, **raw.get("_errors", {})}
+    return {**values, "_errors": errors} if errors else values
 
 
 def preview_import(

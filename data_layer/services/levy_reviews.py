@@ -425,6 +425,10 @@ ROSTER_LINE = RecordType(
 @service(admin=True)
 def record_unmasked_export(*, session: Session, actor: Actor, file_name: str, rows: int, detail: str) -> None:
     """An administrator downloaded names and ID numbers in full: who, when, how many, audited."""
+    checks = Checks()
+    check_actor(checks, actor)
+    check_count(checks, "rows", rows, "导出的行数")
+    checks.raise_if_any()
     log = FileLog(
         kind="export.roster_unmasked", file_name=file_name[:120], actor=actor.username, rows=rows, detail=detail[:200]
     )

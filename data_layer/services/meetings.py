@@ -4,11 +4,12 @@ deletes one (it stays in the store, marked deleted, like an entered record)."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
 from data_layer.domain.errors import Checks
+from data_layer.domain.limits import EARLIEST
 from data_layer.domain.roles import Actor
 from data_layer.models import MeetingPack, utcnow
 from data_layer.services._core import change_row, check_actor, check_text, insert, service
@@ -33,6 +34,10 @@ def freeze_pack(
     checks.require(isinstance(actor, Actor) and actor.kind.enters, "actor", "只有科室人员和管理员可以冻结会议数据")
     check_text(checks, "name", name, "会议名称", 60)
     checks.require(figures.get("slides"), "figures", "没有可冻结的数据")
+    if data_as_of is not None:  # when the store was last written (org.last_write): a moment in UTC, not ahead
+        now = utcnow()
+        known = data_as_of.tzinfo is not None and data_as_of.date() >= EARLIEST and data_as_of <= now + timedelta(1)
+        checks.require(known, "data_as_of", "数据截止时间不对，请重新生成会议数据")
     checks.raise_if_any()
     row = MeetingPack(
         name=name.strip(),

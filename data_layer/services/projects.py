@@ -22,7 +22,6 @@ from data_layer.models import (
 from data_layer.queries.rule_context import progress_context
 from data_layer.services._core import (
     RecordType,
-    audit,
     change_row,
     check_actor,
     check_count,
@@ -30,7 +29,6 @@ from data_layer.services._core import (
     check_township,
     insert,
     service,
-    snapshot,
 )
 
 
@@ -138,10 +136,7 @@ def set_township_target(*, session: Session, actor: Actor, item_id: int, townshi
     ).first()
     if row is None:
         return insert(session, ItemTownshipTarget(item_id=item_id, township_id=township_id, target=target), actor=actor)
-    before = snapshot(row)
-    row.target = target
-    session.add(row)
-    audit(session, actor=actor, action="update", row=row, before=before)
+    change_row(session, row, actor, "update", target=target)  # the row's hard limits, then its audit entry
     return row.id  # type: ignore[return-value]
 
 
