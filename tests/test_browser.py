@@ -177,6 +177,35 @@ def english_on_screen(page) -> list[str]:
     return [text[max(0, m.start() - 30) : m.end() + 30] for m in ENGLISH.finditer(text)]
 
 
+FILE_FORMATS = re.compile(r"\b(Excel|CSV|Word|PowerPoint)\b")
+
+
+def latin_names(page) -> list[str]:
+    """Latin words in the names and hints a screen reader reads or a tooltip shows, anywhere in the document (a
+    dropdown and a toast are drawn outside the page's main block), beyond the names of file formats."""
+    said = page.evaluate(
+        """() => [...document.querySelectorAll('[aria-label], [title], [placeholder]')]
+          .flatMap((e) => ['aria-label', 'title', 'placeholder'].map((a) => e.getAttribute(a) || ''))"""
+    )
+    return [s for s in said if ENGLISH.search(FILE_FORMATS.sub("", s))]
+
+
+def test_streamlit_s_own_english_is_said_in_chinese(browser, app):
+    """A dropdown with no match, the select's and the date's parts, the number steppers: Chinese words and names
+    (pages/common/chinese_names.py sets them after Streamlit draws them); the page says it is Chinese."""
+    page = open_page(browser, f"{app}/signin?next=/entry_projects", (1024, 768))
+    sign_in_as(page, "keshi")
+    page.goto(f"{app}/entry_projects?year=2023")
+    wait_for_app(page)
+    page.get_by_label("乡镇（街道）").first.click()
+    page.keyboard.type("xyz")
+    expect(page.get_by_role("listbox")).to_have_text("没有匹配的选项")
+    assert latin_names(page) == []
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    page.keyboard.press("Escape")
+    page.close()
+
+
 def input_hint(page) -> str:
     """What Streamlit's hint under the focused input shows (its English text is hidden, a Chinese one shown)."""
     return page.evaluate(
@@ -246,6 +275,7 @@ def test_progress_entry_as_a_new_user(browser, demo_template, tmp_path):
             f"已保存 #{count_rows(store, 'SELECT MAX(id) FROM progressentry')}"
         )
         assert "鲁村镇 · 捐赠轮椅 2 台，900.00 元（2023-06-30）" in toasts(page)
+        assert latin_names(page) == []  # the toast's close button too
         assert count_rows(store, entries) == new_id
         township = page.get_by_test_id("stSelectbox").filter(has_text="乡镇（街道）").get_by_role("combobox")
         expect(township).to_have_value("鲁村镇")

@@ -28,6 +28,7 @@ from data_layer.infra import backup, guard, settings, store
 from data_layer.infra.guard import StoreVanished
 from data_layer.queries import org
 from pages.common import navigation
+from pages.common.chinese_names import chinese_names
 from pages.common.context import current, publish, render_filters
 from pages.common.fmt import escape_markdown
 from pages.common.ui import status_line
@@ -141,6 +142,7 @@ def main() -> None:
     st.set_page_config(page_title="县残联工作看板", page_icon=FAVICON, layout="wide", initial_sidebar_state="collapsed")
     # Less empty space above the title: on a projector every line counts.
     st.html(f"<style>{CSS}</style>")
+    chinese_names()
     try:
         run_page()
     except ScriptControlException:
