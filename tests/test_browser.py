@@ -1164,6 +1164,64 @@ def import_and_check(page, store: Path, table: str, files: dict[str, Path], labe
     assert_healthy(page)
 
 
+def bomb_workbook(path: Path, sheet_rows) -> None:
+    """An .xlsx whose sheet is written as it streams into the zip: small on disk, huge or endless once read."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    Workbook().save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist() if n != "xl/worksheets/sheet1.xml"}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(
+                b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            )
+            sheet.write(b"<sheetData>")
+            for chunk in sheet_rows:
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+
+
+def test_file_bombs_are_refused_within_seconds_while_another_user_s_page_answers(browser, app, tmp_path):
+    """A header over 400,000 rows of nothing (12 MB once unpacked) and one cell of 150 MB (under 1 MB on disk):
+    each refused in Chinese within 10 s of the upload, and a colleague's board loads meanwhile."""
+    import time
+
+    rows = tmp_path / "空行.xlsx"
+    from openpyxl.utils import get_column_letter
+
+    from data_layer.documents.employer_sheet import HEADERS
+
+    cells = "".join(
+        f'<c r="{get_column_letter(n)}1" t="inlineStr"><is><t>{h}</t></is></c>' for n, h in enumerate(HEADERS, 1)
+    )
+    header = f'<row r="1">{cells}</row>'.encode()
+    bomb_workbook(rows, [header, *(f'<row r="{i}"><c r="A{i}"/></row>'.encode() for i in range(2, 400_001))])
+    cell = tmp_path / "一格.xlsx"
+    one_mb = b"A" * 1024 * 1024
+    bomb_workbook(cell, [b'<row r="1"><c r="A1" t="inlineStr"><is><t>', *([one_mb] * 150), b"</t></is></c></row>"])
+    assert cell.stat().st_size < 1024 * 1024
+    page = open_page(browser, f"{app}/signin?next=/levy_registry", (1920, 1080))
+    sign_in_as(page, "keshi")
+    page.get_by_role("tab", name="批量导入").click()
+    wait_for_app(page)
+    other = open_page(browser, f"{app}/signin?next=/overview", (1920, 1080))
+    for bomb, words in ((rows, "空行也算在内"), (cell, "解压后有 150 MB")):
+        started = time.monotonic()
+        page.locator("input[type=file]").set_input_files(str(bomb))
+        other.goto(f"{app}/overview?year=2023&period=h1")  # a colleague meanwhile
+        wait_for_app(other)
+        expect(other.locator(".big-number .value").first).to_be_visible()
+        expect(page.get_by_text(re.compile(words)).first).to_be_visible(timeout=10_000)
+        assert time.monotonic() - started < 10, bomb.name
+    page.close()
+    other.close()
+
+
 def test_both_import_pages_refuse_a_bad_row_commit_a_good_file_and_find_it_unchanged_again(
     browser, demo_template, tmp_path
 ):

@@ -42,6 +42,7 @@ NAMES = {
     "App pages": "页面导航",
     "Dismiss": "关闭",
     "Notifications": "通知",
+    "file upload": "选择文件",
     "Link to heading": "标题链接",
     "Delete": "删除",
     "Remove": "移除",
@@ -52,8 +53,8 @@ NAMES = {
     "YYYY-MM-DD": "年-月-日",
 }
 
-# a date field's parts are read as “year, 日期”: the English part before the field's own name
-PREFIXES = {"year, ": "年，", "month, ": "月，", "day, ": "日，"}
+# English before a name of ours: a date field's parts (“year, 日期”), a chosen file's remove button
+PREFIXES = {"year, ": "年，", "month, ": "月，", "day, ": "日，", "Remove ": "移除 "}
 
 SCRIPT = """
 (() => {
