@@ -147,6 +147,28 @@ def test_notified_declared_returned_resubmitted_approved(reference_url):
     assert (row["status"], row["reviewed_on"], row["return_reason"]) == ("approved", "2023-08-02", "")
 
 
+def test_a_correction_that_moves_a_review_or_a_roster_line_is_refused_not_ignored(reference_url):
+    """Another employer or year is another review, another review's line another line: a correction that asks
+    for it is refused in words, never saved as if it had been done."""
+    from data_layer.domain.errors import ValidationFailed
+
+    other = employer(reference_url, 2)
+    first, second = notified(reference_url, employer(reference_url, 1)), notified(reference_url, other)
+    declare(reference_url, first)
+    person = add_person(reference_url, first, roster_line(1), confirm=True)
+    before = review_row(reference_url, first)
+    reviews = services_for(levy_reviews.REVIEW)
+    for changes, field in (({"employer_id": other}, "employer_id"), ({"year": YEAR - 1}, "year")):
+        with pytest.raises(ValidationFailed) as refused:
+            reviews.update(db_url=reference_url, actor=ADMIN, record_id=first, values=changes, today=TODAY)
+        assert "不能修改" in refused.value.errors[field]
+    with pytest.raises(ValidationFailed) as refused:
+        ROSTER.update(db_url=reference_url, actor=ADMIN, record_id=person, values={"review_id": second}, today=TODAY)
+    assert "不能移到另一份年审" in refused.value.errors["review_id"]
+    assert review_row(reference_url, first) == before
+    assert rows(reference_url, "SELECT review_id FROM rosterperson WHERE id = ?", (person,))[0]["review_id"] == first
+
+
 def test_a_second_notice_for_the_same_year_adds_nothing(reference_url):
     e = employer(reference_url, 1)
     notified(reference_url, e)

@@ -72,7 +72,8 @@ def employer_errors(
     """The hard rules of one employer's values; ``current_id`` is the employer being changed (its own code).
     ``registered`` (credit code → employer id, looked up for a whole file at once) saves a query per row."""
     checks = Checks()
-    checks.require(session.get(County, values.get("county_id")) is not None, "county_id", "请选择县区")
+    county = values.get("county_id")
+    checks.require(county is not None and session.get(County, county) is not None, "county_id", "请选择县区")
     township = values.get("township_id")
     if township is not None:
         found = session.get(Township, township)

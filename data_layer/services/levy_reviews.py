@@ -107,7 +107,13 @@ def validate_review(session: Session, checks: Checks, values: dict, *, today: da
         stored |= {name: values.get(name) for name in ("employer_id", "year", "notified_on")}
         had = f"这家单位 {stored['year']} 年已有年审"
         one_per_employer_year(session, checks, AnnualReview, stored, "年审", had)
-    else:
+    else:  # a different employer or year is another review: said, never silently kept as it was
+        for name, words in (("employer_id", "单位"), ("year", "年度")):
+            checks.require(
+                values.get(name, getattr(current, name)) == getattr(current, name),
+                name,
+                f"年审的{words}不能修改：登记错了请删除这份年审，再为正确的{words}发年审通知",
+            )
         stored = {name: values.get(name) for name in REVIEW_COLUMNS}
         stored |= {"employer_id": current.employer_id, "year": current.year, "updated_at": utcnow()}
         if stored["status"] == "notified":
@@ -339,6 +345,9 @@ def validate_roster(session: Session, checks: Checks, values: dict, *, today: da
     ordinary ones: ``id_number.normalize``) and right, the person not twice on one roster (a line in the 回收站
     is restored, not typed again). A correction keeps its review."""
     review_id = current.review_id if current is not None else values.get("review_id")
+    if current is not None:  # another review's line is another line: said, never silently kept
+        moved = values.get("review_id", review_id) != review_id
+        checks.require(not moved, "review_id", "名册行不能移到另一份年审：请在那份年审的名册中另行登记")
     _open_review(session, checks, review_id)
     stored = {name: values.get(name) for name in ROSTER_COLUMNS}
     stored |= {"review_id": review_id, "name": (values.get("name") or "").strip()}
