@@ -443,6 +443,35 @@ def test_a_township_officer_on_a_phone_reaches_the_first_field_without_scrolling
     page.close()
 
 
+LABELS_OUTSIDE = """(chart) => {
+  const box = chart.querySelector('.main-svg').getBoundingClientRect();
+  const labels = [...chart.querySelectorAll('.xtick text, .ytick text, .textpoint text, .bartext, .annotation-text')];
+  const outside = labels.filter((t) => {
+    const r = t.getBoundingClientRect();
+    return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1
+      || r.bottom > box.bottom + 1);
+  });
+  return [labels.length, outside.map((t) => t.textContent)];
+}"""
+
+
+@pytest.mark.parametrize("path", ["projects", "subsidies"])
+def test_the_monthly_charts_labels_sit_inside_their_boxes(browser, app, path):
+    """重点工程's 逐月累计 and 补贴发放's monthly chart at both sizes: every month under the axis and every value over
+    a point or bar inside the chart's own box (the months sat at y = 314 in a 320 px chart, the top value cut)."""
+    for size in ((1920, 1080), (1024, 768)):
+        page = open_page(browser, f"{app}/{path}?year=2023&period=h1", size)
+        charts = page.get_by_test_id("stPlotlyChart")
+        expect(charts.first).to_be_visible()
+        page.wait_for_timeout(500)  # Plotly lays its labels out after the first paint
+        for n in range(charts.count()):
+            if not charts.nth(n).is_visible():  # a chart in a closed tab
+                continue
+            labels, outside = charts.nth(n).evaluate(LABELS_OUTSIDE)
+            assert labels > 0 and outside == [], (path, size, n, outside)
+        page.close()
+
+
 def test_picking_a_township_in_the_matrix_narrows_the_page(browser, app):
     page = open_page(browser, f"{app}/projects?year=2023&period=h1&item=shuangbai.solar")
     matrix = page.get_by_test_id("stDataFrame").nth(1)  # the items, then the matrix's first project (双百工程)

@@ -56,12 +56,15 @@ NAMES = {
 # English before a name of ours: a date field's parts (“year, 日期”), a chosen file's remove button
 PREFIXES = {"year, ": "年，", "month, ": "月，", "day, ": "日，", "Remove ": "移除 "}
 
+# elements whose own words frame.py's CSS hides (drawn in Chinese with ::after): their name for a screen reader
+LABELLED = {'[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"]': "选择文件"}
+
 SCRIPT = """
 (() => {
   document.documentElement.lang = 'zh-CN';
   if (window.__chineseNames) return;  // once per page: the observer sees every later change
   window.__chineseNames = true;
-  const words = %s, names = %s, prefixes = %s, attributes = ['aria-label', 'title', 'placeholder'];
+  const words = %s, names = %s, prefixes = %s, labelled = %s, attributes = ['aria-label', 'title', 'placeholder'];
   const named = (value) => {
     const v = value.trim();
     if (names[v]) return names[v];
@@ -76,6 +79,11 @@ SCRIPT = """
       return;
     }
     if (root.nodeType !== Node.ELEMENT_NODE) return;
+    for (const [selector, name] of Object.entries(labelled)) {
+      for (const el of root.matches(selector) ? [root] : root.querySelectorAll(selector)) {
+        if (el.getAttribute('aria-label') !== name) el.setAttribute('aria-label', name);
+      }
+    }
     for (const el of [root, ...root.querySelectorAll('[aria-label], [title], [placeholder]')]) {
       for (const a of attributes) {
         const said = el.hasAttribute(a) && named(el.getAttribute(a));
@@ -102,6 +110,6 @@ SCRIPT = """
 
 def chinese_names() -> None:
     """The script, in a container that takes no room (frame.py's CSS hides ``quiet-scripts``)."""
-    script = SCRIPT % tuple(json.dumps(d, ensure_ascii=False) for d in (WORDS, NAMES, PREFIXES))
+    script = SCRIPT % tuple(json.dumps(d, ensure_ascii=False) for d in (WORDS, NAMES, PREFIXES, LABELLED))
     with st.container(key="quiet-scripts"):
         st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
