@@ -472,6 +472,23 @@ def test_the_monthly_charts_labels_sit_inside_their_boxes(browser, app, path):
         page.close()
 
 
+def test_a_screen_reader_reads_each_chart_label_with_its_own_value(browser, app):
+    """总览, 2023 上半年: each chart is read as its words from the figure layer (a label beside its value, in the
+    order drawn), not as its SVG's labels and values apart; each has its numbers as a table to read."""
+    page = open_page(browser, f"{app}/overview?year=2023&period=h1")
+    tree = page.locator("body").aria_snapshot()
+    read = (("双百工程", "58.3%"), ("低保重度生活补贴", "53.10 万元"), ("年审完成率", "0.0%"), ("市级", "41 篇"))
+    for label, value in read:  # “双百工程 完成进度 58.3%，序时进度 49.6%；…”: the value before the next label
+        assert re.search(rf"{label}[^；]*? {re.escape(value)}", tree), (label, value)
+    assert "0.0% 99.6%" not in tree  # the levy chart's SVG read its values apart from their labels
+    expanders = page.get_by_test_id("stExpander").filter(has_text="以表格查看")
+    assert expanders.count() == page.get_by_test_id("stPlotlyChart").count() > 0
+    expanders.first.get_by_text("以表格查看").click()
+    table = expanders.first.get_by_role("table")
+    expect(table.get_by_role("row").filter(has_text="双百工程")).to_contain_text("58.3")
+    page.close()
+
+
 def test_picking_a_township_in_the_matrix_narrows_the_page(browser, app):
     page = open_page(browser, f"{app}/projects?year=2023&period=h1&item=shuangbai.solar")
     matrix = page.get_by_test_id("stDataFrame").nth(1)  # the items, then the matrix's first project (双百工程)

@@ -4,15 +4,15 @@ as the text module writes it, so the page reads what the slide, the deck, the wo
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from html import escape
 
 import pandas as pd
 import streamlit as st
 
-from data_layer.documents.colours import STATUS_MARKS
 from data_layer.domain import text
-from data_layer.domain.pacing import STATUS_LABELS
 from data_layer.views.board import Chart, Figure, Table, cell_text
 from pages.common import charts
+from pages.common.read_table import read_table, status_shown
 from pages.common.ui import GRID_ROW_PX, big_number, grid_height, status_badge
 
 NUMBER_FORMATS = {"wan": "%,.2f", "yuan": "%,.2f", "decimal": "localized", "count": "localized"}
@@ -54,16 +54,6 @@ def grid_frame(t: Table, with_total: bool = True) -> pd.DataFrame:
         else:
             out[c.name] = ["" if text.missing(v) else str(v) for v in values]
     return pd.DataFrame(out)
-
-
-SHAPES = {label: STATUS_MARKS[code] for code, label in STATUS_LABELS.items()}
-
-
-def status_shown(label: object) -> str:
-    """“▲ 滞后”: a status word with its shape (other words, such as 不属于任何乡镇, as they are)."""
-    if text.missing(label):
-        return ""
-    return f"{SHAPES[label]} {label}" if label in SHAPES else str(label)
 
 
 def column_config(
@@ -126,5 +116,10 @@ def grid(
 
 
 def chart(c: Chart, key: str, **drawing) -> None:
-    """A board's chart, drawn for the projector (``drawing``: a height or the bars' room for this page)."""
+    """A board's chart, drawn for the projector (``drawing``: a height or the bars' room for this page), with what
+    a screen reader reads in its place (each label with its own value, in the order drawn: the chart's SVG is
+    hidden from it) and the same numbers as a table to read."""
+    st.html(f'<p class="sr-only">{escape(c.alt_text())}</p>')
     charts.show(charts.draw(c, **drawing), key)
+    with st.expander("以表格查看", icon=":material/table:"):
+        read_table(c.as_table())

@@ -59,12 +59,16 @@ PREFIXES = {"year, ": "年，", "month, ": "月，", "day, ": "日，", "Remove 
 # elements whose own words frame.py's CSS hides (drawn in Chinese with ::after): their name for a screen reader
 LABELLED = {'[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"]': "选择文件"}
 
+# drawn for the eye only: a chart's SVG reads its labels and values apart; the text before it reads them together
+HIDDEN = ['[data-testid="stPlotlyChart"]']
+
 SCRIPT = """
 (() => {
   document.documentElement.lang = 'zh-CN';
   if (window.__chineseNames) return;  // once per page: the observer sees every later change
   window.__chineseNames = true;
-  const words = %s, names = %s, prefixes = %s, labelled = %s, attributes = ['aria-label', 'title', 'placeholder'];
+  const words = %s, names = %s, prefixes = %s, labelled = %s, hidden = %s;
+  const attributes = ['aria-label', 'title', 'placeholder'];
   const named = (value) => {
     const v = value.trim();
     if (names[v]) return names[v];
@@ -79,6 +83,11 @@ SCRIPT = """
       return;
     }
     if (root.nodeType !== Node.ELEMENT_NODE) return;
+    for (const selector of hidden) {
+      for (const el of root.matches(selector) ? [root] : root.querySelectorAll(selector)) {
+        if (el.getAttribute('aria-hidden') !== 'true') el.setAttribute('aria-hidden', 'true');
+      }
+    }
     for (const [selector, name] of Object.entries(labelled)) {
       for (const el of root.matches(selector) ? [root] : root.querySelectorAll(selector)) {
         if (el.getAttribute('aria-label') !== name) el.setAttribute('aria-label', name);
@@ -110,6 +119,6 @@ SCRIPT = """
 
 def chinese_names() -> None:
     """The script, in a container that takes no room (frame.py's CSS hides ``quiet-scripts``)."""
-    script = SCRIPT % tuple(json.dumps(d, ensure_ascii=False) for d in (WORDS, NAMES, PREFIXES, LABELLED))
+    script = SCRIPT % tuple(json.dumps(d, ensure_ascii=False) for d in (WORDS, NAMES, PREFIXES, LABELLED, HIDDEN))
     with st.container(key="quiet-scripts"):
         st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)

@@ -83,6 +83,10 @@ CSS = """
 [data-testid="stTopNavLink"] [color], [data-testid="stTopNavLink"] [data-testid="stIconMaterial"] {
   color: #4b5563 !important}
 [data-testid="stCaptionContainer"] {color: #4b5563 !important; opacity: 1 !important}
+/* Words for a screen reader only (a chart read aloud): out of sight and out of the flow. */
+.sr-only {position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap}
+[data-testid="stElementContainer"]:has(> div > .sr-only), [data-testid="stElementContainer"]:has(.sr-only) {
+  position: absolute; width: 1px; height: 1px; overflow: hidden}
 /* Scripts that only set a cookie take no room. */
 [data-testid="stLayoutWrapper"]:has(> .st-key-quiet-scripts) {display: none}
 """

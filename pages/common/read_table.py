@@ -13,8 +13,10 @@ from html import escape
 
 import streamlit as st
 
+from data_layer.documents.colours import STATUS_MARKS
+from data_layer.domain import text
+from data_layer.domain.pacing import STATUS_LABELS
 from data_layer.views.board import Table, cell_text
-from pages.common.board import status_shown
 from pages.common.ui import GRID_ROW_PX
 
 NUMERIC = {"wan", "yuan", "decimal", "pct", "count"}
@@ -69,6 +71,16 @@ def table_html(
         f"<table><caption>{escape(t.title)}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )
+
+
+SHAPES = {label: STATUS_MARKS[code] for code, label in STATUS_LABELS.items()}
+
+
+def status_shown(label: object) -> str:
+    """“▲ 滞后”: a status word with its shape (other words, such as 不属于任何乡镇, as they are)."""
+    if text.missing(label):
+        return ""
+    return f"{SHAPES[label]} {label}" if label in SHAPES else str(label)
 
 
 def cell(kind: str, value: object) -> str:
