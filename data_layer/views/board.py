@@ -307,7 +307,10 @@ class Chart:
     def as_table(self) -> Table:
         """The chart's data as a table (its accessible view and the place a reader checks a bar)."""
         columns = [Column("类别")] + [
-            Column(f"{s.name}（{s.axis_unit}）" if s.axis_unit else s.name, s.kind) for s in self.series
+            Column(
+                f"{s.name}（{s.axis_unit}）" if s.axis_unit and f"（{s.axis_unit}）" not in s.name else s.name, s.kind
+            )
+            for s in self.series
         ]
         data = {"类别": list(self.categories)}
         for s, c in zip(self.series, columns[1:], strict=True):

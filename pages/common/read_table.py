@@ -99,10 +99,9 @@ CSS = """
 .read-table caption {position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0)}
 .read-table th, .read-table td {padding: 0.4rem 0.6rem; border-bottom: 1px solid #e5e7eb; vertical-align: top;
   text-align: left; overflow-wrap: break-word}
-.read-table thead th {position: sticky; top: 0; background: #f3f4f6; font-weight: 600; z-index: 1;
-  white-space: nowrap}
+.read-table thead th {position: sticky; top: 0; background: #f3f4f6; font-weight: 600; z-index: 1}
 .read-table tbody th {font-weight: 400}
-.read-table .num {text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums}
-.read-table .whole {white-space: nowrap}
+.read-table .num {text-align: right; font-variant-numeric: tabular-nums}
+.read-table td.num, .read-table td.whole {white-space: nowrap}
 .read-table a {color: #0b4f8a}
 """
