@@ -17,7 +17,7 @@ from data_layer.queries import counties, levy
 from seeds.demo import seed_county
 from seeds.reference import SharedRefs, load_county, load_publicity_targets
 from tests.conftest import rows
-from tests.test_pages import page_script
+from tests.test_pages import page_script, read_tables
 
 H1 = ("2023-01-01", "2023-06-30")
 
@@ -250,7 +250,7 @@ def test_a_list_longer_than_a_screen_shows_its_first_rows_and_says_where_the_res
     assert not at.exception, at.exception
     told = [c.value for c in at.caption if "这里列出排在最前的 5 " in c.value]
     assert told and all(t.endswith(f"全部见{everything}。") for t in told)
-    grids = [d.value for d in at.dataframe if len(d.value) == 5]
+    grids = [d.value for d in at.dataframe if len(d.value) == 5] + [t for t in read_tables(at) if len(t) == 5]
     assert len(grids) >= len(told)
     if module in LISTED:
         table, day, column, shown_as = LISTED[module]
@@ -258,7 +258,7 @@ def test_a_list_longer_than_a_screen_shows_its_first_rows_and_says_where_the_res
         total = rows(city_url, f"SELECT COUNT(*) AS n {where}", H1)[0]["n"]
         assert told == [f"共 {total:,} {kind}，这里列出排在最前的 5 {kind}；全部见{everything}。"]
         newest = rows(city_url, f"SELECT {column} {where} ORDER BY {day} DESC, id DESC LIMIT 5", H1)
-        listed = next(d.value for d in at.dataframe if shown_as in d.value.columns)
+        listed = next(t for t in grids if shown_as in t.columns)
         assert list(listed[shown_as]) == [str(r[column]) for r in newest]
     if module == "publicity":
         assert "县（区）" in listed.columns  # township names repeat across counties

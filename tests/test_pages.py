@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -221,11 +222,32 @@ def test_every_url_path_is_a_page_file(demo_url, monkeypatch):
 LATIN = re.compile(r"[A-Za-z]{2,}")
 
 
+def shown_html(body: str) -> str:
+    """An st.html body without what is not read on screen (its style sheet, its script)."""
+    return re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", body, flags=re.S)
+
+
+def read_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The tables drawn as HTML (pages/common/read_table.py), each as the rows of words a reader sees: the
+    header row as the columns."""
+    import html
+
+    tables = []
+    for element in at.get("html"):
+        for table in re.findall(r"<table>.*?</table>", element.proto.body, flags=re.S):
+            rows = [
+                [html.unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+                for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
+            ]
+            tables.append(pd.DataFrame(rows[1:], columns=rows[0]))
+    return tables
+
+
 def words_on_screen(at: AppTest) -> list[str]:
     """Every text a reader sees: headings, captions, notes, big numbers, expander labels, grid headers and
     cells (but the link targets behind 打开), chart labels and annotations."""
     texts = [e.value for e in (*at.title, *at.subheader, *at.markdown, *at.caption, *at.info)]
-    texts += [re.sub(r"<[^>]+>", " ", h.proto.body) for h in at.get("html")]
+    texts += [re.sub(r"<[^>]+>", " ", shown_html(h.proto.body)) for h in at.get("html")]
     texts += [e.label for e in at.expander]
     for grid in at.dataframe:
         shown = grid.value.drop(columns=["打开"], errors="ignore")
