@@ -27,3 +27,19 @@ def shared_store(request, tmp_path_factory, kind: str, setup: Callable[[str], No
     dispose_engines()
     if server is not None:
         server.drop(url)
+
+
+def write_sql(url: str, statements: list[str]) -> None:
+    """Raw statements into a shared store's copy, around the services (rows they would refuse), in one commit."""
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+            for sql in statements:
+                conn.execute(sql)
+        return
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        for sql in statements:
+            conn.execute(sql)

@@ -5,7 +5,6 @@ once (a few records confirmed over a warning, one in the 回收站) and then onl
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
@@ -31,7 +30,7 @@ from data_layer.queries import (
 )
 from data_layer.queries._sql import plain_number, with_township_ids
 from tests.conftest import ENGINES, person, rows
-from tests.shared_stores import shared_store
+from tests.shared_stores import shared_store, write_sql
 from tests.test_levy_queries import employer_years
 
 D = date
@@ -47,16 +46,7 @@ def notes(url: str) -> None:
         "UPDATE disbursement SET deleted_at = CURRENT_TIMESTAMP WHERE id = "
         "(SELECT MIN(id) FROM disbursement WHERE paid_date BETWEEN '2023-01-01' AND '2023-12-31')",
     ]
-    if url.startswith("sqlite"):
-        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-            for sql in statements:
-                conn.execute(sql)
-        return
-    import psycopg
-
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
-        for sql in statements:
-            conn.execute(sql)
+    write_sql(url, statements)
 
 
 @pytest.fixture(scope="module", params=ENGINES)

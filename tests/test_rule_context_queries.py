@@ -7,7 +7,6 @@ disbursement and a repeated indicator value written around the services, serves 
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from datetime import date
 
@@ -17,7 +16,7 @@ from sqlmodel import Session
 from data_layer.infra.db import get_engine
 from data_layer.queries import indicator_context, rule_context
 from tests.conftest import ENGINES, rows
-from tests.shared_stores import shared_store
+from tests.shared_stores import shared_store, write_sql
 
 COPIES = {
     "progressentry": "item_id, township_id, entry_date, quantity, amount_fen, note, is_demo, warning_note, "
@@ -34,16 +33,7 @@ def repeats(url: str) -> None:
         f"INSERT INTO {t} ({cols}) SELECT {cols} FROM {t} WHERE id = (SELECT MAX(id) FROM {t})"
         for t, cols in COPIES.items()
     ]
-    if url.startswith("sqlite"):
-        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-            for sql in statements:
-                conn.execute(sql)
-        return
-    import psycopg
-
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
-        for sql in statements:
-            conn.execute(sql)
+    write_sql(url, statements)
 
 
 @pytest.fixture(scope="module", params=ENGINES)
